@@ -1,0 +1,131 @@
+"""Boundary layers: countries, the Russia–China border and the parks.
+
+The layers live in ``geodata/`` as GeoJSON in EPSG:4326 (see
+``geodata/PROVENANCE.md``). Areas and distances are computed in
+:data:`METRIC_CRS`, UTM zone 52N, which covers the whole study region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "GEODATA_DIR",
+    "METRIC_CRS",
+    "Boundaries",
+    "country_of",
+    "load_boundaries",
+]
+
+#: Projected CRS for areas and distances (UTM zone 52N).
+METRIC_CRS = "EPSG:32652"
+#: The project's bundled geodata folder.
+GEODATA_DIR = Path(__file__).resolve().parents[2] / "geodata"
+
+_LAYERS = ("countries", "border", "parks")
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """The boundary layers every map and analysis shares (all in EPSG:4326)."""
+
+    countries: gpd.GeoDataFrame
+    border: gpd.GeoDataFrame
+    parks: gpd.GeoDataFrame
+
+    def park(self, park_id: str) -> gpd.GeoDataFrame:
+        """One park by its ``park_id`` (``land-of-the-leopard``, ``kedrovaya-pad``, ...)."""
+        found = self.parks[self.parks["park_id"] == park_id]
+        if found.empty:
+            known = ", ".join(self.parks["park_id"])
+            raise KeyError(f"park_id={park_id!r} is not in the park layer; known: {known}.")
+        return found
+
+    def area_km2(self, layer: str = "parks") -> pd.Series:
+        """Area of each feature of a polygon layer in km², computed in UTM 52N."""
+        frame = getattr(self, layer)
+        return frame.to_crs(METRIC_CRS).area / 1e6
+
+
+def load_boundaries(folder: str | Path = GEODATA_DIR) -> Boundaries:
+    """Read the countries, border and park layers from a geodata folder.
+
+    Parameters
+    ----------
+    folder : str or Path, default the bundled ``geodata/``
+        Folder holding ``countries.geojson``, ``border.geojson`` and ``parks.geojson``.
+
+    Returns
+    -------
+    Boundaries
+
+    Raises
+    ------
+    FileNotFoundError
+        If a layer file is missing (names the file).
+    ValueError
+        If a layer has no CRS or holds invalid geometries.
+
+    Examples
+    --------
+    >>> b = load_boundaries()
+    >>> sorted(b.countries["iso_a3"])
+    ['CHN', 'PRK', 'RUS']
+    >>> round(float(b.area_km2().iloc[0]), -1)
+    2650.0
+    """
+    folder = Path(folder)
+    frames = {}
+    for name in _LAYERS:
+        path = folder / f"{name}.geojson"
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: boundary layer '{name}' is missing.")
+        frame = gpd.read_file(path)
+        if frame.crs is None:
+            raise ValueError(f"{path}: the layer has no CRS; landmap will not guess one.")
+        if not frame.is_valid.all():
+            bad = np.flatnonzero(~frame.is_valid.to_numpy())
+            raise ValueError(f"{path}: invalid geometry in feature(s) {bad.tolist()}.")
+        frames[name] = frame.to_crs("EPSG:4326")
+    return Boundaries(**frames)
+
+
+def country_of(
+    lon: np.ndarray | pd.Series,
+    lat: np.ndarray | pd.Series,
+    boundaries: Boundaries,
+) -> np.ndarray:
+    """ISO code of the country each point lies in (``""`` for sea or outside the layers).
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        WGS84 coordinates in degrees.
+    boundaries : Boundaries
+        Layers from :func:`load_boundaries`.
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Examples
+    --------
+    >>> b = load_boundaries()
+    >>> country_of([130.782, 130.366, 131.9], [42.708, 42.863, 42.6], b).tolist()
+    ['RUS', 'CHN', '']
+    """
+    points = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(np.asarray(lon, float), np.asarray(lat, float)),
+        crs="EPSG:4326",
+    )
+    hits = points.sjoin(boundaries.countries[["iso_a3", "geometry"]], predicate="within")
+    out = np.full(len(points), "", dtype=object)
+    # A point on a shared edge may match two countries; the first (sorted ISO code) wins.
+    first = hits.reset_index().sort_values(["index", "iso_a3"]).drop_duplicates("index")
+    out[first["index"].to_numpy()] = first["iso_a3"].to_numpy()
+    return out

@@ -1,0 +1,440 @@
+"""Read and write camera-trap data in Camtrap DP 1.0 (TDWG).
+
+A package is a folder with ``datapackage.json``, ``deployments.csv``,
+``observations.csv`` and optionally ``media.csv``. landmap also reads an
+optional ``individuals`` resource (individualID, name, sex, birthYear, mother),
+which the standard leaves to each programme.
+
+Timestamps keep their UTC offset: Russian cameras write ``+10:00`` and Chinese
+cameras ``+08:00``. They are held as UTC instants (``eventStart``) beside the
+offset in minutes (``eventStart_offset``), so local dates and a lossless export
+are both possible.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landmap.boundaries import Boundaries, country_of, load_boundaries
+from landmap.survey import Survey
+from landmap.validate import DataError, Problem
+
+__all__ = [
+    "DEPLOYMENT_FIELDS",
+    "OBSERVATION_FIELDS",
+    "PROFILE",
+    "format_timestamps",
+    "parse_timestamps",
+    "read_camtrapdp",
+    "write_camtrapdp",
+]
+
+PROFILE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json"
+_SCHEMA = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/{}-table-schema.json"
+
+#: Camtrap DP 1.0 deployments fields, in the standard's order.
+DEPLOYMENT_FIELDS = [
+    "deploymentID", "locationID", "locationName", "latitude", "longitude",
+    "coordinateUncertainty", "deploymentStart", "deploymentEnd", "setupBy", "cameraID",
+    "cameraModel", "cameraDelay", "cameraHeight", "cameraDepth", "cameraTilt", "cameraHeading",
+    "detectionDistance", "timestampIssues", "baitUse", "featureType", "habitat",
+    "deploymentGroups", "deploymentTags", "deploymentComments",
+]  # fmt: skip
+#: Camtrap DP 1.0 observations fields, in the standard's order.
+OBSERVATION_FIELDS = [
+    "observationID", "deploymentID", "mediaID", "eventID", "eventStart", "eventEnd",
+    "observationLevel", "observationType", "cameraSetupType", "scientificName", "count",
+    "lifeStage", "sex", "behavior", "individualID", "individualPositionRadius",
+    "individualPositionAngle", "individualSpeed", "bboxX", "bboxY", "bboxWidth", "bboxHeight",
+    "classificationMethod", "classifiedBy", "classificationTimestamp",
+    "classificationProbability", "observationTags", "observationComments",
+]  # fmt: skip
+INDIVIDUAL_FIELDS = ["individualID", "name", "sex", "birthYear", "mother"]
+
+_REQUIRED = {
+    "deployments": ["deploymentID", "latitude", "longitude", "deploymentStart", "deploymentEnd"],
+    "observations": [
+        "observationID", "deploymentID", "eventStart", "eventEnd", "observationLevel",
+        "observationType",
+    ],
+    "individuals": ["individualID"],
+}  # fmt: skip
+_OBSERVATION_TYPES = {"animal", "human", "vehicle", "blank", "unknown", "unclassified"}
+_LEVELS = {"event", "media"}
+_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+
+
+# --------------------------------------------------------------------------- timestamps
+def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Parse ISO 8601 date-times that carry a UTC offset.
+
+    Parameters
+    ----------
+    values : pandas.Series of str
+        Text such as ``2021-06-01T22:15:00+10:00``.
+
+    Returns
+    -------
+    instants : pandas.Series of datetime64[ns, UTC]
+    offsets : pandas.Series of int
+        The offset of each value in minutes east of UTC.
+    bad : numpy.ndarray of bool
+        True where the text is not a date-time with an offset (the instant is NaT).
+
+    Examples
+    --------
+    >>> t, off, bad = parse_timestamps(pd.Series(["2021-01-01T00:30:00+10:00", "2021-13-01"]))
+    >>> str(t[0]), int(off[0]), bad.tolist()
+    ('2020-12-31 14:30:00+00:00', 600, [False, True])
+    """
+    text = values.fillna("").astype(str).str.strip()
+    found = text.str.extract(_OFFSET, expand=False)
+    has_offset = found.notna().to_numpy()
+    sign = np.where(found.str.startswith("-").fillna(False).to_numpy(), -1, 1)
+    digits = found.str.replace(r"[+\-:Z]", "", regex=True).fillna("")
+    hours = pd.to_numeric(digits.str[:2], errors="coerce").fillna(0).to_numpy()
+    minutes = pd.to_numeric(digits.str[2:4], errors="coerce").fillna(0).to_numpy()
+    offsets = (sign * (hours * 60 + minutes)).astype(int)
+    instants = pd.to_datetime(text.where(has_offset), utc=True, format="ISO8601", errors="coerce")
+    bad = instants.isna().to_numpy() | ~has_offset
+    instants = instants.where(~bad)
+    return instants, pd.Series(offsets, index=values.index), bad
+
+
+def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
+    """Write UTC instants back as local ISO 8601 text with their offsets.
+
+    Examples
+    --------
+    >>> t, off, _ = parse_timestamps(pd.Series(["2021-01-01T00:30:00+10:00"]))
+    >>> format_timestamps(t, off).tolist()
+    ['2021-01-01T00:30:00+10:00']
+    """
+    off = offsets.astype(int).to_numpy()
+    local = (instants.dt.tz_convert(None) + pd.to_timedelta(off, unit="min")).dt.strftime(
+        "%Y-%m-%dT%H:%M:%S"
+    )
+    sign = np.where(off < 0, "-", "+")
+    hh = np.char.zfill((np.abs(off) // 60).astype(str), 2)
+    mm = np.char.zfill((np.abs(off) % 60).astype(str), 2)
+    suffix = pd.Series(np.char.add(np.char.add(np.char.add(sign, hh), ":"), mm), index=local.index)
+    return (local + suffix).where(instants.notna(), "")
+
+
+# --------------------------------------------------------------------------- reading
+def _resource_paths(folder: Path, descriptor: dict) -> dict[str, Path]:
+    paths = {}
+    for resource in descriptor.get("resources", []):
+        name, path = resource.get("name"), resource.get("path")
+        if isinstance(path, list):
+            path = path[0] if path else None
+        if name and isinstance(path, str):
+            paths[name] = folder / path
+    for name in ("deployments", "observations", "media", "individuals"):
+        default = folder / f"{name}.csv"
+        if name not in paths and default.exists():
+            paths[name] = default
+    return paths
+
+
+def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame | None:
+    label = path.name
+    if not path.exists():
+        problems.append(Problem(label, None, None, None, "refused",
+                                f"the {kind} table is missing from the package"))
+        return None
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
+                            encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(label, None, None, None, "refused",
+                                f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return None
+    except pd.errors.EmptyDataError:
+        problems.append(Problem(label, None, None, None, "refused", "the file is empty"))
+        return None
+    except pd.errors.ParserError as exc:
+        problems.append(Problem(label, None, None, None, "refused",
+                                f"the file is not a readable CSV table ({exc})"))
+        return None
+    missing = [f for f in _REQUIRED.get(kind, []) if f not in frame.columns]
+    for field in missing:
+        problems.append(Problem(label, None, field, None, "refused",
+                                "a required column is missing"))
+    return None if missing else frame
+
+
+def _rows(mask: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(mask) + 2  # header is row 1
+
+
+def _flag_cells(problems, label, frame, mask, field, message, action="refused", limit=None):
+    idx = np.flatnonzero(mask)
+    if limit is not None:
+        idx = idx[:limit]
+    values = frame[field].to_numpy() if field in frame else np.full(len(frame), "")
+    for i in idx:
+        problems.append(Problem(label, int(i) + 2, field, str(values[i]), action, message))
+
+
+def _check_unique(problems, label, frame, field):
+    dup = frame[field].duplicated(keep="first").to_numpy()
+    _flag_cells(problems, label, frame, dup, field, "duplicate ID; IDs must be unique")
+    empty = (frame[field].str.strip() == "").to_numpy()
+    _flag_cells(problems, label, frame, empty, field, "the ID is empty")
+
+
+def _parse_times(problems, label, frame, field) -> tuple[pd.Series, pd.Series]:
+    instants, offsets, bad = parse_timestamps(frame[field])
+    _flag_cells(problems, label, frame, bad, field,
+                "not a date-time with a UTC offset (expected e.g. 2021-06-01T22:15:00+10:00)")
+    return instants, offsets
+
+
+def _number(problems, label, frame, field, lo, hi) -> pd.Series:
+    values = pd.to_numeric(frame[field].str.strip(), errors="coerce")
+    _flag_cells(problems, label, frame, values.isna().to_numpy(), field, "not a number")
+    out_of_range = ((values < lo) | (values > hi)).to_numpy()
+    _flag_cells(problems, label, frame, out_of_range, field,
+                f"out of range: must lie between {lo} and {hi} degrees")
+    return values
+
+
+def _deployments(frame, label, problems) -> pd.DataFrame:
+    _check_unique(problems, label, frame, "deploymentID")
+    lat = _number(problems, label, frame, "latitude", -90, 90)
+    lon = _number(problems, label, frame, "longitude", -180, 180)
+    start, start_off = _parse_times(problems, label, frame, "deploymentStart")
+    end, end_off = _parse_times(problems, label, frame, "deploymentEnd")
+    backwards = (end < start).fillna(False).to_numpy()
+    _flag_cells(problems, label, frame, backwards, "deploymentEnd",
+                "the deployment ends before it starts")
+    out = frame.copy()
+    out["latitude"], out["longitude"] = lat, lon
+    out["deploymentStart"], out["deploymentStart_offset"] = start, start_off
+    out["deploymentEnd"], out["deploymentEnd_offset"] = end, end_off
+    if "locationID" not in out or (out["locationID"] == "").all():
+        # Without locationID, a deployment's own ID stands for its station.
+        out["locationID"] = out["deploymentID"]
+    issues = out.get("timestampIssues", pd.Series("", index=out.index)).str.lower()
+    out["timestampIssues"] = issues.isin(["true", "1", "yes"])
+    _flag_cells(problems, label, out.assign(timestampIssues=issues),
+                out["timestampIssues"].to_numpy(), "timestampIssues",
+                "the camera clock was unreliable; kept, and flagged in effort and maps",
+                action="flagged")
+    return out
+
+
+def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
+    _check_unique(problems, label, frame, "observationID")
+    unknown = ~frame["deploymentID"].isin(deployment_ids).to_numpy()
+    _flag_cells(problems, label, frame, unknown, "deploymentID",
+                "refers to a deployment that is not in deployments.csv")
+    start, start_off = _parse_times(problems, label, frame, "eventStart")
+    end, end_off = _parse_times(problems, label, frame, "eventEnd")
+    backwards = (end < start).fillna(False).to_numpy()
+    _flag_cells(problems, label, frame, backwards, "eventEnd", "the event ends before it starts")
+    level = frame["observationLevel"].str.strip()
+    _flag_cells(problems, label, frame, ~level.isin(_LEVELS).to_numpy(), "observationLevel",
+                "must be 'event' or 'media'")
+    kind = frame["observationType"].str.strip()
+    _flag_cells(problems, label, frame, ~kind.isin(_OBSERVATION_TYPES).to_numpy(),
+                "observationType", "must be one of " + ", ".join(sorted(_OBSERVATION_TYPES)))
+    out = frame.copy()
+    out["eventStart"], out["eventStart_offset"] = start, start_off
+    out["eventEnd"], out["eventEnd_offset"] = end, end_off
+    for field in ("scientificName", "lifeStage", "sex", "individualID", "eventID"):
+        if field not in out:
+            out[field] = ""
+    if "count" in out:
+        count = pd.to_numeric(out["count"].str.strip().replace("", np.nan), errors="coerce")
+        bad = (count.isna() & (out["count"].str.strip() != "")).to_numpy() | (count < 1).to_numpy()
+        _flag_cells(problems, label, out, bad, "count", "must be a whole number of 1 or more")
+        out["count"] = count.astype("Int64")
+    else:
+        out["count"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out
+
+
+def _individuals(frame, label, problems) -> pd.DataFrame:
+    _check_unique(problems, label, frame, "individualID")
+    out = frame.copy()
+    for field in INDIVIDUAL_FIELDS:
+        if field not in out:
+            out[field] = ""
+    return out
+
+
+def read_camtrapdp(
+    path: str | Path,
+    boundaries: Boundaries | None = None,
+) -> Survey:
+    """Read a Camtrap DP 1.0 package into a :class:`~landmap.survey.Survey`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The package folder, or its ``datapackage.json``.
+    boundaries : Boundaries, optional
+        Layers used to assign each station a country; the bundled ones by default.
+
+    Returns
+    -------
+    Survey
+        Deployments as a GeoDataFrame of station points (EPSG:4326), the observations of
+        one level only (``event`` when a package holds both levels), individuals,
+        metadata and boundaries. Deployments with ``timestampIssues`` and observations of
+        the level not counted are kept and listed in ``survey.problems``.
+
+    Raises
+    ------
+    DataError
+        Listing every missing required field, unparsable date, coordinate out of range,
+        duplicate ID or unknown deploymentID, each with its file, row and field.
+
+    Examples
+    --------
+    >>> from landmap.demo import DEMO_DIR
+    >>> survey = read_camtrapdp(DEMO_DIR)
+    >>> survey.observation_level
+    'event'
+    >>> read_camtrapdp("/nonexistent")
+    Traceback (most recent call last):
+    ...
+    landmap.validate.DataError: 1 problem in the input:
+    - /nonexistent: no datapackage.json here; a Camtrap DP package is a folder holding one
+    """
+    path = Path(path)
+    folder = path.parent if path.name == "datapackage.json" else path
+    descriptor_path = folder / "datapackage.json"
+    if not descriptor_path.exists():
+        raise DataError([Problem(str(folder), None, None, None, "refused",
+                                 "no datapackage.json here; a Camtrap DP package is a "
+                                 "folder holding one")])
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError([Problem("datapackage.json", None, None, None, "refused",
+                                 f"not valid JSON ({exc})")]) from None
+    problems: list[Problem] = []
+    paths = _resource_paths(folder, descriptor)
+    for kind in ("deployments", "observations"):
+        if kind not in paths:
+            problems.append(Problem("datapackage.json", None, None, kind, "refused",
+                                    f"the package has no '{kind}' resource"))
+    if problems:
+        raise DataError(problems)
+    dep_raw = _read_table(paths["deployments"], "deployments", problems)
+    obs_raw = _read_table(paths["observations"], "observations", problems)
+    ind_raw = (_read_table(paths["individuals"], "individuals", problems)
+               if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
+    if dep_raw is None or obs_raw is None or ind_raw is None:
+        raise DataError(problems)
+
+    deployments = _deployments(dep_raw, paths["deployments"].name, problems)
+    observations = _observations(obs_raw, paths["observations"].name, problems,
+                                 set(deployments["deploymentID"]))
+    individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
+                               problems)
+    errors = [p for p in problems if p.action == "refused"]
+    if errors:
+        raise DataError(errors)
+
+    levels = set(observations["observationLevel"].unique())
+    level = "event" if "event" in levels or not levels else "media"
+    if len(levels) > 1:
+        aside = (observations["observationLevel"] != level).to_numpy()
+        problems.append(Problem(paths["observations"].name, None, "observationLevel", "media",
+                                "kept", f"{int(aside.sum())} media-level observations kept "
+                                "aside; animals are counted from event level only"))
+    counted = observations[observations["observationLevel"] == level].reset_index(drop=True)
+
+    boundaries = boundaries or load_boundaries()
+    stations = gpd.GeoDataFrame(
+        deployments,
+        geometry=gpd.points_from_xy(deployments["longitude"], deployments["latitude"]),
+        crs="EPSG:4326",
+    )
+    stations["country"] = country_of(stations["longitude"], stations["latitude"], boundaries)
+    return Survey(
+        deployments=stations,
+        observations=counted,
+        individuals=individuals,
+        metadata=descriptor,
+        boundaries=boundaries,
+        source=str(folder),
+        observation_level=level,
+        problems=problems,
+    )
+
+
+# --------------------------------------------------------------------------- writing
+def _csv(frame: pd.DataFrame, fields: list[str], path: Path) -> None:
+    out = frame.reindex(columns=fields + [c for c in frame.columns if c not in fields])
+    out.to_csv(path, index=False, lineterminator="\n")
+
+
+def write_camtrapdp(
+    folder: str | Path,
+    deployments: pd.DataFrame,
+    observations: pd.DataFrame,
+    metadata: dict,
+    individuals: pd.DataFrame | None = None,
+    extra_resources: dict[str, pd.DataFrame] | None = None,
+) -> Path:
+    """Write tables of text and numbers as a Camtrap DP 1.0 package.
+
+    Timestamps must already be text with offsets (see :func:`format_timestamps`);
+    columns are written in the standard's order, unknown ones after them.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Created if missing; existing package files are overwritten.
+    deployments, observations : pandas.DataFrame
+    metadata : dict
+        Descriptor properties (name, title, contributors, project, ...). The profile
+        and the resource list are filled in here.
+    individuals : pandas.DataFrame, optional
+        Written as the ``individuals`` resource.
+    extra_resources : dict of name -> DataFrame, optional
+        Further tables, written as ``<name>.csv`` and listed in the descriptor.
+
+    Returns
+    -------
+    Path
+        The ``datapackage.json`` written.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    _csv(deployments, DEPLOYMENT_FIELDS, folder / "deployments.csv")
+    _csv(observations, OBSERVATION_FIELDS, folder / "observations.csv")
+    resources = [
+        {"name": "deployments", "path": "deployments.csv", "profile": "tabular-data-resource",
+         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+         "schema": _SCHEMA.format("deployments")},
+        {"name": "observations", "path": "observations.csv", "profile": "tabular-data-resource",
+         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+         "schema": _SCHEMA.format("observations")},
+    ]
+    tables = dict(extra_resources or {})
+    if individuals is not None:
+        tables = {"individuals": individuals, **tables}
+    for name, table in tables.items():
+        fields = INDIVIDUAL_FIELDS if name == "individuals" else list(table.columns)
+        _csv(table, fields, folder / f"{name}.csv")
+        resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
+                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "schema": {"fields": [{"name": c, "type": "string"}
+                                                for c in table.columns]}})
+    descriptor = {"profile": PROFILE, **metadata, "resources": resources}
+    target = folder / "datapackage.json"
+    target.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    return target

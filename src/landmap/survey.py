@@ -1,0 +1,219 @@
+"""The survey: one object holding a camera-trap programme's data, shared by every page.
+
+A :class:`Survey` is what :func:`landmap.camtrapdp.read_camtrapdp` returns and what
+every analysis takes. :meth:`Survey.filter` gives the selection a user made (years,
+individuals) as a new survey, so the same functions serve the whole data and any
+filter of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landmap.boundaries import Boundaries
+from landmap.effort import trap_nights
+from landmap.validate import Problem, problems_frame
+
+__all__ = ["LEOPARD", "Headline", "Survey", "headline", "local_year"]
+
+#: Scientific name of the Amur leopard as camera-trap data record it.
+LEOPARD = "Panthera pardus orientalis"
+
+
+def local_year(instants: pd.Series, offsets: pd.Series) -> pd.Series:
+    """Calendar year in the camera's own time zone (a New Year's Eve photo stays in its year)."""
+    local = instants.dt.tz_convert(None) + pd.to_timedelta(offsets.to_numpy(), unit="min")
+    return local.dt.year.astype("Int64")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A camera-trap survey, or a selection of one.
+
+    Attributes
+    ----------
+    deployments : geopandas.GeoDataFrame
+        One row per deployment; station points in EPSG:4326; ``country`` is the ISO code
+        of the country the station stands in.
+    observations : pandas.DataFrame
+        Observations of one level (see ``observation_level``); ``eventStart`` in UTC with
+        ``eventStart_offset`` in minutes.
+    individuals : pandas.DataFrame
+        Known individuals (``individualID``, ``name``, ``sex``, ``birthYear``, ``mother``).
+    metadata : dict
+        The package descriptor.
+    boundaries : Boundaries
+    source : str
+        Where the data came from (a folder, a file, a database).
+    observation_level : {"event", "media"}
+    problems : list of Problem
+        Everything the reader flagged or kept aside.
+    years : (int, int) or None
+        The selected span of years (inclusive); ``None`` for all.
+    """
+
+    deployments: gpd.GeoDataFrame
+    observations: pd.DataFrame
+    individuals: pd.DataFrame
+    metadata: dict
+    boundaries: Boundaries
+    source: str = ""
+    observation_level: str = "event"
+    problems: list[Problem] = field(default_factory=list)
+    years: tuple[int, int] | None = None
+
+    @property
+    def year_span(self) -> tuple[int, int]:
+        """First and last calendar year with a working camera (local time)."""
+        if self.years is not None:
+            return self.years
+        d = self.deployments
+        first = local_year(d["deploymentStart"], d["deploymentStart_offset"]).min()
+        last = local_year(d["deploymentEnd"], d["deploymentEnd_offset"]).max()
+        return int(first), int(last)
+
+    @property
+    def problem_table(self) -> pd.DataFrame:
+        """The reader's findings as a table (file, row, field, value, action, message)."""
+        return problems_frame(self.problems)
+
+    def observation_years(self) -> pd.Series:
+        """Local calendar year of each observation."""
+        return local_year(self.observations["eventStart"], self.observations["eventStart_offset"])
+
+    def leopard_ids(self) -> list[str]:
+        """Sorted IDs of the identified leopards in this selection."""
+        obs = self.observations
+        ids = obs.loc[(obs["scientificName"] == LEOPARD) & (obs["individualID"] != ""),
+                      "individualID"]
+        return sorted(ids.unique(), key=_catalogue_order)
+
+    def filter(
+        self,
+        years: tuple[int, int] | None = None,
+        individuals: Iterable[str] | None = None,
+    ) -> Survey:
+        """The selection of this survey that a user asked for.
+
+        Parameters
+        ----------
+        years : (int, int), optional
+            First and last calendar year (inclusive, camera local time). Observations
+            outside are left out; deployments that overlap the span are kept, and their
+            trap-nights are clipped to it by the analyses.
+        individuals : iterable of str, optional
+            Keep only observations of these individuals. An empty iterable or ``None``
+            means every individual.
+
+        Returns
+        -------
+        Survey
+            A new survey; this one is not changed.
+
+        Raises
+        ------
+        ValueError
+            If the years are reversed or an individual ID is not in the survey.
+
+        Examples
+        --------
+        >>> from landmap.demo import load_demo
+        >>> s = load_demo()
+        >>> s.filter(years=(2021, 2021)).year_span
+        (2021, 2021)
+        >>> s.filter(individuals=["Leo 999X"])
+        Traceback (most recent call last):
+        ...
+        ValueError: individuals: unknown ID(s) 'Leo 999X'; the survey has Leo 1M, Leo 2F, ...
+        """
+        obs = self.observations
+        deployments = self.deployments
+        if years is not None:
+            first, last = (int(y) for y in years)
+            if first > last:
+                raise ValueError(f"years={years!r}: the first year must not come after the last.")
+            obs_year = self.observation_years()
+            obs = obs[(obs_year >= first).to_numpy() & (obs_year <= last).to_numpy()]
+            d = deployments
+            start_year = local_year(d["deploymentStart"], d["deploymentStart_offset"])
+            end_year = local_year(d["deploymentEnd"], d["deploymentEnd_offset"])
+            deployments = d[(start_year <= last).to_numpy() & (end_year >= first).to_numpy()]
+            years = (first, last)
+        else:
+            years = self.years
+        wanted = sorted(set(individuals or []))
+        if wanted:
+            known = set(self.observations["individualID"])
+            unknown = [w for w in wanted if w not in known]
+            if unknown:
+                sample = ", ".join(self.leopard_ids()[:2])
+                raise ValueError(
+                    "individuals: unknown ID(s) " + ", ".join(repr(u) for u in unknown)
+                    + f"; the survey has {sample}, ..."
+                )
+            obs = obs[obs["individualID"].isin(wanted)]
+        return dataclasses.replace(self, observations=obs.reset_index(drop=True),
+                                   deployments=deployments, years=years)
+
+
+def _catalogue_order(individual_id: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in individual_id if ch.isdigit())
+    return (int(digits) if digits else 10**9, individual_id)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The numbers shown above every map for the current selection."""
+
+    stations: int
+    trap_nights: float
+    flagged_trap_nights: float
+    detections: int
+    individuals: int
+
+
+def headline(survey: Survey, species: str = LEOPARD) -> Headline:
+    """Headline numbers of a selection: stations, trap-nights, detections, individuals.
+
+    Parameters
+    ----------
+    survey : Survey
+        Usually a :meth:`Survey.filter` selection.
+    species : str, default the Amur leopard
+        Scientific name whose detections and individuals are counted.
+
+    Returns
+    -------
+    Headline
+        ``stations`` with a deployment in the span; ``trap_nights`` in the span
+        (including ``flagged_trap_nights`` from deployments with timestamp issues);
+        ``detections``, the observations of the species (one per animal record at the
+        counted level); ``individuals``, distinct identified animals.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> h = headline(load_demo().filter(years=(2013, 2013)))
+    >>> h.stations
+    200
+    """
+    d = survey.deployments
+    nights = trap_nights(d, survey.years)
+    active = nights > 0
+    obs = survey.observations
+    animal = obs[obs["scientificName"] == species]
+    ids = animal.loc[animal["individualID"] != "", "individualID"]
+    flagged = float(nights[d["timestampIssues"].to_numpy()].sum())
+    return Headline(
+        stations=int(d.loc[active.to_numpy(), "locationID"].nunique()),
+        trap_nights=float(np.round(nights.sum(), 2)),
+        flagged_trap_nights=float(np.round(flagged, 2)),
+        detections=len(animal),
+        individuals=int(ids.nunique()),
+    )
