@@ -5,7 +5,7 @@ import streamlit as st
 from landmap import ui
 from landmap.validate import DataError
 
-st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon="🐆",
+st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon=":material/pets:",
                    layout="wide")
 
 try:
@@ -16,7 +16,7 @@ except (DataError, FileNotFoundError) as exc:
 
 ui.sidebar_filters(survey)
 page = st.navigation([
-    st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
-    st.Page("pages/about.py", title="About and sources", icon="ℹ️"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/about.py", title="About and sources", icon=":material/info:"),
 ])
 page.run()

@@ -69,17 +69,25 @@ def _create_venv() -> None:
 
 
 def _ensure_env(requirements: str) -> None:
+    """Install ``requirements`` into .venv unless the same files were installed already.
+
+    The stamp names the set installed ("requirements.txt" or "requirements-dev.txt") and
+    a digest of every requirements file, so starting the dashboard after the tests (whose
+    set includes the dashboard's) installs nothing.
+    """
     _create_venv()
-    files = [ROOT / requirements, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+    files = [ROOT / "requirements.txt", ROOT / "requirements-dev.txt", ROOT / "pyproject.toml"]
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
-    wanted = f"{requirements}:{digest}"
-    if STAMP.exists() and STAMP.read_text() == wanted:
-        return
+    enough = {requirements, "requirements-dev.txt"}
+    if STAMP.exists():
+        have, _, have_digest = STAMP.read_text().partition(":")
+        if have in enough and have_digest == digest:
+            return
     _say(f"installing Python packages from {requirements}")
     _run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"])
     _run([str(PY), "-m", "pip", "install", "-q", "-r", str(ROOT / requirements)])
     _run([str(PY), "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)])
-    STAMP.write_text(wanted)
+    STAMP.write_text(f"{requirements}:{digest}")
 
 
 def _find_chromium() -> str | None:

@@ -14,4 +14,7 @@ st.caption(f"Data: {selection.metadata.get('title', selection.source)}")
 ui.headline_metrics(numbers)
 with st.spinner("Drawing the map…"):
     m = overview_map(selection)
-st_folium(m, key="overview-map", returned_objects=[], height=640, use_container_width=True)
+# streamlit-folium keeps the first map drawn under a key and ignores later changes to it,
+# so the key carries the selection: a new selection draws a new map, a pan or zoom does not.
+st_folium(m, key=ui.map_key("overview"), returned_objects=[], height=640,
+          use_container_width=True)

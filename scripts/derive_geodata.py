@@ -89,7 +89,12 @@ def _disk_with_area(centre, within, target_km2):
     return disk
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Derive geodata/ boundary layers.")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder to write the layers to")
+    out = parser.parse_args(argv).out
     world = _natural_earth()
     world = world[world["ISO_A3"].isin(NAMES) | world["ADM0_A3"].isin(NAMES)]
     window = box(*WINDOW)
@@ -169,7 +174,7 @@ def main() -> None:
     ).to_crs("EPSG:4326")
     parks["geometry"] = parks.geometry.map(_round).map(shapely.make_valid)
 
-    OUT.mkdir(exist_ok=True)
+    out.mkdir(exist_ok=True, parents=True)
     for name, frame in (("countries", countries), ("border", border), ("parks", parks)):
         text = frame.to_json(drop_id=True, ensure_ascii=False, indent=None)
         # Stable key order and one feature a line keep diffs readable.
@@ -179,7 +184,7 @@ def main() -> None:
         lines.append(",\n".join(json.dumps(f, ensure_ascii=False, sort_keys=True)
                                 for f in data["features"]))
         lines.append("]}")
-        (OUT / f"{name}.geojson").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out / f"{name}.geojson").write_text("\n".join(lines) + "\n", encoding="utf-8")
     areas = parks.to_crs(METRIC).area / 1e6
     for pid, area in zip(parks["park_id"], areas, strict=True):
         print(f"{pid}: {area:,.0f} km2")

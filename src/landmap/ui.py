@@ -8,6 +8,7 @@ string, so a copied link reproduces the view.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -125,6 +126,17 @@ def selection() -> tuple[Survey, Headline]:
     stamp = _stamp(s)
     chosen = _select(s.source, stamp, years, ids, s)
     return chosen, _headline(s.source, stamp, years, ids, chosen)
+
+
+def map_key(prefix: str) -> str:
+    """A widget key for a map that changes whenever the filters change.
+
+    streamlit-folium keeps the map first drawn under a key and ignores later changes to
+    it, so a map whose layers depend on the filters needs the filters in its key.
+    """
+    years = st.session_state.get(YEARS, ("", ""))
+    ids = "|".join(sorted(st.session_state.get(INDIVIDUALS, [])))
+    return f"{prefix}-{years[0]}-{years[1]}-{hashlib.sha1(ids.encode()).hexdigest()[:10]}"
 
 
 def headline_metrics(h: Headline) -> None:

@@ -1,0 +1,56 @@
+"""The landing map's HTML holds the layers, counts and legend the user relies on."""
+
+import re
+
+import pytest
+
+from landmap.maps import overview_map, station_sightings
+from landmap.offline import asset_urls
+from landmap.survey import headline
+
+
+@pytest.fixture(scope="module")
+def map_2021(demo):
+    s = demo.filter(years=(2021, 2021))
+    return s, overview_map(s), overview_map(s).get_root().render()
+
+
+def test_layers_are_named_with_their_counts(map_2021):
+    s, _, html = map_2021
+    h = headline(s)
+    assert f"Camera stations ({h.stations})" in html
+    assert f"Leopard detections ({h.detections})" in html
+    # folium may write the en dash as a JSON escape inside scripts.
+    assert "Russia–China border" in html or "Russia\\u2013China border" in html
+    assert "National parks and reserve (approximate)" in html
+    assert "Countries (Natural Earth 1:10m)" in html
+
+
+def test_legend_names_the_span_and_approximation(map_2021):
+    _, _, html = map_2021
+    assert "Amur leopard camera traps, 2021" in html
+    assert "Park outlines are approximate" in html
+    assert "1,398 in all" in html
+
+
+def test_one_sighting_marker_per_station_with_detections(map_2021):
+    s, _, html = map_2021
+    per = station_sightings(s)
+    data = re.search(r"var data = (\[\[.*?\]\]);", html, re.S)
+    assert data, "FastMarkerCluster data not found"
+    rows = re.findall(r"\[([\d.]+), ([\d.]+), (\d+),", data.group(1))
+    assert len(rows) == len(per)
+    assert sum(int(r[2]) for r in rows) == per["detections"].sum() == headline(s).detections
+
+
+def test_sightings_follow_the_individual_filter(demo):
+    s = demo.filter(years=(2021, 2021), individuals=["Leo 16F"])
+    per = station_sightings(s)
+    assert set(per["ids"]) == {"Leo 16F"}
+    assert per["detections"].sum() == headline(s).detections
+
+
+def test_map_needs_no_cdn(map_2021):
+    _, m, html = map_2021
+    assert all(u.startswith("/app/static/vendor/") for u in asset_urls(m))
+    assert not re.search(r'(src|href)="https?://', html)

@@ -1,0 +1,68 @@
+"""Filtering a survey and its headline numbers, on a hand-built package."""
+
+import pytest
+
+from landmap.camtrapdp import read_camtrapdp
+from landmap.survey import headline
+from tests.conftest import dep, obs
+
+
+@pytest.fixture
+def survey(make_package):
+    deployments = [
+        dep(1, deploymentStart="2020-12-01T12:00:00+10:00",
+            deploymentEnd="2021-01-31T12:00:00+10:00"),
+        dep(2, latitude="43.2", deploymentStart="2021-06-01T00:00:00+10:00",
+            deploymentEnd="2021-06-11T00:00:00+10:00", timestampIssues="true"),
+    ]
+    observations = [
+        obs(1, eventStart="2020-12-31T23:50:00+10:00", eventEnd="2020-12-31T23:51:00+10:00"),
+        obs(2, eventStart="2021-01-01T00:10:00+10:00", eventEnd="2021-01-01T00:11:00+10:00",
+            individualID="Leo 2M", sex="male"),
+        obs(3, deploymentID="d2", eventStart="2021-06-05T01:00:00+10:00",
+            eventEnd="2021-06-05T01:01:00+10:00"),
+        obs(4, deploymentID="d2", scientificName="Cervus nippon", individualID="",
+            eventStart="2021-06-05T03:00:00+10:00", eventEnd="2021-06-05T03:01:00+10:00"),
+    ]
+    return read_camtrapdp(make_package(deployments=deployments, observations=observations))
+
+
+def test_headline_of_everything(survey):
+    h = headline(survey)
+    # d1: 61 days; d2: 10 days (flagged).
+    assert (h.stations, h.trap_nights, h.flagged_trap_nights) == (2, 71.0, 10.0)
+    assert (h.detections, h.individuals) == (3, 2)
+
+
+def test_year_filter_uses_local_time_and_clips_effort(survey):
+    h2020 = headline(survey.filter(years=(2020, 2020)))
+    # 1 Dec 12:00 to 1 Jan 00:00 local = 30.5 days; the 23:50 photo on 31 Dec is 2020's.
+    assert (h2020.stations, h2020.trap_nights, h2020.detections, h2020.individuals) == \
+        (1, 30.5, 1, 1)
+    h2021 = headline(survey.filter(years=(2021, 2021)))
+    assert (h2021.stations, h2021.trap_nights, h2021.detections, h2021.individuals) == \
+        (2, 40.5, 2, 2)
+
+
+def test_individual_filter(survey):
+    h = headline(survey.filter(individuals=["Leo 2M"]))
+    assert (h.detections, h.individuals, h.stations) == (1, 1, 2)
+
+
+def test_unknown_individual_is_named(survey):
+    with pytest.raises(ValueError, match="unknown ID\\(s\\) 'Leo 7F'"):
+        survey.filter(individuals=["Leo 7F"])
+
+
+def test_reversed_years(survey):
+    with pytest.raises(ValueError, match="the first year must not come after the last"):
+        survey.filter(years=(2022, 2020))
+
+
+def test_filter_does_not_change_the_original(survey):
+    survey.filter(years=(2020, 2020), individuals=["Leo 2M"])
+    assert len(survey.observations) == 4 and survey.years is None
+
+
+def test_leopard_ids_in_catalogue_order(survey):
+    assert survey.leopard_ids() == ["Leo 1F", "Leo 2M"]
