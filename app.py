@@ -1,11 +1,15 @@
 """landmap: camera-trap maps of Amur leopards. Start with `python3 tasks.py start`."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from landmap import ui
 from landmap.validate import DataError
 
-st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon=":material/pets:",
+# A local icon: Material page icons would be fetched from Google's servers.
+ICON = Path(__file__).parent / "static" / "landmap-icon.png"
+st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon=str(ICON),
                    layout="wide")
 
 try:
