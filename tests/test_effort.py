@@ -1,5 +1,6 @@
 """Trap-nights of hand-built deployments, computed by hand (exact, to 1e-9 days)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -44,3 +45,84 @@ def test_reversed_years_are_refused():
 def test_missing_columns_are_named():
     with pytest.raises(ValueError, match="deploymentEnd"):
         trap_nights(pd.DataFrame({"deploymentStart": []}))
+
+
+# --- grid and coverage ------------------------------------------------------------------
+from landmap.boundaries import Boundaries, load_boundaries  # noqa: E402
+from landmap.camtrapdp import read_camtrapdp  # noqa: E402
+from landmap.effort import coverage, coverage_gaps, effort_grid  # noqa: E402
+from tests.conftest import dep, obs  # noqa: E402
+
+
+@pytest.fixture
+def two_stations(make_package):
+    # Two stations 40 m apart (one 5 km cell), one far away; 2021 deployments of 10, 20, 5 days.
+    deployments = [
+        dep(1, latitude="43.10000", longitude="131.45000",
+            deploymentStart="2021-05-01T00:00:00+10:00", deploymentEnd="2021-05-11T00:00:00+10:00"),
+        dep(2, latitude="43.10030", longitude="131.45030",
+            deploymentStart="2021-05-01T00:00:00+10:00", deploymentEnd="2021-05-21T00:00:00+10:00"),
+        dep(3, latitude="42.80000", longitude="131.00000",
+            deploymentStart="2021-05-01T00:00:00+10:00", deploymentEnd="2021-05-06T00:00:00+10:00"),
+    ]
+    observations = [obs(1), obs(2, deploymentID="d2", individualID="Leo 2M"),
+                    obs(3, deploymentID="d2", individualID="Leo 2M"),
+                    obs(4, deploymentID="d2", scientificName="Sus scrofa", individualID="")]
+    for o, t in zip(observations, ["05-02", "05-03", "05-04", "05-05"], strict=True):
+        o["eventStart"] = f"2021-{t}T01:00:00+10:00"
+        o["eventEnd"] = f"2021-{t}T01:01:00+10:00"
+    return read_camtrapdp(make_package(deployments=deployments, observations=observations))
+
+
+def test_grid_counts_by_hand(two_stations):
+    g = effort_grid(two_stations, cell_km=5).sort_values("trap_nights", ascending=False)
+    top = g.iloc[0]
+    assert (top["year"], top["stations"], top["trap_nights"], top["detections"],
+            top["individuals"]) == (2021, 2, 30.0, 3, 2)
+    assert top["stations_per_100km2"] == pytest.approx(2 / 25 * 100)
+    assert top["detection_rate"] == pytest.approx(3 / 30 * 100)
+    assert g.iloc[1][["stations", "trap_nights", "detections"]].tolist() == [1, 5.0, 0]
+    assert g.geometry.area.iloc[0] == pytest.approx(25e6)
+    boar = effort_grid(two_stations, cell_km=5, species="Sus scrofa")
+    assert boar["detections"].sum() == 1 and boar["individuals"].sum() == 0
+
+
+def test_grid_refuses_odd_cell_size(two_stations):
+    with pytest.raises(ValueError, match=r"cell_km=0\.0"):
+        effort_grid(two_stations, cell_km=0)
+
+
+def _square_park(side_m: float = 10_000) -> Boundaries:
+    import geopandas as gpd
+    import shapely
+
+    b = load_boundaries()
+    centre = gpd.GeoSeries([shapely.Point(131.45, 43.1)], crs=4326).to_crs(32652).iloc[0]
+    square = shapely.box(centre.x - side_m / 2, centre.y - side_m / 2, centre.x + side_m / 2,
+                         centre.y + side_m / 2)
+    park = gpd.GeoDataFrame({"park_id": ["square"], "approximate": [True], "source": ["test"]},
+                            geometry=[square], crs=32652).to_crs(4326)
+    return Boundaries(b.countries, b.border, park)
+
+
+def test_coverage_of_a_square_park_by_one_central_station(make_package):
+    survey = read_camtrapdp(make_package(deployments=[dep(1, latitude="43.1",
+                                                          longitude="131.45")]))
+    import dataclasses
+
+    survey = dataclasses.replace(survey, boundaries=_square_park())
+    c = coverage(survey, distance_km=2, park_id="square")
+    # a 2 km disc in a 10 x 10 km park: pi * 4 / 100 (buffer drawn with 128 segments: 0.1 %)
+    assert c["share"] == pytest.approx(np.pi * 4 / 100, rel=0.002)
+    assert c["park_km2"] == pytest.approx(100, rel=1e-3)
+    gaps = coverage_gaps(survey, cell_km=5, park_id="square")
+    # By hand: every 5 km cell of the park is a gap except the one holding the station.
+    import shapely
+
+    x, y = survey.deployments.to_crs(32652).geometry.iloc[0].coords[0]
+    cell = shapely.box(x // 5000 * 5000, y // 5000 * 5000, x // 5000 * 5000 + 5000,
+                       y // 5000 * 5000 + 5000)
+    park = survey.boundaries.parks.to_crs(32652).geometry.iloc[0]
+    assert gaps["area_km2"].sum() == pytest.approx(100 - park.intersection(cell).area / 1e6,
+                                                   rel=1e-6)
+    assert len(gaps) in (3, 5, 8)  # a 10 km square spans 2 or 3 cells each way

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["trap_nights"]
+__all__ = ["GRID_COLUMNS", "coverage", "coverage_gaps", "effort_grid", "trap_nights"]
 
 _DAY = pd.Timedelta(days=1)
 
@@ -76,3 +77,180 @@ def trap_nights(deployments: pd.DataFrame, years: tuple[int, int] | None = None)
     days = ((end_local - start_local) - shift) / _DAY
     inside = end_local > start_local
     return days.where(inside, 0.0).clip(lower=0).rename("trap_nights")
+
+
+# ----------------------------------------------------------------------------- grid
+#: Columns of an effort grid, in order.
+GRID_COLUMNS = ["cell_id", "year", "stations", "trap_nights", "stations_per_100km2",
+                "detections", "detection_rate", "individuals", "geometry"]
+
+
+def _check_cell(cell_km: float) -> float:
+    cell_km = float(cell_km)
+    if not 0.1 <= cell_km <= 100:
+        raise ValueError(f"cell_km={cell_km!r}: use a cell size between 0.1 and 100 km.")
+    return cell_km * 1000
+
+
+def _station_cells(survey, size: float) -> pd.DataFrame:
+    from landmap.boundaries import METRIC_CRS
+
+    d = survey.deployments.to_crs(METRIC_CRS)
+    x, y = d.geometry.x.to_numpy(), d.geometry.y.to_numpy()
+    ix, iy = np.floor(x / size).astype(int), np.floor(y / size).astype(int)
+    return pd.DataFrame({"deploymentID": d["deploymentID"].to_numpy(),
+                         "locationID": d["locationID"].to_numpy(), "ix": ix, "iy": iy},
+                        index=d.index)
+
+
+def _cells(keys: pd.DataFrame, size: float):
+    import geopandas as gpd
+    import shapely
+
+    from landmap.boundaries import METRIC_CRS
+
+    geom = shapely.box(keys["ix"] * size, keys["iy"] * size, (keys["ix"] + 1) * size,
+                       (keys["iy"] + 1) * size)
+    return gpd.GeoDataFrame(keys, geometry=geom, crs=METRIC_CRS)
+
+
+def effort_grid(
+    survey,
+    cell_km: float = 5.0,
+    species: str | None = None,
+    by_year: bool = True,
+):
+    """Trap effort, station density and detections on a regular grid (UTM 52N).
+
+    Parameters
+    ----------
+    survey : Survey
+        Any selection; its years (or its whole span) set the years counted.
+    cell_km : float, default 5
+        Cell size; cells are aligned on multiples of it in EPSG:32652, so grids of the same
+        size from different selections line up.
+    species : str, optional
+        Scientific name for ``detections``, ``detection_rate`` and ``individuals``; the Amur
+        leopard by default.
+    by_year : bool, default True
+        One row per cell and year; False sums the selected years (``year`` is then the span's
+        first year and stations count those working in any of them).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :data:`GRID_COLUMNS`: only cells with a working station. ``stations_per_100km2`` uses
+        the whole cell area; ``detection_rate`` is detections per 100 trap-nights.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> g = effort_grid(load_demo().filter(years=(2021, 2021)), cell_km=5)
+    >>> int(g["stations"].sum()), round(float(g["trap_nights"].sum()))
+    (550, 181031)
+    """
+    from landmap.survey import LEOPARD, local_year
+
+    size = _check_cell(cell_km)
+    species = species or LEOPARD
+    first, last = survey.year_span
+    years = list(range(first, last + 1)) if by_year else [first]
+    cells = _station_cells(survey, size)
+    parts = []
+    for year in years:
+        span = (year, year) if by_year else (first, last)
+        nights = trap_nights(survey.deployments, span).to_numpy()
+        parts.append(cells.assign(year=year, trap_nights=nights)[nights > 0])
+    effort = pd.concat(parts, ignore_index=True)
+    keys = ["ix", "iy", "year"]
+    grid = effort.groupby(keys).agg(stations=("locationID", "nunique"),
+                                    trap_nights=("trap_nights", "sum")).reset_index()
+
+    obs = survey.observations
+    obs = obs[obs["scientificName"] == species]
+    located = obs[["deploymentID", "individualID"]].merge(cells, on="deploymentID")
+    located["year"] = (local_year(obs["eventStart"], obs["eventStart_offset"]).to_numpy()
+                       if by_year else first)
+    hits = located.groupby(keys).agg(detections=("deploymentID", "size"))
+    named = located[located["individualID"] != ""]
+    hits["individuals"] = named.groupby(keys)["individualID"].nunique()
+    grid = grid.merge(hits.reset_index(), on=keys, how="left")
+    grid[["detections", "individuals"]] = grid[["detections", "individuals"]].fillna(0).astype(int)
+    area_km2 = (size / 1000) ** 2
+    grid["stations_per_100km2"] = grid["stations"] / area_km2 * 100
+    grid["detection_rate"] = grid["detections"] / grid["trap_nights"] * 100
+    grid["cell_id"] = grid["ix"].astype(str) + "_" + grid["iy"].astype(str)
+    return _cells(grid, size)[GRID_COLUMNS]
+
+
+def coverage(survey, distance_km: float = 3.0, park_id: str = "land-of-the-leopard") -> dict:
+    """Share of a park within ``distance_km`` of a station working in the selection.
+
+    Parameters
+    ----------
+    survey : Survey
+    distance_km : float, default 3
+        About a female leopard's detection scale (sigma) in this landscape.
+    park_id : str, default "land-of-the-leopard"
+
+    Returns
+    -------
+    dict
+        ``park_km2``, ``covered_km2``, ``share`` (0-1) and ``stations`` used.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> c = coverage(load_demo().filter(years=(2013, 2013)))
+    >>> c["stations"], 0.5 < c["share"] < 1
+    (200, True)
+    """
+    from landmap.boundaries import METRIC_CRS
+
+    if not distance_km > 0:
+        raise ValueError(f"distance_km={distance_km!r}: must be positive.")
+    park = survey.boundaries.park(park_id).to_crs(METRIC_CRS).geometry.union_all()
+    nights = trap_nights(survey.deployments, survey.years).to_numpy()
+    working = survey.deployments[nights > 0].drop_duplicates("locationID").to_crs(METRIC_CRS)
+    reach = working.geometry.buffer(distance_km * 1000, quad_segs=32).union_all()
+    covered = park.intersection(reach).area if len(working) else 0.0
+    return {"park_km2": park.area / 1e6, "covered_km2": covered / 1e6,
+            "share": covered / park.area, "stations": int(working["locationID"].nunique())}
+
+
+def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leopard"):
+    """Grid cells of a park with no working station in the selected years.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``cell_id``, ``area_km2`` (the part of the cell inside the park) and geometry (the
+        cell clipped to the park), EPSG:32652.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> gaps = coverage_gaps(load_demo().filter(years=(2013, 2013)))
+    >>> len(gaps) > len(coverage_gaps(load_demo().filter(years=(2021, 2021))))
+    True
+    """
+    import geopandas as gpd
+
+    from landmap.boundaries import METRIC_CRS
+
+    size = _check_cell(cell_km)
+    park = survey.boundaries.park(park_id).to_crs(METRIC_CRS).geometry.union_all()
+    minx, miny, maxx, maxy = park.bounds
+    ix, iy = np.meshgrid(np.arange(np.floor(minx / size), np.ceil(maxx / size)).astype(int),
+                         np.arange(np.floor(miny / size), np.ceil(maxy / size)).astype(int))
+    cells = _cells(pd.DataFrame({"ix": ix.ravel(), "iy": iy.ravel()}), size)
+    cells["geometry"] = cells.geometry.intersection(park)
+    cells = cells[~cells.geometry.is_empty & (cells.geometry.area > 0)]
+    nights = trap_nights(survey.deployments, survey.years).to_numpy()
+    used = _station_cells(survey, size)[nights > 0]
+    occupied = set(zip(used["ix"], used["iy"], strict=True))
+    empty = [(a, b) not in occupied for a, b in zip(cells["ix"], cells["iy"], strict=True)]
+    gaps = cells[empty].copy()
+    gaps["cell_id"] = gaps["ix"].astype(str) + "_" + gaps["iy"].astype(str)
+    gaps["area_km2"] = gaps.geometry.area / 1e6
+    return gpd.GeoDataFrame(gaps[["cell_id", "area_km2", "geometry"]], crs=METRIC_CRS)
