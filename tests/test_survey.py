@@ -66,3 +66,15 @@ def test_filter_does_not_change_the_original(survey):
 
 def test_leopard_ids_in_catalogue_order(survey):
     assert survey.leopard_ids() == ["Leo 1F", "Leo 2M"]
+
+
+def test_sex_life_stage_and_country_filters(survey, demo):
+    assert headline(survey.filter(sex=["male"])).detections == 1
+    assert headline(survey.filter(life_stage=["adult"])).detections == 3
+    with pytest.raises(ValueError, match=r"sex: unknown value\(s\) \['m'\]"):
+        survey.filter(sex=["m"])
+    with pytest.raises(ValueError, match="country: unknown code"):
+        survey.filter(country=["XX"])
+    china = demo.filter(years=(2021, 2021), country=["CHN"])
+    assert set(china.deployments["country"]) == {"CHN"}
+    assert headline(china).stations == 150

@@ -98,6 +98,9 @@ class Survey:
         self,
         years: tuple[int, int] | None = None,
         individuals: Iterable[str] | None = None,
+        sex: Iterable[str] | None = None,
+        life_stage: Iterable[str] | None = None,
+        country: Iterable[str] | None = None,
     ) -> Survey:
         """The selection of this survey that a user asked for.
 
@@ -110,6 +113,12 @@ class Survey:
         individuals : iterable of str, optional
             Keep only observations of these individuals. An empty iterable or ``None``
             means every individual.
+        sex : iterable of {"female", "male", ""}, optional
+            Keep observations recorded with these sexes ("" = not recorded).
+        life_stage : iterable of {"adult", "subadult", "juvenile", ""}, optional
+            Keep observations recorded at these life stages.
+        country : iterable of ISO codes, optional
+            Keep stations in these countries ("RUS", "CHN") and what they photographed.
 
         Returns
         -------
@@ -158,8 +167,29 @@ class Survey:
                     + f"; the survey has {sample}, ..."
                 )
             obs = obs[obs["individualID"].isin(wanted)]
+        obs = _keep(obs, "sex", sex, {"female", "male", ""})
+        obs = _keep(obs, "lifeStage", life_stage, {"adult", "subadult", "juvenile", ""})
+        if country:
+            countries = set(country)
+            unknown = countries - {"RUS", "CHN", "PRK", ""}
+            if unknown:
+                raise ValueError(f"country: unknown code(s) {sorted(unknown)}; use RUS, CHN "
+                                 "or PRK.")
+            deployments = deployments[deployments["country"].isin(countries)]
+            obs = obs[obs["deploymentID"].isin(deployments["deploymentID"])]
         return dataclasses.replace(self, observations=obs.reset_index(drop=True),
                                    deployments=deployments, years=years)
+
+
+def _keep(obs: pd.DataFrame, field: str, wanted, allowed: set[str]) -> pd.DataFrame:
+    if not wanted:
+        return obs
+    wanted = set(wanted)
+    unknown = wanted - allowed
+    if unknown:
+        raise ValueError(f"{field}: unknown value(s) {sorted(unknown)}; allowed are "
+                         f"{sorted(allowed)}.")
+    return obs[obs[field].isin(wanted)]
 
 
 def _catalogue_order(individual_id: str) -> tuple[int, str]:
