@@ -95,7 +95,8 @@ def _add_border(m: folium.Map, survey: Survey) -> None:
     folium.GeoJson(
         _geojson(survey.boundaries.border, ["name_en"]),
         name="Russia–China border",
-        style_function=lambda f: {"color": COLOURS["border"], "weight": 4, "opacity": 0.95,
+        pane="lm-border-pane",
+        style_function=lambda f: {"color": COLOURS["border"], "weight": 5, "opacity": 0.95,
                                   "className": "lm-border"},
         tooltip=folium.GeoJsonTooltip(["name_en"], labels=False),
     ).add_to(m)
@@ -244,23 +245,68 @@ legend_{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         self.body = body
 
 
-def _legend(title: str, detections: int) -> str:
-    def row(swatch: str, text: str) -> str:
-        return f'<div class="row"><span class="sw" style="{swatch}"></span>{text}</div>'
+def _row(swatch: str, text: str) -> str:
+    return f'<div class="row"><span class="sw" style="{swatch}"></span>{html.escape(text)}</div>'
 
-    return (
-        f"<h4>{html.escape(title)}</h4>"
-        + row(f"border-top:4px solid {COLOURS['border']};height:0", "Russia–China border")
-        + row(f"border:2px dashed {COLOURS['park']};background:{COLOURS['park']}22",
-              "National park (approximate outline)")
-        + row(f"background:{COLOURS['station']};border-radius:50%;width:10px;height:10px",
-              "Camera station in the selection")
-        + row(f"background:{COLOURS['sighting']};border-radius:50%;width:14px;height:14px",
-              f"Leopard detections per station ({detections:,} in all; circles merge into "
-              "numbered clusters when zoomed out)")
-        + '<div class="note">Park outlines are approximate, built from published areas '
-          "(see About). Country outlines: Natural Earth 1:10m.</div>"
-    )
+
+def _swatch_line(colour: str, weight: int = 4) -> str:
+    return f"border-top:{weight}px solid {colour};height:0"
+
+
+def _swatch_fill(colour: str, outline: str | None = None, dashed: bool = False) -> str:
+    style = "dashed" if dashed else "solid"
+    return f"background:{colour};border:2px {style} {outline or colour}"
+
+
+def _swatch_dot(colour: str, size: int = 10) -> str:
+    return f"background:{colour};border-radius:50%;width:{size}px;height:{size}px"
+
+
+_BASE_ROWS = [
+    (_swatch_line(COLOURS["border"]), "Russia–China border"),
+    (_swatch_fill(COLOURS["park"] + "22", COLOURS["park"], dashed=True),
+     "National park (approximate outline)"),
+]
+_NOTE = ("Park outlines are approximate, built from published areas (see About). "
+         "Country outlines: Natural Earth 1:10m. Counts are minimum counts.")
+
+
+def _legend(title: str, rows: list[tuple[str, str]], note: str = _NOTE) -> str:
+    body = "".join(_row(swatch, text) for swatch, text in rows)
+    return f"<h4>{html.escape(title)}</h4>{body}<div class=\"note\">{html.escape(note)}</div>"
+
+
+def base_map(survey: Survey, basemap: bool = False) -> folium.Map:
+    """An empty landmap map: sea, countries, place names, parks and the border on top.
+
+    The border lives in its own pane above every other layer, so ranges and grids drawn
+    later never hide it.
+    """
+    # Without a tile layer Leaflet knows no zoom limits, and the cluster plugin needs one.
+    m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=True,
+                   **{"maxZoom": 15, "minZoom": 6})
+    add_css(m, _CSS)
+    folium.map.CustomPane("lm-border-pane", z_index=450).add_to(m)
+    _add_land(m, survey)
+    if basemap:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)", overlay=True,
+                         show=False).add_to(m)
+    _add_parks(m, survey)
+    _add_border(m, survey)
+    return m
+
+
+def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, str]],
+               note: str = _NOTE, bounds=None) -> folium.Map:
+    """Add the legend, layer control, full-screen button and view; make assets local."""
+    _Legend(_legend(title, _BASE_ROWS + rows, note)).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    Fullscreen().add_to(m)
+    if bounds is None and len(survey.deployments):
+        bounds = survey.deployments.total_bounds
+    if bounds is not None:
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return use_local_assets(m)
 
 
 def overview_map(survey: Survey, title: str | None = None, basemap: bool = False) -> folium.Map:
@@ -292,22 +338,375 @@ def overview_map(survey: Survey, title: str | None = None, basemap: bool = False
     """
     first, last = survey.year_span
     span = str(first) if first == last else f"{first}–{last}"
-    # Without a tile layer Leaflet knows no zoom limits, and the cluster plugin needs one.
-    m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=True,
-                   **{"maxZoom": 15, "minZoom": 6})
-    add_css(m, _CSS)
-    _add_land(m, survey)
-    if basemap:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)", overlay=True,
-                         show=False).add_to(m)
-    _add_parks(m, survey)
-    _add_border(m, survey)
+    m = base_map(survey, basemap)
     _add_stations(m, survey)
     detections = _add_sightings(m, survey)
-    _Legend(_legend(title or f"Amur leopard camera traps, {span}", detections)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    Fullscreen().add_to(m)
-    bounds = survey.deployments.total_bounds if len(survey.deployments) else None
-    if bounds is not None:
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return use_local_assets(m)
+    rows = [
+        (_swatch_dot(COLOURS["station"]), "Camera station in the selection"),
+        (_swatch_dot(COLOURS["sighting"], 14),
+         f"Leopard detections per station ({detections:,} in all; circles merge into "
+         "numbered clusters when zoomed out)"),
+    ]
+    return finish_map(m, survey, title or f"Amur leopard camera traps, {span}", rows)
+
+
+# ----------------------------------------------------------------------------- page maps
+#: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
+           "#000000"]
+#: Five-step viridis ramp (light to dark) for quantities.
+RAMP = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
+STATUS_COLOURS = {"Russia only": "#0072B2", "China only": "#D55E00", "both": "#CC79A7"}
+
+
+def _colours(keys) -> dict[str, str]:
+    return {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(keys)}
+
+
+def _features(frame: gpd.GeoDataFrame, columns: list[str]) -> dict:
+    return _geojson(frame.to_crs("EPSG:4326"), columns)
+
+
+_DETECTION_MARKER = """
+function (row) {
+  var m = L.circleMarker(new L.LatLng(row[0], row[1]), {
+    radius: 6, color: '#333', weight: 1, fillColor: COLOURS[row[2]], fillOpacity: 0.9,
+    className: 'lm-detection'});
+  m.options.detections = 1;
+  m.bindPopup('<b>' + LABELS[row[3]] + '</b><br>' + row[4] + '<br>Station ' + STATIONS[row[5]]
+              + ' (' + COUNTRIES[row[5]] + ')');
+  return m;
+}
+"""
+
+
+def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
+                  colour_by: str = "individual", title: str | None = None) -> folium.Map:
+    """Each detection of a species as a clustered point coloured by individual or species.
+
+    Parameters
+    ----------
+    survey : Survey
+    species : str or list of str
+        Scientific name(s) to show.
+    colour_by : {"individual", "species"}
+    title : str, optional
+
+    Returns
+    -------
+    folium.Map
+        Popups give the ID (or species), the local date and time, the station and its
+        country. Points are sent as compact arrays with lookup tables (about 50 bytes
+        each), and cluster when zoomed out.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> m = sightings_map(load_demo().filter(years=(2021, 2021)))
+    >>> "Leopard detections" in m.get_root().render()
+    True
+    """
+    if colour_by not in ("individual", "species"):
+        raise ValueError(f"colour_by={colour_by!r}: use 'individual' or 'species'.")
+    wanted = [species] if isinstance(species, str) else list(species)
+    obs = survey.observations
+    obs = obs[obs["scientificName"].isin(wanted) & (obs["lifeStage"] != "juvenile")]
+    stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
+    obs = obs[obs["deploymentID"].isin(stations.index)]
+    from landmap.species import species_label
+    from landmap.survey import _catalogue_order
+
+    if colour_by == "individual":
+        group = obs["individualID"].where(obs["individualID"] != "", "unidentified")
+        keys = sorted(set(group) - {"unidentified"}, key=_catalogue_order)
+        colours = _colours(keys) | {"unidentified": "#999999"}
+        labels = group
+    else:
+        group = obs["scientificName"]
+        keys = sorted(set(group), key=lambda n: (n != LEOPARD, n))
+        colours = _colours(keys)
+        labels = group.map(species_label)
+    order = list(colours)
+    label_list = sorted(set(labels))
+    location = stations.loc[obs["deploymentID"], "locationID"].to_numpy()
+    station_list = sorted(set(location))
+    countries = stations.drop_duplicates("locationID").set_index("locationID")["country"]
+    local = obs["eventStart"].dt.tz_convert(None) + pd.to_timedelta(
+        obs["eventStart_offset"].to_numpy(), unit="min")
+    when = local.dt.strftime("%Y-%m-%d %H:%M").to_numpy()
+    lat = stations.loc[obs["deploymentID"], "latitude"].to_numpy()
+    lon = stations.loc[obs["deploymentID"], "longitude"].to_numpy()
+    colour_index = {k: i for i, k in enumerate(order)}
+    label_index = {k: i for i, k in enumerate(label_list)}
+    station_index = {k: i for i, k in enumerate(station_list)}
+    data = [[round(float(a), 5), round(float(b), 5), colour_index[g], label_index[lab], w,
+             station_index[st]]
+            for a, b, g, lab, w, st in zip(lat, lon, group, labels, when, location, strict=True)]
+    callback = (_DETECTION_MARKER.replace("COLOURS", json.dumps([colours[k] for k in order]))
+                .replace("LABELS", json.dumps(label_list))
+                .replace("STATIONS", json.dumps(station_list))
+                .replace("COUNTRIES", json.dumps([countries.get(s, "") for s in station_list])))
+    m = base_map(survey)
+    _add_stations(m, survey)
+    name = "Leopard detections" if wanted == [LEOPARD] else "Detections"
+    FastMarkerCluster(data, callback=callback, name=f"{name} ({len(data)})",
+                      options={"iconCreateFunction": JsCode(_CLUSTER_ICON),
+                               "maxClusterRadius": 45, "disableClusteringAtZoom": 13,
+                               "spiderfyOnMaxZoom": False}).add_to(m)
+    shown = [k for k in order if k in set(group)]
+    rows = [(_swatch_dot(colours[k], 12), k if colour_by == "individual" else species_label(k))
+            for k in shown[:8]]
+    note = _NOTE
+    if len([k for k in shown if k != "unidentified"]) > 8:
+        rows = [*rows[:7], (_swatch_dot("#ffffff", 12), f"… {len(shown) - 7} more")]
+        note = ("Colours repeat after 8 groups: choose individuals in the filters to tell them "
+                "apart. " + _NOTE)
+    rows.append((_swatch_dot(COLOURS["station"]), "Camera station in the selection"))
+    return finish_map(m, survey, title or f"{name}, {_span(survey)}", rows, note)
+
+
+def _span(survey: Survey) -> str:
+    first, last = survey.year_span
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _range_label(row) -> str:
+    level = f"{row.level:g} %"
+    method = "KDE" if row.method == "kde" else "MCP"
+    years = str(row.year_from) if row.year_from == row.year_to else \
+        f"{row.year_from}–{row.year_to}"
+    return f"{row.individualID} · {method} {level} · {years} · {row.area_km2:,.1f} km²"
+
+
+def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None = None,
+                   colour_key: str = "individualID", colours: dict | None = None,
+                   show_locations: bool = True) -> folium.Map:
+    """Home ranges (one colour per individual, or per ``colour_key``) over the base layers.
+
+    Parameters
+    ----------
+    survey : Survey
+        The selection the ranges were computed from (its stations are drawn).
+    ranges : GeoDataFrame
+        Output of :func:`landmap.home_range.home_ranges`; rows without geometry are skipped.
+    title : str, optional
+    colour_key : str, default "individualID"
+        Column whose values get one colour each (e.g. ``year`` or ``status``).
+    colours : dict, optional
+        Value -> colour, overriding the palette.
+    show_locations : bool, default True
+        Draw the stations where the animals were detected.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> from landmap.home_range import home_ranges
+    >>> s = load_demo().filter(years=(2021, 2021), individuals=["Leo 16F", "Leo 23F"])
+    >>> html = home_range_map(s, home_ranges(s)).get_root().render()
+    >>> html.count('"individualID": "Leo 16F"') >= 3
+    True
+    """
+    drawn = ranges[ranges.geometry.notna()].copy()
+    from landmap.survey import _catalogue_order
+
+    keys = drawn[colour_key].drop_duplicates().tolist()
+    if colour_key == "individualID":
+        keys = sorted(keys, key=_catalogue_order)
+    palette = colours or _colours(keys)
+    drawn["colour"] = drawn[colour_key].map(palette)
+    drawn["label"] = [_range_label(r) for r in drawn.itertuples()]
+    m = base_map(survey)
+    styles = {("kde", 95): (0.12, 2, None), ("kde", 50): (0.35, 2, None)}
+    for (method, level), part in drawn.groupby(["method", "level"], sort=False):
+        fill, weight, dash = styles.get((method, level), (0.0, 3, "8 5"))
+        name = f"{'KDE' if method == 'kde' else 'MCP'} {level:g} % ranges ({len(part)})"
+        folium.GeoJson(
+            _features(part, ["individualID", "label", "colour", "area_km2"]),
+            name=name,
+            style_function=lambda f, fill=fill, weight=weight, dash=dash: {
+                "color": f["properties"]["colour"], "weight": weight, "fillOpacity": fill,
+                "fillColor": f["properties"]["colour"], "dashArray": dash,
+                "className": "lm-range"},
+            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+        ).add_to(m)
+    if show_locations and len(survey.observations):
+        per = station_sightings(survey)
+        frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),
+                                 crs="EPSG:4326")
+        folium.GeoJson(
+            _geojson(frame, ["locationID", "detections", "ids"]),
+            name=f"Stations with detections ({len(frame)})",
+            marker=folium.CircleMarker(radius=3, weight=1, color="#000", fill=True,
+                                       fill_color="#ffffff", fill_opacity=1),
+            style_function=lambda f: {"className": "lm-station"},
+            tooltip=folium.GeoJsonTooltip(["locationID", "detections", "ids"],
+                                          aliases=["Station", "Detections", "Individuals"]),
+        ).add_to(m)
+    rows = [(_swatch_fill(palette[k] + "55", palette[k]), str(k)) for k in keys[:10]]
+    if len(keys) > 10:
+        rows.append((_swatch_dot("#ffffff"), f"… and {len(keys) - 10} more"))
+    rows += [(_swatch_fill("#88888822", "#666"), "KDE 95 % (light) and 50 % (dark)"),
+             (_swatch_fill("#ffffff00", "#666", dashed=True), "MCP (dashed outline)")]
+    bounds = drawn.to_crs("EPSG:4326").total_bounds if len(drawn) else None
+    return finish_map(m, survey, title or f"Home ranges, {_span(survey)}", rows, bounds=bounds)
+
+
+def _bins(values: pd.Series, steps: int = 5) -> list[float]:
+    positive = values[values > 0]
+    if positive.empty:
+        return [0, 1]
+    edges = np.unique(np.quantile(positive, np.linspace(0, 1, steps + 1)))
+    return [float(e) for e in edges] if len(edges) > 1 else [0.0, float(edges[0])]
+
+
+UNITS = {
+    "trap_nights": "Trap-nights per cell",
+    "stations_per_100km2": "Stations per 100 km²",
+    "detection_rate": "Detections per 100 trap-nights",
+}
+
+
+def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
+                metric: str = "trap_nights", title: str | None = None) -> folium.Map:
+    """Grid cells shaded by effort, station density or detection rate, with coverage gaps.
+
+    Parameters
+    ----------
+    survey : Survey
+    grid : GeoDataFrame
+        From :func:`landmap.effort.effort_grid` (one year, or summed with ``by_year=False``).
+    gaps : GeoDataFrame
+        From :func:`landmap.effort.coverage_gaps`.
+    metric : {"trap_nights", "stations_per_100km2", "detection_rate"}
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> from landmap.effort import coverage_gaps, effort_grid
+    >>> s = load_demo().filter(years=(2021, 2021))
+    >>> m = density_map(s, effort_grid(s, by_year=False), coverage_gaps(s))
+    >>> "Trap-nights per cell" in m.get_root().render()
+    True
+    """
+    if metric not in UNITS:
+        raise ValueError(f"metric={metric!r}: use one of {sorted(UNITS)}.")
+    cells = grid.copy()
+    edges = _bins(cells[metric].fillna(0))
+    index = np.clip(np.searchsorted(edges, cells[metric].fillna(0), side="right") - 1, 0,
+                    len(edges) - 2)
+    cells["colour"] = [RAMP[min(i, len(RAMP) - 1)] for i in index]
+    cells["value"] = cells[metric].round(2)
+    m = base_map(survey)
+    folium.GeoJson(
+        _features(cells, ["cell_id", "stations", "trap_nights", "detections", "value",
+                          "colour"]),
+        name=f"{UNITS[metric]} ({len(cells)} cells)",
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.7,
+                                  "color": "#555", "weight": 0.4, "className": "lm-cell"},
+        tooltip=folium.GeoJsonTooltip(["cell_id", "stations", "trap_nights", "detections",
+                                       "value"],
+                                      aliases=["Cell", "Stations", "Trap-nights", "Detections",
+                                               UNITS[metric]]),
+    ).add_to(m)
+    if len(gaps):
+        folium.GeoJson(
+            _features(gaps, ["cell_id", "area_km2"]),
+            name=f"Coverage gaps ({len(gaps)} cells)",
+            style_function=lambda f: {"fillColor": "#D55E00", "fillOpacity": 0.25,
+                                      "color": "#D55E00", "weight": 2, "dashArray": "4 3",
+                                      "className": "lm-gap"},
+            tooltip=folium.GeoJsonTooltip(["cell_id", "area_km2"],
+                                          aliases=["Cell without a station", "km² of park"]),
+        ).add_to(m)
+    _add_stations(m, survey)
+    fmt = "{:,.0f}" if metric == "trap_nights" else "{:,.2f}"
+    rows = [(_swatch_fill(RAMP[min(i, len(RAMP) - 1)]),
+             f"{fmt.format(edges[i])} – {fmt.format(edges[i + 1])}")
+            for i in range(len(edges) - 1)]
+    rows.append((_swatch_fill("#D55E0040", "#D55E00", dashed=True),
+                 "Park cell with no working station (coverage gap)"))
+    rows.append((_swatch_dot(COLOURS["station"]), "Camera station"))
+    return finish_map(m, survey, title or f"{UNITS[metric]}, {_span(survey)}", rows)
+
+
+def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFrame,
+                     title: str | None = None) -> folium.Map:
+    """95 % ranges and detections of each leopard, coloured by where it was seen.
+
+    Parameters
+    ----------
+    survey : Survey
+    table : DataFrame
+        From :func:`landmap.border.crossings_by_individual` (gives each animal's status).
+    ranges : GeoDataFrame
+        From :func:`landmap.home_range.home_ranges` for the same selection.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> from landmap.border import crossings_by_individual
+    >>> from landmap.home_range import home_ranges
+    >>> s = load_demo().filter(years=(2021, 2021))
+    >>> r = home_ranges(s, levels=(95,))
+    >>> "Seen on both sides" in cross_border_map(s, crossings_by_individual(s, ranges=r),
+    ...                                          r).get_root().render()
+    True
+    """
+    status = table.set_index("individualID")["status"]
+    kde = ranges[(ranges["method"] == "kde") & (ranges["level"] == 95)
+                 & ranges.geometry.notna()].copy()
+    kde["status"] = kde["individualID"].map(status)
+    kde = kde[kde["status"].notna()]
+    m = base_map(survey)
+    for label in ("Russia only", "China only", "both"):
+        part = kde[kde["status"] == label].copy()
+        if part.empty:
+            continue
+        part["label"] = [_range_label(r) + f" · {label}" for r in part.itertuples()]
+        colour = STATUS_COLOURS[label]
+        folium.GeoJson(
+            _features(part, ["individualID", "label"]),
+            name=f"95 % ranges: {'seen on both sides' if label == 'both' else label} "
+                 f"({len(part)})",
+            style_function=lambda f, c=colour: {"color": c, "weight": 1.5, "fillColor": c,
+                                                "fillOpacity": 0.12, "className": "lm-range"},
+            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+        ).add_to(m)
+    obs = survey.observations
+    obs = obs[(obs["scientificName"] == LEOPARD) & (obs["individualID"] != "")]
+    stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
+    located = obs[["deploymentID", "individualID"]].assign(
+        locationID=stations.loc[obs["deploymentID"], "locationID"].to_numpy(),
+        latitude=stations.loc[obs["deploymentID"], "latitude"].to_numpy(),
+        longitude=stations.loc[obs["deploymentID"], "longitude"].to_numpy(),
+        status=obs["individualID"].map(status).to_numpy())
+    per = located.groupby(["locationID", "status"], as_index=False).agg(
+        latitude=("latitude", "first"), longitude=("longitude", "first"),
+        detections=("individualID", "size"), individuals=("individualID", "nunique"))
+    per = per.sort_values("status", key=lambda s: s.map({"both": 2, "Russia only": 0,
+                                                         "China only": 1}))
+    frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),
+                             crs="EPSG:4326")
+    frame["colour"] = frame["status"].map(STATUS_COLOURS)
+    frame["radius"] = (3 + 1.5 * np.sqrt(frame["detections"])).round(1)
+    folium.GeoJson(
+        _geojson(frame, ["locationID", "status", "detections", "individuals", "colour",
+                         "radius"]),
+        name=f"Detections by status ({int(frame['detections'].sum())})",
+        marker=folium.CircleMarker(radius=5, weight=1, color="#222", fill=True,
+                                   fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"],
+                                  "radius": f["properties"]["radius"],
+                                  "className": "lm-status"},
+        tooltip=folium.GeoJsonTooltip(["locationID", "status", "detections", "individuals"],
+                                      aliases=["Station", "Animals seen", "Detections",
+                                               "Individuals"]),
+    ).add_to(m)
+    rows = [(_swatch_fill(STATUS_COLOURS["Russia only"] + "55", STATUS_COLOURS["Russia only"]),
+             "Seen in Russia only"),
+            (_swatch_fill(STATUS_COLOURS["China only"] + "55", STATUS_COLOURS["China only"]),
+             "Seen in China only"),
+            (_swatch_fill(STATUS_COLOURS["both"] + "55", STATUS_COLOURS["both"]),
+             "Seen on both sides"),
+            ("", "Circles: detections per station, sized by count")]
+    return finish_map(m, survey, title or f"Leopards across the border, {_span(survey)}", rows)

@@ -1,26 +1,40 @@
 """The one place where landmap meets Streamlit: data loading, caching and shared filters.
 
-Pages call :func:`selection` for the survey as the user filtered it; the filter
-widgets live in the sidebar drawn by :func:`sidebar_filters` (called once, in
-``app.py``). Filter values are kept in session state and mirrored in the URL query
-string, so a copied link reproduces the view.
+Pages call :func:`selection` for the survey as the user filtered it and :func:`compute`
+for cached analyses of it; the filter widgets live in the sidebar drawn by
+:func:`sidebar_filters` (called once, in ``app.py``). Filter values are kept in session
+state and mirrored in the URL query string, so a copied link reproduces the view.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 from landmap.camtrapdp import read_camtrapdp
 from landmap.demo import DEMO_DIR
-from landmap.survey import Headline, Survey, headline
+from landmap.species import species_label
+from landmap.survey import LEOPARD, Headline, Survey, headline
 
 #: Session-state keys, defined once. Query parameters use the same names.
 YEARS = "years"
 INDIVIDUALS = "individuals"
+SEX = "sex"
+LIFE_STAGE = "stage"
+COUNTRY = "country"
+SPECIES = "species"
+BRIEFING = "briefing"
+#: The list filters, with the values a user may pick.
+CHOICES = {
+    SEX: ["female", "male"],
+    LIFE_STAGE: ["adult", "subadult", "juvenile"],
+    COUNTRY: ["RUS", "CHN"],
+}
+_LABELS = {"RUS": "Russia", "CHN": "China"}
 
 #: Environment variable naming a Camtrap DP folder to show instead of the demo.
 DATA_ENV = "LANDMAP_DATA"
@@ -31,6 +45,10 @@ def data_path() -> Path:
     return Path(os.environ.get(DATA_ENV) or DEMO_DIR)
 
 
+def _stamp(path: Path) -> float:
+    return max((p.stat().st_mtime for p in path.glob("*") if p.is_file()), default=0.0)
+
+
 @st.cache_resource(show_spinner="Reading the camera-trap package…")
 def _load(path: str, modified: float) -> Survey:
     return read_camtrapdp(path)
@@ -39,27 +57,10 @@ def _load(path: str, modified: float) -> Survey:
 def survey() -> Survey:
     """The loaded survey, read once per file version and shared by all sessions."""
     path = data_path()
-    stamp = max(p.stat().st_mtime for p in path.glob("*") if p.is_file())
-    return _load(str(path), stamp)
+    return _load(str(path), _stamp(path))
 
 
-@st.cache_resource(max_entries=64)
-def _select(source: str, stamp: float, years: tuple[int, int], ids: tuple[str, ...],
-            _survey: Survey) -> Survey:
-    return _survey.filter(years=years, individuals=ids)
-
-
-@st.cache_data(max_entries=256)
-def _headline(source: str, stamp: float, years: tuple[int, int], ids: tuple[str, ...],
-              _selection: Survey) -> Headline:
-    return headline(_selection)
-
-
-def _stamp(s: Survey) -> float:
-    path = Path(s.source)
-    return max((p.stat().st_mtime for p in path.glob("*") if p.is_file()), default=0.0)
-
-
+# ----------------------------------------------------------------------------- filters
 def _parse_years(text: str | None, span: tuple[int, int]) -> tuple[int, int]:
     try:
         first, _, last = (text or "").partition("-")
@@ -70,21 +71,37 @@ def _parse_years(text: str | None, span: tuple[int, int]) -> tuple[int, int]:
     return (first, last) if first <= last else span
 
 
+def _from_url(key: str, allowed: list[str]) -> list[str]:
+    asked = [v.strip() for v in st.query_params.get(key, "").split(",") if v.strip()]
+    unknown = [v for v in asked if v not in allowed]
+    if unknown:
+        st.session_state.setdefault("_unknown", []).append(f"{key}: {', '.join(unknown)}")
+    return [v for v in asked if v in allowed]
+
+
 def _init_state(s: Survey) -> None:
     """Fill session state from the URL on a session's first run."""
-    span = s.year_span
     if YEARS not in st.session_state:
-        st.session_state[YEARS] = _parse_years(st.query_params.get(YEARS), span)
+        st.session_state[YEARS] = _parse_years(st.query_params.get(YEARS), s.year_span)
     if INDIVIDUALS not in st.session_state:
-        known = set(s.leopard_ids())
-        asked = [i.strip() for i in st.query_params.get(INDIVIDUALS, "").split(",") if i.strip()]
-        unknown = [i for i in asked if i not in known]
-        if unknown:
-            st.session_state["_unknown_ids"] = unknown
-        st.session_state[INDIVIDUALS] = [i for i in asked if i in known]
+        st.session_state[INDIVIDUALS] = _from_url(INDIVIDUALS, s.leopard_ids())
+    for key, allowed in CHOICES.items():
+        if key not in st.session_state:
+            st.session_state[key] = _from_url(key, allowed)
+    if SPECIES not in st.session_state:
+        asked = st.query_params.get(SPECIES, LEOPARD)
+        st.session_state[SPECIES] = asked if asked in species_present(s) else LEOPARD
+    if BRIEFING not in st.session_state:
+        st.session_state[BRIEFING] = st.query_params.get(BRIEFING) == "1"
 
 
-def _label(s: Survey):
+def species_present(s: Survey) -> list[str]:
+    """Scientific names in the survey, the leopard first."""
+    names = sorted(set(s.observations["scientificName"]) - {""})
+    return sorted(names, key=lambda n: (n != LEOPARD, n))
+
+
+def _label_individual(s: Survey) -> Callable[[str], str]:
     names = dict(zip(s.individuals["individualID"], s.individuals["name"], strict=True))
 
     def label(individual_id: str) -> str:
@@ -92,6 +109,24 @@ def _label(s: Survey):
         return f"{individual_id} “{name}”" if name else individual_id
 
     return label
+
+
+def _to_url() -> None:
+    years = st.session_state[YEARS]
+    st.query_params[YEARS] = f"{years[0]}-{years[1]}"
+    for key in (INDIVIDUALS, *CHOICES):
+        if st.session_state[key]:
+            st.query_params[key] = ",".join(st.session_state[key])
+        elif key in st.query_params:
+            del st.query_params[key]
+    if st.session_state[SPECIES] != LEOPARD:
+        st.query_params[SPECIES] = st.session_state[SPECIES]
+    elif SPECIES in st.query_params:
+        del st.query_params[SPECIES]
+    if st.session_state[BRIEFING]:
+        st.query_params[BRIEFING] = "1"
+    elif BRIEFING in st.query_params:
+        del st.query_params[BRIEFING]
 
 
 def sidebar_filters(s: Survey) -> None:
@@ -103,50 +138,131 @@ def sidebar_filters(s: Survey) -> None:
         st.slider("Years", min_value=first, max_value=last, key=YEARS,
                   help="Calendar years in each camera's local time (Primorye UTC+10, China UTC+8)")
         st.multiselect("Individuals", options=s.leopard_ids(), key=INDIVIDUALS,
-                       format_func=_label(s), placeholder="All leopards",
+                       format_func=_label_individual(s), placeholder="All leopards",
                        help="Leave empty for every leopard")
-        unknown = st.session_state.pop("_unknown_ids", None)
-        if unknown:
-            st.warning("The link named leopard ID(s) not in this survey, left out: "
-                       + ", ".join(unknown))
-    years = st.session_state[YEARS]
-    st.query_params[YEARS] = f"{years[0]}-{years[1]}"
-    ids = st.session_state[INDIVIDUALS]
-    if ids:
-        st.query_params[INDIVIDUALS] = ",".join(ids)
-    elif INDIVIDUALS in st.query_params:
-        del st.query_params[INDIVIDUALS]
+        st.multiselect("Sex", CHOICES[SEX], key=SEX, placeholder="Both")
+        st.multiselect("Life stage", CHOICES[LIFE_STAGE], key=LIFE_STAGE, placeholder="All")
+        st.multiselect("Country", CHOICES[COUNTRY], key=COUNTRY, placeholder="Both sides",
+                       format_func=_LABELS.get)
+        st.selectbox("Species (sightings and detection rates)", species_present(s),
+                     key=SPECIES, format_func=species_label)
+        st.toggle("Briefing mode", key=BRIEFING,
+                  help="Hides the sidebar and enlarges text and maps for a projector")
+        for note in st.session_state.pop("_unknown", []):
+            st.warning(f"The link named value(s) not in this survey, left out: {note}")
+    _to_url()
 
 
-def selection() -> tuple[Survey, Headline]:
-    """The survey as currently filtered, and its headline numbers (both cached)."""
+def filters() -> tuple:
+    """The current filter values as one hashable tuple (years, individuals, sex, ...)."""
+    state = st.session_state
+    return (tuple(state[YEARS]), tuple(sorted(state[INDIVIDUALS])), tuple(sorted(state[SEX])),
+            tuple(sorted(state[LIFE_STAGE])), tuple(sorted(state[COUNTRY])))
+
+
+# ----------------------------------------------------------------------------- cached work
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _select(source: str, stamp: float, chosen: tuple, _survey: Survey) -> Survey:
+    years, individuals, sex, stage, country = chosen
+    return _survey.filter(years=years, individuals=individuals, sex=sex, life_stage=stage,
+                          country=country)
+
+
+def selection() -> Survey:
+    """The survey as currently filtered (cached per filter combination)."""
     s = survey()
-    years = tuple(int(y) for y in st.session_state.get(YEARS, s.year_span))
-    ids = tuple(sorted(st.session_state.get(INDIVIDUALS, [])))
-    stamp = _stamp(s)
-    chosen = _select(s.source, stamp, years, ids, s)
-    return chosen, _headline(s.source, stamp, years, ids, chosen)
+    return _select(s.source, _stamp(Path(s.source)), filters(), s)
 
 
-def map_key(prefix: str) -> str:
-    """A widget key for a map that changes whenever the filters change.
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _compute(key: tuple, params: tuple, _func: Callable, _selection: Survey):
+    return _func(_selection, **dict(params))
+
+
+def compute(func: Callable, s: Survey | None = None, scope: str = "", **params):
+    """``func(selection, **params)``, cached per data version, filters and parameters.
+
+    ``s`` defaults to the current selection; a page that narrows it further (one
+    individual, say) passes that survey and names the narrowing in ``scope``. Results
+    are shared, not copied: callers must not change them in place.
+    """
+    s = s if s is not None else selection()
+    base = survey()
+    key = (base.source, _stamp(Path(base.source)), filters(), scope, func.__module__,
+           func.__qualname__)
+    return _compute(key, tuple(sorted(params.items())), func, s)
+
+
+def current_headline() -> Headline:
+    """Headline numbers of the current selection for the chosen species (cached)."""
+    return compute(headline, species=st.session_state.get(SPECIES, LEOPARD))
+
+
+def map_key(prefix: str, *extra) -> str:
+    """A widget key for a map that changes whenever the filters (or ``extra``) change.
 
     streamlit-folium keeps the map first drawn under a key and ignores later changes to
     it, so a map whose layers depend on the filters needs the filters in its key.
     """
-    years = st.session_state.get(YEARS, ("", ""))
-    ids = "|".join(sorted(st.session_state.get(INDIVIDUALS, [])))
-    return f"{prefix}-{years[0]}-{years[1]}-{hashlib.sha1(ids.encode()).hexdigest()[:10]}"
+    text = repr((filters(), st.session_state.get(SPECIES), extra))
+    return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
-def headline_metrics(h: Headline) -> None:
+def span_text(s: Survey) -> str:
+    first, last = s.year_span
+    return str(first) if first == last else f"{first}–{last}"
+
+
+# ----------------------------------------------------------------------------- drawing
+def headline_metrics(h: Headline, species: str = LEOPARD) -> None:
     """The four headline numbers in a row."""
     a, b, c, d = st.columns(4)
     a.metric("Camera stations", f"{h.stations:,}")
     b.metric("Trap-nights", f"{h.trap_nights:,.0f}",
              help=f"Camera-days in the selected years; {h.flagged_trap_nights:,.0f} of them "
                   "from deployments whose clock was unreliable (timestampIssues).")
-    c.metric("Leopard detections", f"{h.detections:,}",
-             help="Leopard records (events) in the selection, cubs with their mother included.")
+    name = "Leopard" if species == LEOPARD else species_label(species)
+    c.metric(f"{name} detections", f"{h.detections:,}",
+             help="Records (events) in the selection; for leopards, cubs with their mother "
+                  "count as a record of their own.")
     d.metric("Individuals", f"{h.individuals:,}",
-             help="Distinct identified leopards photographed: a minimum count.")
+             help="Distinct identified animals photographed: a minimum count.")
+
+
+_BRIEFING_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+html, body, [data-testid="stMarkdownContainer"] p { font-size: 1.35rem !important; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+h1 { font-size: 3rem !important; }
+</style>
+"""
+
+
+def briefing_mode() -> bool:
+    """Apply briefing styles when the switch is on; returns whether it is on."""
+    if not st.session_state.get(BRIEFING):
+        return False
+    st.markdown(_BRIEFING_CSS, unsafe_allow_html=True)
+
+    def leave() -> None:
+        st.session_state[BRIEFING] = False
+
+    st.button("Leave briefing mode", on_click=leave, key="leave-briefing")
+    return True
+
+
+def map_height() -> int:
+    """Map height in pixels: taller on a projector."""
+    return 820 if st.session_state.get(BRIEFING) else 600
+
+
+def download_row(items: list[tuple[str, bytes, str, str]], key: str) -> None:
+    """Download buttons side by side: (label, data, file name, MIME type)."""
+    cols = st.columns(len(items))
+    for col, (label, data, name, mime) in zip(cols, items, strict=True):
+        col.download_button(label, data, file_name=name, mime=mime, key=f"{key}-{name}",
+                            on_click="ignore")
