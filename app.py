@@ -20,7 +20,13 @@ except (DataError, FileNotFoundError) as exc:
 
 ui.sidebar_filters(survey)
 page = st.navigation([
-    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/map:", default=True),
+    st.Page("pages/sightings.py", title="Sightings", icon=":material/photo_camera:"),
+    st.Page("pages/home_ranges.py", title="Home ranges", icon=":material/radio_button_checked:"),
+    st.Page("pages/trap_density.py", title="Trap density", icon=":material/grid_on:"),
+    st.Page("pages/cross_border.py", title="Cross-border", icon=":material/compare_arrows:"),
+    st.Page("pages/individuals.py", title="Individuals", icon=":material/pets:"),
+    st.Page("pages/data.py", title="Data", icon=":material/table:"),
     st.Page("pages/about.py", title="About and sources", icon=":material/info:"),
 ])
 page.run()

@@ -28,6 +28,8 @@ LIFE_STAGE = "stage"
 COUNTRY = "country"
 SPECIES = "species"
 BRIEFING = "briefing"
+#: The individual shown on the Individuals page.
+PROFILE = "profile"
 #: The list filters, with the values a user may pick.
 CHOICES = {
     SEX: ["female", "male"],
@@ -101,7 +103,8 @@ def species_present(s: Survey) -> list[str]:
     return sorted(names, key=lambda n: (n != LEOPARD, n))
 
 
-def _label_individual(s: Survey) -> Callable[[str], str]:
+def individual_label(s: Survey) -> Callable[[str], str]:
+    """A function turning an ID into "Leo 16F “Queen Borte”" where the animal has a name."""
     names = dict(zip(s.individuals["individualID"], s.individuals["name"], strict=True))
 
     def label(individual_id: str) -> str:
@@ -138,7 +141,7 @@ def sidebar_filters(s: Survey) -> None:
         st.slider("Years", min_value=first, max_value=last, key=YEARS,
                   help="Calendar years in each camera's local time (Primorye UTC+10, China UTC+8)")
         st.multiselect("Individuals", options=s.leopard_ids(), key=INDIVIDUALS,
-                       format_func=_label_individual(s), placeholder="All leopards",
+                       format_func=individual_label(s), placeholder="All leopards",
                        help="Leave empty for every leopard")
         st.multiselect("Sex", CHOICES[SEX], key=SEX, placeholder="Both")
         st.multiselect("Life stage", CHOICES[LIFE_STAGE], key=LIFE_STAGE, placeholder="All")
@@ -168,29 +171,39 @@ def _select(source: str, stamp: float, chosen: tuple, _survey: Survey) -> Survey
                           country=country)
 
 
-def selection() -> Survey:
-    """The survey as currently filtered (cached per filter combination)."""
+def selection(all_years: bool = False) -> Survey:
+    """The survey as currently filtered (cached per filter combination).
+
+    ``all_years=True`` applies every filter but the years, for counts such as "first ever
+    photographed" that need the years before the selection.
+    """
     s = survey()
-    return _select(s.source, _stamp(Path(s.source)), filters(), s)
+    chosen = filters()
+    if all_years:
+        chosen = (None, *chosen[1:])
+    return _select(s.source, _stamp(Path(s.source)), chosen, s)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _compute(key: tuple, params: tuple, _func: Callable, _selection: Survey):
-    return _func(_selection, **dict(params))
+def _compute(key: tuple, params: tuple, _func: Callable, _selection: Survey, _inputs: dict):
+    return _func(_selection, **dict(params), **_inputs)
 
 
-def compute(func: Callable, s: Survey | None = None, scope: str = "", **params):
+def compute(func: Callable, s: Survey | None = None, scope: str = "",
+            inputs: dict | None = None, **params):
     """``func(selection, **params)``, cached per data version, filters and parameters.
 
     ``s`` defaults to the current selection; a page that narrows it further (one
-    individual, say) passes that survey and names the narrowing in ``scope``. Results
-    are shared, not copied: callers must not change them in place.
+    individual, say) passes that survey and names the narrowing in ``scope``.
+    ``inputs`` are earlier results passed on to ``func`` but left out of the cache key,
+    so ``scope`` must name what they depend on. Results are shared, not copied: callers
+    must not change them in place.
     """
     s = s if s is not None else selection()
     base = survey()
     key = (base.source, _stamp(Path(base.source)), filters(), scope, func.__module__,
            func.__qualname__)
-    return _compute(key, tuple(sorted(params.items())), func, s)
+    return _compute(key, tuple(sorted(params.items())), func, s, inputs or {})
 
 
 def current_headline() -> Headline:
@@ -260,8 +273,11 @@ def map_height() -> int:
     return 820 if st.session_state.get(BRIEFING) else 600
 
 
-def download_row(items: list[tuple[str, bytes, str, str]], key: str) -> None:
-    """Download buttons side by side: (label, data, file name, MIME type)."""
+def download_row(items: list[tuple[str, Callable[[], bytes], str, str]], key: str) -> None:
+    """Download buttons side by side: (label, function making the bytes, file name, MIME).
+
+    The bytes are made only when a button is clicked, not on every rerun.
+    """
     cols = st.columns(len(items))
     for col, (label, data, name, mime) in zip(cols, items, strict=True):
         col.download_button(label, data, file_name=name, mime=mime, key=f"{key}-{name}",

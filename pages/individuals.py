@@ -1,0 +1,95 @@
+"""Individuals: one leopard's profile: when and where it was seen, its ranges, its cubs."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from landmap import ui
+from landmap.exports import csv_bytes, geojson_bytes
+from landmap.home_range import home_ranges, independent_detections
+from landmap.maps import home_range_map
+from landmap.population import cubs_by_mother
+
+briefing = ui.briefing_mode()
+selection = ui.selection()
+ids = selection.leopard_ids()
+if not ids:
+    st.title("Individuals")
+    st.info("No identified leopard is photographed in the current selection.")
+    st.stop()
+label = ui.individual_label(selection)
+chosen = st.session_state[ui.INDIVIDUALS]
+default = chosen[0] if chosen and chosen[0] in ids else ("Leo 16F" if "Leo 16F" in ids
+                                                          else ids[0])
+if st.session_state.get(ui.PROFILE) not in ids:
+    st.session_state[ui.PROFILE] = default
+animal = st.selectbox("Individual", ids, key=ui.PROFILE, format_func=label)
+one = selection.filter(individuals=[animal])
+info = selection.individuals.set_index("individualID").reindex([animal]).iloc[0].fillna("")
+st.title(label(animal))
+
+points = ui.compute(independent_detections, one, scope=animal)
+a, b, c, d = st.columns(4)
+a.metric("Sex", info.get("sex", "") or "unknown")
+b.metric("Independent detections", f"{len(points):,}")
+c.metric("Stations", f"{points['locationID'].nunique():,}")
+first_seen = points["eventStart"].min()
+last_seen = points["eventStart"].max()
+d.metric("First / last seen", f"{first_seen:%Y-%m-%d} / {last_seen:%Y-%m-%d}"
+         if len(points) else "—")
+facts = []
+if info.get("birthYear"):
+    facts.append(f"born {info['birthYear']}")
+if info.get("mother"):
+    facts.append(f"mother {info['mother']}")
+countries = sorted(points["country"].unique())
+facts.append("seen in " + " and ".join({"RUS": "Russia", "CHN": "China"}.get(c, c)
+                                       for c in countries))
+st.caption("; ".join(facts) + ".")
+
+st.subheader("Capture history")
+history = points.assign(month=points["eventStart"].dt.tz_convert(None).dt.to_period("M")
+                        .dt.to_timestamp(),
+                        country=points["country"].map({"RUS": "Russia", "CHN": "China"}))
+history = history.groupby(["month", "country"], as_index=False).size()
+st.altair_chart(
+    alt.Chart(history).mark_bar(width=6).encode(
+        x=alt.X("month:T", title="Month"), y=alt.Y("size:Q", title="Independent detections"),
+        color=alt.Color("country:N", scale=alt.Scale(domain=["Russia", "China"],
+                                                     range=["#0072B2", "#D55E00"])),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "country", "size"]),
+    use_container_width=True)
+
+st.subheader("Range per year (KDE 95 %, or MCP where too few stations)")
+ranges = ui.compute(home_ranges, one, scope=animal, by="year", levels=(95,))
+yearly = ranges[ranges.geometry.notna()].copy()
+best = yearly.sort_values("method").drop_duplicates("year_from", keep="first")
+years = sorted(best["year_from"].unique())
+ramp = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
+colours = {y: ramp[round(i * (len(ramp) - 1) / max(len(years) - 1, 1))]
+           for i, y in enumerate(years)}
+m = home_range_map(one, best, colour_key="year_from", colours=colours,
+                   title=f"{animal}: ranges by year")
+st_folium(m, key=ui.map_key("individual", animal), returned_objects=[],
+          height=ui.map_height(), use_container_width=True)
+st.dataframe(ranges.drop(columns="geometry"), hide_index=True, use_container_width=True,
+             column_config={"area_km2": st.column_config.NumberColumn("Area (km²)",
+                                                                      format="%.1f")})
+
+cubs = ui.compute(cubs_by_mother, one, scope=animal)
+if len(cubs):
+    st.subheader("Cubs photographed with her")
+    st.dataframe(cubs.rename(columns={"year": "Year", "cubs": "Most cubs seen at once",
+                                      "individualID": "Mother"}),
+                 hide_index=True, use_container_width=True)
+offspring = selection.individuals[selection.individuals["mother"] == animal]
+if len(offspring):
+    st.caption("Known offspring: " + ", ".join(map(label, offspring["individualID"])))
+if not briefing:
+    ui.download_row([
+        ("Detections (CSV)", lambda: csv_bytes(pd.DataFrame(points)),
+         f"landmap-{animal.replace(' ', '_')}-detections.csv", "text/csv"),
+        ("Ranges (GeoJSON)", lambda: geojson_bytes(yearly),
+         f"landmap-{animal.replace(' ', '_')}-ranges.geojson", "application/geo+json"),
+    ], key="individual")

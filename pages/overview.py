@@ -1,0 +1,89 @@
+"""Overview: headline numbers, a map of the selection and the population year by year."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from landmap import ui
+from landmap.border import cross_border_by_year
+from landmap.exports import csv_bytes, html_bytes
+from landmap.maps import overview_map
+from landmap.population import yearly_population
+from landmap.survey import LEOPARD
+
+briefing = ui.briefing_mode()
+selection = ui.selection()
+span = ui.span_text(selection)
+title = f"Amur leopard camera traps, {span}"
+st.title(title)
+st.caption(f"Data: {selection.metadata.get('title', selection.source)}")
+ui.headline_metrics(ui.current_headline(), st.session_state[ui.SPECIES])
+
+with st.spinner("Drawing the map…"):
+    m = overview_map(selection, title=title)
+st_folium(m, key=ui.map_key("overview"), returned_objects=[], height=ui.map_height(),
+          use_container_width=True)
+
+# "New" needs the years before the selection, so the population is counted over all years
+# (with the other filters) and then cut to the selected span.
+first, last = selection.year_span
+population = ui.compute(yearly_population, ui.selection(all_years=True), scope="all-years")
+population = population[population["year"].between(first, last)]
+sides = ui.compute(cross_border_by_year)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Leopards photographed per year")
+    per_side = pd.DataFrame({
+        "year": sides["year"],
+        "Russia only": sides["russia"] - sides["both"],
+        "China only": sides["china"] - sides["both"],
+        "Both sides": sides["both"],
+    }).melt("year", var_name="seen in", value_name="individuals")
+    st.altair_chart(
+        alt.Chart(per_side).mark_bar().encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("individuals:Q", title="Individuals (minimum count)"),
+            color=alt.Color("seen in:N", scale=alt.Scale(
+                domain=["Russia only", "China only", "Both sides"],
+                range=["#0072B2", "#D55E00", "#CC79A7"])),
+            tooltip=["year", "seen in", "individuals"]),
+        use_container_width=True)
+with right:
+    st.subheader("New individuals and females with cubs")
+    births = population.melt("year", ["new_individuals", "females_with_cubs"],
+                             var_name="count of", value_name="animals")
+    births["count of"] = births["count of"].map({"new_individuals": "New individuals",
+                                                 "females_with_cubs": "Females with cubs"})
+    st.altair_chart(
+        alt.Chart(births).mark_bar().encode(
+            x=alt.X("year:O", title="Year"), xOffset="count of:N",
+            y=alt.Y("animals:Q", title="Individuals"),
+            color=alt.Color("count of:N", scale=alt.Scale(range=["#009E73", "#E69F00"])),
+            tooltip=["year", "count of", "animals"]),
+        use_container_width=True)
+
+st.subheader("Detections per month")
+species = st.session_state[ui.SPECIES]
+obs = selection.observations
+obs = obs[(obs["scientificName"] == species) & (obs["lifeStage"] != "juvenile")]
+local = obs["eventStart"].dt.tz_convert(None) + pd.to_timedelta(
+    obs["eventStart_offset"].to_numpy(), unit="min")
+monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
+monthly = monthly.rename_axis("month").reset_index(name="detections")
+st.altair_chart(
+    alt.Chart(monthly).mark_line(point=True, color="#0072B2").encode(
+        x=alt.X("month:T", title="Month"), y=alt.Y("detections:Q", title="Detections"),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "detections"]),
+    use_container_width=True)
+
+if not briefing:
+    st.caption("All counts are minimum counts: camera traps miss animals."
+               + ("" if species == LEOPARD else f" Monthly detections are of {species}."))
+    table = population.merge(sides, on="year", how="left")
+    ui.download_row([
+        ("Yearly table (CSV)", lambda: csv_bytes(table), f"landmap-years-{span}.csv", "text/csv"),
+        ("Map (HTML, works offline)", lambda: html_bytes(m, title), f"landmap-overview-{span}.html",
+         "text/html"),
+    ], key="overview")

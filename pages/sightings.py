@@ -1,0 +1,36 @@
+"""Sightings: every detection on the map, coloured by individual or by species."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from landmap import ui
+from landmap.exports import csv_bytes, html_bytes
+from landmap.maps import sightings_map
+from landmap.species import species_label
+from landmap.survey import LEOPARD
+
+briefing = ui.briefing_mode()
+selection = ui.selection()
+species = st.session_state[ui.SPECIES]
+st.title(f"Sightings of {species_label(species).split(' (')[0]}, {ui.span_text(selection)}")
+ui.headline_metrics(ui.current_headline(), species)
+
+every = st.toggle("All species at once (coloured by species)", key="sightings-all")
+chosen = ui.species_present(selection) if every else species
+colour_by = "species" if every else "individual"
+with st.spinner("Placing the detections…"):
+    m = sightings_map(selection, chosen, colour_by=colour_by)
+st_folium(m, key=ui.map_key("sightings", every), returned_objects=[], height=ui.map_height(),
+          use_container_width=True)
+if not briefing:
+    st.caption("Points cluster when zoomed out; the number is the detections inside. "
+               "Click a point for the animal, the local date and time, the station and its "
+               "country." + (" Unidentified leopards are grey." if species == LEOPARD else ""))
+    obs = selection.observations
+    wanted = chosen if isinstance(chosen, list) else [chosen]
+    shown = obs[obs["scientificName"].isin(wanted)]
+    ui.download_row([
+        ("Detections (CSV)", lambda: csv_bytes(shown), "landmap-detections.csv", "text/csv"),
+        ("Map (HTML, works offline)", lambda: html_bytes(m, "Sightings"), "landmap-sightings.html",
+         "text/html"),
+    ], key="sightings")

@@ -1,0 +1,94 @@
+"""Files users download: CSV tables, GeoJSON and GeoPackage layers, standalone HTML maps."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from landmap.offline import standalone_html
+
+__all__ = ["csv_bytes", "geojson_bytes", "gpkg_bytes", "html_bytes"]
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns
+            if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])]
+
+
+def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in _text_columns(out):
+        text = out[column].astype("string")
+        risky = text.str.startswith(_FORMULA_START).fillna(False)
+        out[column] = text.where(~risky, "'" + text)
+    return out
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Datetimes as ISO text with their offset (UTC when the zone is UTC)."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(
+                r"(\d\d)(\d\d)$", r"\1:\2", regex=True)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV; text cells that a spreadsheet would run as a formula are quoted.
+
+    Examples
+    --------
+    >>> csv_bytes(pd.DataFrame({"id": ["Leo 1F", "=HYPERLINK(1)"], "n": [-2, 3]})).decode()
+    "id,n\\nLeo 1F,-2\\n'=HYPERLINK(1),3\\n"
+    """
+    frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    return _defuse(_plain(frame)).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
+    """A layer as GeoJSON in EPSG:4326 (the only CRS GeoJSON allows, RFC 7946).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(500000, 4770000)],
+    ...                      crs="EPSG:32652")
+    >>> import json
+    >>> json.loads(geojson_bytes(g))["features"][0]["geometry"]["coordinates"]
+    [129.0, 43.08271]
+    """
+    out = _defuse(_plain(frame.to_crs("EPSG:4326")))
+    # 1e-5 degrees is about a metre: finer digits only add bytes.
+    out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), 1e-5)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326").to_json(
+        drop_id=True, ensure_ascii=False).encode("utf-8")
+
+
+def gpkg_bytes(frame: gpd.GeoDataFrame, layer: str) -> bytes:
+    """A layer as a GeoPackage file, keeping the frame's own CRS (UTM 52N for analyses).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(1, 2)], crs="EPSG:32652")
+    >>> gpkg_bytes(g, "test")[:16]
+    b'SQLite format 3\\x00'
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{layer}.gpkg"
+        _plain(frame).to_file(path, layer=layer, driver="GPKG")
+        return path.read_bytes()
+
+
+def html_bytes(m: folium.Map, title: str) -> bytes:
+    """A map as one HTML file that opens with no network (see :mod:`landmap.offline`)."""
+    return standalone_html(m, title=title).encode("utf-8")
