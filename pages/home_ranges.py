@@ -38,7 +38,7 @@ with st.spinner("Computing home ranges…"):
 drawn = ranges[ranges.geometry.notna()]
 skipped = ranges[ranges.geometry.isna()].drop_duplicates(["individualID", "method", "year_from"])
 
-left, right = st.columns([3, 2]) if not briefing else (st.container(), st.container())
+left, right = st.columns([5, 3]) if not briefing else (st.container(), st.container())
 with left:
     m = home_range_map(selection, ranges)
     st_folium(m, key=ui.map_key("ranges", tuple(methods), tuple(levels), bandwidth,
@@ -58,9 +58,15 @@ with right:
                                 "area_km2": st.column_config.NumberColumn(
                                     "Area (km²)", format="%.1f")})
 if len(skipped):
-    names = sorted(set(skipped["individualID"]))
-    st.info(f"{len(names)} individual(s) have too few distinct stations for some ranges: "
-            + "; ".join(f"{r.individualID} ({r.note})" for r in skipped.itertuples())[:1500])
+    names = skipped["individualID"].drop_duplicates()
+    with st.expander(f"{len(names)} individual(s) have too few distinct stations for some "
+                     "ranges (no range drawn)"):
+        st.dataframe(skipped[["individualID", "method", "year_from", "note"]], hide_index=True,
+                     use_container_width=True,
+                     column_config={"individualID": "Individual", "method": "Method",
+                                    "year_from": st.column_config.NumberColumn("Year",
+                                                                               format="%d"),
+                                    "note": "Why"})
 lscv = ranges["note"].str.contains("LSCV", na=False)
 if lscv.any():
     st.warning(f"LSCV did not converge for {ranges.loc[lscv, 'individualID'].nunique()} "

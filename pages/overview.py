@@ -10,7 +10,7 @@ from landmap.border import cross_border_by_year
 from landmap.exports import csv_bytes, html_bytes
 from landmap.maps import overview_map
 from landmap.population import yearly_population
-from landmap.survey import LEOPARD
+from landmap.survey import LEOPARD, detections
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
@@ -66,8 +66,7 @@ with right:
 
 st.subheader("Detections per month")
 species = st.session_state[ui.SPECIES]
-obs = selection.observations
-obs = obs[(obs["scientificName"] == species) & (obs["lifeStage"] != "juvenile")]
+obs = detections(selection.observations, species)
 local = obs["eventStart"].dt.tz_convert(None) + pd.to_timedelta(
     obs["eventStart_offset"].to_numpy(), unit="min")
 monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()

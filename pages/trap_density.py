@@ -11,6 +11,7 @@ from landmap.maps import UNITS, density_map
 briefing = ui.briefing_mode()
 selection = ui.selection()
 first, last = selection.year_span
+heading = st.empty()
 with st.expander("Grid", expanded=not briefing):
     a, b, c = st.columns(3)
     cell_km = a.select_slider("Cell size (km)", [1, 2, 5, 10], value=5)
@@ -20,7 +21,7 @@ with st.expander("Grid", expanded=not briefing):
 chosen = selection if year == "all selected years" else selection.filter(years=(year, year))
 label = f"{first}–{last}" if year == "all selected years" and first != last else str(
     year if year != "all selected years" else first)
-st.title(f"Trap density, {label}")
+heading.title(f"Trap density, {label}")
 
 scope = f"year={year}"
 grid = ui.compute(effort_grid, chosen, scope=scope, cell_km=cell_km, by_year=False,

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -83,3 +92,154 @@ def make_package(tmp_path):
         return folder
 
     return make
+
+
+# --- real browser against the running dashboard (see tests/test_browser.py) -----------
+CHROMIUM = os.environ.get("LANDMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dashboard():
+    """The dashboard started with the README's command; yields its base URL."""
+    port = _free_port()
+    python = shutil.which("python3") or sys.executable
+    log = (ARTIFACTS / "dashboard.log")
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "LANDMAP_DATA"}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [python, str(ROOT / "tasks.py"), "start", "--server.port", str(port),
+             "--server.address", "127.0.0.1"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            pytest.fail(f"the dashboard exited early; see {log}:\n{log.read_text()[-2000:]}")
+    else:
+        pytest.fail(f"the dashboard did not answer within 300 s; see {log}")
+    yield url
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's package "
+                    "('apt-get install chromium') or run 'python3 tasks.py test', which does.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1500, "height": 1800})
+    pg = context.new_page()
+    pg.outside = []  # requests that tried to leave localhost
+    pg.assets = []  # scripts and stylesheets the page loaded
+
+    def route(r):
+        url = r.request.url
+        if r.request.resource_type in ("script", "stylesheet"):
+            pg.assets.append(url)
+        if re.match(r"https?://(127\.0\.0\.1|localhost)[:/]", url) or url.startswith(
+                ("data:", "file:", "blob:", "about:")):
+            r.continue_()
+        else:
+            pg.outside.append(url)
+            r.abort()
+
+    pg.route("**/*", route)
+    yield pg
+    shot = ARTIFACTS / f"{request.node.name}.png"
+    pg.screenshot(path=str(shot), full_page=True)
+    context.close()
+
+
+
+
+def wait_idle(page, timeout: float = 60, quiet: float = 1.5) -> None:
+    """Wait until no script run has been going for ``quiet`` seconds.
+
+    The map component reports back once it has drawn, which starts one more run; a widget
+    touched during that run can be overwritten, so tests wait for the app to settle.
+    """
+    deadline = time.time() + timeout
+    calm_since = time.time()
+    while time.time() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count():
+            calm_since = time.time()
+        elif time.time() - calm_since >= quiet:
+            return
+        page.wait_for_timeout(100)
+
+
+def map_frame(page):
+    page.wait_for_selector("iframe", timeout=60_000)
+    frame = page.frame_locator("iframe").first
+    frame.locator("path.lm-border").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    return frame
+
+
+def metrics(page) -> dict[str, str]:
+    out = {}
+    for box in page.locator('[data-testid="stMetric"]').all():
+        label = box.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        out[label] = box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return out
+
+
+def expected_metrics(h) -> dict[str, str]:
+    return {"Camera stations": f"{h.stations:,}", "Trap-nights": f"{h.trap_nights:,.0f}",
+            "Leopard detections": f"{h.detections:,}", "Individuals": f"{h.individuals:,}"}
+
+
+def wait_for_metrics(page, expected: dict[str, str], timeout: float = 30) -> dict[str, str]:
+    deadline = time.time() + timeout
+    seen = {}
+    while time.time() < deadline:
+        seen = metrics(page)
+        if seen == expected:
+            return seen
+        page.wait_for_timeout(250)
+    return seen
+
+
+
+
+def set_slider_to_end(page, attempts: int = 5) -> None:
+    """Move the Years slider's first handle to the last year, as a keyboard user would.
+
+    On a cold start a key press made while the map component reports back can be lost
+    (seen about once in three first loads); the user, like this helper, presses again.
+    """
+    handle = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    last = handle.get_attribute("max")
+    for _ in range(attempts):
+        handle.locator("xpath=../..").click()  # the visible thumb; the input is hidden
+        page.keyboard.press("End")
+        page.wait_for_timeout(1000)
+        if handle.input_value() == last:
+            return
+    raise AssertionError(f"the Years slider did not move to {last}")

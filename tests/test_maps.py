@@ -27,10 +27,10 @@ def test_layers_are_named_with_their_counts(map_2021):
 
 
 def test_legend_names_the_span_and_approximation(map_2021):
-    _, _, html = map_2021
+    s, _, html = map_2021
     assert "Amur leopard camera traps, 2021" in html
     assert "Park outlines are approximate" in html
-    assert "1,398 in all" in html
+    assert f"{headline(s).detections:,} in all" in html
 
 
 def test_one_sighting_marker_per_station_with_detections(map_2021):

@@ -589,6 +589,8 @@ def _summary(years, dep, tn, obs) -> pd.DataFrame:
         in_year = (obs["year"] == year).to_numpy()
         leo = in_year & (obs["scientificName"] == LEOPARD).to_numpy()
         ident = leo & (obs["individualID"] != "").to_numpy()
+        # cubs ride along in their mother's event: her record is the detection
+        adult_records = leo & (obs["lifeStage"] != "juvenile").to_numpy()
         ru = set(obs.loc[ident & (obs_country == "RUS"), "individualID"])
         cn = set(obs.loc[ident & (obs_country == "CHN"), "individualID"])
         cub_rows = leo & (obs["lifeStage"] == "juvenile").to_numpy() & (obs_country == "RUS")
@@ -601,7 +603,7 @@ def _summary(years, dep, tn, obs) -> pd.DataFrame:
             "stations_china": int(dep.loc[active & (dep_country == "CHN"), "locationID"]
                                   .nunique()),
             "trap_nights": round(float(tn[:, yi].sum()), 2),
-            "leopard_detections": int(leo.sum()),
+            "leopard_detections": int(adult_records.sum()),
             "individuals": len(ru | cn),
             "individuals_russia": len(ru),
             "individuals_china": len(cn),

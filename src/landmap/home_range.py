@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from landmap.boundaries import METRIC_CRS
-from landmap.survey import LEOPARD, Survey, local_year
+from landmap.survey import LEOPARD, Survey, _catalogue_order, local_year
 
 __all__ = [
     "RANGE_COLUMNS",
@@ -392,9 +392,10 @@ def home_ranges(
         for row in _one(group, methods, mcp_percent, levels, bandwidth):
             rows.append({"individualID": key[0], "year_from": int(years.min()),
                          "year_to": int(years.max()), **row})
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=RANGE_COLUMNS), geometry="geometry",
-                             crs=METRIC_CRS)
-    return frame
+    frame = pd.DataFrame(rows, columns=RANGE_COLUMNS)
+    frame = frame.sort_values("individualID", key=lambda ids: ids.map(_catalogue_order),
+                              kind="stable").reset_index(drop=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=METRIC_CRS)
 
 
 def range_overlap(first: shapely.Geometry, second: shapely.Geometry) -> dict[str, float]:

@@ -21,7 +21,7 @@ from folium.utilities import JsCode
 
 from landmap.effort import trap_nights
 from landmap.offline import add_css, use_local_assets
-from landmap.survey import LEOPARD, Survey
+from landmap.survey import LEOPARD, Survey, detections
 
 __all__ = ["COLOURS", "overview_map", "station_sightings"]
 
@@ -44,7 +44,7 @@ _CSS = f"""
 .lm-label {{ font: 600 13px system-ui, sans-serif; letter-spacing: .2em; color: #5b5b5b;
   white-space: nowrap; text-shadow: 0 0 3px #fff; }}
 .lm-legend {{ background: rgba(255,255,255,.93); padding: 8px 10px; border-radius: 6px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 290px; }}
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 290px; max-height: 60vh; overflow-y: auto; }}
 .lm-legend h4 {{ margin: 0 0 4px; font-size: 14px; }}
 .lm-legend .row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .lm-legend .sw {{ width: 22px; height: 12px; flex: none; }}
@@ -137,18 +137,18 @@ def station_sightings(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``locationID``, ``latitude``, ``longitude``, ``country``, ``detections`` (observation
-        rows of the species), ``individuals`` (distinct IDs) and ``ids`` (comma-separated).
+        ``locationID``, ``latitude``, ``longitude``, ``country``, ``detections`` (records of
+        the species, see :func:`landmap.survey.detections`), ``individuals`` (distinct IDs)
+        and ``ids`` (comma-separated).
 
     Examples
     --------
     >>> from landmap.demo import load_demo
     >>> s = load_demo().filter(years=(2021, 2021))
     >>> int(station_sightings(s)["detections"].sum())
-    1398
+    1362
     """
-    obs = survey.observations
-    obs = obs[obs["scientificName"] == species]
+    obs = detections(survey.observations, species)
     stations = survey.deployments[["deploymentID", "locationID", "latitude", "longitude",
                                    "country"]]
     joined = obs[["deploymentID", "individualID"]].merge(stations, on="deploymentID")
@@ -300,7 +300,8 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
                note: str = _NOTE, bounds=None) -> folium.Map:
     """Add the legend, layer control, full-screen button and view; make assets local."""
     _Legend(_legend(title, _BASE_ROWS + rows, note)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    # Collapsed, the layer list opens on hover and leaves the map and legend readable.
+    folium.LayerControl(collapsed=True).add_to(m)
     Fullscreen().add_to(m)
     if bounds is None and len(survey.deployments):
         bounds = survey.deployments.total_bounds
@@ -409,8 +410,7 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     if colour_by not in ("individual", "species"):
         raise ValueError(f"colour_by={colour_by!r}: use 'individual' or 'species'.")
     wanted = [species] if isinstance(species, str) else list(species)
-    obs = survey.observations
-    obs = obs[obs["scientificName"].isin(wanted) & (obs["lifeStage"] != "juvenile")]
+    obs = pd.concat([detections(survey.observations, name) for name in wanted])
     stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
     obs = obs[obs["deploymentID"].isin(stations.index)]
     from landmap.species import species_label
@@ -507,6 +507,8 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     True
     """
     drawn = ranges[ranges.geometry.notna()].copy()
+    # 25 m is invisible at park scale and keeps grid-step outlines from bloating the page.
+    drawn["geometry"] = drawn.geometry.simplify(25)
     from landmap.survey import _catalogue_order
 
     keys = drawn[colour_key].drop_duplicates().tolist()

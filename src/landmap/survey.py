@@ -20,10 +20,32 @@ from landmap.boundaries import Boundaries
 from landmap.effort import trap_nights
 from landmap.validate import Problem, problems_frame
 
-__all__ = ["LEOPARD", "Headline", "Survey", "headline", "local_year"]
+__all__ = ["LEOPARD", "Headline", "Survey", "detections", "headline", "local_year"]
 
 #: Scientific name of the Amur leopard as camera-trap data record it.
 LEOPARD = "Panthera pardus orientalis"
+
+
+def detections(observations: pd.DataFrame, species: str = LEOPARD) -> pd.DataFrame:
+    """The records of a species that count as detections.
+
+    Cubs photographed with their mother are part of her detection: a ``juvenile`` record
+    without an ID in an event that also holds an identified animal of the species is left
+    out (it is still used to count cubs). Other juvenile records count.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"scientificName": [LEOPARD] * 3, "eventID": ["e1", "e1", "e2"],
+    ...                     "lifeStage": ["adult", "juvenile", "juvenile"],
+    ...                     "individualID": ["Leo 1F", "", ""]})
+    >>> detections(obs).index.tolist()
+    [0, 2]
+    """
+    rows = observations[observations["scientificName"] == species]
+    with_id = set(rows.loc[rows["individualID"] != "", "eventID"]) - {""}
+    cub = ((rows["lifeStage"] == "juvenile") & (rows["individualID"] == "")
+           & rows["eventID"].isin(with_id))
+    return rows[~cub.to_numpy()]
 
 
 def local_year(instants: pd.Series, offsets: pd.Series) -> pd.Series:
@@ -223,8 +245,8 @@ def headline(survey: Survey, species: str = LEOPARD) -> Headline:
     Headline
         ``stations`` with a deployment in the span; ``trap_nights`` in the span
         (including ``flagged_trap_nights`` from deployments with timestamp issues);
-        ``detections``, the observations of the species (one per animal record at the
-        counted level); ``individuals``, distinct identified animals.
+        ``detections``, the records of the species (see :func:`detections`: cubs with
+        their mother are part of her record); ``individuals``, distinct identified animals.
 
     Examples
     --------
@@ -236,8 +258,7 @@ def headline(survey: Survey, species: str = LEOPARD) -> Headline:
     d = survey.deployments
     nights = trap_nights(d, survey.years)
     active = nights > 0
-    obs = survey.observations
-    animal = obs[obs["scientificName"] == species]
+    animal = detections(survey.observations, species)
     ids = animal.loc[animal["individualID"] != "", "individualID"]
     flagged = float(nights[d["timestampIssues"].to_numpy()].sum())
     return Headline(

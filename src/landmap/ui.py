@@ -236,8 +236,8 @@ def headline_metrics(h: Headline, species: str = LEOPARD) -> None:
                   "from deployments whose clock was unreliable (timestampIssues).")
     name = "Leopard" if species == LEOPARD else species_label(species)
     c.metric(f"{name} detections", f"{h.detections:,}",
-             help="Records (events) in the selection; for leopards, cubs with their mother "
-                  "count as a record of their own.")
+             help="Records in the selection; cubs photographed with their mother are part "
+                  "of her record.")
     d.metric("Individuals", f"{h.individuals:,}",
              help="Distinct identified animals photographed: a minimum count.")
 
