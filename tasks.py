@@ -114,7 +114,8 @@ def _ensure_chromium() -> str:
 
 def start(args: list[str]) -> int:
     _ensure_env("requirements.txt")
-    cmd = [str(PY), "-m", "streamlit", "run", str(ROOT / "app.py"), *args]
+    # landmap.serve is `streamlit run app.py` with one fix for links to pages (see there).
+    cmd = [str(PY), "-m", "landmap.serve", *args]
     _say("starting the dashboard: " + " ".join(cmd[2:]))
     os.chdir(ROOT)
     os.execv(str(PY), cmd)

@@ -22,7 +22,7 @@ its yearly counts are steered towards the published figures below.
 st.subheader("Boundary layers")
 st.dataframe(
     parks[["name_en", "published_area_km2", "area_km2", "approximate", "source"]],
-    hide_index=True, use_container_width=True,
+    hide_index=True, width="stretch",
     column_config={"name_en": "Park", "published_area_km2": "Published area (km²)",
                    "area_km2": "Area of the outline (km²)", "approximate": "Approximate",
                    "source": "How it was made"},

@@ -37,7 +37,7 @@ shown = table[["individualID", "status", "crossings", "detections_rus", "detecti
                "mcp_share_chn"]]
 pct = {"format": "percent"}
 st.dataframe(
-    shown, hide_index=True, use_container_width=True,
+    shown, hide_index=True, width="stretch",
     column_config={
         "individualID": "Individual", "status": "Seen in", "crossings": st.column_config.
         NumberColumn("Crossings (min.)", help="Changes of country between consecutive "
@@ -52,7 +52,7 @@ st.dataframe(
         "mcp_share_chn": st.column_config.NumberColumn("MCP in CN", **pct),
     })
 st.subheader("Per year")
-st.dataframe(by_year, hide_index=True, use_container_width=True,
+st.dataframe(by_year, hide_index=True, width="stretch",
              column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
                             "russia": "Seen in Russia", "china": "Seen in China",
                             "both": "Seen on both sides", "individuals": "Individuals",

@@ -27,7 +27,7 @@ by_species = (obs.assign(species=obs["scientificName"].replace("", pd.NA)
               .groupby("species").agg(records=("observationID", "size"),
                                        animals=("count", "sum"))
               .sort_values("records", ascending=False).reset_index())
-st.dataframe(by_species, hide_index=True, use_container_width=True)
+st.dataframe(by_species, hide_index=True, width="stretch")
 
 st.subheader("Problems found while reading")
 problems = survey.problem_table
@@ -35,7 +35,7 @@ if problems.empty:
     st.success("No problems found.")
 else:
     st.caption("Nothing was dropped or changed silently: each row says what was done.")
-    st.dataframe(problems, hide_index=True, use_container_width=True,
+    st.dataframe(problems, hide_index=True, width="stretch",
                  column_config={"row": st.column_config.NumberColumn("Row", format="%d")})
 
 st.subheader("Downloads of the current selection")

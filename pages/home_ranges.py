@@ -49,7 +49,7 @@ with right:
     table = drawn.drop(columns="geometry")[
         ["individualID", "year_from", "year_to", "method", "level", "n_locations",
          "n_stations", "bandwidth_m", "area_km2"]]
-    st.dataframe(table, hide_index=True, use_container_width=True, height=420,
+    st.dataframe(table, hide_index=True, width="stretch", height=420,
                  column_config={"individualID": "Individual", "year_from": "From",
                                 "year_to": "To", "method": "Method", "level": "Level (%)",
                                 "n_locations": "Detections", "n_stations": "Stations",
@@ -62,7 +62,7 @@ if len(skipped):
     with st.expander(f"{len(names)} individual(s) have too few distinct stations for some "
                      "ranges (no range drawn)"):
         st.dataframe(skipped[["individualID", "method", "year_from", "note"]], hide_index=True,
-                     use_container_width=True,
+                     width="stretch",
                      column_config={"individualID": "Individual", "method": "Method",
                                     "year_from": st.column_config.NumberColumn("Year",
                                                                                format="%d"),

@@ -59,7 +59,7 @@ st.altair_chart(
         color=alt.Color("country:N", scale=alt.Scale(domain=["Russia", "China"],
                                                      range=["#0072B2", "#D55E00"])),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "country", "size"]),
-    use_container_width=True)
+    width="stretch")
 
 st.subheader("Range per year (KDE 95 %, or MCP where too few stations)")
 ranges = ui.compute(home_ranges, one, scope=animal, by="year", levels=(95,))
@@ -73,7 +73,7 @@ m = home_range_map(one, best, colour_key="year_from", colours=colours,
                    title=f"{animal}: ranges by year")
 st_folium(m, key=ui.map_key("individual", animal), returned_objects=[],
           height=ui.map_height(), use_container_width=True)
-st.dataframe(ranges.drop(columns="geometry"), hide_index=True, use_container_width=True,
+st.dataframe(ranges.drop(columns="geometry"), hide_index=True, width="stretch",
              column_config={"area_km2": st.column_config.NumberColumn("Area (km²)",
                                                                       format="%.1f")})
 
@@ -82,7 +82,7 @@ if len(cubs):
     st.subheader("Cubs photographed with her")
     st.dataframe(cubs.rename(columns={"year": "Year", "cubs": "Most cubs seen at once",
                                       "individualID": "Mother"}),
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 offspring = selection.individuals[selection.individuals["mother"] == animal]
 if len(offspring):
     st.caption("Known offspring: " + ", ".join(map(label, offspring["individualID"])))

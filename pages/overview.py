@@ -49,7 +49,7 @@ with left:
                 domain=["Russia only", "China only", "Both sides"],
                 range=["#0072B2", "#D55E00", "#CC79A7"])),
             tooltip=["year", "seen in", "individuals"]),
-        use_container_width=True)
+        width="stretch")
 with right:
     st.subheader("New individuals and females with cubs")
     births = population.melt("year", ["new_individuals", "females_with_cubs"],
@@ -62,7 +62,7 @@ with right:
             y=alt.Y("animals:Q", title="Individuals"),
             color=alt.Color("count of:N", scale=alt.Scale(range=["#009E73", "#E69F00"])),
             tooltip=["year", "count of", "animals"]),
-        use_container_width=True)
+        width="stretch")
 
 st.subheader("Detections per month")
 species = st.session_state[ui.SPECIES]
@@ -75,7 +75,7 @@ st.altair_chart(
     alt.Chart(monthly).mark_line(point=True, color="#0072B2").encode(
         x=alt.X("month:T", title="Month"), y=alt.Y("detections:Q", title="Detections"),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "detections"]),
-    use_container_width=True)
+    width="stretch")
 
 if not briefing:
     st.caption("All counts are minimum counts: camera traps miss animals."

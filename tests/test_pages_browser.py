@@ -1,0 +1,157 @@
+"""Every page in a real browser, checked against the analytics for the same filters.
+
+Screenshots of each page are kept in ``test-artifacts/`` (named after the test).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from landmap.effort import coverage_gaps, effort_grid
+from landmap.home_range import home_ranges, independent_detections
+from landmap.maps import sightings_map
+from landmap.survey import LEOPARD, detections, headline
+from tests.conftest import expected_metrics, map_frame, wait_for_metrics, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _download(page, label: str, tmp_path):
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=label).click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+def _cluster_total(frame) -> int:
+    """Points on the map: numbers on the clusters plus single markers."""
+    clusters = sum(int(t) for t in frame.locator(".lm-cluster").all_inner_texts())
+    return clusters + frame.locator("path.lm-detection").count()
+
+
+def test_sightings_page(dashboard, page, demo):
+    page.goto(dashboard + "/sightings?years=2021-2021&individuals=Leo%2016F")
+    frame = map_frame(page)
+    s = demo.filter(years=(2021, 2021), individuals=["Leo 16F"])
+    want = expected_metrics(headline(s))
+    assert wait_for_metrics(page, want) == want
+    assert _cluster_total(frame) == len(detections(s.observations, LEOPARD))
+    legend = frame.locator(".lm-legend").inner_text()
+    assert "Leo 16F" in legend and "Leopard detections, 2021" in legend
+    assert page.get_by_role("heading", name="Sightings of Amur leopard, 2021").is_visible()
+
+
+def test_home_ranges_page_and_downloads(dashboard, page, demo, tmp_path):
+    page.goto(dashboard + "/home_ranges?years=2021-2021&individuals=Leo%2016F,Leo%2023F")
+    frame = map_frame(page)
+    s = demo.filter(years=(2021, 2021), individuals=["Leo 16F", "Leo 23F"])
+    ranges = home_ranges(s, method=("kde", "mcp"))  # the page's default order
+    drawn = ranges[ranges.geometry.notna()]
+    assert frame.locator("path.lm-range").count() == len(drawn)
+    assert page.get_by_text("Areas (2 individuals)").is_visible()
+    gpkg = gpd.read_file(_download(page, "Ranges (GeoPackage, UTM 52N)", tmp_path))
+    assert gpkg.crs.to_epsg() == 32652
+    assert len(gpkg) == len(drawn)
+    assert gpkg["area_km2"].round(3).tolist() == drawn["area_km2"].round(3).tolist()
+    geojson = gpd.read_file(_download(page, "Ranges (GeoJSON, WGS84)", tmp_path))
+    assert geojson.crs.to_epsg() == 4326 and len(geojson) == len(drawn)
+    table = pd.read_csv(_download(page, "Areas (CSV)", tmp_path))
+    assert table[["individualID", "method", "level"]].values.tolist() == \
+        ranges[["individualID", "method", "level"]].values.tolist()
+
+
+def test_trap_density_page(dashboard, page, demo):
+    page.goto(dashboard + "/trap_density?years=2021-2021")
+    frame = map_frame(page)
+    s = demo.filter(years=(2021, 2021))
+    grid = effort_grid(s, cell_km=5, by_year=False)
+    gaps = coverage_gaps(s, cell_km=5)
+    shown = {k: v for k, v in _metrics(page).items()}
+    assert shown["Cells with cameras"] == f"{len(grid):,}"
+    assert shown["Trap-nights"] == f"{grid['trap_nights'].sum():,.0f}"
+    assert shown["Park cells with no camera"] == f"{len(gaps):,}"
+    assert frame.locator("path.lm-cell").count() == len(grid)
+    assert frame.locator("path.lm-gap").count() == len(gaps)
+    assert "Trap-nights per cell, 2021" in frame.locator(".lm-legend").inner_text()
+
+
+def _metrics(page) -> dict[str, str]:
+    from tests.conftest import metrics
+
+    return metrics(page)
+
+
+def test_cross_border_page_and_table_download(dashboard, page, demo, tmp_path):
+    from landmap.border import crossings_by_individual
+
+    page.goto(dashboard + "/cross_border?years=2021-2021")
+    frame = map_frame(page)
+    s = demo.filter(years=(2021, 2021))
+    table = crossings_by_individual(s)
+    counts = table["status"].value_counts()
+    shown = _metrics(page)
+    assert shown["Seen on both sides"] == str(counts["both"])
+    assert shown["Russia only"] == str(counts["Russia only"])
+    assert shown["China only"] == str(counts["China only"])
+    assert frame.locator("path.lm-border").count() >= 1
+    assert "Seen on both sides" in frame.locator(".lm-legend").inner_text()
+    got = pd.read_csv(_download(page, "Individuals (CSV)", tmp_path))
+    assert got["individualID"].tolist() == table["individualID"].tolist()
+    assert got["crossings"].tolist() == table["crossings"].tolist()
+
+
+def test_individual_profile(dashboard, page, demo):
+    page.goto(dashboard + "/individuals?individuals=Leo%2016F")
+    map_frame(page)
+    one = demo.filter(individuals=["Leo 16F"])
+    points = independent_detections(one)
+    assert page.get_by_role("heading", name="Leo 16F “Queen Borte”").is_visible()
+    shown = _metrics(page)
+    assert shown["Independent detections"] == f"{len(points):,}"
+    assert shown["Stations"] == f"{points['locationID'].nunique():,}"
+    assert shown["Sex"] == "female"
+
+
+def test_data_page(dashboard, page, demo):
+    page.goto(dashboard + "/data")
+    page.get_by_role("heading", name="Problems found while reading").wait_for()
+    wait_idle(page)
+    shown = _metrics(page)
+    assert shown["Deployments"] == f"{len(demo.deployments):,}"
+    assert shown["Observations"] == f"{len(demo.observations):,}"
+    assert shown["Years"] == "2013–2024"
+
+
+def test_briefing_mode_hides_the_sidebar(dashboard, page):
+    page.goto(dashboard + "/?years=2021-2021&briefing=1")
+    map_frame(page)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.get_by_role("heading", name="Amur leopard camera traps, 2021").is_visible()
+    size = page.get_by_test_id("stMetricValue").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 40  # readable from the back of a meeting room
+    page.get_by_role("button", name="Leave briefing mode").click()
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=30_000)
+
+
+def test_exported_map_from_the_page_opens_offline(dashboard, page, browser, tmp_path):
+    page.goto(dashboard + "/?years=2021-2021")
+    map_frame(page)
+    target = _download(page, "Map (HTML, works offline)", tmp_path)
+    context = browser.new_context(offline=True)
+    offline = context.new_page()
+    offline.goto(target.as_uri())
+    offline.locator("path.lm-border").first.wait_for(timeout=30_000)
+    assert offline.locator(".lm-cluster, path.lm-sighting").count() > 10
+    context.close()
+
+
+def test_sightings_payload_is_compact(demo):
+    # All species over all years: the map sent to the browser stays under 2 MB.
+    s = demo
+    names = sorted(set(s.observations["scientificName"]) - {""})
+    html = sightings_map(s, names, colour_by="species").get_root().render()
+    assert len(html.encode()) < 2_000_000
