@@ -68,7 +68,7 @@ def geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
     """
     out = _defuse(_plain(frame.to_crs("EPSG:4326")))
     # 1e-5 degrees is about a metre: finer digits only add bytes.
-    out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), 1e-5)
+    out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), 1e-5, mode="pointwise")
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326").to_json(
         drop_id=True, ensure_ascii=False).encode("utf-8")
 

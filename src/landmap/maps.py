@@ -15,6 +15,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement, Template
 from folium.plugins import FastMarkerCluster, Fullscreen
 from folium.utilities import JsCode
@@ -55,7 +56,10 @@ _CSS = f"""
 
 
 def _geojson(frame: gpd.GeoDataFrame, columns: list[str]) -> dict:
-    return json.loads(frame[[*columns, "geometry"]].to_json(drop_id=True))
+    # 1e-5 degrees (about a metre) is finer than any layer here and halves the payload.
+    frame = frame[[*columns, "geometry"]].copy()
+    frame["geometry"] = shapely.set_precision(frame.geometry.to_numpy(), 1e-5, mode="pointwise")
+    return json.loads(frame.to_json(drop_id=True))
 
 
 def _add_land(m: folium.Map, survey: Survey) -> None:
@@ -507,8 +511,9 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     True
     """
     drawn = ranges[ranges.geometry.notna()].copy()
-    # 25 m is invisible at park scale and keeps grid-step outlines from bloating the page.
-    drawn["geometry"] = drawn.geometry.simplify(25)
+    # The isopleths follow the density grid in steps of about h/8 (100-300 m); smoothing
+    # them by 100 m is invisible at park scale and cuts the page several times over.
+    drawn["geometry"] = drawn.geometry.simplify(100)
     from landmap.survey import _catalogue_order
 
     keys = drawn[colour_key].drop_duplicates().tolist()

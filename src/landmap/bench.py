@@ -1,0 +1,203 @@
+"""Benchmark: how long loading, analyses, filter changes and maps take, and how big maps are.
+
+    python -m landmap.bench                 # the demo (1x), table on screen and in bench.csv
+    python -m landmap.bench --scales 1 10   # also a survey ten times the demo
+    python -m landmap.bench --out results.csv
+
+A survey ``k`` times the demo is the demo package repeated ``k`` times with new IDs
+(every station, deployment, observation and individual copied, coordinates unchanged),
+so each scale has the same geography and ``k`` times the rows. Timings are wall-clock
+seconds of one run on this machine (the median of ``--repeat`` runs for fast steps);
+memory is the peak resident size of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from landmap.demo import DEMO_DIR
+
+__all__ = ["run", "scale_package"]
+
+
+def scale_package(factor: int, out: Path, source: Path = DEMO_DIR) -> Path:
+    """Write the demo package ``factor`` times over, with distinct IDs, into ``out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from landmap.camtrapdp import read_camtrapdp
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     s = read_camtrapdp(scale_package(2, Path(d)))
+    ...     len(s.deployments) == 2 * len(read_camtrapdp(DEMO_DIR).deployments)
+    True
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "datapackage.json", out / "datapackage.json")
+    tables = {name: pd.read_csv(source / f"{name}.csv", dtype=str, keep_default_na=False)
+              for name in ("deployments", "observations", "individuals",
+                           "simulation_summary")}
+    copies: dict[str, list[pd.DataFrame]] = {name: [] for name in tables}
+    for k in range(factor):
+        tag = "" if k == 0 else f"x{k}"
+        dep = tables["deployments"].copy()
+        obs = tables["observations"].copy()
+        ind = tables["individuals"].copy()
+        if tag:
+            for frame, columns in ((dep, ["deploymentID", "locationID"]),
+                                   (obs, ["observationID", "deploymentID", "eventID"])):
+                for column in columns:
+                    frame[column] = frame[column] + tag
+            named = obs["individualID"] != ""
+            obs.loc[named, "individualID"] = obs.loc[named, "individualID"] + tag
+            ind["individualID"] = ind["individualID"] + tag
+            ind["mother"] = ind["mother"].where(ind["mother"] == "", ind["mother"] + tag)
+        copies["deployments"].append(dep)
+        copies["observations"].append(obs)
+        copies["individuals"].append(ind)
+    for name in ("deployments", "observations", "individuals"):
+        pd.concat(copies[name]).to_csv(out / f"{name}.csv", index=False)
+    tables["simulation_summary"].to_csv(out / "simulation_summary.csv", index=False)
+    return out
+
+
+def _timed(func: Callable, repeat: int = 1):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def _raw_read(folder: Path) -> None:
+    import pyarrow.csv as pacsv
+
+    for name in ("deployments", "observations", "individuals"):
+        pacsv.read_csv(folder / f"{name}.csv")
+
+
+def _filter_change_seconds(folder: Path) -> float:
+    """Warm rerun of the Overview page after a year-filter change (Streamlit AppTest)."""
+    import os
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    os.environ["LANDMAP_DATA"] = str(folder)
+    try:
+        app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
+                                default_timeout=600)
+        app.run()
+        app.slider(key="years").set_value((2020, 2021)).run()  # warm the caches
+        app.slider(key="years").set_value((2013, 2024)).run()
+        start = time.perf_counter()
+        app.slider(key="years").set_value((2020, 2021)).run()
+        return time.perf_counter() - start
+    finally:
+        PagesManager.__init__ = original
+        os.environ.pop("LANDMAP_DATA", None)
+
+
+def _map_sizes(survey) -> dict[str, int]:
+    """Bytes of HTML each page's map sends to the browser (whole selection)."""
+    from landmap.border import crossings_by_individual
+    from landmap.effort import coverage_gaps, effort_grid
+    from landmap.home_range import home_ranges
+    from landmap.maps import (
+        cross_border_map,
+        density_map,
+        home_range_map,
+        overview_map,
+        sightings_map,
+    )
+
+    one_year = survey.filter(years=(2021, 2021))
+    ranges = home_ranges(one_year)
+    maps = {
+        "overview": lambda: overview_map(survey),
+        "sightings": lambda: sightings_map(survey),
+        "home_ranges (2021)": lambda: home_range_map(one_year, ranges),
+        "trap_density": lambda: density_map(survey, effort_grid(survey, by_year=False),
+                                            coverage_gaps(survey)),
+        "cross_border (2021)": lambda: cross_border_map(
+            one_year, crossings_by_individual(one_year, ranges=ranges), ranges),
+    }
+    return {name: len(build().get_root().render().encode()) for name, build in maps.items()}
+
+
+def run(scales=(1,), repeat: int = 3, filter_change: bool = True) -> pd.DataFrame:
+    """Measure every step at each scale; one row per scale and measure."""
+    from landmap.border import cross_border_by_year, crossings_by_individual
+    from landmap.camtrapdp import read_camtrapdp
+    from landmap.effort import effort_grid
+    from landmap.home_range import home_ranges
+    from landmap.population import yearly_population
+
+    rows = []
+    for scale in scales:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = DEMO_DIR if scale == 1 else scale_package(scale, Path(tmp))
+            raw, _ = _timed(lambda f=folder: _raw_read(f), repeat)
+            load, survey = _timed(lambda f=folder: read_camtrapdp(f), 1)
+            steps = {
+                "raw read (pyarrow)": raw,
+                "load + validation": load,
+                "all home ranges": _timed(lambda s=survey: home_ranges(s), 1)[0],
+                "effort grid 5 km": _timed(lambda s=survey: effort_grid(s), repeat)[0],
+                "cross-border table": _timed(lambda s=survey: crossings_by_individual(s),
+                                             1)[0],
+                "cross-border by year": _timed(lambda s=survey: cross_border_by_year(s),
+                                               repeat)[0],
+                "yearly summary": _timed(lambda s=survey: yearly_population(s), repeat)[0],
+            }
+            if filter_change:
+                steps["filter change, warm (Overview)"] = _filter_change_seconds(folder)
+            for name, seconds in steps.items():
+                rows.append({"scale": scale, "measure": name, "value": round(seconds, 3),
+                             "unit": "s"})
+            for page, size in _map_sizes(survey).items():
+                rows.append({"scale": scale, "measure": f"map HTML: {page}", "value": size,
+                             "unit": "bytes"})
+            rows.append({"scale": scale, "measure": "observations", "value":
+                         len(survey.observations), "unit": "rows"})
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rows.append({"scale": scale, "measure": "peak memory so far", "value": round(peak),
+                     "unit": "MB"})
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark landmap on scaled demo surveys.")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path("bench.csv"))
+    parser.add_argument("--no-filter-change", action="store_true",
+                        help="skip the Streamlit rerun measurement")
+    args = parser.parse_args(argv)
+    table = run(tuple(args.scales), args.repeat, not args.no_filter_change)
+    table.to_csv(args.out, index=False)
+    wide = table.pivot_table(index=["measure", "unit"], columns="scale", values="value",
+                             sort=False)
+    print(wide.to_string())
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
