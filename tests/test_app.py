@@ -102,3 +102,33 @@ def test_trap_density_metrics_follow_the_cell_size(app, demo):
     app.select_slider[0].set_value(10).run()
     grid = effort_grid(demo.filter(years=(2021, 2021)), cell_km=10, by_year=False)
     assert _metrics(app)["Cells with cameras"] == f"{len(grid):,}"
+
+
+PAGES = ["pages/overview.py", "pages/sightings.py", "pages/home_ranges.py",
+         "pages/trap_density.py", "pages/cross_border.py", "pages/individuals.py",
+         "pages/data.py", "pages/about.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_survive_an_empty_selection(app, page):
+    # A female-only filter with a male individual leaves no leopard at all.
+    app.query_params["years"] = "2021-2021"
+    app.query_params["individuals"] = "Leo 1M"
+    app.query_params["sex"] = "female"
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_survive_a_package_without_leopards(app, page, make_package, monkeypatch):
+    from tests.conftest import dep, obs
+
+    folder = make_package(deployments=[dep(1), dep(2, latitude="43.0", longitude="131.3")],
+                          observations=[obs(1, scientificName="Sus scrofa", individualID=""),
+                                        obs(2, deploymentID="d2", scientificName="Cervus nippon",
+                                            individualID="")])
+    monkeypatch.setenv("LANDMAP_DATA", str(folder))
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception

@@ -16,7 +16,15 @@ from landmap.boundaries import METRIC_CRS
 from landmap.home_range import home_ranges, independent_detections
 from landmap.survey import Survey, _catalogue_order
 
-__all__ = ["STATUS", "cross_border_by_year", "crossings_by_individual", "station_countries"]
+__all__ = ["CROSSING_COLUMNS", "STATUS", "cross_border_by_year", "crossings_by_individual",
+           "station_countries"]
+
+#: Columns of the per-individual cross-border table, in order.
+CROSSING_COLUMNS = [
+    "individualID", "detections_rus", "detections_chn", "stations_rus", "stations_chn",
+    "first_rus", "last_rus", "first_chn", "last_chn", "status", "crossings",
+    "kde95_share_rus", "kde95_share_chn", "mcp_share_rus", "mcp_share_chn",
+]  # fmt: skip
 
 #: Status labels in the user's words, by the set of countries an animal was seen in.
 STATUS = {frozenset({"RUS"}): "Russia only", frozenset({"CHN"}): "China only",
@@ -98,7 +106,7 @@ def crossings_by_individual(survey: Survey, threshold: str = "30min",
     points = independent_detections(survey, threshold)
     points = points[points["country"].isin(["RUS", "CHN"])]
     if points.empty:
-        return pd.DataFrame(columns=["individualID", "status", "crossings"])
+        return pd.DataFrame(columns=CROSSING_COLUMNS)
     grouped = points.groupby(["individualID", "country"])
     wide = grouped.agg(detections=("locationID", "size"), stations=("locationID", "nunique"),
                        first=("eventStart", "min"), last=("eventStart", "max")).unstack("country")
@@ -127,7 +135,7 @@ def crossings_by_individual(survey: Survey, threshold: str = "30min",
         table[f"{label}_share_rus"] = shares["RUS"].reindex(table.index)
         table[f"{label}_share_chn"] = shares["CHN"].reindex(table.index)
     order = sorted(table.index, key=_catalogue_order)
-    return table.loc[order].reset_index()
+    return table.loc[order].reset_index()[CROSSING_COLUMNS]
 
 
 def cross_border_by_year(survey: Survey, threshold: str = "30min") -> pd.DataFrame:

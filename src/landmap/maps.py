@@ -55,6 +55,23 @@ _CSS = f"""
 """
 
 
+def _tooltip(fields: list[str], **kwargs) -> folium.GeoJsonTooltip:
+    return _EmptySafeTooltip(fields, **kwargs)
+
+
+class _EmptySafeTooltip(folium.GeoJsonTooltip):
+    """A tooltip that also accepts a layer with no features (an empty selection).
+
+    folium checks the fields against the first feature and fails when there is none.
+    """
+
+    def render(self, **kwargs):
+        data = getattr(self._parent, "data", None)
+        if isinstance(data, dict) and not data.get("features"):
+            return None
+        return super().render(**kwargs)
+
+
 def _geojson(frame: gpd.GeoDataFrame, columns: list[str]) -> dict:
     # 1e-5 degrees (about a metre) is finer than any layer here and halves the payload.
     frame = frame[[*columns, "geometry"]].copy()
@@ -71,7 +88,7 @@ def _add_land(m: folium.Map, survey: Survey) -> None:
             "fillColor": COLOURS.get(f["properties"]["iso_a3"], "#eeeeee"),
             "fillOpacity": 1, "color": "#9a9a9a", "weight": 0.6, "className": "lm-country",
         },
-        tooltip=folium.GeoJsonTooltip(["name_en"], labels=False),
+        tooltip=_tooltip(["name_en"], labels=False),
     ).add_to(m)
     # Country names, so the map reads without a basemap.
     _Labels([("RUSSIA", 43.75, 131.75), ("CHINA", 43.3, 130.25), ("NORTH KOREA", 42.2, 130.2),
@@ -91,7 +108,7 @@ def _add_parks(m: folium.Map, survey: Survey) -> None:
             "weight": 2, "dashArray": "6 4", "fillColor": COLOURS["park"], "fillOpacity": 0.12,
             "className": "lm-park",
         },
-        tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+        tooltip=_tooltip(["label"], labels=False),
     ).add_to(m)
 
 
@@ -102,7 +119,7 @@ def _add_border(m: folium.Map, survey: Survey) -> None:
         pane="lm-border-pane",
         style_function=lambda f: {"color": COLOURS["border"], "weight": 5, "opacity": 0.95,
                                   "className": "lm-border"},
-        tooltip=folium.GeoJsonTooltip(["name_en"], labels=False),
+        tooltip=_tooltip(["name_en"], labels=False),
     ).add_to(m)
 
 
@@ -125,7 +142,7 @@ def _add_stations(m: folium.Map, survey: Survey) -> None:
         marker=folium.CircleMarker(radius=3, weight=1, color="#ffffff", fill=True,
                                    fill_color=COLOURS["station"], fill_opacity=0.9),
         style_function=lambda f: {"className": "lm-station"},
-        tooltip=folium.GeoJsonTooltip(["locationID", "country", "trap_nights"],
+        tooltip=_tooltip(["locationID", "country", "trap_nights"],
                                       aliases=["Station", "Country", "Trap-nights"]),
     ).add_to(m)
 
@@ -534,7 +551,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
                 "color": f["properties"]["colour"], "weight": weight, "fillOpacity": fill,
                 "fillColor": f["properties"]["colour"], "dashArray": dash,
                 "className": "lm-range"},
-            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+            tooltip=_tooltip(["label"], labels=False),
         ).add_to(m)
     if show_locations and len(survey.observations):
         per = station_sightings(survey)
@@ -546,7 +563,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
             marker=folium.CircleMarker(radius=3, weight=1, color="#000", fill=True,
                                        fill_color="#ffffff", fill_opacity=1),
             style_function=lambda f: {"className": "lm-station"},
-            tooltip=folium.GeoJsonTooltip(["locationID", "detections", "ids"],
+            tooltip=_tooltip(["locationID", "detections", "ids"],
                                           aliases=["Station", "Detections", "Individuals"]),
         ).add_to(m)
     rows = [(_swatch_fill(palette[k] + "55", palette[k]), str(k)) for k in keys[:10]]
@@ -610,7 +627,7 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
         name=f"{UNITS[metric]} ({len(cells)} cells)",
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.7,
                                   "color": "#555", "weight": 0.4, "className": "lm-cell"},
-        tooltip=folium.GeoJsonTooltip(["cell_id", "stations", "trap_nights", "detections",
+        tooltip=_tooltip(["cell_id", "stations", "trap_nights", "detections",
                                        "value"],
                                       aliases=["Cell", "Stations", "Trap-nights", "Detections",
                                                UNITS[metric]]),
@@ -622,7 +639,7 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
             style_function=lambda f: {"fillColor": "#D55E00", "fillOpacity": 0.25,
                                       "color": "#D55E00", "weight": 2, "dashArray": "4 3",
                                       "className": "lm-gap"},
-            tooltip=folium.GeoJsonTooltip(["cell_id", "area_km2"],
+            tooltip=_tooltip(["cell_id", "area_km2"],
                                           aliases=["Cell without a station", "km² of park"]),
         ).add_to(m)
     _add_stations(m, survey)
@@ -677,7 +694,7 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
                  f"({len(part)})",
             style_function=lambda f, c=colour: {"color": c, "weight": 1.5, "fillColor": c,
                                                 "fillOpacity": 0.12, "className": "lm-range"},
-            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+            tooltip=_tooltip(["label"], labels=False),
         ).add_to(m)
     obs = survey.observations
     obs = obs[(obs["scientificName"] == LEOPARD) & (obs["individualID"] != "")]
@@ -705,7 +722,7 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
         style_function=lambda f: {"fillColor": f["properties"]["colour"],
                                   "radius": f["properties"]["radius"],
                                   "className": "lm-status"},
-        tooltip=folium.GeoJsonTooltip(["locationID", "status", "detections", "individuals"],
+        tooltip=_tooltip(["locationID", "status", "detections", "individuals"],
                                       aliases=["Station", "Animals seen", "Detections",
                                                "Individuals"]),
     ).add_to(m)

@@ -138,8 +138,13 @@ def sidebar_filters(s: Survey) -> None:
     first, last = s.year_span
     with st.sidebar:
         st.header("Filters")
-        st.slider("Years", min_value=first, max_value=last, key=YEARS,
-                  help="Calendar years in each camera's local time (Primorye UTC+10, China UTC+8)")
+        if first < last:
+            st.slider("Years", min_value=first, max_value=last, key=YEARS,
+                      help="Calendar years in each camera's local time (Primorye UTC+10, "
+                           "China UTC+8)")
+        else:  # a slider needs two different ends
+            st.session_state[YEARS] = (first, last)
+            st.caption(f"Years: {first} (the data cover one year)")
         st.multiselect("Individuals", options=s.leopard_ids(), key=INDIVIDUALS,
                        format_func=individual_label(s), placeholder="All leopards",
                        help="Leave empty for every leopard")
