@@ -119,13 +119,14 @@ def country_of(
     >>> country_of([130.782, 130.366, 131.9], [42.708, 42.863, 42.6], b).tolist()
     ['RUS', 'CHN', '']
     """
-    points = gpd.GeoDataFrame(
-        geometry=gpd.points_from_xy(np.asarray(lon, float), np.asarray(lat, float)),
-        crs="EPSG:4326",
-    )
+    xy = np.column_stack([np.asarray(lon, float), np.asarray(lat, float)])
+    # Many deployments share a station: look each distinct place up once.
+    places, back = np.unique(xy, axis=0, return_inverse=True)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(places[:, 0], places[:, 1]),
+                              crs="EPSG:4326")
     hits = points.sjoin(boundaries.countries[["iso_a3", "geometry"]], predicate="within")
-    out = np.full(len(points), "", dtype=object)
+    found = np.full(len(points), "", dtype=object)
     # A point on a shared edge may match two countries; the first (sorted ISO code) wins.
     first = hits.reset_index().sort_values(["index", "iso_a3"]).drop_duplicates("index")
-    out[first["index"].to_numpy()] = first["iso_a3"].to_numpy()
-    return out
+    found[first["index"].to_numpy()] = first["iso_a3"].to_numpy()
+    return found[back.ravel()]

@@ -13,6 +13,7 @@ are both possible.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -20,6 +21,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from landmap.boundaries import Boundaries, country_of, load_boundaries
 from landmap.survey import Survey
@@ -68,6 +72,7 @@ _REQUIRED = {
 _OBSERVATION_TYPES = {"animal", "human", "vehicle", "blank", "unknown", "unclassified"}
 _LEVELS = {"event", "media"}
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_STRICT = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2}|Z)"
 
 
 # --------------------------------------------------------------------------- timestamps
@@ -93,7 +98,46 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     >>> str(t[0]), int(off[0]), bad.tolist()
     ('2020-12-31 14:30:00+00:00', 600, [False, True])
     """
-    text = values.fillna("").astype(str).str.strip()
+    arr = _arrow_text(values)
+    stamps = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[ns]")
+    offsets = np.zeros(len(arr), dtype=int)
+    bad = np.ones(len(arr), dtype=bool)
+    # Fast path for the usual "2021-06-01T22:15:00+10:00", done by Arrow in C.
+    strict = pc.match_substring_regex(arr, f"^{_STRICT}$").to_numpy(zero_copy_only=False)
+    if strict.any():
+        chosen = arr.filter(pa.array(strict))
+        parsed = pc.strptime(chosen, format="%Y-%m-%dT%H:%M:%S%z", unit="s",
+                             error_is_null=True)
+        stamps[strict] = pc.cast(parsed, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+        tail = pc.utf8_slice_codeunits(chosen, -6)  # "+10:00", or "...:00Z"
+        zulu = pc.ends_with(chosen, "Z")
+        hours = pc.cast(pc.if_else(zulu, "00", pc.utf8_slice_codeunits(tail, 1, 3)), pa.int32())
+        minutes = pc.cast(pc.if_else(zulu, "00", pc.utf8_slice_codeunits(tail, 4, 6)),
+                          pa.int32())
+        sign = pc.if_else(pc.starts_with(tail, "-"), -1, 1)
+        total = pc.multiply(sign, pc.add(pc.multiply(hours, 60), minutes))
+        offsets[strict] = total.to_numpy(zero_copy_only=False)
+        bad[strict] = pc.is_null(parsed).to_numpy(zero_copy_only=False)
+    rest = ~strict
+    if rest.any():
+        other = pd.Series(arr.filter(pa.array(rest)).to_pylist(), dtype=object)
+        slow_instants, slow_offsets, slow_bad = _parse_other_timestamps(other)
+        stamps[rest] = slow_instants.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+        offsets[rest] = slow_offsets
+        bad[rest] = slow_bad
+    stamps[bad] = np.datetime64("NaT")
+    instants = pd.Series(stamps, index=values.index).dt.tz_localize("UTC")
+    return instants, pd.Series(offsets, index=values.index), bad
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """The values as an Arrow string array, trimmed, with missing values as ""."""
+    arr = pa.array(values.astype("str"), type=pa.string(), from_pandas=True)
+    return pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
+
+
+def _parse_other_timestamps(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """ISO 8601 variants (fractions of seconds, offsets without a colon), parsed by pandas."""
     found = text.str.extract(_OFFSET, expand=False)
     has_offset = found.notna().to_numpy()
     sign = np.where(found.str.startswith("-").fillna(False).to_numpy(), -1, 1)
@@ -101,10 +145,10 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     hours = pd.to_numeric(digits.str[:2], errors="coerce").fillna(0).to_numpy()
     minutes = pd.to_numeric(digits.str[2:4], errors="coerce").fillna(0).to_numpy()
     offsets = (sign * (hours * 60 + minutes)).astype(int)
-    instants = pd.to_datetime(text.where(has_offset), utc=True, format="ISO8601", errors="coerce")
+    instants = pd.to_datetime(text.where(has_offset), utc=True, format="ISO8601",
+                              errors="coerce")
     bad = instants.isna().to_numpy() | ~has_offset
-    instants = instants.where(~bad)
-    return instants, pd.Series(offsets, index=values.index), bad
+    return instants, offsets, bad
 
 
 def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
@@ -150,19 +194,28 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
                                 f"the {kind} table is missing from the package"))
         return None
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
-                            encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), None)
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, None, None, None, "refused",
                                 f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"))
         return None
-    except pd.errors.EmptyDataError:
+    if not header:
         problems.append(Problem(label, None, None, None, "refused", "the file is empty"))
         return None
-    except pd.errors.ParserError as exc:
-        problems.append(Problem(label, None, None, None, "refused",
-                                f"the file is not a readable CSV table ({exc})"))
+    try:
+        # Every column as text: the checks below parse what they need and report the rest.
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True))
+    except pa.ArrowInvalid as exc:
+        text = str(exc)
+        reason = ("the file is not UTF-8 text" if "UTF8" in text or "utf8" in text.lower()
+                  else f"the file is not a readable CSV table ({text.splitlines()[0]})")
+        problems.append(Problem(label, None, None, None, "refused", reason))
         return None
+    frame = table.to_pandas()
     missing = [f for f in _REQUIRED.get(kind, []) if f not in frame.columns]
     for field in missing:
         problems.append(Problem(label, None, field, None, "refused",
@@ -197,8 +250,16 @@ def _parse_times(problems, label, frame, field) -> tuple[pd.Series, pd.Series]:
     return instants, offsets
 
 
+def _to_float(values: pd.Series) -> pd.Series:
+    """Numbers from text, NaN where the text is not a number (vectorised with Arrow)."""
+    arr = _arrow_text(values)
+    number = pc.match_substring_regex(arr, r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+    parsed = pc.cast(pc.if_else(number, arr, pa.scalar(None, pa.string())), pa.float64())
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def _number(problems, label, frame, field, lo, hi) -> pd.Series:
-    values = pd.to_numeric(frame[field].str.strip(), errors="coerce")
+    values = _to_float(frame[field])
     _flag_cells(problems, label, frame, values.isna().to_numpy(), field, "not a number")
     out_of_range = ((values < lo) | (values > hi)).to_numpy()
     _flag_cells(problems, label, frame, out_of_range, field,
@@ -253,8 +314,10 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
         if field not in out:
             out[field] = ""
     if "count" in out:
-        count = pd.to_numeric(out["count"].str.strip().replace("", np.nan), errors="coerce")
-        bad = (count.isna() & (out["count"].str.strip() != "")).to_numpy() | (count < 1).to_numpy()
+        count = _to_float(out["count"])
+        whole = count.isna() | (count == np.floor(count))
+        bad = ((count.isna() & (out["count"].str.strip() != "")) | (count < 1)
+               | ~whole).to_numpy()
         _flag_cells(problems, label, out, bad, "count", "must be a whole number of 1 or more")
         out["count"] = count.astype("Int64")
     else:
@@ -339,7 +402,7 @@ def read_camtrapdp(
 
     deployments = _deployments(dep_raw, paths["deployments"].name, problems)
     observations = _observations(obs_raw, paths["observations"].name, problems,
-                                 set(deployments["deploymentID"]))
+                                 deployments["deploymentID"])
     individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
                                problems)
     errors = [p for p in problems if p.action == "refused"]
