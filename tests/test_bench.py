@@ -10,7 +10,8 @@ from landmap.demo import DEMO_DIR
 def test_benchmark_table_at_demo_scale(tmp_path):
     table = run(scales=(1,), repeat=1, filter_change=False)
     measures = set(table["measure"])
-    for name in ("raw read (pyarrow)", "load + validation", "all home ranges",
+    for name in ("raw read of the CSV files (pyarrow)", "load + validation from CSV",
+                 "load from the GeoParquet cache", "all home ranges",
                  "effort grid 5 km", "cross-border table", "yearly summary",
                  "map HTML: overview", "map HTML: sightings", "peak memory so far"):
         assert name in measures

@@ -14,6 +14,7 @@ memory is the peak resident size of the process.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -86,10 +87,15 @@ def _raw_read(folder: Path) -> None:
         pacsv.read_csv(folder / f"{name}.csv")
 
 
+def _raw_parquet(folder: Path) -> None:
+    import pyarrow.parquet as pq
+
+    for path in folder.glob("*.parquet"):
+        pq.read_table(path)
+
+
 def _filter_change_seconds(folder: Path) -> float:
     """Warm rerun of the Overview page after a year-filter change (Streamlit AppTest)."""
-    import os
-
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
@@ -149,6 +155,7 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True) -> pd.DataFram
     from landmap.effort import effort_grid
     from landmap.home_range import home_ranges
     from landmap.population import yearly_population
+    from landmap.sources import CACHE_ENV, cache_dir, load_survey
 
     rows = []
     for scale in scales:
@@ -156,9 +163,16 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True) -> pd.DataFram
             folder = DEMO_DIR if scale == 1 else scale_package(scale, Path(tmp))
             raw, _ = _timed(lambda f=folder: _raw_read(f), repeat)
             load, survey = _timed(lambda f=folder: read_camtrapdp(f), 1)
+            os.environ[CACHE_ENV] = str(Path(tmp) / "cache")
+            load_survey(folder)  # validates once and writes the GeoParquet cache
+            cached, _ = _timed(lambda f=folder: load_survey(f), repeat)
+            raw_parquet, _ = _timed(lambda f=folder: _raw_parquet(cache_dir(f)), repeat)
+            os.environ.pop(CACHE_ENV)
             steps = {
-                "raw read (pyarrow)": raw,
-                "load + validation": load,
+                "raw read of the CSV files (pyarrow)": raw,
+                "load + validation from CSV": load,
+                "load from the GeoParquet cache": cached,
+                "raw read of the cache files (pyarrow)": raw_parquet,
                 "all home ranges": _timed(lambda s=survey: home_ranges(s), 1)[0],
                 "effort grid 5 km": _timed(lambda s=survey: effort_grid(s), repeat)[0],
                 "cross-border table": _timed(lambda s=survey: crossings_by_individual(s),

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from landmap.camtrapdp import read_camtrapdp
 from landmap.demo import DEMO_DIR
+from landmap.sources import load_survey
 from landmap.species import species_label
 from landmap.survey import LEOPARD, Headline, Survey, headline
 
@@ -53,7 +53,7 @@ def _stamp(path: Path) -> float:
 
 @st.cache_resource(show_spinner="Reading the camera-trap package…")
 def _load(path: str, modified: float) -> Survey:
-    return read_camtrapdp(path)
+    return load_survey(path)
 
 
 def survey() -> Survey:

@@ -1,0 +1,134 @@
+"""Where a survey comes from: a Camtrap DP folder, read through a GeoParquet cache.
+
+Reading and validating the CSV files of a large programme takes seconds; reading the
+same tables back from Parquet takes a fraction of that. :func:`load_survey` validates a
+package once, keeps the validated tables as (Geo)Parquet in a cache folder outside the
+package (the originals are never touched), and uses them while the package's files are
+unchanged. Any change to a file of the package (size or modification time) makes the
+next load validate the CSV files again and rewrite the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from landmap.boundaries import Boundaries, load_boundaries
+from landmap.camtrapdp import read_camtrapdp
+from landmap.survey import Survey
+from landmap.validate import Problem
+
+__all__ = ["CACHE_ENV", "cache_dir", "load_survey"]
+
+#: Environment variable naming the cache folder (default ``~/.cache/landmap``).
+CACHE_ENV = "LANDMAP_CACHE"
+#: Bump when the cached tables' layout changes, so old caches are rebuilt.
+_LAYOUT = 1
+_TABLES = ("deployments", "observations", "individuals", "problems")
+
+
+def cache_dir(package: str | Path) -> Path:
+    """The cache folder of one package (one folder per absolute package path)."""
+    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "landmap")
+    key = hashlib.sha1(str(Path(package).resolve()).encode()).hexdigest()[:16]
+    return root / key
+
+
+def _fingerprint(package: Path) -> dict:
+    files = sorted(p for p in package.iterdir() if p.is_file() and not p.name.startswith("."))
+    return {"layout": _LAYOUT,
+            "files": [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in files]}
+
+
+def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    survey.deployments.to_parquet(folder / "deployments.parquet")
+    survey.observations.to_parquet(folder / "observations.parquet")
+    survey.individuals.to_parquet(folder / "individuals.parquet")
+    pd.DataFrame([asdict(p) for p in survey.problems],
+                 columns=["file", "row", "field", "value", "action", "message"]).astype(
+        {"row": "Int64"}).to_parquet(folder / "problems.parquet")
+    meta = {"metadata": survey.metadata, "observation_level": survey.observation_level}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    # Written last: a cache without it (an interrupted write) is never used.
+    (folder / "fingerprint.json").write_text(json.dumps(fingerprint), encoding="utf-8")
+
+
+def _read(folder: Path, package: Path, boundaries: Boundaries) -> Survey:
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    problems = pd.read_parquet(folder / "problems.parquet")
+    return Survey(
+        deployments=gpd.read_parquet(folder / "deployments.parquet"),
+        observations=pd.read_parquet(folder / "observations.parquet"),
+        individuals=pd.read_parquet(folder / "individuals.parquet"),
+        metadata=meta["metadata"],
+        boundaries=boundaries,
+        source=str(package),
+        observation_level=meta["observation_level"],
+        problems=[Problem(r.file, None if pd.isna(r.row) else int(r.row),
+                          None if pd.isna(r.field) else r.field,
+                          None if pd.isna(r.value) else r.value, r.action, r.message)
+                  for r in problems.itertuples()],
+    )
+
+
+def load_survey(package: str | Path, boundaries: Boundaries | None = None,
+                cache: bool = True) -> Survey:
+    """Read a Camtrap DP package, from the validated GeoParquet cache when it is current.
+
+    Parameters
+    ----------
+    package : str or Path
+        The package folder.
+    boundaries : Boundaries, optional
+        The bundled layers by default.
+    cache : bool, default True
+        False reads and validates the CSV files and leaves the cache alone.
+
+    Returns
+    -------
+    Survey
+        The same survey :func:`landmap.camtrapdp.read_camtrapdp` returns.
+
+    Raises
+    ------
+    DataError
+        As :func:`landmap.camtrapdp.read_camtrapdp`; a package that fails validation is
+        never cached.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from landmap.demo import DEMO_DIR
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     os.environ[CACHE_ENV] = d
+    ...     first = load_survey(DEMO_DIR)   # validates the CSV files, writes the cache
+    ...     again = load_survey(DEMO_DIR)   # reads the cache
+    ...     del os.environ[CACHE_ENV]
+    >>> again.observations["eventStart"].equals(first.observations["eventStart"])
+    True
+    """
+    package = Path(package)
+    boundaries = boundaries or load_boundaries()
+    if not cache or not package.is_dir():
+        return read_camtrapdp(package, boundaries)
+    folder = cache_dir(package)
+    fingerprint = _fingerprint(package)
+    stamp = folder / "fingerprint.json"
+    if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == fingerprint:
+        return _read(folder, package, boundaries)
+    # The cache is stale: drop its stamp first, so a package that now fails to load
+    # cannot be served from it later.
+    stamp.unlink(missing_ok=True)
+    survey = read_camtrapdp(package, boundaries)
+    try:
+        _write(folder, survey, fingerprint)
+    except OSError:
+        pass  # a read-only home still gets the data, only more slowly next time
+    return survey
