@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from landmap.maps import overview_map, station_sightings
+from landmap.maps import home_range_map, overview_map, sightings_map, station_sightings
 from landmap.offline import asset_urls
 from landmap.survey import headline
 
@@ -54,3 +54,25 @@ def test_map_needs_no_cdn(map_2021):
     _, m, html = map_2021
     assert all(u.startswith("/app/static/vendor/") for u in asset_urls(m))
     assert not re.search(r'(src|href)="https?://', html)
+
+
+def test_pooled_sightings_keep_every_detection(demo):
+    s = demo.filter(years=(2021, 2021))
+    html = sightings_map(s, max_points=200).get_root().render()
+    data = re.search(r"var data = (\[\[.*?\]\]);", html, re.S).group(1)
+    counts = [int(c) for c in re.findall(r', (\d+)\]', data)]
+    assert sum(counts) == headline(s).detections  # pooled, nothing lost
+
+
+def test_range_maps_draw_at_most_the_limit(demo):
+    from landmap.home_range import home_ranges
+
+    s = demo.filter(years=(2021, 2021))
+    r = home_ranges(s, method="kde", levels=(95,))
+    html = home_range_map(s, r, max_individuals=10).get_root().render()
+    assert "Showing the 10 of" in html
+    # labels read "Leo 18M · KDE 95 % · ...", the dot JSON-escaped in the page
+    drawn = set(re.findall(r'"label": "(Leo \d+[FM]) (?:\\u00b7|·) KDE', html))
+    n = r.groupby("individualID")["n_locations"].max()
+    assert len(drawn) == 10
+    assert n[list(drawn)].min() >= n.drop(list(drawn)).max()  # the best documented ones

@@ -131,14 +131,19 @@ def _add_stations(m: folium.Map, survey: Survey) -> None:
         .agg(longitude=("longitude", "first"), latitude=("latitude", "first"),
              country=("country", "first"), trap_nights=("trap_nights", "sum"))
     )
-    stations["trap_nights"] = stations["trap_nights"].round(0).astype(int)
+    # One marker per place: pooled programmes can hold several stations at one spot, and
+    # the page must stay small however many there are.
+    places = stations.groupby(["longitude", "latitude"], as_index=False, sort=False).agg(
+        locationID=("locationID", _names), country=("country", "first"),
+        trap_nights=("trap_nights", "sum"))
+    places["trap_nights"] = places["trap_nights"].round(0).astype(int)
     frame = gpd.GeoDataFrame(
-        stations, geometry=gpd.points_from_xy(stations.longitude, stations.latitude),
+        places, geometry=gpd.points_from_xy(places.longitude, places.latitude),
         crs="EPSG:4326",
     )
     folium.GeoJson(
         _geojson(frame, ["locationID", "country", "trap_nights"]),
-        name=f"Camera stations ({len(frame)})",
+        name=f"Camera stations ({len(stations)})",
         marker=folium.CircleMarker(radius=3, weight=1, color="#ffffff", fill=True,
                                    fill_color=COLOURS["station"], fill_opacity=0.9),
         style_function=lambda f: {"className": "lm-station"},
@@ -206,10 +211,23 @@ function (row) {
 """.replace("FILL", COLOURS["sighting"])
 
 
+def _names(ids, most: int = 3) -> str:
+    """A few names, then how many more ("RU-001, RU-002 and 8 more")."""
+    ids = list(dict.fromkeys(i for text in ids for i in str(text).split(", ") if i))
+    head = ", ".join(ids[:most])
+    return head + (f" and {len(ids) - most} more" if len(ids) > most else "")
+
+
 def _add_sightings(m: folium.Map, survey: Survey) -> int:
     per = station_sightings(survey)
     if per.empty:
         return 0
+    per = per.groupby(["latitude", "longitude"], as_index=False, sort=False).agg(
+        locationID=("locationID", _names), country=("country", "first"),
+        detections=("detections", "sum"),
+        seen=("ids", lambda s: sorted({i for text in s for i in text.split(", ") if i})))
+    per["individuals"] = per["seen"].map(len)
+    per["ids"] = per["seen"].map(lambda ids: _names(ids, 12))
     labels = [
         html.escape(f"{r.locationID} ({r.country}): {r.detections} leopard detection(s)"
                     + (f", {r.individuals} individual(s): {r.ids}" if r.individuals else ""))
@@ -394,7 +412,7 @@ function (row) {
   var m = L.circleMarker(new L.LatLng(row[0], row[1]), {
     radius: 6, color: '#333', weight: 1, fillColor: COLOURS[row[2]], fillOpacity: 0.9,
     className: 'lm-detection'});
-  m.options.detections = 1;
+  m.options.detections = row[6] || 1;
   m.bindPopup('<b>' + LABELS[row[3]] + '</b><br>' + row[4] + '<br>Station ' + STATIONS[row[5]]
               + ' (' + COUNTRIES[row[5]] + ')');
   return m;
@@ -402,8 +420,27 @@ function (row) {
 """
 
 
+#: Above this many detections a map pools them (one point per place and animal).
+MAX_POINTS = 15_000
+
+
+def _pool_detections(points: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """One point per place and colour group, with its count and date span."""
+    pooled = points.groupby(["lat", "lon", "colour", "label"], as_index=False, sort=False).agg(
+        first=("when", "min"), last=("when", "max"), station=("station", "first"),
+        count=("when", "size"))
+    if len(pooled) > max_points:  # still too many: one point per place
+        pooled = points.groupby(["lat", "lon"], as_index=False, sort=False).agg(
+            colour=("colour", "first"), label=("label", "first"), first=("when", "min"),
+            last=("when", "max"), station=("station", "first"), count=("when", "size"))
+    pooled["when"] = (pooled["count"].astype(str) + " detections, " + pooled["first"].str[:10]
+                      + " to " + pooled["last"].str[:10])
+    return pooled[["lat", "lon", "colour", "label", "when", "station", "count"]]
+
+
 def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
-                  colour_by: str = "individual", title: str | None = None) -> folium.Map:
+                  colour_by: str = "individual", title: str | None = None,
+                  max_points: int = MAX_POINTS) -> folium.Map:
     """Each detection of a species as a clustered point coloured by individual or species.
 
     Parameters
@@ -419,7 +456,9 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     folium.Map
         Popups give the ID (or species), the local date and time, the station and its
         country. Points are sent as compact arrays with lookup tables (about 50 bytes
-        each), and cluster when zoomed out.
+        each), and cluster when zoomed out. Beyond ``max_points`` detections they are pooled
+        per place and animal (a popup then gives the count and the date span), so the page
+        stays small at any scale.
 
     Examples
     --------
@@ -460,9 +499,15 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     colour_index = {k: i for i, k in enumerate(order)}
     label_index = {k: i for i, k in enumerate(label_list)}
     station_index = {k: i for i, k in enumerate(station_list)}
-    data = [[round(float(a), 5), round(float(b), 5), colour_index[g], label_index[lab], w,
-             station_index[st]]
-            for a, b, g, lab, w, st in zip(lat, lon, group, labels, when, location, strict=True)]
+    points = pd.DataFrame({"lat": np.round(lat.astype(float), 5),
+                           "lon": np.round(lon.astype(float), 5),
+                           "colour": group.map(colour_index).to_numpy(),
+                           "label": labels.map(label_index).to_numpy(), "when": when,
+                           "station": pd.Series(location).map(station_index).to_numpy()})
+    total = len(points)
+    if total > max_points:
+        points = _pool_detections(points, max_points)
+    data = points.to_numpy().tolist()
     callback = (_DETECTION_MARKER.replace("COLOURS", json.dumps([colours[k] for k in order]))
                 .replace("LABELS", json.dumps(label_list))
                 .replace("STATIONS", json.dumps(station_list))
@@ -470,7 +515,7 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     m = base_map(survey)
     _add_stations(m, survey)
     name = "Leopard detections" if wanted == [LEOPARD] else "Detections"
-    FastMarkerCluster(data, callback=callback, name=f"{name} ({len(data)})",
+    FastMarkerCluster(data, callback=callback, name=f"{name} ({total})",
                       options={"iconCreateFunction": JsCode(_CLUSTER_ICON),
                                "maxClusterRadius": 45, "disableClusteringAtZoom": 13,
                                "spiderfyOnMaxZoom": False}).add_to(m)
@@ -499,9 +544,24 @@ def _range_label(row) -> str:
     return f"{row.individualID} · {method} {level} · {years} · {row.area_km2:,.1f} km²"
 
 
+#: Most individuals whose ranges one map draws (those with the most detections).
+MAX_RANGES = 120
+
+
+def _limit_individuals(ranges: gpd.GeoDataFrame, most: int) -> tuple[gpd.GeoDataFrame, str]:
+    """The ranges of the ``most`` best-documented individuals, and a note if some were left."""
+    counts = ranges.groupby("individualID")["n_locations"].max()
+    if len(counts) <= most:
+        return ranges, ""
+    keep = counts.sort_values(ascending=False, kind="stable").index[:most]
+    note = (f"Showing the {most} of {len(counts):,} individuals with the most detections; "
+            "choose individuals in the filters to see others. ")
+    return ranges[ranges["individualID"].isin(keep)], note
+
+
 def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None = None,
                    colour_key: str = "individualID", colours: dict | None = None,
-                   show_locations: bool = True) -> folium.Map:
+                   show_locations: bool = True, max_individuals: int = MAX_RANGES) -> folium.Map:
     """Home ranges (one colour per individual, or per ``colour_key``) over the base layers.
 
     Parameters
@@ -527,7 +587,8 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     >>> html.count('"individualID": "Leo 16F"') >= 3
     True
     """
-    drawn = ranges[ranges.geometry.notna()].copy()
+    drawn, limited = _limit_individuals(ranges[ranges.geometry.notna()], max_individuals)
+    drawn = drawn.copy()
     # The isopleths follow the density grid in steps of about h/8 (100-300 m); smoothing
     # them by 100 m is invisible at park scale and cuts the page several times over.
     drawn["geometry"] = drawn.geometry.simplify(100)
@@ -572,7 +633,8 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     rows += [(_swatch_fill("#88888822", "#666"), "KDE 95 % (light) and 50 % (dark)"),
              (_swatch_fill("#ffffff00", "#666", dashed=True), "MCP (dashed outline)")]
     bounds = drawn.to_crs("EPSG:4326").total_bounds if len(drawn) else None
-    return finish_map(m, survey, title or f"Home ranges, {_span(survey)}", rows, bounds=bounds)
+    return finish_map(m, survey, title or f"Home ranges, {_span(survey)}", rows,
+                      note=limited + _NOTE, bounds=bounds)
 
 
 def _bins(values: pd.Series, steps: int = 5) -> list[float]:
@@ -654,7 +716,7 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
 
 
 def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFrame,
-                     title: str | None = None) -> folium.Map:
+                     title: str | None = None, max_individuals: int = MAX_RANGES) -> folium.Map:
     """95 % ranges and detections of each leopard, coloured by where it was seen.
 
     Parameters
@@ -678,7 +740,10 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
     """
     status = table.set_index("individualID")["status"]
     kde = ranges[(ranges["method"] == "kde") & (ranges["level"] == 95)
-                 & ranges.geometry.notna()].copy()
+                 & ranges.geometry.notna()]
+    kde, limited = _limit_individuals(kde, max_individuals)
+    kde = kde.copy()
+    kde["geometry"] = kde.geometry.simplify(100)  # see home_range_map
     kde["status"] = kde["individualID"].map(status)
     kde = kde[kde["status"].notna()]
     m = base_map(survey)
@@ -733,4 +798,5 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
             (_swatch_fill(STATUS_COLOURS["both"] + "55", STATUS_COLOURS["both"]),
              "Seen on both sides"),
             ("", "Circles: detections per station, sized by count")]
-    return finish_map(m, survey, title or f"Leopards across the border, {_span(survey)}", rows)
+    return finish_map(m, survey, title or f"Leopards across the border, {_span(survey)}", rows,
+                      note=limited + _NOTE)

@@ -10,6 +10,7 @@ next load validate the CSV files again and rewrite the cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -127,8 +128,7 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     # cannot be served from it later.
     stamp.unlink(missing_ok=True)
     survey = read_camtrapdp(package, boundaries)
-    try:
+    # A read-only home still gets the data, only more slowly next time.
+    with contextlib.suppress(OSError):
         _write(folder, survey, fingerprint)
-    except OSError:
-        pass  # a read-only home still gets the data, only more slowly next time
     return survey
