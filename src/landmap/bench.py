@@ -148,8 +148,39 @@ def _map_sizes(survey) -> dict[str, int]:
     return {name: len(build().get_root().render().encode()) for name, build in maps.items()}
 
 
-def run(scales=(1,), repeat: int = 3, filter_change: bool = True) -> pd.DataFrame:
-    """Measure every step at each scale; one row per scale and measure."""
+_FIRST_MAP = """
+import json, resource, sys, time
+start = time.perf_counter()
+from landmap.maps import overview_map
+from landmap.sources import load_survey
+from landmap.survey import headline
+survey = load_survey(sys.argv[1])
+headline(survey)
+size = len(overview_map(survey).get_root().render().encode())
+print(json.dumps({"seconds": time.perf_counter() - start, "bytes": size,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _first_map(folder: Path) -> dict:
+    """A fresh process loads the package (from the cache) and builds the Overview map,
+    as a server's first page view does; returns its seconds, map bytes and peak memory."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FIRST_MAP, str(folder)], check=True,
+                          capture_output=True, text=True, env=os.environ.copy())
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
+        full_from: int = 50) -> pd.DataFrame:
+    """Measure every step at each scale; one row per scale and measure.
+
+    From scale ``full_from`` on, only loading and the first map are measured (the
+    analyses of a survey that size take minutes; ``--full`` measures them too).
+    """
     from landmap.border import cross_border_by_year, crossings_by_individual
     from landmap.camtrapdp import read_camtrapdp
     from landmap.effort import effort_grid
@@ -167,12 +198,31 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True) -> pd.DataFram
             load_survey(folder)  # validates once and writes the GeoParquet cache
             cached, _ = _timed(lambda f=folder: load_survey(f), repeat)
             raw_parquet, _ = _timed(lambda f=folder: _raw_parquet(cache_dir(f)), repeat)
+            first = _first_map(folder)
             os.environ.pop(CACHE_ENV)
             steps = {
                 "raw read of the CSV files (pyarrow)": raw,
                 "load + validation from CSV": load,
                 "load from the GeoParquet cache": cached,
                 "raw read of the cache files (pyarrow)": raw_parquet,
+                "first map in a new process (import, cached load, Overview map)":
+                    first["seconds"],
+            }
+            rows.append({"scale": scale, "measure": "peak memory of that process",
+                         "value": round(first["peak_mb"]), "unit": "MB"})
+            if scale >= full_from:
+                for name, seconds in steps.items():
+                    rows.append({"scale": scale, "measure": name, "value": round(seconds, 3),
+                                 "unit": "s"})
+                rows.append({"scale": scale, "measure": "map HTML: overview",
+                             "value": first["bytes"], "unit": "bytes"})
+                rows.append({"scale": scale, "measure": "observations",
+                             "value": len(survey.observations), "unit": "rows"})
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                rows.append({"scale": scale, "measure": "peak memory so far",
+                             "value": round(peak), "unit": "MB"})
+                continue
+            steps |= {
                 "all home ranges": _timed(lambda s=survey: home_ranges(s), 1)[0],
                 "effort grid 5 km": _timed(lambda s=survey: effort_grid(s), repeat)[0],
                 "cross-border table": _timed(lambda s=survey: crossings_by_individual(s),
@@ -204,8 +254,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("bench.csv"))
     parser.add_argument("--no-filter-change", action="store_true",
                         help="skip the Streamlit rerun measurement")
+    parser.add_argument("--full", action="store_true",
+                        help="run every analysis at every scale (minutes at 100x)")
     args = parser.parse_args(argv)
-    table = run(tuple(args.scales), args.repeat, not args.no_filter_change)
+    table = run(tuple(args.scales), args.repeat, not args.no_filter_change,
+                full_from=10**9 if args.full else 50)
     table.to_csv(args.out, index=False)
     wide = table.pivot_table(index=["measure", "unit"], columns="scale", values="value",
                              sort=False)

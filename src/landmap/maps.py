@@ -183,7 +183,9 @@ def station_sightings(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
         latitude=("latitude", "first"), longitude=("longitude", "first"),
         country=("country", "first"), detections=("deploymentID", "size"),
     )
-    ids = named.groupby("locationID")["individualID"].agg(lambda s: sorted(set(s)))
+    pairs = named[["locationID", "individualID"]].drop_duplicates().sort_values(
+        ["locationID", "individualID"])
+    ids = pairs.groupby("locationID")["individualID"].agg(list)
     per["individuals"] = ids.map(len).reindex(per.index).fillna(0).astype(int)
     per["ids"] = ids.map(", ".join).reindex(per.index).fillna("")
     return per.reset_index()
@@ -218,16 +220,22 @@ def _names(ids, most: int = 3) -> str:
     return head + (f" and {len(ids) - most} more" if len(ids) > most else "")
 
 
+def _pool_places(per: pd.DataFrame) -> pd.DataFrame:
+    """Station rows of :func:`station_sightings` merged where stations share a place."""
+    pooled = per.groupby(["latitude", "longitude"], as_index=False, sort=False).agg(
+        locationID=("locationID", _names), country=("country", "first"),
+        detections=("detections", "sum"),
+        seen=("ids", lambda s: sorted({i for text in s for i in text.split(", ") if i})))
+    pooled["individuals"] = pooled["seen"].map(len)
+    pooled["ids"] = pooled["seen"].map(lambda ids: _names(ids, 12))
+    return pooled.drop(columns="seen")
+
+
 def _add_sightings(m: folium.Map, survey: Survey) -> int:
     per = station_sightings(survey)
     if per.empty:
         return 0
-    per = per.groupby(["latitude", "longitude"], as_index=False, sort=False).agg(
-        locationID=("locationID", _names), country=("country", "first"),
-        detections=("detections", "sum"),
-        seen=("ids", lambda s: sorted({i for text in s for i in text.split(", ") if i})))
-    per["individuals"] = per["seen"].map(len)
-    per["ids"] = per["seen"].map(lambda ids: _names(ids, 12))
+    per = _pool_places(per)
     labels = [
         html.escape(f"{r.locationID} ({r.country}): {r.detections} leopard detection(s)"
                     + (f", {r.individuals} individual(s): {r.ids}" if r.individuals else ""))
@@ -615,7 +623,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
             tooltip=_tooltip(["label"], labels=False),
         ).add_to(m)
     if show_locations and len(survey.observations):
-        per = station_sightings(survey)
+        per = _pool_places(station_sightings(survey))
         frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),
                                  crs="EPSG:4326")
         folium.GeoJson(
@@ -769,9 +777,10 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
         latitude=stations.loc[obs["deploymentID"], "latitude"].to_numpy(),
         longitude=stations.loc[obs["deploymentID"], "longitude"].to_numpy(),
         status=obs["individualID"].map(status).to_numpy())
-    per = located.groupby(["locationID", "status"], as_index=False).agg(
-        latitude=("latitude", "first"), longitude=("longitude", "first"),
-        detections=("individualID", "size"), individuals=("individualID", "nunique"))
+    # one circle per place and status, however many stations share the place
+    per = located.groupby(["latitude", "longitude", "status"], as_index=False).agg(
+        locationID=("locationID", _names), detections=("individualID", "size"),
+        individuals=("individualID", "nunique"))
     per = per.sort_values("status", key=lambda s: s.map({"both": 2, "Russia only": 0,
                                                          "China only": 1}))
     frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),

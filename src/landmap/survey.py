@@ -42,10 +42,15 @@ def detections(observations: pd.DataFrame, species: str = LEOPARD) -> pd.DataFra
     [0, 2]
     """
     rows = observations[observations["scientificName"] == species]
-    with_id = set(rows.loc[rows["individualID"] != "", "eventID"]) - {""}
-    cub = ((rows["lifeStage"] == "juvenile") & (rows["individualID"] == "")
-           & rows["eventID"].isin(with_id))
-    return rows[~cub.to_numpy()]
+    cub = ((rows["lifeStage"] == "juvenile") & (rows["individualID"] == "")).to_numpy().copy()
+    if not cub.any():
+        return rows
+    # Only the few events that hold a cub are looked up (fast on millions of rows).
+    cub_events = rows["eventID"].to_numpy()[cub]
+    with_id = rows.loc[(rows["individualID"] != "").to_numpy()
+                       & rows["eventID"].isin(cub_events).to_numpy(), "eventID"]
+    cub &= (rows["eventID"].isin(with_id.to_numpy()) & (rows["eventID"] != "")).to_numpy()
+    return rows[~cub]
 
 
 def local_year(instants: pd.Series, offsets: pd.Series) -> pd.Series:
