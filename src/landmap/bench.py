@@ -157,8 +157,15 @@ from landmap.survey import headline
 survey = load_survey(sys.argv[1])
 headline(survey)
 size = len(overview_map(survey).get_root().render().encode())
+# Linux keeps ru_maxrss across fork and exec (it would report the parent's peak), so the
+# high-water mark of this process's own memory is read from /proc where there is one.
+try:
+    hwm = next(int(line.split()[1]) for line in open("/proc/self/status")
+               if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": time.perf_counter() - start, "bytes": size,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": hwm / 1024}))
 """
 
 
