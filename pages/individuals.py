@@ -20,8 +20,9 @@ if not ids:
     st.stop()
 label = ui.individual_label(selection)
 chosen = st.session_state[ui.INDIVIDUALS]
-default = chosen[0] if chosen and chosen[0] in ids else ("Leo 16F" if "Leo 16F" in ids
-                                                          else ids[0])
+# The animal named in the filters, else the one photographed most in the selection.
+named = selection.observations["individualID"]
+default = chosen[0] if chosen and chosen[0] in ids else named[named != ""].value_counts().index[0]
 if st.session_state.get(ui.PROFILE) not in ids:
     st.session_state[ui.PROFILE] = default
 animal = st.selectbox("Individual", ids, key=ui.PROFILE, format_func=label)

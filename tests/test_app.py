@@ -87,6 +87,8 @@ def test_about_page_lists_park_areas(app):
 )
 def test_every_page_runs_and_titles_the_selection(app, page, heading):
     app.query_params["years"] = "2021-2021"
+    if page == "pages/individuals.py":
+        app.query_params["individuals"] = "Leo 16F"
     app.run()
     app.switch_page(page).run()
     assert not app.exception, app.exception
@@ -132,3 +134,13 @@ def test_pages_survive_a_package_without_leopards(app, page, make_package, monke
     app.run()
     app.switch_page(page).run()
     assert not app.exception, app.exception
+
+
+def test_individuals_page_defaults_to_the_most_photographed(app, demo):
+    from landmap.survey import detections
+
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    app.switch_page("pages/individuals.py").run()
+    ids = detections(demo.filter(years=(2021, 2021)).observations)["individualID"]
+    assert app.title[0].value.startswith(ids[ids != ""].value_counts().index[0])
