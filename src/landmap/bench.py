@@ -185,8 +185,8 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
         full_from: int = 50) -> pd.DataFrame:
     """Measure every step at each scale; one row per scale and measure.
 
-    From scale ``full_from`` on, only loading and the first map are measured (the
-    analyses of a survey that size take minutes; ``--full`` measures them too).
+    From scale ``full_from`` on, only loading, the first map and the map sizes are measured
+    (the analyses of a survey that size take minutes; ``--full`` measures them too).
     """
     from landmap.border import cross_border_by_year, crossings_by_individual
     from landmap.camtrapdp import read_camtrapdp
@@ -221,8 +221,9 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
                 for name, seconds in steps.items():
                     rows.append({"scale": scale, "measure": name, "value": round(seconds, 3),
                                  "unit": "s"})
-                rows.append({"scale": scale, "measure": "map HTML: overview",
-                             "value": first["bytes"], "unit": "bytes"})
+                for page, size in _map_sizes(survey).items():
+                    rows.append({"scale": scale, "measure": f"map HTML: {page}",
+                                 "value": size, "unit": "bytes"})
                 rows.append({"scale": scale, "measure": "observations",
                              "value": len(survey.observations), "unit": "rows"})
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

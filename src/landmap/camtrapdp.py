@@ -325,6 +325,25 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
     return out
 
 
+# Columns the analyses read even when a package leaves them empty.
+_ALWAYS = {"deploymentID", "locationID", "locationName", "latitude", "longitude",
+           "deploymentStart", "deploymentEnd", "timestampIssues", "deploymentTags",
+           "observationID", "eventID", "eventStart", "eventEnd", "observationLevel",
+           "observationType", "scientificName", "count", "lifeStage", "sex", "individualID",
+           "observationComments"}
+
+
+def _drop_empty(frame: pd.DataFrame, standard: list[str]) -> pd.DataFrame:
+    """Leave out optional standard columns that are empty in every row.
+
+    Each empty text column of a few million rows still costs tens of MB; the writer puts
+    every standard column back (empty) on export, and unknown extra columns are always kept.
+    """
+    empty = [c for c in standard if c in frame and c not in _ALWAYS
+             and pd.api.types.is_string_dtype(frame[c]) and not (frame[c] != "").any()]
+    return frame.drop(columns=empty)
+
+
 def _individuals(frame, label, problems) -> pd.DataFrame:
     _check_unique(problems, label, frame, "individualID")
     out = frame.copy()
@@ -416,9 +435,11 @@ def read_camtrapdp(
         problems.append(Problem(paths["observations"].name, None, "observationLevel", "media",
                                 "kept", f"{int(aside.sum())} media-level observations kept "
                                 "aside; animals are counted from event level only"))
-    counted = observations[observations["observationLevel"] == level].reset_index(drop=True)
+    counted = _drop_empty(observations[observations["observationLevel"] == level]
+                          .reset_index(drop=True), OBSERVATION_FIELDS)
 
     boundaries = boundaries or load_boundaries()
+    deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
     stations = gpd.GeoDataFrame(
         deployments,
         geometry=gpd.points_from_xy(deployments["longitude"], deployments["latitude"]),

@@ -22,7 +22,7 @@ from folium.utilities import JsCode
 
 from landmap.effort import trap_nights
 from landmap.offline import add_css, use_local_assets
-from landmap.survey import LEOPARD, Survey, detections
+from landmap.survey import LEOPARD, Survey, detection_mask, detections
 
 __all__ = ["COLOURS", "overview_map", "station_sightings"]
 
@@ -174,10 +174,11 @@ def station_sightings(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
     >>> int(station_sightings(s)["detections"].sum())
     1362
     """
-    obs = detections(survey.observations, species)
+    obs = survey.observations
+    obs = obs.loc[detection_mask(obs, species), ["deploymentID", "individualID"]]
     stations = survey.deployments[["deploymentID", "locationID", "latitude", "longitude",
                                    "country"]]
-    joined = obs[["deploymentID", "individualID"]].merge(stations, on="deploymentID")
+    joined = obs.merge(stations, on="deploymentID")
     named = joined[joined["individualID"] != ""]
     per = joined.groupby("locationID").agg(
         latitude=("latitude", "first"), longitude=("longitude", "first"),

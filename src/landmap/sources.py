@@ -30,7 +30,7 @@ __all__ = ["CACHE_ENV", "cache_dir", "load_survey"]
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 1
+_LAYOUT = 2
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 

@@ -20,7 +20,8 @@ from landmap.boundaries import Boundaries
 from landmap.effort import trap_nights
 from landmap.validate import Problem, problems_frame
 
-__all__ = ["LEOPARD", "Headline", "Survey", "detections", "headline", "local_year"]
+__all__ = ["LEOPARD", "Headline", "Survey", "detection_mask", "detections", "headline",
+           "local_year"]
 
 #: Scientific name of the Amur leopard as camera-trap data record it.
 LEOPARD = "Panthera pardus orientalis"
@@ -41,16 +42,32 @@ def detections(observations: pd.DataFrame, species: str = LEOPARD) -> pd.DataFra
     >>> detections(obs).index.tolist()
     [0, 2]
     """
-    rows = observations[observations["scientificName"] == species]
-    cub = ((rows["lifeStage"] == "juvenile") & (rows["individualID"] == "")).to_numpy().copy()
+    return observations[detection_mask(observations, species)]
+
+
+def detection_mask(observations: pd.DataFrame, species: str = LEOPARD) -> np.ndarray:
+    """Boolean mask of the rows :func:`detections` keeps (no copy of the table is made).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"scientificName": [LEOPARD, LEOPARD, "Sus scrofa"],
+    ...                     "eventID": ["e1", "e1", "e2"], "lifeStage": ["adult", "juvenile", ""],
+    ...                     "individualID": ["Leo 1F", "", ""]})
+    >>> detection_mask(obs).tolist()
+    [True, False, False]
+    """
+    keep = (observations["scientificName"] == species).to_numpy(dtype=bool)
+    cub = keep & ((observations["lifeStage"] == "juvenile")
+                  & (observations["individualID"] == "")).to_numpy(dtype=bool)
     if not cub.any():
-        return rows
+        return keep
     # Only the few events that hold a cub are looked up (fast on millions of rows).
-    cub_events = rows["eventID"].to_numpy()[cub]
-    with_id = rows.loc[(rows["individualID"] != "").to_numpy()
-                       & rows["eventID"].isin(cub_events).to_numpy(), "eventID"]
-    cub &= (rows["eventID"].isin(with_id.to_numpy()) & (rows["eventID"] != "")).to_numpy()
-    return rows[~cub]
+    events = observations["eventID"]
+    cub_events = events.to_numpy()[cub]
+    named = keep & (observations["individualID"] != "").to_numpy(dtype=bool)
+    with_id = events[named & events.isin(cub_events).to_numpy(dtype=bool)]
+    cub &= (events.isin(with_id.to_numpy()) & (events != "")).to_numpy(dtype=bool)
+    return keep & ~cub
 
 
 def local_year(instants: pd.Series, offsets: pd.Series) -> pd.Series:
@@ -263,13 +280,15 @@ def headline(survey: Survey, species: str = LEOPARD) -> Headline:
     d = survey.deployments
     nights = trap_nights(d, survey.years)
     active = nights > 0
-    animal = detections(survey.observations, species)
-    ids = animal.loc[animal["individualID"] != "", "individualID"]
+    obs = survey.observations
+    mask = detection_mask(obs, species)
+    named = obs["individualID"][mask]
+    ids = named[named != ""]
     flagged = float(nights[d["timestampIssues"].to_numpy()].sum())
     return Headline(
         stations=int(d.loc[active.to_numpy(), "locationID"].nunique()),
         trap_nights=float(np.round(nights.sum(), 2)),
         flagged_trap_nights=float(np.round(flagged, 2)),
-        detections=len(animal),
+        detections=int(mask.sum()),
         individuals=int(ids.nunique()),
     )
