@@ -4,7 +4,7 @@ import filecmp
 
 import pytest
 
-from landmap.demo import DEMO_DIR, PUBLISHED_RUSSIA, write_demo
+from landmap.demo import AT_LEAST, DEMO_DIR, PUBLISHED_RUSSIA, write_demo
 from landmap.survey import LEOPARD, headline
 
 
@@ -48,9 +48,14 @@ def test_trap_nights_equal_the_simulators(per_year, demo_summary):
 @pytest.mark.parametrize("year", sorted(PUBLISHED_RUSSIA))
 def test_published_russian_counts_within_ten_percent(per_year, year):
     adults, cubs = PUBLISHED_RUSSIA[year]
-    assert per_year[year]["individuals_russia"] == pytest.approx(adults, rel=0.10)
-    if cubs is not None:
-        assert per_year[year]["cubs_russia"] == pytest.approx(cubs, rel=0.10)
+    for what, published, simulated in (("adults", adults, per_year[year]["individuals_russia"]),
+                                       ("cubs", cubs, per_year[year]["cubs_russia"])):
+        if published is None:
+            continue
+        if (year, what) in AT_LEAST:  # "at least N": no more than 10 % below, up to 25 % above
+            assert 0.9 * published <= simulated <= 1.25 * published, (what, simulated)
+        else:
+            assert simulated == pytest.approx(published, rel=0.10), (what, simulated)
 
 
 def test_station_numbers_follow_the_programme(demo_summary):

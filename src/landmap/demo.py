@@ -50,7 +50,8 @@ from shapely.geometry import Point
 from landmap.boundaries import GEODATA_DIR, METRIC_CRS, Boundaries, load_boundaries
 from landmap.survey import LEOPARD
 
-__all__ = ["DEMO_DIR", "PUBLISHED_RUSSIA", "SimulationConfig", "load_demo", "simulate"]
+__all__ = ["AT_LEAST", "DEMO_DIR", "PUBLISHED_RUSSIA", "SimulationConfig", "load_demo",
+           "simulate"]
 
 DEMO_DIR = GEODATA_DIR / "demo"
 
@@ -64,6 +65,9 @@ PUBLISHED_RUSSIA = {
     2023: (125, None),
     2024: (129, 14),
 }
+
+#: Published figures that are lower bounds ("at least 57", "at least 14 cubs").
+AT_LEAST = {(2015, "adults"), (2024, "cubs")}
 
 _ADULT_TARGET = {2013: 50, 2014: 54, 2015: 60, 2016: 72, 2017: 85, 2018: 91, 2019: 97,
                  2020: 103, 2021: 110, 2022: 121, 2023: 125, 2024: 129}
@@ -449,8 +453,11 @@ def _assemble(cfg, rng, stations, dep, tn, records, pop, cubs_with, order, reser
         t = rng.uniform(lo, hi)
         # Mostly at night: move the clock time into dusk-to-dawn hours for 3 of 4 photos.
         if rng.random() < 0.75:
-            t = np.floor(t) + rng.choice([rng.uniform(0, 5), rng.uniform(19, 24)]) / 24
-            t = min(max(t, lo), hi - 1 / 1440)
+            night = np.floor(t) + rng.choice([rng.uniform(0, 5), rng.uniform(19, 24)]) / 24
+            if night >= hi:  # past the camera's last day: the night before instead
+                night -= 1
+            if lo <= night < hi:
+                t = night
         rows.append((key, di, t))
         if rng.random() < 0.1:  # a second, non-independent event minutes later
             t2 = t + rng.uniform(3, 25) / 1440
