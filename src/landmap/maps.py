@@ -516,6 +516,13 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     total = len(points)
     if total > max_points:
         points = _pool_detections(points, max_points)
+    # Send only the labels and stations the points use: at scale the lookup tables would
+    # otherwise outweigh the points.
+    label_used, points["label"] = np.unique(points["label"].to_numpy(), return_inverse=True)
+    station_used, points["station"] = np.unique(points["station"].to_numpy(),
+                                                return_inverse=True)
+    label_list = [label_list[i] for i in label_used]
+    station_list = [station_list[i] for i in station_used]
     data = points.to_numpy().tolist()
     callback = (_DETECTION_MARKER.replace("COLOURS", json.dumps([colours[k] for k in order]))
                 .replace("LABELS", json.dumps(label_list))
@@ -528,7 +535,8 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
                       options={"iconCreateFunction": JsCode(_CLUSTER_ICON),
                                "maxClusterRadius": 45, "disableClusteringAtZoom": 13,
                                "spiderfyOnMaxZoom": False}).add_to(m)
-    shown = [k for k in order if k in set(group)]
+    present = set(group.unique())
+    shown = [k for k in order if k in present]
     rows = [(_swatch_dot(colours[k], 12), k if colour_by == "individual" else species_label(k))
             for k in shown[:8]]
     note = _NOTE
