@@ -14,7 +14,7 @@ import pandas as pd
 
 from landmap.boundaries import METRIC_CRS
 from landmap.home_range import home_ranges, independent_detections
-from landmap.survey import Survey, _catalogue_order
+from landmap.survey import Survey, catalogue_order
 
 __all__ = ["CROSSING_COLUMNS", "STATUS", "cross_border_by_year", "crossings_by_individual",
            "station_countries"]
@@ -134,7 +134,7 @@ def crossings_by_individual(survey: Survey, threshold: str = "30min",
         shares = _share_by_country(chosen, survey.boundaries.countries)
         table[f"{label}_share_rus"] = shares["RUS"].reindex(table.index)
         table[f"{label}_share_chn"] = shares["CHN"].reindex(table.index)
-    order = sorted(table.index, key=_catalogue_order)
+    order = sorted(table.index, key=catalogue_order)
     return table.loc[order].reset_index()[CROSSING_COLUMNS]
 
 

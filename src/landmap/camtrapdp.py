@@ -223,10 +223,6 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
     return None if missing else frame
 
 
-def _rows(mask: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(mask) + 2  # header is row 1
-
-
 def _flag_cells(problems, label, frame, mask, field, message, action="refused", limit=None):
     idx = np.flatnonzero(mask)
     if limit is not None:

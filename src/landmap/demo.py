@@ -214,7 +214,7 @@ def _trap_nights_by_year(dep: pd.DataFrame, cfg: SimulationConfig) -> np.ndarray
 
 # ----------------------------------------------------------------------------- leopards
 class _Population:
-    def __init__(self, b: Boundaries, stations: pd.DataFrame, cfg: SimulationConfig, rng):
+    def __init__(self, b: Boundaries, cfg: SimulationConfig, rng):
         self.cfg, self.rng = cfg, rng
         parks = b.parks.to_crs(METRIC_CRS).set_index("park_id").geometry
         border = b.border.to_crs(METRIC_CRS).geometry.union_all()
@@ -225,7 +225,6 @@ class _Population:
         self.habitat = self.ru_area.union(parks["ne-china-tiger-leopard"].intersection(
             border.buffer(40_000)))
         self.animals: list[_Animal] = []
-        self.stations = stations
 
     def _point_in(self, area) -> tuple[float, float]:
         minx, miny, maxx, maxy = area.bounds
@@ -280,7 +279,7 @@ def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None 
     st_country = stations["country"].to_numpy()
     n_st = len(stations)
 
-    pop = _Population(b, stations, cfg, rng)
+    pop = _Population(b, cfg, rng)
     # Initial population: independent animals in Russia and on the Chinese side.
     for _ in range(int(_ADULT_TARGET[cfg.first_year] * 0.95)):
         sex = "F" if rng.random() < 0.55 else "M"

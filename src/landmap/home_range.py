@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from landmap.boundaries import METRIC_CRS
-from landmap.survey import LEOPARD, Survey, _catalogue_order, local_year
+from landmap.survey import LEOPARD, Survey, catalogue_order, local_year
 
 __all__ = [
     "RANGE_COLUMNS",
@@ -393,7 +393,7 @@ def home_ranges(
             rows.append({"individualID": key[0], "year_from": int(years.min()),
                          "year_to": int(years.max()), **row})
     frame = pd.DataFrame(rows, columns=RANGE_COLUMNS)
-    frame = frame.sort_values("individualID", key=lambda ids: ids.map(_catalogue_order),
+    frame = frame.sort_values("individualID", key=lambda ids: ids.map(catalogue_order),
                               kind="stable").reset_index(drop=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=METRIC_CRS)
 

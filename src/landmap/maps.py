@@ -22,7 +22,8 @@ from folium.utilities import JsCode
 
 from landmap.effort import trap_nights
 from landmap.offline import add_css, use_local_assets
-from landmap.survey import LEOPARD, Survey, detection_mask, detections
+from landmap.species import species_label
+from landmap.survey import LEOPARD, Survey, catalogue_order, detection_mask, detections
 
 __all__ = ["COLOURS", "overview_map", "station_sightings"]
 
@@ -482,12 +483,9 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     obs = pd.concat([detections(survey.observations, name) for name in wanted])
     stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
     obs = obs[obs["deploymentID"].isin(stations.index)]
-    from landmap.species import species_label
-    from landmap.survey import _catalogue_order
-
     if colour_by == "individual":
         group = obs["individualID"].where(obs["individualID"] != "", "unidentified")
-        keys = sorted(set(group) - {"unidentified"}, key=_catalogue_order)
+        keys = sorted(set(group) - {"unidentified"}, key=catalogue_order)
         colours = _colours(keys) | {"unidentified": "#999999"}
         labels = group
     else:
@@ -609,11 +607,9 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     # The isopleths follow the density grid in steps of about h/8 (100-300 m); smoothing
     # them by 100 m is invisible at park scale and cuts the page several times over.
     drawn["geometry"] = drawn.geometry.simplify(100)
-    from landmap.survey import _catalogue_order
-
     keys = drawn[colour_key].drop_duplicates().tolist()
     if colour_key == "individualID":
-        keys = sorted(keys, key=_catalogue_order)
+        keys = sorted(keys, key=catalogue_order)
     palette = colours or _colours(keys)
     drawn["colour"] = drawn[colour_key].map(palette)
     drawn["label"] = [_range_label(r) for r in drawn.itertuples()]

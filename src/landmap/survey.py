@@ -20,8 +20,8 @@ from landmap.boundaries import Boundaries
 from landmap.effort import trap_nights
 from landmap.validate import Problem, problems_frame
 
-__all__ = ["LEOPARD", "Headline", "Survey", "detection_mask", "detections", "headline",
-           "local_year"]
+__all__ = ["LEOPARD", "Headline", "Survey", "catalogue_order", "detection_mask", "detections",
+           "headline", "local_year"]
 
 #: Scientific name of the Amur leopard as camera-trap data record it.
 LEOPARD = "Panthera pardus orientalis"
@@ -136,7 +136,7 @@ class Survey:
         obs = self.observations
         ids = obs.loc[(obs["scientificName"] == LEOPARD) & (obs["individualID"] != ""),
                       "individualID"]
-        return sorted(ids.unique(), key=_catalogue_order)
+        return sorted(ids.unique(), key=catalogue_order)
 
     def filter(
         self,
@@ -236,7 +236,14 @@ def _keep(obs: pd.DataFrame, field: str, wanted, allowed: set[str]) -> pd.DataFr
     return obs[obs[field].isin(wanted)]
 
 
-def _catalogue_order(individual_id: str) -> tuple[int, str]:
+def catalogue_order(individual_id: str) -> tuple[int, str]:
+    """Sort key putting catalogue IDs in number order ("Leo 9M" before "Leo 10F").
+
+    Examples
+    --------
+    >>> sorted(["Leo 10F", "Leo 9M", "Leo 117F"], key=catalogue_order)
+    ['Leo 9M', 'Leo 10F', 'Leo 117F']
+    """
     digits = "".join(ch for ch in individual_id if ch.isdigit())
     return (int(digits) if digits else 10**9, individual_id)
 
