@@ -65,7 +65,8 @@ st.altair_chart(
 st.subheader("Range per year (KDE 95 %, or MCP where too few stations)")
 ranges = ui.compute(home_ranges, one, scope=animal, by="year", levels=(95,))
 yearly = ranges[ranges.geometry.notna()].copy()
-best = yearly.sort_values("method").drop_duplicates("year_from", keep="first")
+best = (yearly.sort_values("method").drop_duplicates("year_from", keep="first")
+        .sort_values("year_from"))  # KDE where there is one, else MCP; legend in year order
 years = sorted(best["year_from"].unique())
 ramp = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 colours = {y: ramp[round(i * (len(ramp) - 1) / max(len(years) - 1, 1))]
