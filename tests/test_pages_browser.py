@@ -63,7 +63,7 @@ def test_home_ranges_page_and_downloads(dashboard, page, demo, tmp_path):
         ranges[["individualID", "method", "level"]].values.tolist()
 
 
-def test_trap_density_page(dashboard, page, demo):
+def test_trap_density_page(dashboard, page, demo, tmp_path):
     page.goto(dashboard + "/trap_density?years=2021-2021")
     frame = map_frame(page)
     s = demo.filter(years=(2021, 2021))
@@ -76,6 +76,9 @@ def test_trap_density_page(dashboard, page, demo):
     assert frame.locator("path.lm-cell").count() == len(grid)
     assert frame.locator("path.lm-gap").count() == len(gaps)
     assert "Trap-nights per cell, 2021" in frame.locator(".lm-legend").inner_text()
+    gpkg = gpd.read_file(_download(page, "Grid (GeoPackage, UTM 52N)", tmp_path))
+    assert gpkg.crs.to_epsg() == 32652 and len(gpkg) == len(grid)
+    assert gpkg["trap_nights"].sum() == pytest.approx(grid["trap_nights"].sum(), rel=1e-9)
 
 
 def _metrics(page) -> dict[str, str]:
@@ -115,7 +118,7 @@ def test_individual_profile(dashboard, page, demo):
     assert shown["Sex"] == "female"
 
 
-def test_data_page(dashboard, page, demo):
+def test_data_page(dashboard, page, demo, tmp_path):
     page.goto(dashboard + "/data")
     page.get_by_role("heading", name="Problems found while reading").wait_for()
     wait_idle(page)
@@ -123,6 +126,11 @@ def test_data_page(dashboard, page, demo):
     assert shown["Deployments"] == f"{len(demo.deployments):,}"
     assert shown["Observations"] == f"{len(demo.observations):,}"
     assert shown["Years"] == "2013–2024"
+    observations = pd.read_csv(_download(page, "Observations (CSV)", tmp_path), dtype=str)
+    assert len(observations) == len(demo.observations)
+    assert observations["eventStart"].str.endswith(("+10:00", "+08:00")).all()  # offsets kept
+    problems = pd.read_csv(_download(page, "Problems (CSV)", tmp_path))
+    assert len(problems) == len(demo.problems)
 
 
 def test_briefing_mode_hides_the_sidebar(dashboard, page):

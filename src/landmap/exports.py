@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from landmap.camtrapdp import format_timestamps
 from landmap.offline import standalone_html
 
 __all__ = ["csv_bytes", "geojson_bytes", "gpkg_bytes", "html_bytes"]
@@ -33,10 +34,17 @@ def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Datetimes as ISO text with their offset (UTC when the zone is UTC)."""
+    """Datetimes as ISO text: in the camera's local time where a ``<column>_offset``
+    column holds its UTC offset (as the Camtrap DP files had them), else in UTC."""
     out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+    for column in list(out.columns):
+        if column not in out or not isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            continue  # (an offset column already folded into its timestamp)
+        offset = f"{column}_offset"
+        if offset in out:
+            out[column] = format_timestamps(out[column], out[offset])
+            out = out.drop(columns=offset)
+        else:
             out[column] = out[column].dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(
                 r"(\d\d)(\d\d)$", r"\1:\2", regex=True)
     return out
@@ -44,6 +52,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as UTF-8 CSV; text cells that a spreadsheet would run as a formula are quoted.
+
+    Timestamps are written in the camera's local time with their offset where the table
+    carries it (``eventStart`` + ``eventStart_offset``), as in the Camtrap DP files.
 
     Examples
     --------
