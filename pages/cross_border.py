@@ -11,7 +11,7 @@ from landmap.maps import cross_border_map
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
-span = ui.span_text(selection)
+span = selection.span_label
 st.title(f"Leopards across the Russia–China border, {span}")
 
 with st.spinner("Splitting ranges by the border…"):

@@ -10,7 +10,7 @@ from landmap.maps import home_range_map
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
-span = ui.span_text(selection)
+span = selection.span_label
 st.title(f"Home ranges, {span}")
 
 with st.expander("Method", expanded=not briefing):

@@ -10,11 +10,11 @@ from landmap.border import cross_border_by_year
 from landmap.exports import csv_bytes, html_bytes
 from landmap.maps import overview_map
 from landmap.population import yearly_population
-from landmap.survey import LEOPARD, detections
+from landmap.survey import LEOPARD, detections, local_time
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
-span = ui.span_text(selection)
+span = selection.span_label
 title = f"Amur leopard camera traps, {span}"
 st.title(title)
 st.caption(f"Data: {selection.metadata.get('title', selection.source)}")
@@ -67,8 +67,7 @@ with right:
 st.subheader("Detections per month")
 species = st.session_state[ui.SPECIES]
 obs = detections(selection.observations, species)
-local = obs["eventStart"].dt.tz_convert(None) + pd.to_timedelta(
-    obs["eventStart_offset"].to_numpy(), unit="min")
+local = local_time(obs["eventStart"], obs["eventStart_offset"])
 monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
 monthly = monthly.rename_axis("month").reset_index(name="detections")
 st.altair_chart(

@@ -12,7 +12,7 @@ from landmap.survey import LEOPARD
 briefing = ui.briefing_mode()
 selection = ui.selection()
 species = st.session_state[ui.SPECIES]
-st.title(f"Sightings of {species_label(species).split(' (')[0]}, {ui.span_text(selection)}")
+st.title(f"Sightings of {species_label(species).split(' (')[0]}, {selection.span_label}")
 ui.headline_metrics(ui.current_headline(), species)
 
 every = st.toggle("All species at once (coloured by species)", key="sightings-all")

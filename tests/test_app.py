@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from landmap.serve import legacy_pages_off
 from landmap.survey import headline
 from tests.conftest import ROOT
 
@@ -12,19 +13,10 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 @pytest.fixture
-def app(monkeypatch) -> AppTest:
-    # AppTest resets Streamlit's legacy "pages/ folder" flag before every run, and with
-    # landmap's pages/ folder a rerun on a sub-page would then skip app.py (the server
-    # avoids this in landmap.serve). Keep the flag off, as the real server does.
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def app() -> AppTest:
+    # AppTest resets Streamlit's legacy "pages/ folder" flag before every run; the server
+    # keeps it off (landmap.serve), and so must the tests or sub-page reruns skip app.py.
+    legacy_pages_off()
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 

@@ -96,16 +96,11 @@ def _raw_parquet(folder: Path) -> None:
 
 def _filter_change_seconds(folder: Path) -> float:
     """Warm rerun of the Overview page after a year-filter change (Streamlit AppTest)."""
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
+    from landmap.serve import legacy_pages_off
 
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
+    legacy_pages_off()
     os.environ["LANDMAP_DATA"] = str(folder)
     try:
         app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
@@ -117,7 +112,6 @@ def _filter_change_seconds(folder: Path) -> float:
         app.slider(key="years").set_value((2020, 2021)).run()
         return time.perf_counter() - start
     finally:
-        PagesManager.__init__ = original
         os.environ.pop("LANDMAP_DATA", None)
 
 

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from landmap.boundaries import Boundaries, country_of, load_boundaries
-from landmap.survey import Survey
+from landmap.survey import Survey, local_time
 from landmap.validate import DataError, Problem
 
 __all__ = [
@@ -161,9 +161,7 @@ def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
     ['2021-01-01T00:30:00+10:00']
     """
     off = offsets.astype(int).to_numpy()
-    local = (instants.dt.tz_convert(None) + pd.to_timedelta(off, unit="min")).dt.strftime(
-        "%Y-%m-%dT%H:%M:%S"
-    )
+    local = local_time(instants, offsets).dt.strftime("%Y-%m-%dT%H:%M:%S")
     sign = np.where(off < 0, "-", "+")
     hh = np.char.zfill((np.abs(off) // 60).astype(str), 2)
     mm = np.char.zfill((np.abs(off) % 60).astype(str), 2)

@@ -10,10 +10,6 @@ __all__ = ["GRID_COLUMNS", "coverage", "coverage_gaps", "effort_grid", "trap_nig
 _DAY = pd.Timedelta(days=1)
 
 
-def _local(instants: pd.Series, offsets: pd.Series) -> pd.Series:
-    return instants.dt.tz_convert(None) + pd.to_timedelta(offsets.to_numpy(), unit="min")
-
-
 def _check_years(years) -> tuple[int, int] | None:
     if years is None:
         return None
@@ -60,6 +56,8 @@ def trap_nights(deployments: pd.DataFrame, years: tuple[int, int] | None = None)
     if missing:
         raise ValueError(f"deployments lacks the column(s) {sorted(missing)}; read the data "
                          "with landmap.camtrapdp.read_camtrapdp.")
+    from landmap.survey import local_time  # survey imports this module
+
     span = _check_years(years)
     start = deployments["deploymentStart"]
     end = deployments["deploymentEnd"]
@@ -67,8 +65,8 @@ def trap_nights(deployments: pd.DataFrame, years: tuple[int, int] | None = None)
         return ((end - start) / _DAY).clip(lower=0).rename("trap_nights")
     lo = pd.Timestamp(year=span[0], month=1, day=1)
     hi = pd.Timestamp(year=span[1] + 1, month=1, day=1)
-    start_local = _local(start, deployments["deploymentStart_offset"]).clip(lower=lo, upper=hi)
-    end_local = _local(end, deployments["deploymentEnd_offset"]).clip(lower=lo, upper=hi)
+    start_local = local_time(start, deployments["deploymentStart_offset"]).clip(lower=lo, upper=hi)
+    end_local = local_time(end, deployments["deploymentEnd_offset"]).clip(lower=lo, upper=hi)
     # Back to real elapsed time: each end keeps its own offset.
     shift = pd.to_timedelta(
         (deployments["deploymentEnd_offset"] - deployments["deploymentStart_offset"]).to_numpy(),

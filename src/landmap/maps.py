@@ -23,7 +23,14 @@ from folium.utilities import JsCode
 from landmap.effort import trap_nights
 from landmap.offline import add_css, use_local_assets
 from landmap.species import species_label
-from landmap.survey import LEOPARD, Survey, catalogue_order, detection_mask, detections
+from landmap.survey import (
+    LEOPARD,
+    Survey,
+    catalogue_order,
+    detection_mask,
+    detections,
+    local_time,
+)
 
 __all__ = ["COLOURS", "overview_map", "station_sightings"]
 
@@ -386,8 +393,6 @@ def overview_map(survey: Survey, title: str | None = None, basemap: bool = False
     >>> all(u.startswith("/app/static/") for u in asset_urls(m))
     True
     """
-    first, last = survey.year_span
-    span = str(first) if first == last else f"{first}–{last}"
     m = base_map(survey, basemap)
     _add_stations(m, survey)
     detections = _add_sightings(m, survey)
@@ -397,7 +402,8 @@ def overview_map(survey: Survey, title: str | None = None, basemap: bool = False
          f"Leopard detections per station ({detections:,} in all; circles merge into "
          "numbered clusters when zoomed out)"),
     ]
-    return finish_map(m, survey, title or f"Amur leopard camera traps, {span}", rows)
+    return finish_map(m, survey, title or f"Amur leopard camera traps, {survey.span_label}",
+                      rows)
 
 
 # ----------------------------------------------------------------------------- page maps
@@ -498,8 +504,7 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     location = stations.loc[obs["deploymentID"], "locationID"].to_numpy()
     station_list = sorted(set(location))
     countries = stations.drop_duplicates("locationID").set_index("locationID")["country"]
-    local = obs["eventStart"].dt.tz_convert(None) + pd.to_timedelta(
-        obs["eventStart_offset"].to_numpy(), unit="min")
+    local = local_time(obs["eventStart"], obs["eventStart_offset"])
     when = local.dt.strftime("%Y-%m-%d %H:%M").to_numpy()
     lat = stations.loc[obs["deploymentID"], "latitude"].to_numpy()
     lon = stations.loc[obs["deploymentID"], "longitude"].to_numpy()
@@ -543,12 +548,7 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
         note = ("Colours repeat after 8 groups: choose individuals in the filters to tell them "
                 "apart. " + _NOTE)
     rows.append((_swatch_dot(COLOURS["station"]), "Camera station in the selection"))
-    return finish_map(m, survey, title or f"{name}, {_span(survey)}", rows, note)
-
-
-def _span(survey: Survey) -> str:
-    first, last = survey.year_span
-    return str(first) if first == last else f"{first}–{last}"
+    return finish_map(m, survey, title or f"{name}, {survey.span_label}", rows, note)
 
 
 def _range_label(row) -> str:
@@ -646,7 +646,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     rows += [(_swatch_fill("#88888822", "#666"), "KDE 95 % (light) and 50 % (dark)"),
              (_swatch_fill("#ffffff00", "#666", dashed=True), "MCP (dashed outline)")]
     bounds = drawn.to_crs("EPSG:4326").total_bounds if len(drawn) else None
-    return finish_map(m, survey, title or f"Home ranges, {_span(survey)}", rows,
+    return finish_map(m, survey, title or f"Home ranges, {survey.span_label}", rows,
                       note=limited + _NOTE, bounds=bounds)
 
 
@@ -725,7 +725,7 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
     rows.append((_swatch_fill("#D55E0040", "#D55E00", dashed=True),
                  "Park cell with no working station (coverage gap)"))
     rows.append((_swatch_dot(COLOURS["station"]), "Camera station"))
-    return finish_map(m, survey, title or f"{UNITS[metric]}, {_span(survey)}", rows)
+    return finish_map(m, survey, title or f"{UNITS[metric]}, {survey.span_label}", rows)
 
 
 def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFrame,
@@ -812,5 +812,5 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
             (_swatch_fill(STATUS_COLOURS["both"] + "55", STATUS_COLOURS["both"]),
              "Seen on both sides"),
             ("", "Circles: detections per station, sized by count")]
-    return finish_map(m, survey, title or f"Leopards across the border, {_span(survey)}", rows,
+    return finish_map(m, survey, title or f"Leopards across the border, {survey.span_label}", rows,
                       note=limited + _NOTE)

@@ -16,11 +16,31 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
-def main(argv: list[str] | None = None) -> None:
+def legacy_pages_off() -> None:
+    """Keep Streamlit's legacy ``pages/`` mode off in this process, now and after resets.
+
+    Streamlit's AppTest resets the flag before every run, so the switch is made where the
+    flag is read back, in PagesManager's constructor. Calling this twice changes nothing.
+    """
     from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
+    if getattr(PagesManager.__init__, "_landmap", False):
+        return
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    init._landmap = True
+    PagesManager.__init__ = init
+
+
+def main(argv: list[str] | None = None) -> None:
+    from streamlit.web import cli
+
+    legacy_pages_off()
     args = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     sys.argv = args
     cli.main()

@@ -21,7 +21,7 @@ from landmap.effort import trap_nights
 from landmap.validate import Problem, problems_frame
 
 __all__ = ["LEOPARD", "Headline", "Survey", "catalogue_order", "detection_mask", "detections",
-           "headline", "local_year"]
+           "headline", "local_time", "local_year"]
 
 #: Scientific name of the Amur leopard as camera-trap data record it.
 LEOPARD = "Panthera pardus orientalis"
@@ -70,10 +70,21 @@ def detection_mask(observations: pd.DataFrame, species: str = LEOPARD) -> np.nda
     return keep & ~cub
 
 
+def local_time(instants: pd.Series, offsets: pd.Series) -> pd.Series:
+    """Wall-clock time of each camera (naive), from UTC instants and offsets in minutes.
+
+    Examples
+    --------
+    >>> t = pd.Series(pd.to_datetime(["2020-12-31T14:30:00Z"]))
+    >>> str(local_time(t, pd.Series([600])).iloc[0])
+    '2021-01-01 00:30:00'
+    """
+    return instants.dt.tz_convert(None) + pd.to_timedelta(offsets.to_numpy(), unit="min")
+
+
 def local_year(instants: pd.Series, offsets: pd.Series) -> pd.Series:
     """Calendar year in the camera's own time zone (a New Year's Eve photo stays in its year)."""
-    local = instants.dt.tz_convert(None) + pd.to_timedelta(offsets.to_numpy(), unit="min")
-    return local.dt.year.astype("Int64")
+    return local_time(instants, offsets).dt.year.astype("Int64")
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,12 @@ class Survey:
         first = local_year(d["deploymentStart"], d["deploymentStart_offset"]).min()
         last = local_year(d["deploymentEnd"], d["deploymentEnd_offset"]).max()
         return int(first), int(last)
+
+    @property
+    def span_label(self) -> str:
+        """The selected years as people write them: "2021" or "2013–2024"."""
+        first, last = self.year_span
+        return str(first) if first == last else f"{first}–{last}"
 
     @property
     def problem_table(self) -> pd.DataFrame:

@@ -226,11 +226,6 @@ def map_key(prefix: str, *extra) -> str:
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
-def span_text(s: Survey) -> str:
-    first, last = s.year_span
-    return str(first) if first == last else f"{first}–{last}"
-
-
 # ----------------------------------------------------------------------------- drawing
 def headline_metrics(h: Headline, species: str = LEOPARD) -> None:
     """The four headline numbers in a row."""
