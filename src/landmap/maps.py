@@ -52,8 +52,9 @@ _CSS = f"""
   font: 14px/1.4 system-ui, sans-serif; }}
 .lm-label {{ font: 600 13px system-ui, sans-serif; letter-spacing: .2em; color: #5b5b5b;
   white-space: nowrap; text-shadow: 0 0 3px #fff; }}
-.lm-legend {{ background: rgba(255,255,255,.93); padding: 8px 10px; border-radius: 6px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 290px; max-height: 60vh; overflow-y: auto; }}
+.lm-legend {{ background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 6px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 250px; max-height: 45%; overflow-y: auto;
+  font-size: 12px; line-height: 1.3; }}
 .lm-legend h4 {{ margin: 0 0 4px; font-size: 14px; }}
 .lm-legend .row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .lm-legend .sw {{ width: 22px; height: 12px; flex: none; }}
