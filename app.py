@@ -12,6 +12,7 @@ ICON = Path(__file__).parent / "static" / "landmap-icon.png"
 st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon=str(ICON),
                    layout="wide")
 
+ui.sign_in()
 try:
     survey = ui.survey()
 except (DataError, FileNotFoundError) as exc:

@@ -16,7 +16,8 @@ st.title(f"Leopards across the Russia–China border, {span}")
 
 with st.spinner("Splitting ranges by the border…"):
     ranges = ui.compute(home_ranges, levels=(95,))
-    table = ui.compute(crossings_by_individual, scope="kde95", inputs={"ranges": ranges})
+    table = ui.compute(crossings_by_individual,
+                       inputs={"ranges": (home_ranges, {"levels": (95,)})})
     by_year = ui.compute(cross_border_by_year)
 counts = table["status"].value_counts()
 a, b, c, d = st.columns(4)
@@ -63,14 +64,16 @@ if not briefing:
                "1:10m border is generalised to about 1 km. Crossings are a minimum: only "
                "changes seen by cameras count.")
     kde = ranges[(ranges["method"] == "kde") & ranges.geometry.notna()]
+    safe = ui.for_download()
     ui.download_row([
-        ("Individuals (CSV)", lambda: csv_bytes(table), f"landmap-cross-border-{span}.csv",
-         "text/csv"),
-        ("Per year (CSV)", lambda: csv_bytes(by_year), f"landmap-cross-border-years-{span}.csv",
-         "text/csv"),
-        ("95 % ranges (GeoJSON)", lambda: geojson_bytes(kde.merge(
-            table[["individualID", "status"]], on="individualID")),
+        ("Individuals (CSV)", lambda: csv_bytes(safe(table)),
+         f"landmap-cross-border-{span}.csv", "text/csv"),
+        ("Per year (CSV)", lambda: csv_bytes(safe(by_year)),
+         f"landmap-cross-border-years-{span}.csv", "text/csv"),
+        ("95 % ranges (GeoJSON)", lambda: geojson_bytes(safe(kde.merge(
+            table[["individualID", "status"]], on="individualID"))),
          f"landmap-cross-border-ranges-{span}.geojson", "application/geo+json"),
-        ("Map (HTML)", lambda: html_bytes(m, "Cross-border"), f"landmap-cross-border-{span}.html",
-         "text/html"),
+        ("Map (HTML)", lambda: html_bytes(
+            cross_border_map(safe(selection), table, safe(ranges)), "Cross-border"),
+         f"landmap-cross-border-{span}.html", "text/html"),
     ], key="border")

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from landmap import ui
-from landmap.exports import csv_bytes
+from landmap.exports import camtrapdp_zip, csv_bytes
 from landmap.species import species_label
 
 survey = ui.survey()
@@ -39,12 +39,17 @@ else:
                  column_config={"row": st.column_config.NumberColumn("Row", format="%d")})
 
 st.subheader("Downloads of the current selection")
+safe = ui.for_download()
+st.caption(f"Downloads: {safe(selection).precision.label}.")
 ui.download_row([
-    ("Deployments (CSV)", lambda: csv_bytes(selection.deployments), "landmap-deployments.csv",
-     "text/csv"),
-    ("Observations (CSV)", lambda: csv_bytes(selection.observations),
+    ("Camtrap DP package (zip)", lambda: camtrapdp_zip(safe(selection)),
+     "landmap-camtrap-dp.zip", "application/zip"),
+    ("Deployments (CSV)", lambda: csv_bytes(safe(selection.deployments)),
+     "landmap-deployments.csv", "text/csv"),
+    ("Observations (CSV)", lambda: csv_bytes(safe(selection.observations)),
      "landmap-observations.csv", "text/csv"),
-    ("Individuals (CSV)", lambda: csv_bytes(selection.individuals), "landmap-individuals.csv",
+    ("Individuals (CSV)", lambda: csv_bytes(safe(selection.individuals)), "landmap-individuals.csv",
      "text/csv"),
-    ("Problems (CSV)", lambda: csv_bytes(problems), "landmap-problems.csv", "text/csv"),
+    ("Problems (CSV)", lambda: csv_bytes(safe(survey).problem_table), "landmap-problems.csv",
+     "text/csv"),
 ], key="data")

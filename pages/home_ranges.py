@@ -76,12 +76,15 @@ if not briefing:
     st.caption("Locations are independent detections (30 min rule) at the station "
                "coordinates; areas computed in UTM zone 52N. KDE: bivariate normal kernel, "
                "href = sqrt((var x + var y)/2)·n^(-1/6) as in adehabitatHR.")
+    safe = ui.for_download()
     ui.download_row([
-        ("Areas (CSV)", lambda: csv_bytes(ranges), f"landmap-home-ranges-{span}.csv", "text/csv"),
-        ("Ranges (GeoJSON, WGS84)", lambda: geojson_bytes(drawn),
+        ("Areas (CSV)", lambda: csv_bytes(safe(ranges)), f"landmap-home-ranges-{span}.csv",
+         "text/csv"),
+        ("Ranges (GeoJSON, WGS84)", lambda: geojson_bytes(safe(drawn)),
          f"landmap-home-ranges-{span}.geojson", "application/geo+json"),
-        ("Ranges (GeoPackage, UTM 52N)", lambda: gpkg_bytes(drawn, "home_ranges"),
+        ("Ranges (GeoPackage, UTM 52N)", lambda: gpkg_bytes(safe(drawn), "home_ranges"),
          f"landmap-home-ranges-{span}.gpkg", "application/geopackage+sqlite3"),
-        ("Map (HTML)", lambda: html_bytes(m, "Home ranges"), f"landmap-home-ranges-{span}.html",
+        ("Map (HTML)", lambda: html_bytes(home_range_map(safe(selection), safe(ranges)),
+                                              "Home ranges"), f"landmap-home-ranges-{span}.html",
          "text/html"),
     ], key="ranges")

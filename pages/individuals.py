@@ -30,7 +30,7 @@ one = selection.filter(individuals=[animal])
 info = selection.individuals.set_index("individualID").reindex([animal]).iloc[0].fillna("")
 st.title(label(animal))
 
-points = ui.compute(independent_detections, one, scope=animal)
+points = ui.compute(independent_detections, narrow={"individuals": [animal]})
 a, b, c, d = st.columns(4)
 a.metric("Sex", info.get("sex", "") or "unknown")
 b.metric("Independent detections", f"{len(points):,}")
@@ -63,7 +63,7 @@ st.altair_chart(
     width="stretch")
 
 st.subheader("Range per year (KDE 95 %, or MCP where too few stations)")
-ranges = ui.compute(home_ranges, one, scope=animal, by="year", levels=(95,))
+ranges = ui.compute(home_ranges, narrow={"individuals": [animal]}, by="year", levels=(95,))
 yearly = ranges[ranges.geometry.notna()].copy()
 best = (yearly.sort_values("method").drop_duplicates("year_from", keep="first")
         .sort_values("year_from"))  # KDE where there is one, else MCP; legend in year order
@@ -79,7 +79,7 @@ st.dataframe(ranges.drop(columns="geometry"), hide_index=True, width="stretch",
              column_config={"area_km2": st.column_config.NumberColumn("Area (km²)",
                                                                       format="%.1f")})
 
-cubs = ui.compute(cubs_by_mother, one, scope=animal)
+cubs = ui.compute(cubs_by_mother, narrow={"individuals": [animal]})
 if len(cubs):
     st.subheader("Cubs photographed with her")
     st.dataframe(cubs.rename(columns={"year": "Year", "cubs": "Most cubs seen at once",
@@ -89,9 +89,10 @@ offspring = selection.individuals[selection.individuals["mother"] == animal]
 if len(offspring):
     st.caption("Known offspring: " + ", ".join(map(label, offspring["individualID"])))
 if not briefing:
+    safe = ui.for_download()
     ui.download_row([
-        ("Detections (CSV)", lambda: csv_bytes(pd.DataFrame(points)),
+        ("Detections (CSV)", lambda: csv_bytes(pd.DataFrame(safe(points))),
          f"landmap-{animal.replace(' ', '_')}-detections.csv", "text/csv"),
-        ("Ranges (GeoJSON)", lambda: geojson_bytes(yearly),
+        ("Ranges (GeoJSON)", lambda: geojson_bytes(safe(yearly)),
          f"landmap-{animal.replace(' ', '_')}-ranges.geojson", "application/geo+json"),
     ], key="individual")

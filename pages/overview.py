@@ -28,7 +28,7 @@ st_folium(m, key=ui.map_key("overview"), returned_objects=[], height=ui.map_heig
 # "New" needs the years before the selection, so the population is counted over all years
 # (with the other filters) and then cut to the selected span.
 first, last = selection.year_span
-population = ui.compute(yearly_population, ui.selection(all_years=True), scope="all-years")
+population = ui.compute(yearly_population, all_years=True)
 population = population[population["year"].between(first, last)]
 sides = ui.compute(cross_border_by_year)
 
@@ -80,8 +80,11 @@ if not briefing:
     st.caption("All counts are minimum counts: camera traps miss animals."
                + ("" if species == LEOPARD else f" Monthly detections are of {species}."))
     table = population.merge(sides, on="year", how="left")
+    safe = ui.for_download()
     ui.download_row([
-        ("Yearly table (CSV)", lambda: csv_bytes(table), f"landmap-years-{span}.csv", "text/csv"),
-        ("Map (HTML, works offline)", lambda: html_bytes(m, title), f"landmap-overview-{span}.html",
-         "text/html"),
+        ("Yearly table (CSV)", lambda: csv_bytes(safe(table)), f"landmap-years-{span}.csv",
+         "text/csv"),
+        ("Map (HTML, works offline)",
+         lambda: html_bytes(overview_map(safe(selection), title=title), title),
+         f"landmap-overview-{span}.html", "text/html"),
     ], key="overview")

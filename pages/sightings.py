@@ -29,8 +29,10 @@ if not briefing:
     obs = selection.observations
     wanted = chosen if isinstance(chosen, list) else [chosen]
     shown = obs[obs["scientificName"].isin(wanted)]
+    safe = ui.for_download()
     ui.download_row([
-        ("Detections (CSV)", lambda: csv_bytes(shown), "landmap-detections.csv", "text/csv"),
-        ("Map (HTML, works offline)", lambda: html_bytes(m, "Sightings"), "landmap-sightings.html",
-         "text/html"),
+        ("Detections (CSV)", lambda: csv_bytes(safe(shown)), "landmap-detections.csv", "text/csv"),
+        ("Map (HTML, works offline)", lambda: html_bytes(
+            sightings_map(safe(selection), chosen, colour_by=colour_by), "Sightings"),
+         "landmap-sightings.html", "text/html"),
     ], key="sightings")

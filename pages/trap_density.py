@@ -14,20 +14,22 @@ first, last = selection.year_span
 heading = st.empty()
 with st.expander("Grid", expanded=not briefing):
     a, b, c = st.columns(3)
-    cell_km = a.select_slider("Cell size (km)", [1, 2, 5, 10], value=5)
+    sizes = [k for k in (1, 2, 5, 10) if ui.precision().allows_cells(k)]
+    cell_km = a.select_slider("Cell size (km)", sizes, value=5 if 5 in sizes else sizes[0],
+                              help="Cells finer than the location precision are not offered")
     metric = b.radio("Shade cells by", list(UNITS), format_func=UNITS.get)
     years = ["all selected years", *range(first, last + 1)]
     year = c.selectbox("Year", years, index=0)
-chosen = selection if year == "all selected years" else selection.filter(years=(year, year))
+narrow = None if year == "all selected years" else {"years": (year, year)}
+chosen = selection if narrow is None else selection.filter(**narrow)
 label = f"{first}–{last}" if year == "all selected years" and first != last else str(
     year if year != "all selected years" else first)
 heading.title(f"Trap density, {label}")
 
-scope = f"year={year}"
-grid = ui.compute(effort_grid, chosen, scope=scope, cell_km=cell_km, by_year=False,
+grid = ui.compute(effort_grid, narrow, cell_km=cell_km, by_year=False,
                   species=st.session_state[ui.SPECIES])
-gaps = ui.compute(coverage_gaps, chosen, scope=scope, cell_km=cell_km)
-covered = ui.compute(coverage, chosen, scope=scope, distance_km=3.0)
+gaps = ui.compute(coverage_gaps, narrow, cell_km=cell_km)
+covered = ui.compute(coverage, narrow, distance_km=3.0)
 
 a, b, c, d = st.columns(4)
 a.metric("Cells with cameras", f"{len(grid):,}")
@@ -45,13 +47,15 @@ if not briefing:
     st.caption(f"Grid of {cell_km} km cells in UTM zone 52N. Stations per 100 km² use the whole "
                "cell area; detection rate is per 100 trap-nights of the species chosen in the "
                "filters. Trap-nights include deployments whose clock was unreliable.")
+    safe = ui.for_download()
     ui.download_row([
-        ("Grid (CSV)", lambda: csv_bytes(grid), f"landmap-grid-{cell_km}km-{label}.csv",
+        ("Grid (CSV)", lambda: csv_bytes(safe(grid)), f"landmap-grid-{cell_km}km-{label}.csv",
          "text/csv"),
-        ("Grid (GeoJSON, WGS84)", lambda: geojson_bytes(grid),
+        ("Grid (GeoJSON, WGS84)", lambda: geojson_bytes(safe(grid)),
          f"landmap-grid-{cell_km}km-{label}.geojson", "application/geo+json"),
-        ("Grid (GeoPackage, UTM 52N)", lambda: gpkg_bytes(grid, "effort_grid"),
+        ("Grid (GeoPackage, UTM 52N)", lambda: gpkg_bytes(safe(grid), "effort_grid"),
          f"landmap-grid-{cell_km}km-{label}.gpkg", "application/geopackage+sqlite3"),
-        ("Map (HTML)", lambda: html_bytes(m, "Trap density"), f"landmap-density-{label}.html",
+        ("Map (HTML)", lambda: html_bytes(density_map(safe(chosen), safe(grid), safe(gaps), metric),
+                                               "Trap density"), f"landmap-density-{label}.html",
          "text/html"),
     ], key="density")

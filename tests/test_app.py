@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from landmap import ui
 from landmap.serve import legacy_pages_off
 from landmap.survey import headline
 from tests.conftest import ROOT
@@ -13,7 +14,9 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 @pytest.fixture
-def app() -> AppTest:
+def app(monkeypatch) -> AppTest:
+    # AppTest has no real connection; the dashboard must take it for a local browser.
+    monkeypatch.setattr(ui, "_local_client", lambda: True)
     # AppTest resets Streamlit's legacy "pages/ folder" flag before every run; the server
     # keeps it off (landmap.serve), and so must the tests or sub-page reruns skip app.py.
     legacy_pages_off()

@@ -59,6 +59,7 @@ _CSS = f"""
 .lm-legend .row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .lm-legend .sw {{ width: 22px; height: 12px; flex: none; }}
 .lm-legend .note {{ font-size: 11px; color: #444; margin-top: 4px; }}
+.lm-legend .precision {{ font-size: 12px; font-weight: 600; margin-top: 4px; }}
 .lm-cluster {{ background: rgba(230,159,0,.85); border: 2px solid #7a5200; border-radius: 50%;
   color: #000; font-weight: 700; display: flex; align-items: center; justify-content: center; }}
 """
@@ -328,9 +329,19 @@ _NOTE = ("Park outlines are approximate, built from published areas (see About).
          "Country outlines: Natural Earth 1:10m. Counts are minimum counts.")
 
 
-def _legend(title: str, rows: list[tuple[str, str]], note: str = _NOTE) -> str:
+def _precision_line(survey: Survey) -> str:
+    p = survey.precision
+    text = ("Locations exact: do not share this map outside the team" if p.exact else
+            f"Locations generalised to {p.cell_km} km: each station shown at the centre of "
+            f"its {p.cell_km} km cell")
+    return f'<div class="precision lm-precision">{html.escape(text)}</div>'
+
+
+def _legend(title: str, rows: list[tuple[str, str]], note: str = _NOTE,
+            precision: str = "") -> str:
     body = "".join(_row(swatch, text) for swatch, text in rows)
-    return f"<h4>{html.escape(title)}</h4>{body}<div class=\"note\">{html.escape(note)}</div>"
+    return (f"<h4>{html.escape(title)}</h4>{body}{precision}"
+            f"<div class=\"note\">{html.escape(note)}</div>")
 
 
 def base_map(survey: Survey, basemap: bool = False) -> folium.Map:
@@ -355,8 +366,9 @@ def base_map(survey: Survey, basemap: bool = False) -> folium.Map:
 
 def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, str]],
                note: str = _NOTE, bounds=None) -> folium.Map:
-    """Add the legend, layer control, full-screen button and view; make assets local."""
-    _Legend(_legend(title, _BASE_ROWS + rows, note)).add_to(m)
+    """Add the legend (stating the survey's location precision), layer control,
+    full-screen button and view; make assets local."""
+    _Legend(_legend(title, _BASE_ROWS + rows, note, _precision_line(survey))).add_to(m)
     # Collapsed, the layer list opens on hover and leaves the map and legend readable.
     folium.LayerControl(collapsed=True).add_to(m)
     Fullscreen().add_to(m)
@@ -592,7 +604,8 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     colours : dict, optional
         Value -> colour, overriding the palette.
     show_locations : bool, default True
-        Draw the stations where the animals were detected.
+        Draw the stations where the animals were detected. Never drawn when the survey's
+        locations are generalised: the range is shown, the stations inside it are not.
 
     Examples
     --------
@@ -628,7 +641,11 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
                 "className": "lm-range"},
             tooltip=_tooltip(["label"], labels=False),
         ).add_to(m)
-    if show_locations and len(survey.observations):
+    if show_locations and not survey.precision.exact:
+        rows_hidden = [("visibility:hidden", "Stations hidden (locations generalised)")]
+    else:
+        rows_hidden = []
+    if show_locations and survey.precision.exact and len(survey.observations):
         per = _pool_places(station_sightings(survey))
         frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),
                                  crs="EPSG:4326")
@@ -645,7 +662,8 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     if len(keys) > 10:
         rows.append((_swatch_dot("#ffffff"), f"… and {len(keys) - 10} more"))
     rows += [(_swatch_fill("#88888822", "#666"), "KDE 95 % (light) and 50 % (dark)"),
-             (_swatch_fill("#ffffff00", "#666", dashed=True), "MCP (dashed outline)")]
+             (_swatch_fill("#ffffff00", "#666", dashed=True), "MCP (dashed outline)"),
+             *rows_hidden]
     bounds = drawn.to_crs("EPSG:4326").total_bounds if len(drawn) else None
     return finish_map(m, survey, title or f"Home ranges, {survey.span_label}", rows,
                       note=limited + _NOTE, bounds=bounds)

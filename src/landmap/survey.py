@@ -18,6 +18,7 @@ import pandas as pd
 
 from landmap.boundaries import Boundaries
 from landmap.effort import trap_nights
+from landmap.privacy import EXACT, Precision
 from landmap.validate import Problem, problems_frame
 
 __all__ = ["LEOPARD", "Headline", "Survey", "catalogue_order", "detection_mask", "detections",
@@ -111,6 +112,8 @@ class Survey:
         Everything the reader flagged or kept aside.
     years : (int, int) or None
         The selected span of years (inclusive); ``None`` for all.
+    precision : Precision
+        How precise the station coordinates are (see :func:`landmap.privacy.protect`).
     """
 
     deployments: gpd.GeoDataFrame
@@ -122,6 +125,7 @@ class Survey:
     observation_level: str = "event"
     problems: list[Problem] = field(default_factory=list)
     years: tuple[int, int] | None = None
+    precision: Precision = EXACT
 
     @property
     def year_span(self) -> tuple[int, int]:

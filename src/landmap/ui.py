@@ -9,13 +9,16 @@ state and mirrored in the URL query string, so a copied link reproduces the view
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
+from landmap.access import ANALYST, VIEWER, Access, AccessError, Throttle, access_config
 from landmap.demo import DEMO_DIR
+from landmap.privacy import GRID_KM, Precision, protect
 from landmap.sources import load_survey
 from landmap.species import species_label
 from landmap.survey import LEOPARD, Headline, Survey, headline
@@ -28,6 +31,10 @@ LIFE_STAGE = "stage"
 COUNTRY = "country"
 SPECIES = "species"
 BRIEFING = "briefing"
+#: Location precision: "exact" or a grid size in km (see landmap.privacy).
+PRECISION = "precision"
+#: An analyst's choice to put exact coordinates in downloads (never from the URL).
+EXACT_DOWNLOADS = "exact_downloads"
 #: The individual shown on the Individuals page.
 PROFILE = "profile"
 #: The list filters, with the values a user may pick.
@@ -56,10 +63,178 @@ def _load(path: str, modified: float) -> Survey:
     return load_survey(path)
 
 
-def survey() -> Survey:
-    """The loaded survey, read once per file version and shared by all sessions."""
+def _survey_exact() -> Survey:
     path = data_path()
     return _load(str(path), _stamp(path))
+
+
+def survey() -> Survey:
+    """The loaded survey at the session's location precision (read once per file version
+    and shared by all sessions)."""
+    s = _survey_exact()
+    return _protected(("survey", s.source, _stamp(Path(s.source))), precision().code, s)
+
+
+# ----------------------------------------------------------------------------- sign-in
+_ROLE, _USER, _HOW = "_role", "_user", "_signed_in_with"
+
+
+def access() -> Access:
+    """The sign-in configuration from Streamlit's secrets (none: local use only)."""
+    secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+    return access_config(secrets)
+
+
+@st.cache_resource
+def _throttle() -> Throttle:
+    return Throttle()
+
+
+def _local_client() -> bool:
+    """Whether the browser runs on this computer (Streamlit reports no address for
+    loopback connections)."""
+    return st.context.ip_address is None
+
+
+def role() -> str:
+    """The signed-in person's role (``viewer`` until :func:`sign_in` says otherwise)."""
+    return st.session_state.get(_ROLE, VIEWER)
+
+
+def _signed_in(role_: str, user: str, how: str) -> None:
+    st.session_state[_ROLE], st.session_state[_USER], st.session_state[_HOW] = role_, user, how
+
+
+def sign_in() -> None:
+    """Settle who is using the dashboard, or show the sign-in page and stop the run.
+
+    Local accounts sign in for this browser session only (no cookie: a reload asks
+    again); single sign-on is Streamlit's ``st.login``. With no sign-in configured the
+    dashboard serves only the computer it runs on, with the analyst role.
+    """
+    try:
+        config = access()
+    except AccessError as exc:
+        st.error(f"Sign-in is misconfigured in .streamlit/secrets.toml: {exc}")
+        st.stop()
+    if not config.enabled:
+        if _local_client():
+            _signed_in(ANALYST, "this computer", "local")
+            return
+        st.error("Sign-in is not set up, so landmap only answers on the computer it runs on. "
+                 "To share the dashboard, configure sign-in (README, “Sharing the "
+                 "dashboard”).")
+        st.stop()
+    if st.session_state.get(_HOW) == "password":
+        return
+    if config.providers and st.user.is_logged_in:
+        claims = st.user.to_dict()
+        found = config.role_for_claims(claims)
+        who = str(claims.get("email") or claims.get("name") or claims.get("sub") or "")
+        if found is None:
+            st.error(f"{who or 'This account'} may not use this dashboard; ask the park's "
+                     "data manager for access.")
+            st.button("Sign out", on_click=st.logout)
+            st.stop()
+        _signed_in(found, who, "oidc")
+        return
+    _sign_in_page(config)
+    st.stop()
+
+
+def _sign_in_page(config: Access) -> None:
+    st.title("landmap · sign in")
+    st.caption("Camera-trap locations of Amur leopards are protected data.")
+    for name in config.providers:
+        label = f"Sign in with {name}" if name else "Sign in with your organisation account"
+        if st.button(label, key=f"login-{name}", type="primary"):
+            st.login(name or None)
+    if not config.accounts:
+        return
+    with st.form("sign-in"):
+        user = st.text_input("User name")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in")
+    if not submitted:
+        return
+    throttle = _throttle()
+    wait = throttle.wait(user)
+    if wait > 0:
+        st.error(f"Too many failed sign-ins for “{user}”: try again in {math.ceil(wait)} s.")
+        return
+    found = config.check_password(user, password)
+    if found is None:
+        throttle.failed(user)
+        st.error("Wrong user name or password.")
+        return
+    throttle.succeeded(user)
+    _signed_in(found, user, "password")
+    st.rerun()
+
+
+def _sign_out() -> None:
+    if st.session_state.get(_HOW) == "oidc":
+        st.logout()
+    for key in (_ROLE, _USER, _HOW):
+        st.session_state.pop(key, None)
+
+
+def _account_box() -> None:
+    how = st.session_state.get(_HOW)
+    if how == "local":
+        st.caption("Sign-in is off: local use on this computer, analyst role.")
+        return
+    st.caption(f"Signed in as **{st.session_state.get(_USER, '')}** ({role()})")
+    st.button("Sign out", on_click=_sign_out, key="sign-out")
+
+
+# ----------------------------------------------------------------------------- precision
+def allowed_precisions() -> list[Precision]:
+    """Precisions this session may choose: analysts every one, viewers only grids at least
+    as coarse as ``viewer_precision_km``."""
+    if role() == ANALYST:
+        return [Precision(None), *(Precision(k) for k in GRID_KM)]
+    finest = access().viewer_precision_km
+    return [Precision(k) for k in GRID_KM if k >= finest]
+
+
+def _default_precision(briefing: bool) -> Precision:
+    allowed = allowed_precisions()
+    if role() == ANALYST and not briefing:
+        return Precision(None)
+    return Precision(5) if Precision(5) in allowed else allowed[0]
+
+
+def precision() -> Precision:
+    """The session's location precision; never finer than the role allows."""
+    code = st.session_state.get(PRECISION)
+    chosen = Precision.parse(code) if code else None
+    if chosen not in allowed_precisions():
+        chosen = _default_precision(bool(st.session_state.get(BRIEFING)))
+    return chosen
+
+
+def download_precision() -> Precision:
+    """Precision of downloads: generalised (5 km) unless an analyst asked for exact."""
+    shown = precision()
+    if shown.exact and not st.session_state.get(EXACT_DOWNLOADS):
+        return Precision(5)
+    return shown
+
+
+def for_download() -> Callable:
+    """A function that coarsens a table, layer or survey to the download precision.
+
+    Taken before the download buttons are drawn: their callables run outside the page.
+    """
+    chosen = download_precision()
+    return lambda obj: protect(obj, chosen)
+
+
+def _briefing_changed() -> None:
+    # A projector is a public place: going into briefing mode generalises exact locations.
+    if st.session_state.get(BRIEFING) and precision().exact:
+        st.session_state[PRECISION] = _default_precision(True).code
 
 
 # ----------------------------------------------------------------------------- filters
@@ -95,6 +270,26 @@ def _init_state(s: Survey) -> None:
         st.session_state[SPECIES] = asked if asked in species_present(s) else LEOPARD
     if BRIEFING not in st.session_state:
         st.session_state[BRIEFING] = st.query_params.get(BRIEFING) == "1"
+    if PRECISION not in st.session_state:
+        st.session_state[PRECISION] = _precision_from_url()
+
+
+def _precision_from_url() -> str:
+    default = _default_precision(bool(st.session_state.get(BRIEFING)))
+    asked = st.query_params.get(PRECISION)
+    if not asked:
+        return default.code
+    try:
+        wanted = Precision.parse(asked)
+    except ValueError as exc:
+        st.session_state.setdefault("_unknown", []).append(str(exc))
+        return default.code
+    if wanted not in allowed_precisions():
+        st.session_state.setdefault("_refused", []).append(
+            f"The link asked for {wanted.label}; your role ({role()}) may not see them, so "
+            f"the maps show {default.label}.")
+        return default.code
+    return wanted.code
 
 
 def species_present(s: Survey) -> list[str]:
@@ -126,6 +321,7 @@ def _to_url() -> None:
         st.query_params[SPECIES] = st.session_state[SPECIES]
     elif SPECIES in st.query_params:
         del st.query_params[SPECIES]
+    st.query_params[PRECISION] = precision().code
     if st.session_state[BRIEFING]:
         st.query_params[BRIEFING] = "1"
     elif BRIEFING in st.query_params:
@@ -154,11 +350,32 @@ def sidebar_filters(s: Survey) -> None:
                        format_func=_LABELS.get)
         st.selectbox("Species (sightings and detection rates)", species_present(s),
                      key=SPECIES, format_func=species_label)
-        st.toggle("Briefing mode", key=BRIEFING,
-                  help="Hides the sidebar and enlarges text and maps for a projector")
+        st.toggle("Briefing mode", key=BRIEFING, on_change=_briefing_changed,
+                  help="Hides the sidebar and enlarges text and maps for a projector; "
+                       "generalises exact locations")
+        _precision_widgets()
         for note in st.session_state.pop("_unknown", []):
             st.warning(f"The link named value(s) not in this survey, left out: {note}")
+        for note in st.session_state.pop("_refused", []):
+            st.warning(note)
+        _account_box()
     _to_url()
+
+
+def _precision_widgets() -> None:
+    allowed = allowed_precisions()
+    codes = [p.code for p in allowed]
+    if st.session_state.get(PRECISION) not in codes:
+        st.session_state[PRECISION] = precision().code
+    st.selectbox("Locations", codes, key=PRECISION,
+                 format_func=lambda c: Precision.parse(c).label.capitalize(),
+                 help="Exact camera and leopard locations help poachers. Generalised: each "
+                      "station is shown at the centre of its grid cell and home ranges "
+                      "without their stations." + ("" if role() == ANALYST else
+                                                   " Your role sees generalised locations."))
+    if role() == ANALYST and precision().exact:
+        st.checkbox("Exact coordinates in downloads too", key=EXACT_DOWNLOADS,
+                    help="Off: downloads are generalised to 5 km, whatever the map shows.")
 
 
 def filters() -> tuple:
@@ -169,24 +386,43 @@ def filters() -> tuple:
 
 
 # ----------------------------------------------------------------------------- cached work
+# Analyses run on the exact data (areas and counts must not depend on how coarsely the
+# map shows places); everything a page receives goes through privacy.protect first.
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _select(source: str, stamp: float, chosen: tuple, _survey: Survey) -> Survey:
+def _select(source: str, stamp: float, chosen: tuple, narrow: tuple, _survey: Survey) -> Survey:
     years, individuals, sex, stage, country = chosen
-    return _survey.filter(years=years, individuals=individuals, sex=sex, life_stage=stage,
-                          country=country)
+    s = _survey.filter(years=years, individuals=individuals, sex=sex, life_stage=stage,
+                       country=country)
+    return s.filter(**dict(narrow)) if narrow else s
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _protected(key: tuple, code: str, _obj):
+    return protect(_obj, Precision.parse(code))
+
+
+def _hashable(narrow: dict | None) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v)
+                        for k, v in (narrow or {}).items()))
+
+
+def _exact_selection(all_years: bool = False, narrow: dict | None = None) -> Survey:
+    s = _survey_exact()
+    chosen = filters()
+    if all_years:
+        chosen = (None, *chosen[1:])
+    return _select(s.source, _stamp(Path(s.source)), chosen, _hashable(narrow), s)
 
 
 def selection(all_years: bool = False) -> Survey:
-    """The survey as currently filtered (cached per filter combination).
+    """The survey as currently filtered, at the session's location precision (cached).
 
     ``all_years=True`` applies every filter but the years, for counts such as "first ever
     photographed" that need the years before the selection.
     """
-    s = survey()
-    chosen = filters()
-    if all_years:
-        chosen = (None, *chosen[1:])
-    return _select(s.source, _stamp(Path(s.source)), chosen, s)
+    s = _exact_selection(all_years)
+    key = ("selection", s.source, _stamp(Path(s.source)), filters(), all_years)
+    return _protected(key, precision().code, s)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -194,21 +430,31 @@ def _compute(key: tuple, params: tuple, _func: Callable, _selection: Survey, _in
     return _func(_selection, **dict(params), **_inputs)
 
 
-def compute(func: Callable, s: Survey | None = None, scope: str = "",
-            inputs: dict | None = None, **params):
-    """``func(selection, **params)``, cached per data version, filters and parameters.
+def _exact_result(func: Callable, narrow: dict | None, all_years: bool, inputs: dict | None,
+                  params: dict) -> tuple[tuple, object]:
+    s = _exact_selection(all_years, narrow)
+    earlier = {name: _exact_result(f, narrow, all_years, None, p)[1]
+               for name, (f, p) in (inputs or {}).items()}
+    key = (s.source, _stamp(Path(s.source)), filters(), all_years, _hashable(narrow),
+           func.__module__, func.__qualname__,
+           tuple((name, f.__qualname__, tuple(sorted(p.items())))
+                 for name, (f, p) in sorted((inputs or {}).items())))
+    sorted_params = tuple(sorted(params.items()))
+    return (key, sorted_params), _compute(key, sorted_params, func, s, earlier)
 
-    ``s`` defaults to the current selection; a page that narrows it further (one
-    individual, say) passes that survey and names the narrowing in ``scope``.
-    ``inputs`` are earlier results passed on to ``func`` but left out of the cache key,
-    so ``scope`` must name what they depend on. Results are shared, not copied: callers
-    must not change them in place.
+
+def compute(func: Callable, narrow: dict | None = None, all_years: bool = False,
+            inputs: dict[str, tuple[Callable, dict]] | None = None, **params):
+    """``func(selection, **params)`` on the exact data, cached, returned at the session's
+    location precision.
+
+    ``narrow`` filters the selection further (``{"individuals": ["Leo 16F"]}``,
+    ``{"years": (2021, 2021)}``); ``all_years=True`` drops the year filter. ``inputs``
+    names earlier analyses passed on to ``func``: ``{"ranges": (home_ranges, {...})}``.
+    Results are shared, not copied: callers must not change them in place.
     """
-    s = s if s is not None else selection()
-    base = survey()
-    key = (base.source, _stamp(Path(base.source)), filters(), scope, func.__module__,
-           func.__qualname__)
-    return _compute(key, tuple(sorted(params.items())), func, s, inputs or {})
+    key, result = _exact_result(func, narrow, all_years, inputs, params)
+    return _protected(key, precision().code, result)
 
 
 def current_headline() -> Headline:
@@ -222,7 +468,7 @@ def map_key(prefix: str, *extra) -> str:
     streamlit-folium keeps the map first drawn under a key and ignores later changes to
     it, so a map whose layers depend on the filters needs the filters in its key.
     """
-    text = repr((filters(), st.session_state.get(SPECIES), extra))
+    text = repr((filters(), st.session_state.get(SPECIES), precision().code, extra))
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
