@@ -243,3 +243,23 @@ def set_slider_to_end(page, attempts: int = 5) -> None:
         if handle.input_value() == last:
             return
     raise AssertionError(f"the Years slider did not move to {last}")
+
+
+# --- location precision: checks that coordinates sit on the generalisation grid -------
+def off_grid(lon, lat, cell_km: float, tolerance_m: float = 3.0):
+    """Indices of WGS84 points that are neither a cell centre nor a cell corner of the
+    ``cell_km`` grid in UTM 52N (within ``tolerance_m``: files round to about a metre)."""
+    import numpy as np
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32652", always_xy=True).transform(
+        np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    cell = cell_km * 1000
+
+    def distance(v, phase):  # to the nearest multiple of the cell plus phase
+        r = np.mod(v - phase, cell)
+        return np.minimum(r, cell - r)
+
+    centre = (distance(x, cell / 2) <= tolerance_m) & (distance(y, cell / 2) <= tolerance_m)
+    corner = (distance(x, 0) <= tolerance_m) & (distance(y, 0) <= tolerance_m)
+    return np.flatnonzero(~(centre | corner))

@@ -1,0 +1,132 @@
+"""Sign-in and location precision in the pages (Streamlit AppTest, no browser)."""
+
+import bcrypt
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from landmap import ui
+from landmap.home_range import home_ranges
+from landmap.serve import legacy_pages_off
+from landmap.survey import headline
+from tests.conftest import ROOT
+
+PASSWORD = "tracks in fresh snow"
+
+
+@pytest.fixture(scope="module")
+def secrets() -> dict:
+    digest = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+    return {"landmap": {"access": {"accounts": {
+        "ranger": {"password_hash": digest, "role": "viewer"},
+        "anna": {"password_hash": digest, "role": "analyst"}}}}}
+
+
+@pytest.fixture
+def app(secrets) -> AppTest:
+    legacy_pages_off()
+    ui._throttle.clear()  # failed sign-ins are remembered by the server process
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets.update(secrets)
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _sign_in(at: AppTest, user: str, password: str = PASSWORD) -> AppTest:
+    at.run()
+    at.text_input[0].input(user)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()  # the form's submit button
+
+
+def test_configured_sign_in_hides_everything_until_signed_in(app):
+    app.run()
+    assert app.title[0].value == "landmap · sign in"
+    assert not app.metric and not app.dataframe  # not a number of the survey is shown
+
+
+def test_viewer_gets_generalised_locations_only(app, demo):
+    _sign_in(app, "ranger")
+    assert not app.exception
+    assert _metrics(app) == {
+        "Camera stations": "550", "Trap-nights": f"{headline(demo).trap_nights:,.0f}",
+        "Leopard detections": f"{headline(demo).detections:,}",
+        "Individuals": f"{headline(demo).individuals:,}"}
+    choice = app.selectbox(key=ui.PRECISION)
+    assert choice.options == ["Locations generalised to 5 km",
+                              "Locations generalised to 10 km"]
+    assert choice.value == "5"
+    assert app.query_params[ui.PRECISION] == "5"
+    assert any("ranger" in c.value and "viewer" in c.value for c in app.sidebar.caption)
+
+
+def test_exact_locations_are_refused_to_a_viewer_even_by_link(app):
+    app.query_params[ui.PRECISION] = "exact"
+    _sign_in(app, "ranger")
+    assert app.selectbox(key=ui.PRECISION).value == "5"
+    assert any("may not see them" in w.value and "generalised to 5 km" in w.value
+               for w in app.warning)
+    assert app.query_params[ui.PRECISION] == "5"
+
+
+def test_analyst_may_choose_exact_and_briefing_generalises(app):
+    _sign_in(app, "anna")
+    choice = app.selectbox(key=ui.PRECISION)
+    assert choice.value == "exact"
+    assert choice.options[0] == "Locations exact"
+    assert app.checkbox(key=ui.EXACT_DOWNLOADS).value is False  # downloads 5 km by default
+    app.toggle(key=ui.BRIEFING).set_value(True).run()
+    assert app.session_state[ui.PRECISION] == "5"
+    assert app.query_params[ui.PRECISION] == "5"
+
+
+def test_wrong_passwords_are_refused_then_paused(app):
+    _sign_in(app, "ranger", "guess")
+    assert [e.value for e in app.error] == ["Wrong user name or password."]
+    for _ in range(2):
+        _sign_in(app, "ranger", "guess")
+    _sign_in(app, "ranger", PASSWORD)  # right password, but within the pause
+    assert "Too many failed sign-ins for “ranger”: try again in" in app.error[0].value
+    assert app.title[0].value == "landmap · sign in"
+
+
+def test_sign_out_returns_to_the_sign_in_page(app):
+    _sign_in(app, "anna")
+    app.button(key="sign-out").click().run()
+    assert app.title[0].value == "landmap · sign in"
+
+
+def test_viewer_sees_ranges_with_exact_areas(app, demo):
+    app.query_params["years"] = "2021-2021"
+    _sign_in(app, "ranger")
+    app.switch_page("pages/home_ranges.py").run()
+    assert not app.exception
+    shown = app.dataframe[0].value
+    exact = home_ranges(demo.filter(years=(2021, 2021)))
+    exact = exact[exact.geometry.notna()]
+    assert sorted(shown["area_km2"].round(6)) == sorted(exact["area_km2"].round(6))
+
+
+def test_viewer_gets_no_grid_finer_than_the_precision(app):
+    _sign_in(app, "ranger")
+    app.switch_page("pages/trap_density.py").run()
+    assert app.select_slider[0].options == ["5", "10"]
+
+
+def test_without_sign_in_a_remote_browser_is_turned_away(monkeypatch):
+    legacy_pages_off()
+    monkeypatch.setattr(ui, "_local_client", lambda: False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert "only answers on the computer it runs on" in at.error[0].value
+    assert not at.metric
+
+
+def test_a_broken_configuration_is_reported(monkeypatch):
+    legacy_pages_off()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["landmap"] = {"access": {"viewer_precision_km": 3}}
+    at.run()
+    assert "viewer_precision_km = 3: use 1, 5 or 10" in at.error[0].value

@@ -1,0 +1,144 @@
+"""Location precision: what generalisation does to points, shapes, surveys and files."""
+
+import dataclasses
+import io
+import json
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from landmap.exports import camtrapdp_zip, csv_bytes, geojson_bytes, gpkg_bytes
+from landmap.home_range import home_ranges
+from landmap.privacy import EXACT, WITHHELD, Precision, protect, snap_points
+from landmap.survey import headline
+from landmap.validate import Problem
+from tests.conftest import off_grid
+
+
+def test_precision_parse_label_and_metadata_values():
+    assert [Precision.parse(c).label for c in ("exact", "1", "5", "10")] == [
+        "locations exact", "locations generalised to 1 km", "locations generalised to 5 km",
+        "locations generalised to 10 km"]
+    # Camtrap DP coordinatePrecision: the cell in degrees of latitude (1° ≈ 111.32 km),
+    # rounded up to one significant digit: 1 km = 0.00898° → 0.009; 5 km = 0.0449° → 0.05.
+    assert [Precision(k).degrees for k in (1, 5, 10)] == [0.009, 0.05, 0.09]
+    # Half the diagonal of the cell: 5 km × √2 / 2 = 3,535.5 m, rounded up.
+    assert Precision(5).uncertainty_m == 3536
+    with pytest.raises(ValueError, match="'exactly' is not one of exact, 1, 5, 10"):
+        Precision.parse("exactly")
+    with pytest.raises(ValueError, match="cell_km=3"):
+        Precision(3)
+
+
+def test_grids_that_may_be_shown_nest_in_the_precision_grid():
+    assert [k for k in (1, 2, 5, 10) if Precision(5).allows_cells(k)] == [5, 10]
+    assert [k for k in (1, 2, 5, 10) if Precision(1).allows_cells(k)] == [1, 2, 5, 10]
+    assert [k for k in (1, 2, 5, 10) if EXACT.allows_cells(k)] == [1, 2, 5, 10]
+
+
+def test_points_move_to_the_centre_of_their_cell():
+    # By hand: 12,345 m lies in the 10-15 km cell (centre 12,500); -1 m in the -5-0 cell.
+    x, y = snap_points([12_345.0, -1.0, 15_000.0], [4_771_234.0, 4_770_000.0, 0.0], 5000)
+    assert x.tolist() == [12_500.0, -2_500.0, 17_500.0]
+    assert y.tolist() == [4_772_500.0, 4_772_500.0, 2_500.0]
+
+
+def test_generalised_survey_keeps_every_record_and_attribute(demo):
+    five = protect(demo, Precision(5))
+    assert five.precision == Precision(5) and demo.precision == EXACT
+    d, g = demo.deployments, five.deployments
+    assert len(g) == len(d)
+    assert g["deploymentID"].tolist() == d["deploymentID"].tolist()
+    assert g["country"].tolist() == d["country"].tolist()  # countries from the exact places
+    assert off_grid(g["longitude"], g["latitude"], 5).size == 0
+    assert off_grid(g.geometry.x, g.geometry.y, 5).size == 0
+    assert len(off_grid(d["longitude"], d["latitude"], 5)) == len(d)  # exact ones are not
+    # No station moves further than half a cell diagonal.
+    moved = d.geometry.to_crs(32652).distance(g.geometry.to_crs(32652), align=False)
+    assert moved.max() <= 3536
+    assert (g["coordinateUncertainty"] >= 3536).all()
+    # Counts do not depend on where the stations are drawn.
+    assert headline(five) == headline(demo)
+    assert five.filter(years=(2021, 2021)).precision == Precision(5)
+    assert demo.deployments.equals(d)  # the input is not changed
+
+
+def test_generalised_metadata_states_precision_and_extent_on_the_grid(demo):
+    meta = protect(demo, Precision(10)).metadata
+    assert meta["coordinatePrecision"] == 0.09
+    assert meta["location_precision"] == "locations generalised to 10 km"
+    corners = np.array(meta["spatial"]["coordinates"][0])
+    assert off_grid(corners[:, 0], corners[:, 1], 10).size == 0
+    assert demo.metadata["coordinatePrecision"] == 0.00001  # the source is untouched
+
+
+def test_problem_report_withholds_coordinates(demo):
+    s = dataclasses.replace(demo, problems=[
+        Problem("deployments.csv", 7, "latitude", "43.123456", "flagged", "odd"),
+        Problem("deployments.csv", 8, "deploymentEnd", "2021-13-01", "refused", "bad date")])
+    values = [p.value for p in protect(s, Precision(1)).problems]
+    assert values == [WITHHELD, "2021-13-01"]
+    assert [p.value for p in protect(s, EXACT).problems] == ["43.123456", "2021-13-01"]
+
+
+def test_ranges_are_drawn_on_grid_corners_and_keep_their_areas(demo):
+    s = demo.filter(years=(2021, 2021))
+    ranges = home_ranges(s, method=("kde", "mcp"), levels=(95,))
+    drawn = ranges[ranges.geometry.notna()]
+    safe = protect(drawn, Precision(1))
+    assert safe["area_km2"].tolist() == drawn["area_km2"].tolist()  # computed exact
+    assert safe.attrs["location_precision"] == "locations generalised to 1 km"
+    xy = shapely.get_coordinates(safe.to_crs(4326).geometry.to_numpy())
+    assert off_grid(xy[:, 0], xy[:, 1], 1).size == 0
+    # Snapping moves each vertex by at most half a cell diagonal (0.71 km), so the drawn
+    # area differs from the exact one by at most perimeter × 0.71 km.
+    shown = safe.area / 1e6
+    bound = drawn.length / 1000 * 0.71
+    assert ((shown - drawn["area_km2"]).abs() <= bound).all()
+    assert ((shown - drawn["area_km2"]).abs() / drawn["area_km2"]).median() < 0.05
+
+
+def test_a_range_smaller_than_a_cell_becomes_the_cells_it_touches():
+    tiny = gpd.GeoDataFrame({"area_km2": [0.8]}, geometry=[shapely.Point(502_300, 4_771_200)
+                                                           .buffer(500)], crs=32652)
+    cells = protect(tiny, Precision(5)).geometry[0]
+    assert cells.equals(shapely.box(500_000, 4_770_000, 505_000, 4_775_000))
+
+
+def test_protect_is_stable_when_applied_twice(demo):
+    once = protect(demo, Precision(5))
+    twice = protect(once, Precision(5))
+    assert np.allclose(twice.deployments["latitude"], once.deployments["latitude"], atol=1e-6)
+    coarser = protect(protect(demo, Precision(1)), Precision(10))
+    direct = protect(demo, Precision(10))
+    assert np.allclose(coarser.deployments["longitude"], direct.deployments["longitude"],
+                       atol=1e-6)  # 1 km cells nest in 10 km cells
+
+
+def test_layer_without_crs_is_refused():
+    layer = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(1, 2)])
+    with pytest.raises(ValueError, match="no CRS"):
+        protect(layer, Precision(5))
+
+
+def test_exports_state_the_precision(demo):
+    s = protect(demo.filter(years=(2021, 2021), individuals=["Leo 16F"]), Precision(5))
+    deployments = protect(demo.deployments.head(3), Precision(5))
+    table = pd.read_csv(io.BytesIO(csv_bytes(deployments)))
+    assert set(table["location_precision"]) == {"locations generalised to 5 km"}
+    assert off_grid(table["longitude"], table["latitude"], 5).size == 0
+    layer = json.loads(geojson_bytes(deployments))
+    assert {f["properties"]["location_precision"] for f in layer["features"]} == {
+        "locations generalised to 5 km"}
+    gpkg = gpd.read_file(io.BytesIO(gpkg_bytes(deployments, "stations")))
+    assert set(gpkg["location_precision"]) == {"locations generalised to 5 km"}
+    package = zipfile.ZipFile(io.BytesIO(camtrapdp_zip(s)))
+    descriptor = json.loads(package.read("datapackage.json"))
+    assert descriptor["coordinatePrecision"] == 0.05
+    assert descriptor["location_precision"] == "locations generalised to 5 km"
+    rows = pd.read_csv(package.open("deployments.csv"))
+    assert off_grid(rows["longitude"], rows["latitude"], 5).size == 0
