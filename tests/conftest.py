@@ -263,3 +263,37 @@ def off_grid(lon, lat, cell_km: float, tolerance_m: float = 3.0):
     centre = (distance(x, cell / 2) <= tolerance_m) & (distance(y, cell / 2) <= tolerance_m)
     corner = (distance(x, 0) <= tolerance_m) & (distance(y, 0) <= tolerance_m)
     return np.flatnonzero(~(centre | corner))
+
+
+_PAIR = re.compile(r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)")
+
+
+def public_places(boundaries) -> set[tuple[float, float]]:
+    """(lon, lat) of every vertex of the published layers (countries, border, parks) as
+    maps and files round them (1e-5°), plus the map's fixed place labels and centre."""
+    import shapely
+
+    places = set()
+    for layer in (boundaries.countries, boundaries.border, boundaries.parks):
+        xy = shapely.get_coordinates(shapely.set_precision(
+            layer.to_crs(4326).geometry.to_numpy(), 1e-5, mode="pointwise"))
+        places |= {(round(x, 5), round(y, 5)) for x, y in xy}
+    labels = [(131.75, 43.75), (130.25, 43.3), (130.2, 42.2), (131.6, 42.45), (131.0, 43.15)]
+    return places | set(labels)
+
+
+def leaked_places(text: str, cell_km: float, public: set) -> list[tuple[float, float]]:
+    """Places in ``text`` (any two adjacent numbers that read as a lon/lat or lat/lon pair
+    in the region) that are neither published layer vertices nor on the ``cell_km`` grid."""
+    found = []
+    for a, b in _PAIR.findall(text):
+        a, b = float(a), float(b)
+        if 100 < a < 160 and 30 < b < 60:
+            found.append((a, b))
+        elif 30 < a < 60 and 100 < b < 160:
+            found.append((b, a))
+    candidates = [p for p in {(round(x, 5), round(y, 5)) for x, y in found} if p not in public]
+    if not candidates:
+        return []
+    lon, lat = zip(*candidates, strict=True)
+    return [candidates[i] for i in off_grid(lon, lat, cell_km)]

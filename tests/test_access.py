@@ -96,3 +96,14 @@ def test_hash_password_makes_a_usable_hash_and_refuses_weak_ones(monkeypatch, ca
     assert access_config(_secrets(accounts={"r": {"password_hash": printed}})).check_password(
         "r", "stripes and spots") == VIEWER
     assert access.main([]) == 2
+
+
+def test_server_listens_on_loopback_only_without_sign_in(tmp_path, ranger_hash):
+    from landmap.serve import local_only
+
+    empty = tmp_path / "none.toml"
+    assert local_only([f"--secrets.files={empty}"])
+    assert not local_only(["--server.address", "0.0.0.0", "--secrets.files", str(empty)])
+    configured = tmp_path / "secrets.toml"
+    configured.write_text(f'[landmap.access.accounts.ranger]\npassword_hash = "{ranger_hash}"\n')
+    assert not local_only(["--secrets.files", str(configured)])

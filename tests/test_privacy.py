@@ -142,3 +142,52 @@ def test_exports_state_the_precision(demo):
     assert descriptor["location_precision"] == "locations generalised to 5 km"
     rows = pd.read_csv(package.open("deployments.csv"))
     assert off_grid(rows["longitude"], rows["latitude"], 5).size == 0
+
+
+@pytest.fixture(scope="module")
+def public(boundaries):
+    from tests.conftest import public_places
+
+    return public_places(boundaries)
+
+
+def _all_maps(s, ranges, exact_survey, precision):
+    from landmap.border import crossings_by_individual
+    from landmap.effort import coverage_gaps, effort_grid
+    from landmap.maps import (
+        cross_border_map,
+        density_map,
+        home_range_map,
+        overview_map,
+        sightings_map,
+    )
+
+    # As the pages do: analyses on the exact survey, their results protected.
+    table = crossings_by_individual(exact_survey, ranges=ranges)
+    shown = protect(ranges, precision)
+    yield "overview", overview_map(s)
+    yield "sightings", sightings_map(s)
+    yield "home ranges", home_range_map(s, shown)
+    grid = protect(effort_grid(exact_survey, cell_km=10, by_year=False), precision)
+    gaps = protect(coverage_gaps(exact_survey, cell_km=10), precision)
+    yield "density", density_map(s, grid, gaps, "trap_nights")
+    yield "cross-border", cross_border_map(s, table, shown)
+
+
+def test_generalised_maps_hold_no_exact_place(demo, public):
+    from tests.conftest import leaked_places
+
+    exact = demo.filter(years=(2021, 2021))
+    ranges = home_ranges(exact, levels=(50, 95))
+    safe = protect(exact, Precision(5))
+    for name, m in _all_maps(safe, ranges, exact, Precision(5)):
+        text = m.get_root().render()
+        assert "Locations generalised to 5 km" in text, name
+        assert leaked_places(text, 5, public) == [], name
+        if name == "home ranges":
+            assert "lm-station" not in text  # the stations inside ranges are hidden
+    # The check finds exact places when they are there.
+    for name, m in _all_maps(exact, ranges, exact, EXACT):
+        text = m.get_root().render()
+        assert "Locations exact" in text, name
+        assert len(leaked_places(text, 5, public)) > 20, name

@@ -20,6 +20,7 @@ from branca.element import MacroElement, Template
 from folium.plugins import FastMarkerCluster, Fullscreen
 from folium.utilities import JsCode
 
+from landmap.boundaries import METRIC_CRS
 from landmap.effort import trap_nights
 from landmap.offline import add_css, use_local_assets
 from landmap.species import species_label
@@ -364,18 +365,30 @@ def base_map(survey: Survey, basemap: bool = False) -> folium.Map:
     return m
 
 
+def _view(shapes: gpd.GeoSeries) -> list[list[float]]:
+    """South-west and north-east corners to fit the map to, as [lat, lon].
+
+    Taken in UTM 52N and converted point by point: a corner made of one station's
+    longitude and another's latitude would not lie on the grid of generalised places.
+    """
+    x0, y0, x1, y1 = shapes.to_crs(METRIC_CRS).total_bounds
+    corners = gpd.GeoSeries(gpd.points_from_xy([x0, x1], [y0, y1]), crs=METRIC_CRS)
+    corners = corners.to_crs("EPSG:4326")
+    return [[round(p.y, 6), round(p.x, 6)] for p in corners]
+
+
 def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, str]],
-               note: str = _NOTE, bounds=None) -> folium.Map:
+               note: str = _NOTE, extent: gpd.GeoSeries | None = None) -> folium.Map:
     """Add the legend (stating the survey's location precision), layer control,
     full-screen button and view; make assets local."""
     _Legend(_legend(title, _BASE_ROWS + rows, note, _precision_line(survey))).add_to(m)
     # Collapsed, the layer list opens on hover and leaves the map and legend readable.
     folium.LayerControl(collapsed=True).add_to(m)
     Fullscreen().add_to(m)
-    if bounds is None and len(survey.deployments):
-        bounds = survey.deployments.total_bounds
-    if bounds is not None:
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    if extent is None:
+        extent = survey.deployments.geometry
+    if len(extent):
+        m.fit_bounds(_view(extent))
     return use_local_assets(m)
 
 
@@ -664,9 +677,9 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     rows += [(_swatch_fill("#88888822", "#666"), "KDE 95 % (light) and 50 % (dark)"),
              (_swatch_fill("#ffffff00", "#666", dashed=True), "MCP (dashed outline)"),
              *rows_hidden]
-    bounds = drawn.to_crs("EPSG:4326").total_bounds if len(drawn) else None
+    extent = drawn.geometry if len(drawn) else None
     return finish_map(m, survey, title or f"Home ranges, {survey.span_label}", rows,
-                      note=limited + _NOTE, bounds=bounds)
+                      note=limited + _NOTE, extent=extent)
 
 
 def _bins(values: pd.Series, steps: int = 5) -> list[float]:

@@ -10,6 +10,7 @@ starts; ``tasks.py start`` uses this entry point.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -37,12 +38,47 @@ def legacy_pages_off() -> None:
     PagesManager.__init__ = init
 
 
+def _secrets_files(options: list[str]) -> list[Path]:
+    """The secrets files Streamlit will read, as ``streamlit run`` would find them."""
+    named = [o.split("=", 1)[1] for o in options if o.startswith("--secrets.files=")]
+    named += [b for a, b in itertools.pairwise(options) if a == "--secrets.files"]
+    if named:
+        return [Path(n) for n in named]
+    return [Path.cwd() / ".streamlit" / "secrets.toml",
+            Path.home() / ".streamlit" / "secrets.toml"]
+
+
+def local_only(options: list[str]) -> bool:
+    """Whether the server must listen on loopback only: no sign-in is configured and the
+    options do not name an address themselves."""
+    import tomllib
+
+    from landmap.access import AccessError, access_config
+
+    if any(o.startswith("--server.address") for o in options):
+        return False
+    secrets: dict = {}
+    for path in _secrets_files(options):
+        if path.is_file():
+            secrets.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    try:
+        return not access_config(secrets).enabled
+    except AccessError:
+        return True  # the app shows the mistake; nobody else should see it meanwhile
+
+
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
     legacy_pages_off()
-    args = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
-    sys.argv = args
+    options = list(sys.argv[1:] if argv is None else argv)
+    if local_only(options):
+        # Without sign-in landmap serves exact locations to whoever connects: only this
+        # computer may connect (README, "Sharing the dashboard").
+        options += ["--server.address", "127.0.0.1"]
+        print("landmap: sign-in is not configured, so the dashboard listens on 127.0.0.1 "
+              "only.", file=sys.stderr)
+    sys.argv = ["streamlit", "run", str(APP), *options]
     cli.main()
 
 
