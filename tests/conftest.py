@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -106,36 +107,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def dashboard():
-    """The dashboard started with the README's command; yields its base URL."""
+@contextlib.contextmanager
+def running_dashboard(*options: str, name: str = "dashboard"):
+    """The dashboard started with the README's command (plus ``options``); yields its URL."""
     port = _free_port()
     python = shutil.which("python3") or sys.executable
-    log = (ARTIFACTS / "dashboard.log")
+    log = (ARTIFACTS / f"{name}.log")
     ARTIFACTS.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "LANDMAP_DATA"}
     with log.open("w") as out:
         proc = subprocess.Popen(
             [python, str(ROOT / "tasks.py"), "start", "--server.port", str(port),
-             "--server.address", "127.0.0.1"],
+             "--server.address", "127.0.0.1", *options],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-        if proc.poll() is not None:
-            pytest.fail(f"the dashboard exited early; see {log}:\n{log.read_text()[-2000:]}")
-    else:
-        pytest.fail(f"the dashboard did not answer within 300 s; see {log}")
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=20)
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+            if proc.poll() is not None:
+                pytest.fail(f"the dashboard exited early; see {log}:\n{log.read_text()[-2000:]}")
+        else:
+            pytest.fail(f"the dashboard did not answer within 300 s; see {log}")
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def dashboard():
+    """The dashboard with no sign-in configured (local use, analyst role)."""
+    with running_dashboard() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

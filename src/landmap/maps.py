@@ -332,9 +332,8 @@ _NOTE = ("Park outlines are approximate, built from published areas (see About).
 
 def _precision_line(survey: Survey) -> str:
     p = survey.precision
-    text = ("Locations exact: do not share this map outside the team" if p.exact else
-            f"Locations generalised to {p.cell_km} km: each station shown at the centre of "
-            f"its {p.cell_km} km cell")
+    text = ("Locations exact: not for sharing outside the team" if p.exact else
+            f"Locations generalised to {p.cell_km} km (cell centres)")
     return f'<div class="precision lm-precision">{html.escape(text)}</div>'
 
 

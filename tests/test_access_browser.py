@@ -1,0 +1,242 @@
+"""Sign-in and location precision in a real browser, with sign-in configured.
+
+The dashboard runs with a secrets file holding two local accounts (a viewer and an
+analyst) and an OpenID Connect provider: ``oidc-provider-mock`` on localhost, so the
+single sign-on path runs end to end (Streamlit's ``st.login``, the provider's form, the
+callback, the identity cookie), not with a faked ``st.user``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import secrets
+import zipfile
+
+import bcrypt
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from landmap.privacy import Precision, protect
+from tests.conftest import (
+    leaked_places,
+    map_frame,
+    off_grid,
+    public_places,
+    running_dashboard,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "pugmarks on the ridge"
+ANALYST_GROUP = "landmap-analysts"
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """A local OpenID Connect provider knowing an analyst, a viewer and an outsider."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    users = [User(sub="anna", claims={"email": "anna@park.example", "email_verified": True,
+                                      "groups": [ANALYST_GROUP]}),
+             User(sub="lee", claims={"email": "lee@park.example", "email_verified": True}),
+             User(sub="eve", claims={"email": "eve@elsewhere.example"})]
+    with run_server_in_thread(user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def secured(provider, tmp_path_factory):
+    digest = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+    path = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    path.write_text(f"""
+[auth]
+redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
+cookie_secret = "{secrets.token_hex(32)}"
+client_id = "landmap"
+client_secret = "{secrets.token_hex(16)}"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+
+[landmap.access]
+analyst_groups = ["{ANALYST_GROUP}"]
+viewers = ["@park.example"]
+
+[landmap.access.accounts.ranger]
+password_hash = "{digest}"
+role = "viewer"
+
+[landmap.access.accounts.anna]
+password_hash = "{digest}"
+role = "analyst"
+""", encoding="utf-8")
+    with running_dashboard("--secrets.files", str(path), name="secured-dashboard") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def public(boundaries):
+    return public_places(boundaries)
+
+
+def _sign_in(page, url: str, user: str) -> None:
+    page.goto(url)
+    page.get_by_label("User name").fill(user)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text(f"Signed in as {user}").wait_for(timeout=60_000)
+
+
+def _legend(frame) -> str:
+    return frame.locator(".lm-legend").inner_text()
+
+
+def _map_html(page) -> str:
+    """The map document as the browser holds it (scripts and layer data included)."""
+    for _ in range(120):
+        drawn = [f.content() for f in page.frames if "streamlit_folium" in f.url]
+        drawn = [html for html in drawn if "lm-legend" in html]
+        if len(drawn) == 1:
+            return drawn[0]
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{len(drawn)} drawn maps on the page")
+
+
+def _without_drawing(html: str) -> str:
+    """The document without SVG drawing instructions (path data, transforms, styles),
+    which are screen pixels, not places."""
+    return re.sub(r'\s(?:d|transform|style|points|viewBox)="[^"]*"', "", html)
+
+
+def _stations_drawn(frame) -> int:
+    return frame.locator("path.lm-station").count()
+
+
+def test_each_role_sees_the_difference(secured, browser, demo, tmp_path):
+    s = demo.filter(years=(2021, 2021))
+    exact_places = s.deployments.drop_duplicates(["latitude", "longitude"])
+    five = protect(s, Precision(5)).deployments.drop_duplicates(["latitude", "longitude"])
+    seen = {}
+    for user in ("ranger", "anna"):
+        context = browser.new_context(viewport={"width": 1500, "height": 1500})
+        page = context.new_page()
+        _sign_in(page, secured + "/?years=2021-2021", user)
+        frame = map_frame(page)
+        seen[user] = (_legend(frame), _stations_drawn(frame),
+                      page.locator('[data-testid="stSidebar"]').inner_text())
+        page.screenshot(path=str(tmp_path / f"{user}.png"))
+        page.screenshot(path=f"test-artifacts/role-{user}.png")
+        context.close()
+    legend, stations, sidebar = seen["ranger"]
+    assert "Locations generalised to 5 km" in legend
+    assert stations == len(five) < len(exact_places)
+    assert "Signed in as ranger (viewer)" in sidebar
+    legend, stations, sidebar = seen["anna"]
+    assert "Locations exact" in legend
+    assert stations == len(exact_places)
+    assert "Signed in as anna (analyst)" in sidebar
+
+
+def test_exact_locations_refused_to_a_viewer_via_the_link(secured, page):
+    _sign_in(page, secured + "/?years=2021-2021&precision=exact", "ranger")
+    frame = map_frame(page)
+    assert "Locations generalised to 5 km" in _legend(frame)
+    assert page.get_by_text("your role (viewer) may not see them").is_visible()
+    assert "precision=5" in page.url
+
+
+def _check_download(path, public, cell_km: int) -> int:
+    """Assert a downloaded file holds no exact place; return the places checked."""
+    if path.suffix == ".gpkg":
+        layer = gpd.read_file(path).to_crs(4326)
+        xy = shapely.get_coordinates(layer.geometry.to_numpy())
+        assert off_grid(xy[:, 0], xy[:, 1], cell_km).size == 0, path.name
+        assert set(layer["location_precision"]) == {f"locations generalised to {cell_km} km"}
+        return len(xy)
+    if path.suffix == ".zip":
+        package = zipfile.ZipFile(path)
+        descriptor = json.loads(package.read("datapackage.json"))
+        assert descriptor["coordinatePrecision"] == Precision(cell_km).degrees
+        rows = pd.read_csv(package.open("deployments.csv"))
+        assert off_grid(rows["longitude"], rows["latitude"], cell_km).size == 0
+        text = package.read("datapackage.json").decode() + package.read(
+            "deployments.csv").decode()
+        assert leaked_places(text, cell_km, public) == [], path.name
+        return len(rows)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".csv":
+        # Tables of numbers (areas, bandwidths) look like places to a text scan: check
+        # the coordinate columns themselves, and that there are no others.
+        table = pd.read_csv(io.StringIO(text))
+        assert not set(table.columns) & {"x", "y", "lon", "lat", "geometry", "wkt"}
+        if "latitude" in table:
+            assert off_grid(table["longitude"], table["latitude"], cell_km).size == 0
+            assert set(table["location_precision"]) == {
+                f"locations generalised to {cell_km} km"}
+        return len(table)
+    assert leaked_places(text, cell_km, public) == [], path.name
+    return len(leaked_places(text, cell_km, set()))
+
+
+PAGES = ["Overview", "Sightings", "Home ranges", "Trap density", "Cross-border",
+         "Individuals", "Data"]
+
+
+def test_viewer_receives_no_exact_place_on_any_page_or_download(secured, page, public,
+                                                                  tmp_path):
+    """Every coordinate in the map documents and in every download is either a vertex of
+    a published layer (countries, border, parks) or on the 5 km grid."""
+    _sign_in(page, secured + "/?years=2021-2021", "ranger")
+    downloads = {}
+    for name in PAGES:
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
+        wait_idle(page)
+        if name != "Data":
+            frame = map_frame(page)
+            assert "Locations generalised to 5 km" in _legend(frame), name
+            html = _without_drawing(_map_html(page))
+            assert leaked_places(html, 5, public) == [], name
+            assert len(leaked_places(html, 5, set())) > 0, name  # places were checked
+        wait_idle(page)
+        assert leaked_places(_without_drawing(page.content()), 5, public) == [], name
+        for button in page.get_by_test_id("stDownloadButton").all():
+            with page.expect_download(timeout=60_000) as info:
+                button.get_by_role("button").click()
+            target = tmp_path / info.value.suggested_filename
+            info.value.save_as(target)
+            downloads[target.name] = _check_download(target, public, 5)
+    kinds = {n.rsplit(".", 1)[1] for n in downloads}
+    assert kinds == {"csv", "geojson", "gpkg", "html", "zip"}
+    assert len(downloads) >= 20
+
+
+def _single_sign_on(page, url: str, subject: str) -> None:
+    page.goto(url)
+    page.get_by_role("button", name="Sign in with your organisation account").click()
+    page.get_by_placeholder("sub").fill(subject)
+    page.get_by_role("button", name="Authorize").click()
+
+
+def test_single_sign_on_maps_roles_from_the_provider(secured, browser):
+    expected = {"anna": ("anna@park.example (analyst)", "Locations exact"),
+                "lee": ("lee@park.example (viewer)", "Locations generalised to 5 km")}
+    for subject, (who, legend) in expected.items():
+        context = browser.new_context(viewport={"width": 1500, "height": 1500})
+        page = context.new_page()
+        _single_sign_on(page, secured + "/?years=2021-2021", subject)
+        page.get_by_text(f"Signed in as {who}").wait_for(timeout=60_000)
+        assert legend in _legend(map_frame(page))
+        assert any(c["name"] == "_streamlit_user" for c in context.cookies())
+        page.screenshot(path=f"test-artifacts/sso-{subject}.png")
+        context.close()
+
+
+def test_single_sign_on_refuses_someone_not_listed(secured, page):
+    _single_sign_on(page, secured, "eve")
+    message = page.get_by_text("eve@elsewhere.example may not use this dashboard")
+    message.wait_for(timeout=60_000)
+    assert page.locator("iframe").count() == 0
+    assert page.locator('[data-testid="stMetric"]').count() == 0
