@@ -130,3 +130,25 @@ def test_a_broken_configuration_is_reported(monkeypatch):
     at.secrets["landmap"] = {"access": {"viewer_precision_km": 3}}
     at.run()
     assert "viewer_precision_km = 3: use 1, 5 or 10" in at.error[0].value
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/sightings.py",
+                                  "pages/home_ranges.py", "pages/trap_density.py",
+                                  "pages/cross_border.py", "pages/individuals.py",
+                                  "pages/data.py"])
+def test_viewer_tables_hold_no_coordinates(app, page):
+    from tests.conftest import off_grid
+
+    app.query_params["years"] = "2021-2021"
+    _sign_in(app, "ranger")
+    app.switch_page(page).run()
+    assert not app.exception
+    for table in app.dataframe:
+        frame = table.value
+        assert not set(frame.columns) & {"x", "y", "lon", "lat", "geometry"}, page
+        if "latitude" in frame:
+            assert off_grid(frame["longitude"], frame["latitude"], 5).size == 0
+        # A problem about a coordinate keeps its row and field but not the value.
+        if {"field", "value"} <= set(frame.columns):
+            coordinates = frame["field"].isin(["latitude", "longitude"])
+            assert not frame.loc[coordinates, "value"].str.match(r"-?\d").any()
