@@ -1,0 +1,233 @@
+"""Bring your own data: Camtrap DP packages from a folder, a zip file or an upload.
+
+Uploads are untrusted. An archive is checked before anything is written: its size, the
+size each member claims and the bytes it really holds (a zip bomb claims little and
+expands to much), paths that would land outside the target folder, links and encrypted
+members. What cannot be used is reported as :class:`~landmap.validate.Problem` rows
+(file, member, what was done) in one :class:`~landmap.validate.DataError`.
+The originals are never changed: archives are unpacked into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+from landmap.camtrapdp import read_camtrapdp
+from landmap.survey import Survey
+from landmap.validate import DataError, Problem
+
+__all__ = ["MAX_FILE_MB", "MAX_UNPACKED_MB", "open_package", "package_from_files",
+           "safe_unzip"]
+
+#: Largest file landmap accepts (an upload, or an archive on disk), in MB.
+MAX_FILE_MB = 200
+#: Most an archive may expand to, in MB, and most members it may hold.
+MAX_UNPACKED_MB = 2000
+MAX_MEMBERS = 5000
+#: Compression ratio above which a large member is taken for a zip bomb (CSV packs ~10:1).
+MAX_RATIO = 200
+_MB = 1024 * 1024
+
+
+def _refuse(file: str, message: str, member: str | None = None) -> DataError:
+    return DataError([Problem(file, None, member, None, "refused", message)])
+
+
+def check_size(size: int, name: str, limit_mb: float = MAX_FILE_MB) -> None:
+    """Refuse a file larger than ``limit_mb`` megabytes, naming it and both sizes."""
+    if size > limit_mb * _MB:
+        raise _refuse(name, f"the file is {size / _MB:,.1f} MB; landmap accepts at most "
+                            f"{limit_mb:,.0f} MB per file")
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    path = PurePosixPath(info.filename.replace("\\", "/"))
+    if info.filename.startswith(("/", "\\")) or ":" in path.parts[0] or ".." in path.parts:
+        return "the path leads outside the archive's folder; nothing was unpacked"
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        return "the member is a symbolic link; nothing was unpacked"
+    if info.flag_bits & 0x1:
+        return "the member is encrypted; unpack it yourself and load the folder"
+    if info.file_size > _MB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return (f"the member expands {info.file_size / max(info.compress_size, 1):,.0f} times "
+                "(a zip bomb?); nothing was unpacked")
+    return None
+
+
+def safe_unzip(archive: str | Path | bytes, target: str | Path, name: str | None = None
+               ) -> Path:
+    """Unpack a zip archive into ``target`` after checking every member.
+
+    Parameters
+    ----------
+    archive : path or bytes
+        The archive (an upload arrives as bytes).
+    target : path
+        An empty folder to unpack into.
+    name : str, optional
+        The file name to report (defaults to the archive's path).
+
+    Returns
+    -------
+    Path
+        ``target``.
+
+    Raises
+    ------
+    DataError
+        If the file is not a zip archive, is too large, holds too many members, a member
+        escapes ``target`` (``../``, an absolute path), is a link or encrypted, or the
+        archive expands beyond :data:`MAX_UNPACKED_MB` (checked on the bytes written, not
+        only on what the archive claims).
+
+    Examples
+    --------
+    >>> import io, tempfile
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w") as z:
+    ...     z.writestr("../outside.txt", "x")
+    >>> try:
+    ...     safe_unzip(buffer.getvalue(), tempfile.mkdtemp(), "evil.zip")
+    ... except DataError as error:
+    ...     print(error.problems[0].message)
+    the path leads outside the archive's folder; nothing was unpacked
+    """
+    name = name or (str(archive) if not isinstance(archive, bytes) else "archive.zip")
+    size = len(archive) if isinstance(archive, bytes) else Path(archive).stat().st_size
+    check_size(size, name)
+    source = io.BytesIO(archive) if isinstance(archive, bytes) else archive
+    try:
+        bundle = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _refuse(name, f"not a zip archive ({exc})") from None
+    with bundle:
+        members = bundle.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise _refuse(name, f"the archive holds {len(members):,} members; at most "
+                                f"{MAX_MEMBERS:,} are unpacked")
+        problems = [Problem(name, None, info.filename, None, "refused", message)
+                    for info in members if (message := _member_problem(info))]
+        claimed = sum(info.file_size for info in members)
+        if claimed > MAX_UNPACKED_MB * _MB:
+            problems.append(Problem(name, None, None, None, "refused",
+                                    f"the archive expands to {claimed / _MB:,.0f} MB; at most "
+                                    f"{MAX_UNPACKED_MB:,} MB are unpacked"))
+        if problems:
+            raise DataError(problems)
+        target = Path(target)
+        budget = MAX_UNPACKED_MB * _MB
+        for info in members:
+            destination = target.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
+            if info.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                budget = _copy_member(bundle, info, destination, budget, name)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise _refuse(name, f"the member cannot be read ({exc})", info.filename
+                              ) from None
+    return target
+
+
+def _copy_member(bundle: zipfile.ZipFile, info: zipfile.ZipInfo, destination: Path,
+                 budget: int, name: str) -> int:
+    """Copy one member, counting the bytes really written against the budget."""
+    with bundle.open(info) as src, destination.open("wb") as dst:
+        while chunk := src.read(_MB):
+            budget -= len(chunk)
+            if budget < 0:
+                raise _refuse(name, f"the archive expands beyond {MAX_UNPACKED_MB:,} MB "
+                                    "(more than its members claim); unpacking stopped",
+                              info.filename)
+            dst.write(chunk)
+    return budget
+
+
+def _find_descriptor(folder: Path, name: str) -> Path:
+    found = sorted(folder.rglob("datapackage.json"), key=lambda p: len(p.parts))
+    found = [p for p in found if "__MACOSX" not in p.parts]
+    if not found:
+        raise _refuse(name, "no datapackage.json in it; a Camtrap DP package is a folder "
+                            "holding datapackage.json, deployments.csv and observations.csv")
+    return found[0].parent
+
+
+def _label(name: str, data: bytes) -> str:
+    return f"{name} (upload, sha256 {hashlib.sha256(data).hexdigest()[:12]})"
+
+
+def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
+    """Read a Camtrap DP package from a folder, a ``datapackage.json``, a zip file or the
+    bytes of an uploaded zip file.
+
+    The survey's ``source`` names where it came from (an upload by its file name and a
+    hash of its content, so two different uploads of the same name differ).
+
+    Raises
+    ------
+    DataError
+        With every problem found (see :func:`safe_unzip` and
+        :func:`landmap.camtrapdp.read_camtrapdp`).
+
+    Examples
+    --------
+    >>> open_package(b"not a zip", "survey.zip")
+    Traceback (most recent call last):
+    ...
+    landmap.validate.DataError: 1 problem in the input:
+    - survey.zip: not a zip archive (File is not a zip file)
+    """
+    if isinstance(source, bytes | bytearray):
+        name = name or "upload.zip"
+        with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
+            safe_unzip(bytes(source), folder, name)
+            survey = read_camtrapdp(_find_descriptor(Path(folder), name))
+        return replace(survey, source=_label(name, bytes(source)))
+    path = Path(source)
+    if not path.exists():
+        raise _refuse(str(path), "no such file or folder")
+    if path.is_file() and path.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
+            safe_unzip(path, folder, name or path.name)
+            survey = read_camtrapdp(_find_descriptor(Path(folder), name or path.name))
+        return replace(survey, source=str(path.resolve()))
+    if path.is_file() and path.name != "datapackage.json":
+        raise _refuse(str(path), "not a Camtrap DP package: give its folder, its "
+                                 "datapackage.json or a zip file of it")
+    return read_camtrapdp(path)
+
+
+def package_from_files(files: Iterable[tuple[str, bytes]]) -> Survey:
+    """Read a package uploaded as loose files (``datapackage.json`` and its CSV files).
+
+    Only the files' base names are used, so a name cannot place a file outside the
+    temporary folder; a zip among them is unpacked (one archive at most).
+    """
+    files = list(files)
+    if len(files) == 1 and files[0][0].lower().endswith(".zip"):
+        return open_package(files[0][1], files[0][0])
+    digest = hashlib.sha256()
+    with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
+        for name, data in files:
+            check_size(len(data), name)
+            safe = PurePosixPath(name.replace("\\", "/")).name
+            if safe in ("", ".", ".."):
+                raise _refuse(name, "not a usable file name")
+            (Path(folder) / safe).write_bytes(data)
+            digest.update(safe.encode() + data)
+        if not (Path(folder) / "datapackage.json").exists():
+            raise _refuse(", ".join(n for n, _ in files),
+                          "no datapackage.json among the files; add it, or upload the "
+                          "package as one zip file")
+        survey = read_camtrapdp(folder)
+    names = ", ".join(sorted(n for n, _ in files))
+    return replace(survey, source=f"{names} (upload, sha256 {digest.hexdigest()[:12]})")
