@@ -12,7 +12,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landmap.boundaries import METRIC_CRS
 from landmap.home_range import home_ranges, independent_detections
 from landmap.survey import Survey, catalogue_order
 
@@ -54,8 +53,8 @@ def station_countries(survey: Survey, tolerance_m: float = 1000.0) -> pd.DataFra
     """
     if tolerance_m < 0:
         raise ValueError(f"tolerance_m={tolerance_m!r}: must not be negative.")
-    stations = survey.deployments.drop_duplicates("locationID").to_crs(METRIC_CRS)
-    line = survey.boundaries.border.to_crs(METRIC_CRS).geometry.union_all()
+    stations = survey.deployments.drop_duplicates("locationID").to_crs(survey.metric_crs)
+    line = survey.boundaries.border.to_crs(survey.metric_crs).geometry.union_all()
     distance = stations.geometry.distance(line).to_numpy()
     return pd.DataFrame({"locationID": stations["locationID"].to_numpy(),
                          "country": stations["country"].to_numpy(),
@@ -64,7 +63,7 @@ def station_countries(survey: Survey, tolerance_m: float = 1000.0) -> pd.DataFra
 
 
 def _share_by_country(ranges: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.DataFrame:
-    metric = countries.to_crs(METRIC_CRS).set_index("iso_a3").geometry
+    metric = countries.to_crs(ranges.crs).set_index("iso_a3").geometry
     out = pd.DataFrame(index=ranges.index)
     area = ranges.geometry.area
     for iso in ("RUS", "CHN"):

@@ -20,10 +20,33 @@ __all__ = [
     "Boundaries",
     "country_of",
     "load_boundaries",
+    "utm_crs",
 ]
 
 #: Projected CRS for areas and distances (UTM zone 52N).
 METRIC_CRS = "EPSG:32652"
+
+
+def utm_crs(lon, lat) -> str:
+    """The UTM zone (WGS84) holding the median of the points, for areas and distances of
+    a survey anywhere in the world; EPSG:32652 for Primorye.
+
+    Examples
+    --------
+    >>> utm_crs([131.2, 130.9], [43.1, 42.8]), utm_crs([36.8], [-1.3])
+    ('EPSG:32652', 'EPSG:32737')
+    >>> utm_crs([], [])
+    'EPSG:32652'
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    keep = np.isfinite(lon) & np.isfinite(lat)
+    if not keep.any():
+        return METRIC_CRS
+    x, y = float(np.median(lon[keep])), float(np.median(lat[keep]))
+    zone = min(int((x + 180) // 6) + 1, 60)
+    return f"EPSG:{(32600 if y >= 0 else 32700) + zone}"
+
+
 #: The project's bundled geodata folder.
 GEODATA_DIR = Path(__file__).resolve().parents[2] / "geodata"
 

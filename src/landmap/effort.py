@@ -91,9 +91,7 @@ def _check_cell(cell_km: float) -> float:
 
 
 def _station_cells(survey, size: float) -> pd.DataFrame:
-    from landmap.boundaries import METRIC_CRS
-
-    d = survey.deployments.to_crs(METRIC_CRS)
+    d = survey.deployments.to_crs(survey.metric_crs)
     x, y = d.geometry.x.to_numpy(), d.geometry.y.to_numpy()
     ix, iy = np.floor(x / size).astype(int), np.floor(y / size).astype(int)
     return pd.DataFrame({"deploymentID": d["deploymentID"].to_numpy(),
@@ -101,15 +99,13 @@ def _station_cells(survey, size: float) -> pd.DataFrame:
                         index=d.index)
 
 
-def _cells(keys: pd.DataFrame, size: float):
+def _cells(keys: pd.DataFrame, size: float, crs: str):
     import geopandas as gpd
     import shapely
 
-    from landmap.boundaries import METRIC_CRS
-
     geom = shapely.box(keys["ix"] * size, keys["iy"] * size, (keys["ix"] + 1) * size,
                        (keys["iy"] + 1) * size)
-    return gpd.GeoDataFrame(keys, geometry=geom, crs=METRIC_CRS)
+    return gpd.GeoDataFrame(keys, geometry=geom, crs=crs)
 
 
 def effort_grid(
@@ -125,8 +121,8 @@ def effort_grid(
     survey : Survey
         Any selection; its years (or its whole span) set the years counted.
     cell_km : float, default 5
-        Cell size; cells are aligned on multiples of it in EPSG:32652, so grids of the same
-        size from different selections line up.
+        Cell size; cells are aligned on multiples of it in the survey's UTM zone, so grids
+        of the same size from different selections line up.
     species : str, optional
         Scientific name for ``detections``, ``detection_rate`` and ``individuals``; the Amur
         leopard by default.
@@ -178,7 +174,7 @@ def effort_grid(
     grid["stations_per_100km2"] = grid["stations"] / area_km2 * 100
     grid["detection_rate"] = grid["detections"] / grid["trap_nights"] * 100
     grid["cell_id"] = grid["ix"].astype(str) + "_" + grid["iy"].astype(str)
-    return _cells(grid, size)[GRID_COLUMNS]
+    return _cells(grid, size, survey.metric_crs)[GRID_COLUMNS]
 
 
 def coverage(survey, distance_km: float = 3.0, park_id: str = "land-of-the-leopard") -> dict:
@@ -203,13 +199,11 @@ def coverage(survey, distance_km: float = 3.0, park_id: str = "land-of-the-leopa
     >>> c["stations"], 0.5 < c["share"] < 1
     (200, True)
     """
-    from landmap.boundaries import METRIC_CRS
-
     if not distance_km > 0:
         raise ValueError(f"distance_km={distance_km!r}: must be positive.")
-    park = survey.boundaries.park(park_id).to_crs(METRIC_CRS).geometry.union_all()
+    park = survey.boundaries.park(park_id).to_crs(survey.metric_crs).geometry.union_all()
     nights = trap_nights(survey.deployments, survey.years).to_numpy()
-    working = survey.deployments[nights > 0].drop_duplicates("locationID").to_crs(METRIC_CRS)
+    working = survey.deployments[nights > 0].drop_duplicates("locationID").to_crs(survey.metric_crs)
     reach = working.geometry.buffer(distance_km * 1000, quad_segs=32).union_all()
     covered = park.intersection(reach).area if len(working) else 0.0
     return {"park_km2": park.area / 1e6, "covered_km2": covered / 1e6,
@@ -223,7 +217,7 @@ def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leop
     -------
     geopandas.GeoDataFrame
         ``cell_id``, ``area_km2`` (the part of the cell inside the park) and geometry (the
-        cell clipped to the park), EPSG:32652.
+        cell clipped to the park), in the survey's metric CRS.
 
     Examples
     --------
@@ -234,14 +228,12 @@ def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leop
     """
     import geopandas as gpd
 
-    from landmap.boundaries import METRIC_CRS
-
     size = _check_cell(cell_km)
-    park = survey.boundaries.park(park_id).to_crs(METRIC_CRS).geometry.union_all()
+    park = survey.boundaries.park(park_id).to_crs(survey.metric_crs).geometry.union_all()
     minx, miny, maxx, maxy = park.bounds
     ix, iy = np.meshgrid(np.arange(np.floor(minx / size), np.ceil(maxx / size)).astype(int),
                          np.arange(np.floor(miny / size), np.ceil(maxy / size)).astype(int))
-    cells = _cells(pd.DataFrame({"ix": ix.ravel(), "iy": iy.ravel()}), size)
+    cells = _cells(pd.DataFrame({"ix": ix.ravel(), "iy": iy.ravel()}), size, survey.metric_crs)
     cells["geometry"] = cells.geometry.intersection(park)
     cells = cells[~cells.geometry.is_empty & (cells.geometry.area > 0)]
     nights = trap_nights(survey.deployments, survey.years).to_numpy()
@@ -251,4 +243,4 @@ def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leop
     gaps = cells[empty].copy()
     gaps["cell_id"] = gaps["ix"].astype(str) + "_" + gaps["iy"].astype(str)
     gaps["area_km2"] = gaps.geometry.area / 1e6
-    return gpd.GeoDataFrame(gaps[["cell_id", "area_km2", "geometry"]], crs=METRIC_CRS)
+    return gpd.GeoDataFrame(gaps[["cell_id", "area_km2", "geometry"]], crs=survey.metric_crs)

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landmap.boundaries import METRIC_CRS
 from landmap.survey import LEOPARD, Survey, catalogue_order, local_year
 
 __all__ = [
@@ -62,8 +61,8 @@ def independent_detections(survey: Survey, threshold: str | pd.Timedelta = "30mi
     -------
     geopandas.GeoDataFrame
         ``individualID``, ``year`` (camera local time), ``locationID``, ``country``,
-        ``eventStart`` and point geometry in EPSG:32652, one row per independent detection,
-        sorted by individual and time.
+        ``eventStart`` and point geometry in the survey's metric CRS (EPSG:32652 in
+        Primorye), one row per independent detection, sorted by individual and time.
 
     Examples
     --------
@@ -93,7 +92,7 @@ def independent_detections(survey: Survey, threshold: str | pd.Timedelta = "30mi
             drop=True),
         geometry=gpd.points_from_xy(rows["longitude"], rows["latitude"]), crs="EPSG:4326",
     )
-    return points.to_crs(METRIC_CRS)
+    return points.to_crs(survey.metric_crs)
 
 
 def _xy(points) -> np.ndarray:
@@ -367,8 +366,9 @@ def home_ranges(
     Returns
     -------
     geopandas.GeoDataFrame
-        :data:`RANGE_COLUMNS` in EPSG:32652. An animal with too few stations for a method
-        gets a row with no geometry, no area and the reason in ``note``.
+        :data:`RANGE_COLUMNS` in the survey's metric CRS (EPSG:32652 in Primorye). An
+        animal with too few stations for a method gets a row with no geometry, no area and
+        the reason in ``note``.
 
     Examples
     --------
@@ -395,7 +395,7 @@ def home_ranges(
     frame = pd.DataFrame(rows, columns=RANGE_COLUMNS)
     frame = frame.sort_values("individualID", key=lambda ids: ids.map(catalogue_order),
                               kind="stable").reset_index(drop=True)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=METRIC_CRS)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=survey.metric_crs)
 
 
 def range_overlap(first: shapely.Geometry, second: shapely.Geometry) -> dict[str, float]:

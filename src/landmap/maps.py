@@ -20,7 +20,6 @@ from branca.element import MacroElement, Template
 from folium.plugins import FastMarkerCluster, Fullscreen
 from folium.utilities import JsCode
 
-from landmap.boundaries import METRIC_CRS
 from landmap.effort import trap_nights
 from landmap.offline import add_css, use_local_assets
 from landmap.species import species_label
@@ -364,14 +363,14 @@ def base_map(survey: Survey, basemap: bool = False) -> folium.Map:
     return m
 
 
-def _view(shapes: gpd.GeoSeries) -> list[list[float]]:
+def _view(shapes: gpd.GeoSeries, crs: str) -> list[list[float]]:
     """South-west and north-east corners to fit the map to, as [lat, lon].
 
     Taken in UTM 52N and converted point by point: a corner made of one station's
     longitude and another's latitude would not lie on the grid of generalised places.
     """
-    x0, y0, x1, y1 = shapes.to_crs(METRIC_CRS).total_bounds
-    corners = gpd.GeoSeries(gpd.points_from_xy([x0, x1], [y0, y1]), crs=METRIC_CRS)
+    x0, y0, x1, y1 = shapes.to_crs(crs).total_bounds
+    corners = gpd.GeoSeries(gpd.points_from_xy([x0, x1], [y0, y1]), crs=crs)
     corners = corners.to_crs("EPSG:4326")
     return [[round(p.y, 6), round(p.x, 6)] for p in corners]
 
@@ -387,7 +386,7 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     if extent is None:
         extent = survey.deployments.geometry
     if len(extent):
-        m.fit_bounds(_view(extent))
+        m.fit_bounds(_view(extent, survey.metric_crs))
     return use_local_assets(m)
 
 

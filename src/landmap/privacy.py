@@ -135,8 +135,11 @@ def snap_points(x, y, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
     return (np.floor(x / cell_m) + 0.5) * cell_m, (np.floor(y / cell_m) + 0.5) * cell_m
 
 
-def protect(obj, precision: Precision):
+def protect(obj, precision: Precision, crs: str | None = None):
     """``obj`` with every location coarsened to ``precision`` (exact: ``obj`` itself).
+
+    The grid lies in ``crs``: by default a survey's own UTM zone
+    (:attr:`~landmap.survey.Survey.metric_crs`), a projected layer's CRS, else UTM 52N.
 
     Handles a :class:`~landmap.survey.Survey` (deployments, package metadata and the
     problem report), a GeoDataFrame (points to cell centres, other shapes to grid
@@ -159,12 +162,14 @@ def protect(obj, precision: Precision):
             obj = obj.copy(deep=False)
             obj.attrs[METADATA_KEY] = precision.label
         return obj
+    if dataclasses.is_dataclass(obj) and hasattr(obj, "deployments"):
+        return _protect_survey(obj, precision, crs or obj.metric_crs)
     if isinstance(obj, gpd.GeoDataFrame):
-        out = _protect_table(_protect_geometry(obj, precision), precision)
+        if crs is None:
+            crs = obj.crs if obj.crs is not None and obj.crs.is_projected else METRIC_CRS
+        out = _protect_table(_protect_geometry(obj, precision, crs), precision, crs)
     elif isinstance(obj, pd.DataFrame):
-        out = _protect_table(obj.copy(), precision)
-    elif dataclasses.is_dataclass(obj) and hasattr(obj, "deployments"):
-        return _protect_survey(obj, precision)
+        out = _protect_table(obj.copy(), precision, crs or METRIC_CRS)
     else:
         return obj
     out.attrs[METADATA_KEY] = precision.label
@@ -172,18 +177,14 @@ def protect(obj, precision: Precision):
 
 
 # ----------------------------------------------------------------------------- helpers
-def _to_metric(crs) -> Transformer:
-    return Transformer.from_crs(crs, METRIC_CRS, always_xy=True)
-
-
-def _protect_table(frame: pd.DataFrame, precision: Precision) -> pd.DataFrame:
+def _protect_table(frame: pd.DataFrame, precision: Precision, crs) -> pd.DataFrame:
     """Coarsen ``latitude``/``longitude`` columns and raise ``coordinateUncertainty``."""
     if {"latitude", "longitude"} <= set(frame.columns):
         lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
         lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
-        x, y = _to_metric("EPSG:4326").transform(lon, lat)
+        x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
         x, y = snap_points(x, y, precision.cell_m)
-        lon, lat = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True).transform(x, y)
+        lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
         frame["latitude"], frame["longitude"] = np.round(lat, 6), np.round(lon, 6)
     if "coordinateUncertainty" in frame:
         known = pd.to_numeric(frame["coordinateUncertainty"], errors="coerce")
@@ -192,9 +193,9 @@ def _protect_table(frame: pd.DataFrame, precision: Precision) -> pd.DataFrame:
     return frame
 
 
-def _protect_geometry(frame: gpd.GeoDataFrame, precision: Precision) -> gpd.GeoDataFrame:
+def _protect_geometry(frame: gpd.GeoDataFrame, precision: Precision, crs) -> gpd.GeoDataFrame:
     out = frame.copy()
-    geoms = out.geometry.to_crs(METRIC_CRS).to_numpy() if out.crs else None
+    geoms = out.geometry.to_crs(crs).to_numpy() if out.crs else None
     if geoms is None:
         raise ValueError("protect: the layer has no CRS, so its positions cannot be "
                          "generalised; set one first.")
@@ -212,7 +213,7 @@ def _protect_geometry(frame: gpd.GeoDataFrame, precision: Precision) -> gpd.GeoD
         # A shape thinner than a cell vanishes when snapped: show the cells it touches.
         snapped[lost] = [_touched_cells(g, cell) for g in geoms[shapes][lost]]
         result[shapes] = snapped
-    series = gpd.GeoSeries(result, index=out.index, crs=METRIC_CRS).to_crs(out.crs)
+    series = gpd.GeoSeries(result, index=out.index, crs=crs).to_crs(out.crs)
     return out.set_geometry(series.values, crs=out.crs)
 
 
@@ -226,20 +227,20 @@ def _touched_cells(geom, cell: float):
     return shapely.union_all(boxes[shapely.intersects(boxes, geom)])
 
 
-def _protect_survey(survey, precision: Precision):
-    deployments = _protect_geometry(_protect_table(survey.deployments.copy(), precision),
-                                    precision)
+def _protect_survey(survey, precision: Precision, crs):
+    deployments = _protect_geometry(_protect_table(survey.deployments.copy(), precision, crs),
+                                    precision, crs)
     problems = [dataclasses.replace(p, value=WITHHELD)
                 if p.field in _COORDINATE_FIELDS and p.value not in (None, "") else p
                 for p in survey.problems]
     return dataclasses.replace(survey, deployments=deployments,
                                metadata=_protect_metadata(survey.metadata, deployments,
-                                                          precision),
+                                                          precision, crs),
                                problems=problems, precision=precision)
 
 
 def _protect_metadata(metadata: dict, deployments: gpd.GeoDataFrame,
-                      precision: Precision) -> dict:
+                      precision: Precision, crs) -> dict:
     """The package descriptor with its extent and precision matching the coarsened data."""
     out = dict(metadata)
     out["coordinatePrecision"] = precision.degrees
@@ -248,8 +249,8 @@ def _protect_metadata(metadata: dict, deployments: gpd.GeoDataFrame,
         if len(deployments):
             # The descriptor's extent is drawn through the outermost stations: use the
             # extent of the generalised ones, with corners on the grid of cell centres.
-            box = shapely.box(*deployments.geometry.to_crs(METRIC_CRS).total_bounds)
-            box = gpd.GeoSeries([box], crs=METRIC_CRS).to_crs("EPSG:4326").iloc[0]
+            box = shapely.box(*deployments.geometry.to_crs(crs).total_bounds)
+            box = gpd.GeoSeries([box], crs=crs).to_crs("EPSG:4326").iloc[0]
             out["spatial"] = json.loads(shapely.to_geojson(box))
         else:
             out.pop("spatial")

@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landmap.boundaries import Boundaries
+from landmap.boundaries import Boundaries, utm_crs
 from landmap.effort import trap_nights
 from landmap.privacy import EXACT, Precision
 from landmap.validate import Problem, problems_frame
@@ -126,6 +126,13 @@ class Survey:
     problems: list[Problem] = field(default_factory=list)
     years: tuple[int, int] | None = None
     precision: Precision = EXACT
+
+    @property
+    def metric_crs(self) -> str:
+        """The projected CRS for this survey's areas, distances and grids: the UTM zone of
+        its stations (EPSG:32652, zone 52N, for Primorye)."""
+        d = self.deployments
+        return utm_crs(d["longitude"], d["latitude"]) if len(d) else utm_crs([], [])
 
     @property
     def year_span(self) -> tuple[int, int]:

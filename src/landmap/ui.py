@@ -72,7 +72,8 @@ def survey() -> Survey:
     """The loaded survey at the session's location precision (read once per file version
     and shared by all sessions)."""
     s = _survey_exact()
-    return _protected(("survey", s.source, _stamp(Path(s.source))), precision().code, s)
+    return _protected(("survey", s.source, _stamp(Path(s.source))), precision().code,
+                      s.metric_crs, s)
 
 
 # ----------------------------------------------------------------------------- sign-in
@@ -227,8 +228,8 @@ def for_download() -> Callable:
 
     Taken before the download buttons are drawn: their callables run outside the page.
     """
-    chosen = download_precision()
-    return lambda obj: protect(obj, chosen)
+    chosen, crs = download_precision(), _survey_exact().metric_crs
+    return lambda obj: protect(obj, chosen, crs)
 
 
 def _briefing_changed() -> None:
@@ -397,8 +398,8 @@ def _select(source: str, stamp: float, chosen: tuple, narrow: tuple, _survey: Su
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _protected(key: tuple, code: str, _obj):
-    return protect(_obj, Precision.parse(code))
+def _protected(key: tuple, code: str, crs: str, _obj):
+    return protect(_obj, Precision.parse(code), crs)
 
 
 def _hashable(narrow: dict | None) -> tuple:
@@ -422,7 +423,7 @@ def selection(all_years: bool = False) -> Survey:
     """
     s = _exact_selection(all_years)
     key = ("selection", s.source, _stamp(Path(s.source)), filters(), all_years)
-    return _protected(key, precision().code, s)
+    return _protected(key, precision().code, s.metric_crs, s)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -454,7 +455,7 @@ def compute(func: Callable, narrow: dict | None = None, all_years: bool = False,
     Results are shared, not copied: callers must not change them in place.
     """
     key, result = _exact_result(func, narrow, all_years, inputs, params)
-    return _protected(key, precision().code, result)
+    return _protected(key, precision().code, _survey_exact().metric_crs, result)
 
 
 def current_headline() -> Headline:
