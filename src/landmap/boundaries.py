@@ -60,6 +60,8 @@ class Boundaries:
     countries: gpd.GeoDataFrame
     border: gpd.GeoDataFrame
     parks: gpd.GeoDataFrame
+    #: The user's own layers, drawn over the bundled ones: (name, layer in EPSG:4326).
+    extra: tuple[tuple[str, gpd.GeoDataFrame], ...] = ()
 
     def park(self, park_id: str) -> gpd.GeoDataFrame:
         """One park by its ``park_id`` (``land-of-the-leopard``, ``kedrovaya-pad``, ...)."""

@@ -72,7 +72,9 @@ _REQUIRED = {
 _OBSERVATION_TYPES = {"animal", "human", "vehicle", "blank", "unknown", "unclassified"}
 _LEVELS = {"event", "media"}
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
-_STRICT = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2}|Z)"
+# Hours, minutes and seconds in range: Arrow's strptime would roll 25:00 over to the next
+# day (and 30 February over to March; see _impossible_dates).
+_STRICT = r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:[+-]\d{2}:\d{2}|Z)"
 
 
 # --------------------------------------------------------------------------- timestamps
@@ -117,7 +119,8 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
         sign = pc.if_else(pc.starts_with(tail, "-"), -1, 1)
         total = pc.multiply(sign, pc.add(pc.multiply(hours, 60), minutes))
         offsets[strict] = total.to_numpy(zero_copy_only=False)
-        bad[strict] = pc.is_null(parsed).to_numpy(zero_copy_only=False)
+        bad[strict] = (pc.is_null(parsed).to_numpy(zero_copy_only=False)
+                       | _impossible_dates(chosen))
     rest = ~strict
     if rest.any():
         other = pd.Series(arr.filter(pa.array(rest)).to_pylist(), dtype=object)
@@ -128,6 +131,14 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     stamps[bad] = np.datetime64("NaT")
     instants = pd.Series(stamps, index=values.index).dt.tz_localize("UTC")
     return instants, pd.Series(offsets, index=values.index), bad
+
+
+def _impossible_dates(text: pa.Array) -> np.ndarray:
+    """True where the date part names a day its month does not have (2021-02-30)."""
+    day = pc.utf8_slice_codeunits(text, 0, 10)
+    parsed = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
+    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), day)
+    return ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -215,9 +226,19 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
         return None
     frame = table.to_pandas()
     missing = [f for f in _REQUIRED.get(kind, []) if f not in frame.columns]
+    if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sign = "';'" if ";" in header[0] else "tabs"
+        problems.append(Problem(label, 1, None, header[0][:60], "refused",
+                                f"the columns are separated by {sign}; Camtrap DP files are "
+                                "comma-separated (save as CSV with commas)"))
+        return None
     for field in missing:
         problems.append(Problem(label, None, field, None, "refused",
                                 "a required column is missing"))
+    if not missing and kind == "deployments" and frame.empty:
+        problems.append(Problem(label, None, None, None, "refused",
+                                "the table has a header but no deployments"))
+        return None
     return None if missing else frame
 
 
@@ -252,18 +273,27 @@ def _to_float(values: pd.Series) -> pd.Series:
     return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index)
 
 
-def _number(problems, label, frame, field, lo, hi) -> pd.Series:
+def _number(problems, label, frame, field, lo, hi, swapped=None) -> pd.Series:
     values = _to_float(frame[field])
     _flag_cells(problems, label, frame, values.isna().to_numpy(), field, "not a number")
-    out_of_range = ((values < lo) | (values > hi)).to_numpy()
-    _flag_cells(problems, label, frame, out_of_range, field,
-                f"out of range: must lie between {lo} and {hi} degrees")
+    out_of_range = ((values < lo) | (values > hi)).to_numpy().copy()
+    message = f"out of range: must lie between {lo} and {hi} degrees"
+    if swapped is not None:
+        # A longitude in the latitude column (Primorye: 131 in place of 43) is the usual
+        # cause: say so where the other column would fit as a latitude.
+        hint = out_of_range & swapped
+        _flag_cells(problems, label, frame, hint, field,
+                    message + "; latitude and longitude look swapped")
+        out_of_range &= ~hint
+    _flag_cells(problems, label, frame, out_of_range, field, message)
     return values
 
 
 def _deployments(frame, label, problems) -> pd.DataFrame:
     _check_unique(problems, label, frame, "deploymentID")
-    lat = _number(problems, label, frame, "latitude", -90, 90)
+    other = _to_float(frame["longitude"])
+    lat = _number(problems, label, frame, "latitude", -90, 90,
+                  swapped=other.between(-90, 90).to_numpy())
     lon = _number(problems, label, frame, "longitude", -180, 180)
     start, start_off = _parse_times(problems, label, frame, "deploymentStart")
     end, end_off = _parse_times(problems, label, frame, "deploymentEnd")

@@ -40,11 +40,13 @@ def _refuse(file: str, message: str, member: str | None = None) -> DataError:
     return DataError([Problem(file, None, member, None, "refused", message)])
 
 
-def check_size(size: int, name: str, limit_mb: float = MAX_FILE_MB) -> None:
-    """Refuse a file larger than ``limit_mb`` megabytes, naming it and both sizes."""
+def check_size(size: int, name: str, limit_mb: float | None = None) -> None:
+    """Refuse a file larger than ``limit_mb`` megabytes (default :data:`MAX_FILE_MB`),
+    naming it and both sizes."""
+    limit_mb = MAX_FILE_MB if limit_mb is None else limit_mb
     if size > limit_mb * _MB:
-        raise _refuse(name, f"the file is {size / _MB:,.1f} MB; landmap accepts at most "
-                            f"{limit_mb:,.0f} MB per file")
+        raise _refuse(name, f"the file is {size / _MB:,.2f} MB; landmap accepts at most "
+                            f"{limit_mb:,.2f} MB per file")
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
@@ -118,7 +120,7 @@ def safe_unzip(archive: str | Path | bytes, target: str | Path, name: str | None
         claimed = sum(info.file_size for info in members)
         if claimed > MAX_UNPACKED_MB * _MB:
             problems.append(Problem(name, None, None, None, "refused",
-                                    f"the archive expands to {claimed / _MB:,.0f} MB; at most "
+                                    f"the archive expands to {claimed / _MB:,.1f} MB; at most "
                                     f"{MAX_UNPACKED_MB:,} MB are unpacked"))
         if problems:
             raise DataError(problems)

@@ -45,6 +45,7 @@ COLOURS = {
     "reserve": "#006d4f",
     "station": "#0072B2",
     "sighting": "#E69F00",
+    "user": "#5e3c99",
 }
 
 _CSS = f"""
@@ -359,8 +360,25 @@ def base_map(survey: Survey, basemap: bool = False) -> folium.Map:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)", overlay=True,
                          show=False).add_to(m)
     _add_parks(m, survey)
+    _add_user_layers(m, survey)
     _add_border(m, survey)
     return m
+
+
+def _add_user_layers(m: folium.Map, survey: Survey) -> None:
+    for name, layer in survey.boundaries.extra:
+        drawn = layer[~(layer.geometry.isna() | layer.geometry.is_empty)]
+        shown = [c for c in drawn.columns if c != "geometry"][:3]
+        frame = drawn[shown].astype(str).assign(layer=name).set_geometry(drawn.geometry)
+        folium.GeoJson(
+            _geojson(frame, ["layer", *shown]),
+            name=f"{name} (your layer, {len(frame)} features)",
+            style_function=lambda f: {"color": COLOURS["user"], "weight": 2.5,
+                                      "fillColor": COLOURS["user"], "fillOpacity": 0.08,
+                                      "className": "lm-user"},
+            marker=folium.CircleMarker(radius=5, color=COLOURS["user"], fill=True),
+            tooltip=_tooltip(["layer", *shown], labels=True),
+        ).add_to(m)
 
 
 def _view(shapes: gpd.GeoSeries, crs: str) -> list[list[float]]:
@@ -379,7 +397,9 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
                note: str = _NOTE, extent: gpd.GeoSeries | None = None) -> folium.Map:
     """Add the legend (stating the survey's location precision), layer control,
     full-screen button and view; make assets local."""
-    _Legend(_legend(title, _BASE_ROWS + rows, note, _precision_line(survey))).add_to(m)
+    user = [(_swatch_fill(COLOURS["user"] + "22", COLOURS["user"]), f"{name} (your layer)")
+            for name, _ in survey.boundaries.extra]
+    _Legend(_legend(title, _BASE_ROWS + user + rows, note, _precision_line(survey))).add_to(m)
     # Collapsed, the layer list opens on hover and leaves the map and legend readable.
     folium.LayerControl(collapsed=True).add_to(m)
     Fullscreen().add_to(m)

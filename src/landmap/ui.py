@@ -8,9 +8,11 @@ state and mirrored in the URL query string, so a copied link reproduces the view
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,16 +65,92 @@ def _load(path: str, modified: float) -> Survey:
     return load_survey(path)
 
 
+#: Session-state keys of the data the user loaded in this session (see the Data page).
+SOURCE = "source"
+_SOURCES, _LAYERS = "_sources", "_layers"
+
+
 def _survey_exact() -> Survey:
+    loaded = st.session_state.get(_SOURCES, {})
+    chosen = st.session_state.get(SOURCE, "")
+    if chosen in loaded:
+        s = loaded[chosen]
+    else:
+        path = data_path()
+        s = _load(str(path), _stamp(path))
+    layers = tuple(st.session_state.get(_LAYERS, {}).items())
+    if layers:
+        s = dataclasses.replace(s, boundaries=dataclasses.replace(s.boundaries, extra=layers))
+    return s
+
+
+def _data_key(s: Survey) -> tuple:
+    """What the cached results of a survey depend on: its source, the files' version and
+    the user's boundary layers."""
+    return (s.source, _stamp(Path(s.source)), tuple(name for name, _ in s.boundaries.extra))
+
+
+def sources() -> list[str]:
+    """The data sources of this session: the default package first, then those loaded."""
+    return ["", *st.session_state.get(_SOURCES, {})]
+
+
+def source_label(key: str) -> str:
+    if key:
+        return key
     path = data_path()
-    return _load(str(path), _stamp(path))
+    return "Bundled demo (simulated)" if path == DEMO_DIR else str(path)
+
+
+def add_source(s: Survey) -> None:
+    """Keep a survey the user loaded (for this session only) and switch to it."""
+    st.session_state.setdefault(_SOURCES, {})[s.source] = s
+    switch_source(s.source)
+
+
+def switch_source(key: str) -> None:
+    """Show another data source; filters that belonged to the previous one are reset."""
+    st.session_state[SOURCE] = key
+    for name in (YEARS, INDIVIDUALS, SEX, LIFE_STAGE, COUNTRY, SPECIES, PROFILE):
+        st.session_state.pop(name, None)
+        if name in st.query_params:
+            del st.query_params[name]
+
+
+def upload_path(name: str, data: bytes) -> Path:
+    """An uploaded file written to this session's temporary folder (GDAL reads files).
+
+    Only the file's base name is kept, prefixed with a hash of its content, so a name
+    cannot point outside the folder and two uploads never overwrite each other.
+    """
+    folder = st.session_state.get("_upload_dir")
+    if folder is None or not Path(folder).is_dir():
+        folder = st.session_state["_upload_dir"] = tempfile.mkdtemp(prefix="landmap-upload-")
+    base = Path(name.replace("\\", "/")).name or "upload"
+    path = Path(folder) / f"{hashlib.sha256(data).hexdigest()[:12]}-{base}"
+    if not path.exists():
+        path.write_bytes(data)
+    return path
+
+
+def user_layers() -> dict:
+    """The boundary layers the user loaded this session: name -> GeoDataFrame."""
+    return st.session_state.get(_LAYERS, {})
+
+
+def add_layer(name: str, features) -> None:
+    st.session_state.setdefault(_LAYERS, {})[name] = features
+
+
+def remove_layer(name: str) -> None:
+    st.session_state.get(_LAYERS, {}).pop(name, None)
 
 
 def survey() -> Survey:
     """The loaded survey at the session's location precision (read once per file version
     and shared by all sessions)."""
     s = _survey_exact()
-    return _protected(("survey", s.source, _stamp(Path(s.source))), precision().code,
+    return _protected(("survey", *_data_key(s)), precision().code,
                       s.metric_crs, s)
 
 
@@ -390,7 +468,7 @@ def filters() -> tuple:
 # Analyses run on the exact data (areas and counts must not depend on how coarsely the
 # map shows places); everything a page receives goes through privacy.protect first.
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _select(source: str, stamp: float, chosen: tuple, narrow: tuple, _survey: Survey) -> Survey:
+def _select(data: tuple, chosen: tuple, narrow: tuple, _survey: Survey) -> Survey:
     years, individuals, sex, stage, country = chosen
     s = _survey.filter(years=years, individuals=individuals, sex=sex, life_stage=stage,
                        country=country)
@@ -412,7 +490,7 @@ def _exact_selection(all_years: bool = False, narrow: dict | None = None) -> Sur
     chosen = filters()
     if all_years:
         chosen = (None, *chosen[1:])
-    return _select(s.source, _stamp(Path(s.source)), chosen, _hashable(narrow), s)
+    return _select(_data_key(s), chosen, _hashable(narrow), s)
 
 
 def selection(all_years: bool = False) -> Survey:
@@ -422,7 +500,7 @@ def selection(all_years: bool = False) -> Survey:
     photographed" that need the years before the selection.
     """
     s = _exact_selection(all_years)
-    key = ("selection", s.source, _stamp(Path(s.source)), filters(), all_years)
+    key = ("selection", *_data_key(s), filters(), all_years)
     return _protected(key, precision().code, s.metric_crs, s)
 
 
@@ -436,7 +514,7 @@ def _exact_result(func: Callable, narrow: dict | None, all_years: bool, inputs: 
     s = _exact_selection(all_years, narrow)
     earlier = {name: _exact_result(f, narrow, all_years, None, p)[1]
                for name, (f, p) in (inputs or {}).items()}
-    key = (s.source, _stamp(Path(s.source)), filters(), all_years, _hashable(narrow),
+    key = (*_data_key(s), filters(), all_years, _hashable(narrow),
            func.__module__, func.__qualname__,
            tuple((name, f.__qualname__, tuple(sorted(p.items())))
                  for name, (f, p) in sorted((inputs or {}).items())))
@@ -469,7 +547,8 @@ def map_key(prefix: str, *extra) -> str:
     streamlit-folium keeps the map first drawn under a key and ignores later changes to
     it, so a map whose layers depend on the filters needs the filters in its key.
     """
-    text = repr((filters(), st.session_state.get(SPECIES), precision().code, extra))
+    text = repr((_data_key(_survey_exact()), filters(), st.session_state.get(SPECIES),
+                 precision().code, extra))
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
