@@ -39,7 +39,7 @@ st.subheader("Data sources")
 choices = ui.sources()
 current = st.session_state.get(ui.SOURCE, "")
 picked = st.radio("Show", choices, index=choices.index(current) if current in choices else 0,
-                  format_func=ui.source_label, key="source-choice",
+                  format_func=ui.source_label,
                   help="Data you load stay in this browser session; the files on the server "
                        "are never changed.")
 if picked != current:

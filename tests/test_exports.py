@@ -22,3 +22,62 @@ def test_demo_round_trips_through_a_camtrap_dp_zip(demo, tmp_path):
     assert back.individuals["individualID"].tolist() == demo.individuals["individualID"].tolist()
     assert back.leopard_ids() == demo.leopard_ids()
     assert [p.message for p in back.problems] == [p.message for p in demo.problems]
+
+
+def test_exported_packages_conform_to_camtrap_dp_1_0(demo, tmp_path):
+    from landmap.conformance import check_package
+    from landmap.privacy import Precision, protect
+
+    for name, survey in (("demo", demo),
+                         ("selection", demo.filter(years=(2021, 2021), sex=["female"])),
+                         ("generalised", protect(demo.filter(years=(2022, 2022)),
+                                                 Precision(5)))):
+        folder = tmp_path / name
+        zipfile.ZipFile(io.BytesIO(camtrapdp_zip(survey))).extractall(folder)
+        assert check_package(folder) == [], name
+
+
+def test_package_from_spreadsheet_tables_exports_conforming(tmp_path):
+    import pandas as pd
+
+    from landmap.conformance import check_package
+    from landmap.tables import guess_columns, survey_from_tables
+
+    stations = pd.DataFrame({"Station": ["A"], "lat": ["43.1"], "lon": ["131.4"],
+                             "Setup_date": ["2021-01-01"], "Retrieval_date": ["2021-03-01"]})
+    records = pd.DataFrame({"Station": ["A"], "Species": ["Panthera pardus orientalis"],
+                            "DateTimeOriginal": ["2021-01-15 03:20:00"],
+                            "Individual": ["Leo 1F"]})
+    s = survey_from_tables(stations, records,
+                           station_columns=guess_columns(stations.columns, "stations"),
+                           record_columns=guess_columns(records.columns, "records"))
+    zipfile.ZipFile(io.BytesIO(camtrapdp_zip(s))).extractall(tmp_path)
+    assert check_package(tmp_path) == []
+    assert headline(read_camtrapdp(tmp_path)) == headline(s)
+
+
+def test_the_check_finds_what_breaks_the_standard(demo, tmp_path):
+    import json
+
+    import pandas as pd
+
+    from landmap.conformance import check_package
+
+    zipfile.ZipFile(io.BytesIO(camtrapdp_zip(demo.filter(years=(2021, 2021))))).extractall(
+        tmp_path)
+    obs = pd.read_csv(tmp_path / "observations.csv", dtype=str, keep_default_na=False)
+    obs.loc[0, "sex"] = "F"
+    obs.loc[1, "count"] = "1.5"
+    obs.loc[2, "deploymentID"] = "nowhere"
+    obs.to_csv(tmp_path / "observations.csv", index=False)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text())
+    del descriptor["project"]["samplingDesign"]
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+    found = {(p.file, p.row, p.field, p.message) for p in check_package(tmp_path)}
+    assert found == {
+        ("datapackage.json", None, "project.samplingDesign", "a required property is missing"),
+        ("observations.csv", 2, "sex", "must be one of female, male"),
+        ("observations.csv", 3, "count", "not an integer"),
+        ("observations.csv", 4, "deploymentID", "refers to a deployment that is not in the "
+                                                "package"),
+    }

@@ -13,7 +13,7 @@ from landmap.effort import coverage_gaps, effort_grid
 from landmap.home_range import home_ranges, independent_detections
 from landmap.maps import sightings_map
 from landmap.survey import LEOPARD, detections, headline
-from tests.conftest import expected_metrics, map_frame, wait_for_metrics, wait_idle
+from tests.conftest import ARTIFACTS, expected_metrics, map_frame, wait_for_metrics, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -165,3 +165,45 @@ def test_sightings_payload_is_compact(demo):
     names = sorted(set(s.observations["scientificName"]) - {""})
     html = sightings_map(s, names, colour_by="species").get_root().render()
     assert len(html.encode()) < 2_000_000
+
+
+def test_upload_a_package_and_a_boundary_layer(dashboard, page, demo, tmp_path):
+    """The Data page loads an uploaded Camtrap DP zip and a boundary layer; the Overview
+    then shows the uploaded survey's numbers and draws the layer."""
+    import shapely
+
+    from landmap.exports import camtrapdp_zip
+    from landmap.intake import open_package
+
+    part = demo.filter(years=(2019, 2019), individuals=["Leo 16F", "Leo 23F"])
+    package = tmp_path / "leopards-2019.zip"
+    package.write_bytes(camtrapdp_zip(part))
+    uploaded = open_package(package)
+    expected = headline(uploaded)
+    zones = tmp_path / "zones.geojson"
+    gpd.GeoDataFrame({"zone": ["core zone"]},
+                     geometry=[shapely.box(520_000, 4_760_000, 540_000, 4_780_000)],
+                     crs="EPSG:32652").to_file(zones, driver="GeoJSON")
+
+    page.goto(dashboard + "/data")
+    page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    uploader.first.set_input_files(str(package))
+    page.get_by_role("button", name="Load package").click()
+    page.get_by_text("leopards-2019.zip loaded").wait_for(timeout=60_000)
+    assert page.get_by_text("Validation report: leopards-2019.zip").is_visible()
+
+    page.get_by_role("tab", name="Boundary layers").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").last.set_input_files(str(zones))
+    page.get_by_role("button", name="Add layer").click()
+    page.get_by_text("zones.geojson: 1 features, drawn on every map").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "data-page-uploads.png"), full_page=True)
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Overview").click()
+    frame = map_frame(page)
+    assert frame.locator("path.lm-user").count() == 1
+    assert "zones.geojson (your layer)" in frame.locator(".lm-legend").inner_text()
+    assert wait_for_metrics(page, expected_metrics(expected)) == expected_metrics(expected)
+    # The deployments of 2019 run from 2018 into 2020: the span follows the cameras.
+    title = f"Amur leopard camera traps, {uploaded.span_label}"
+    assert page.get_by_role("heading", name=title).is_visible()

@@ -60,6 +60,10 @@ OBSERVATION_FIELDS = [
     "classificationProbability", "observationTags", "observationComments",
 ]  # fmt: skip
 INDIVIDUAL_FIELDS = ["individualID", "name", "sex", "birthYear", "mother"]
+#: Camtrap DP 1.0 media fields, in the standard's order.
+MEDIA_FIELDS = ["mediaID", "deploymentID", "captureMethod", "timestamp", "filePath",
+                "filePublic", "fileName", "fileMediatype", "exifData", "favorite",
+                "mediaComments"]
 
 _REQUIRED = {
     "deployments": ["deploymentID", "latitude", "longitude", "deploymentStart", "deploymentEnd"],
@@ -495,6 +499,7 @@ def write_camtrapdp(
     metadata: dict,
     individuals: pd.DataFrame | None = None,
     extra_resources: dict[str, pd.DataFrame] | None = None,
+    media: pd.DataFrame | None = None,
 ) -> Path:
     """Write tables of text and numbers as a Camtrap DP 1.0 package.
 
@@ -513,6 +518,9 @@ def write_camtrapdp(
         Written as the ``individuals`` resource.
     extra_resources : dict of name -> DataFrame, optional
         Further tables, written as ``<name>.csv`` and listed in the descriptor.
+    media : pandas.DataFrame, optional
+        The media table; the standard requires the resource, so without one an empty
+        table (the header only) is written.
 
     Returns
     -------
@@ -523,10 +531,15 @@ def write_camtrapdp(
     folder.mkdir(parents=True, exist_ok=True)
     _csv(deployments, DEPLOYMENT_FIELDS, folder / "deployments.csv")
     _csv(observations, OBSERVATION_FIELDS, folder / "observations.csv")
+    _csv(pd.DataFrame(columns=MEDIA_FIELDS) if media is None else media, MEDIA_FIELDS,
+         folder / "media.csv")
     resources = [
         {"name": "deployments", "path": "deployments.csv", "profile": "tabular-data-resource",
          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
          "schema": _SCHEMA.format("deployments")},
+        {"name": "media", "path": "media.csv", "profile": "tabular-data-resource",
+         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+         "schema": _SCHEMA.format("media")},
         {"name": "observations", "path": "observations.csv", "profile": "tabular-data-resource",
          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
          "schema": _SCHEMA.format("observations")},

@@ -127,12 +127,39 @@ def html_bytes(m: folium.Map, title: str) -> bytes:
     return standalone_html(m, title=title).encode("utf-8")
 
 
+def _descriptor(survey) -> dict:
+    """The source's descriptor, completed from the data where the standard requires a
+    property the source lacks (a survey read from spreadsheet tables has almost none)."""
+    meta = {k: v for k, v in survey.metadata.items() if k not in ("resources", "profile")}
+    d, obs = survey.deployments, survey.observations
+    meta.setdefault("created", pd.Timestamp.now("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"))
+    meta.setdefault("contributors", [{"title": "exported with landmap", "role": "publisher"}])
+    project = dict(meta.get("project") or {})
+    project.setdefault("title", meta.get("title", "camera-trap survey"))
+    project.setdefault("samplingDesign", "opportunistic")
+    project.setdefault("captureMethod", ["activityDetection"])
+    project.setdefault("individualAnimals", bool((obs["individualID"] != "").any()))
+    project.setdefault("observationLevel", [survey.observation_level])
+    meta["project"] = project
+    if "spatial" not in meta and len(d):
+        meta["spatial"] = shapely.geometry.mapping(shapely.box(*d.total_bounds))
+    if len(d):
+        first, last = d["deploymentStart"].min(), d["deploymentEnd"].max()
+        meta.setdefault("temporal", {"start": f"{first:%Y-%m-%d}", "end": f"{last:%Y-%m-%d}"})
+    names = sorted(set(obs["scientificName"]) - {""})
+    meta.setdefault("taxonomic", [{"scientificName": n} for n in names])
+    return meta
+
+
 def camtrapdp_zip(survey) -> bytes:
     """A survey (or a selection of one) as a zipped Camtrap DP 1.0 package.
 
     Timestamps keep each camera's UTC offset; the descriptor keeps the source's metadata
-    and states the location precision (``coordinatePrecision`` and
-    ``location_precision``) of a survey that went through :func:`landmap.privacy.protect`.
+    (completed where the standard requires a property the source lacks, see
+    :func:`landmap.conformance.check_package`) and states the location precision
+    (``coordinatePrecision`` and ``location_precision``) of a survey that went through
+    :func:`landmap.privacy.protect`. landmap reads no media files, so the media table is
+    written empty.
 
     Examples
     --------
@@ -140,7 +167,7 @@ def camtrapdp_zip(survey) -> bytes:
     >>> from landmap.demo import load_demo
     >>> s = load_demo().filter(years=(2015, 2015), individuals=["Leo 16F"])
     >>> sorted(zipfile.ZipFile(io.BytesIO(camtrapdp_zip(s))).namelist())
-    ['datapackage.json', 'deployments.csv', 'individuals.csv', 'observations.csv']
+    ['datapackage.json', 'deployments.csv', 'individuals.csv', 'media.csv', 'observations.csv']
     """
     deployments = _plain(pd.DataFrame(survey.deployments.drop(columns=["geometry", "country"],
                                                               errors="ignore")))
@@ -148,7 +175,7 @@ def camtrapdp_zip(survey) -> bytes:
         deployments["timestampIssues"] = deployments["timestampIssues"].map(
             {True: "true", False: "false"})
     observations = _plain(survey.observations)
-    metadata = {k: v for k, v in survey.metadata.items() if k not in ("resources", "profile")}
+    metadata = _descriptor(survey)
     with tempfile.TemporaryDirectory() as folder:
         write_camtrapdp(folder, deployments, observations, metadata, survey.individuals)
         buffer = io.BytesIO()
