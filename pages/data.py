@@ -9,7 +9,13 @@ from landmap.exports import camtrapdp_zip, csv_bytes
 from landmap.intake import MAX_FILE_MB, open_package, package_from_files
 from landmap.layers import LAYER_SUFFIXES, layer_names, read_layer
 from landmap.species import species_label
-from landmap.tables import DATE_FORMATS, guess_columns, read_csv_text, survey_from_tables
+from landmap.tables import (
+    DATE_FORMATS,
+    FIELD_LABELS,
+    guess_columns,
+    read_csv_text,
+    survey_from_tables,
+)
 from landmap.validate import DataError, problems_frame
 
 ZONES = ["Asia/Vladivostok", "Asia/Shanghai", "Asia/Harbin", "UTC", "Europe/Moscow"]
@@ -95,7 +101,7 @@ if analyst:
             with column:
                 st.caption("Which column holds what (our guess is filled in)")
                 mapping[kind] = {field: None if (v := st.selectbox(
-                    field.replace("_", " "), options, key=f"map-{kind}-{field}",
+                    FIELD_LABELS[field], options, key=f"map-{kind}-{field}",
                     index=options.index(guess[field]) if guess[field] else 0)) == "—" else v
                     for field in guess}
         a, b, c = st.columns(3)
@@ -103,7 +109,8 @@ if analyst:
         zone = b.selectbox("Camera clocks were set to", ZONES, key="time-zone")
         crs = c.text_input("CRS of x/y coordinates (if no lat/lon)", "EPSG:32652",
                            key="xy-crs")
-        if st.button("Load tables", disabled=None in frames, key="load-tables"):
+        if st.button("Load tables", disabled=any(f is None for f in frames),
+                     key="load-tables"):
             load(f"{stations_file.name} + {records_file.name}", lambda: survey_from_tables(
                 frames[0], frames[1], station_columns=mapping["stations"],
                 record_columns=mapping["records"], timezone=zone, date_format=DATE_FORMATS[fmt],
@@ -125,11 +132,13 @@ if analyst:
                     report(layer_file.name, error.problems, failed=True)
                 else:
                     ui.add_layer(added.name, added.features)
-                    report(f"{added.name} ({len(added.features)} features, from "
+                    n = len(added.features)
+                    report(f"{added.name} ({n} feature{'s' * (n != 1)}, from "
                            f"{added.source_crs})", added.problems, failed=False)
         for name, features in list(ui.user_layers().items()):
             one, two = st.columns([4, 1])
-            one.write(f"**{name}**: {len(features)} features, drawn on every map")
+            n = len(features)
+            one.write(f"**{name}**: {n} feature{'s' * (n != 1)}, drawn on every map")
             two.button("Remove", key=f"remove-{name}", on_click=ui.remove_layer, args=(name,))
 
 if "_report" in st.session_state:

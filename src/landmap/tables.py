@@ -32,8 +32,8 @@ from landmap.camtrapdp import format_timestamps, read_camtrapdp, write_camtrapdp
 from landmap.survey import Survey
 from landmap.validate import DataError, Problem
 
-__all__ = ["DATE_FORMATS", "RECORD_FIELDS", "STATION_FIELDS", "guess_columns", "read_csv_text",
-           "survey_from_tables"]
+__all__ = ["DATE_FORMATS", "FIELD_LABELS", "RECORD_FIELDS", "STATION_FIELDS", "guess_columns",
+           "read_csv_text", "survey_from_tables"]
 
 #: Our fields of a stations table and the column names they are guessed from.
 STATION_FIELDS = {
@@ -59,6 +59,13 @@ RECORD_FIELDS = {
     "sex": ["sex"],
     "life_stage": ["lifestage", "age", "agestage"],
 }
+#: What each field is called on the page.
+FIELD_LABELS = {"station": "Station", "latitude": "Latitude", "longitude": "Longitude",
+                "x": "x (easting)", "y": "y (northing)", "setup": "Set-up date",
+                "retrieval": "Retrieval date", "datetime": "Date and time",
+                "date": "Date (if time is separate)", "time": "Time (if separate)",
+                "species": "Species", "individual": "Individual ID", "count": "Count",
+                "sex": "Sex", "life_stage": "Life stage"}
 _REQUIRED_STATION = ("station", "setup", "retrieval")
 _REQUIRED_RECORD = ("station", "species")
 #: How dates may be written: label -> strptime format (None: ISO 8601 or EXIF, guessed).
