@@ -112,7 +112,8 @@ def _descriptor_problems(descriptor: dict) -> list[Problem]:
 
     if "camtrap-dp" not in str(descriptor.get("profile", "")):
         bad("profile", "must name the Camtrap DP profile", str(descriptor.get("profile")))
-    for key in ("created", "contributors", "project", "spatial", "temporal", "resources"):
+    for key in ("created", "contributors", "project", "spatial", "temporal", "taxonomic",
+                "resources"):
         if not descriptor.get(key):
             bad(key, "a required property is missing")
     for i, person in enumerate(descriptor.get("contributors") or []):
@@ -132,13 +133,24 @@ def _descriptor_problems(descriptor: dict) -> list[Problem]:
     for key in ("start", "end"):
         if temporal and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(temporal.get(key, ""))):
             bad(f"temporal.{key}", "must be a date (YYYY-MM-DD)", str(temporal.get(key)))
-    if not isinstance(descriptor.get("taxonomic", []), list) or any(
-            not t.get("scientificName") for t in descriptor.get("taxonomic", [])):
+    taxa = descriptor.get("taxonomic", [])
+    if not isinstance(taxa, list) or any(not isinstance(t, dict) or not t.get("scientificName")
+                                         for t in taxa):
         bad("taxonomic", "each taxon needs a scientificName")
-    names = {r.get("name") for r in descriptor.get("resources") or []}
+    resources = {r.get("name"): r for r in descriptor.get("resources") or []
+                 if isinstance(r, dict)}
     for table in TABLES:
-        if table not in names:
+        resource = resources.get(table)
+        if resource is None:
             bad("resources", f"the '{table}' resource is missing", table)
+            continue
+        if resource.get("profile") != "tabular-data-resource":
+            bad(f"resources.{table}.profile", "must be 'tabular-data-resource'",
+                str(resource.get("profile")))
+        if "camtrap-dp/1.0" not in str(resource.get("schema", "")) or not str(
+                resource.get("schema", "")).endswith(f"{table}-table-schema.json"):
+            bad(f"resources.{table}.schema", f"must be the URL of the Camtrap DP 1.0 {table} "
+                "table schema", str(resource.get("schema")))
     return out
 
 
