@@ -97,23 +97,35 @@ def _find_chromium() -> str | None:
     return None
 
 
-def _ensure_chromium() -> str:
-    found = _find_chromium()
-    if found:
-        return found
-    if _apt_install("chromium", "fonts-dejavu-core"):
-        found = _find_chromium()
-        if found:
-            return found
-    sys.exit(
-        "[landmap] The browser tests need Debian's Chromium at /usr/bin/chromium. "
-        "Install it with 'sudo apt-get install chromium' (or set LANDMAP_CHROMIUM to "
-        "another Chromium executable) and run this again."
-    )
+# Debian packages for map and briefing exports (Chromium renders, the fonts carry Cyrillic
+# and Chinese glyphs into PDFs) and, for the tests, poppler's pdftotext/pdftoppm.
+FONTS = {"fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+         "fonts-wqy-zenhei": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"}
+
+
+def _missing_system(with_tests: bool) -> list[str]:
+    missing = [] if _find_chromium() else ["chromium"]
+    missing += [name for name, path in FONTS.items() if not Path(path).exists()]
+    if with_tests and not shutil.which("pdftoppm"):
+        missing.append("poppler-utils")
+    return missing
+
+
+def _ensure_system(with_tests: bool) -> str | None:
+    """Install the Debian packages landmap uses, when root; returns Chromium's path."""
+    missing = _missing_system(with_tests)
+    if missing and not _apt_install(*missing):
+        hint = f"sudo apt-get install {' '.join(missing)}"
+        if with_tests:
+            sys.exit(f"[landmap] The tests need Debian packages that are missing: {hint} "
+                     "(or set LANDMAP_CHROMIUM to another Chromium executable).")
+        _say(f"map PNG and PDF exports need: {hint}; the dashboard runs without them.")
+    return _find_chromium()
 
 
 def start(args: list[str]) -> int:
     _ensure_env("requirements.txt")
+    _ensure_system(with_tests=False)
     # landmap.serve is `streamlit run app.py` with one fix for links to pages (see there).
     cmd = [str(PY), "-m", "landmap.serve", *args]
     _say("starting the dashboard: " + " ".join(cmd[2:]))
@@ -124,7 +136,7 @@ def start(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     _ensure_env("requirements-dev.txt")
-    chromium = _ensure_chromium()
+    chromium = _ensure_system(with_tests=True)
     env = dict(os.environ, LANDMAP_CHROMIUM=chromium)
     _say("ruff check")
     lint = subprocess.run([str(PY), "-m", "ruff", "check", "."], cwd=ROOT, env=env)

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from landmap import ui
 from landmap.border import cross_border_by_year, crossings_by_individual
-from landmap.exports import csv_bytes, geojson_bytes, html_bytes
+from landmap.exports import csv_bytes, geojson_bytes
 from landmap.home_range import home_ranges
 from landmap.maps import cross_border_map
 
@@ -73,7 +73,7 @@ if not briefing:
         ("95 % ranges (GeoJSON)", lambda: geojson_bytes(safe(kde.merge(
             table[["individualID", "status"]], on="individualID"))),
          f"landmap-cross-border-ranges-{span}.geojson", "application/geo+json"),
-        ("Map (HTML)", lambda: html_bytes(
-            cross_border_map(safe(selection), table, safe(ranges)), "Cross-border"),
-         f"landmap-cross-border-{span}.html", "text/html"),
+        *ui.map_downloads(lambda: cross_border_map(safe(selection), table, safe(ranges)),
+                          f"Leopards across the Russia–China border, {span}",
+                          f"landmap-cross-border-{span}"),
     ], key="border")

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from landmap import ui
-from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes, html_bytes
+from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes
 from landmap.home_range import home_ranges
 from landmap.maps import home_range_map
 
@@ -84,7 +84,6 @@ if not briefing:
          f"landmap-home-ranges-{span}.geojson", "application/geo+json"),
         ("Ranges (GeoPackage, UTM 52N)", lambda: gpkg_bytes(safe(drawn), "home_ranges"),
          f"landmap-home-ranges-{span}.gpkg", "application/geopackage+sqlite3"),
-        ("Map (HTML)", lambda: html_bytes(home_range_map(safe(selection), safe(ranges)),
-                                              "Home ranges"), f"landmap-home-ranges-{span}.html",
-         "text/html"),
+        *ui.map_downloads(lambda: home_range_map(safe(selection), safe(ranges)),
+                          f"Home ranges, {span}", f"landmap-home-ranges-{span}"),
     ], key="ranges")

@@ -7,7 +7,8 @@ from streamlit_folium import st_folium
 
 from landmap import ui
 from landmap.border import cross_border_by_year
-from landmap.exports import csv_bytes, html_bytes
+from landmap.briefing import briefing_pack, build_briefing
+from landmap.exports import csv_bytes
 from landmap.maps import overview_map
 from landmap.population import yearly_population
 from landmap.survey import LEOPARD, detections, local_time
@@ -81,10 +82,14 @@ if not briefing:
                + ("" if species == LEOPARD else f" Monthly detections are of {species}."))
     table = population.merge(sides, on="year", how="left")
     safe = ui.for_download()
+    release = ui.release()
+    chosen = list(st.session_state[ui.INDIVIDUALS])
+    pack = [("Briefing pack (PDF)", lambda: briefing_pack(build_briefing(release, title, chosen)),
+             f"landmap-briefing-{span}.pdf", "application/pdf")] if ui.chromium_path() else []
     ui.download_row([
+        *pack,
         ("Yearly table (CSV)", lambda: csv_bytes(safe(table)), f"landmap-years-{span}.csv",
          "text/csv"),
-        ("Map (HTML, works offline)",
-         lambda: html_bytes(overview_map(safe(selection), title=title), title),
-         f"landmap-overview-{span}.html", "text/html"),
+        *ui.map_downloads(lambda: overview_map(safe(selection), title=title), title,
+                          f"landmap-overview-{span}"),
     ], key="overview")

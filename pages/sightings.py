@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from landmap import ui
-from landmap.exports import csv_bytes, html_bytes
+from landmap.exports import csv_bytes
 from landmap.maps import sightings_map
 from landmap.species import species_label
 from landmap.survey import LEOPARD
@@ -12,7 +12,8 @@ from landmap.survey import LEOPARD
 briefing = ui.briefing_mode()
 selection = ui.selection()
 species = st.session_state[ui.SPECIES]
-st.title(f"Sightings of {species_label(species).split(' (')[0]}, {selection.span_label}")
+heading = f"Sightings of {species_label(species).split(' (')[0]}, {selection.span_label}"
+st.title(heading)
 ui.headline_metrics(ui.current_headline(), species)
 
 every = st.toggle("All species at once (coloured by species)", key="sightings-all")
@@ -32,7 +33,6 @@ if not briefing:
     safe = ui.for_download()
     ui.download_row([
         ("Detections (CSV)", lambda: csv_bytes(safe(shown)), "landmap-detections.csv", "text/csv"),
-        ("Map (HTML, works offline)", lambda: html_bytes(
-            sightings_map(safe(selection), chosen, colour_by=colour_by), "Sightings"),
-         "landmap-sightings.html", "text/html"),
+        *ui.map_downloads(lambda: sightings_map(safe(selection), chosen, colour_by=colour_by),
+                          heading, "landmap-sightings"),
     ], key="sightings")

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from landmap import ui
 from landmap.effort import coverage, coverage_gaps, effort_grid
-from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes, html_bytes
+from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes
 from landmap.maps import UNITS, density_map
 
 briefing = ui.briefing_mode()
@@ -55,7 +55,6 @@ if not briefing:
          f"landmap-grid-{cell_km}km-{label}.geojson", "application/geo+json"),
         ("Grid (GeoPackage, UTM 52N)", lambda: gpkg_bytes(safe(grid), "effort_grid"),
          f"landmap-grid-{cell_km}km-{label}.gpkg", "application/geopackage+sqlite3"),
-        ("Map (HTML)", lambda: html_bytes(density_map(safe(chosen), safe(grid), safe(gaps), metric),
-                                               "Trap density"), f"landmap-density-{label}.html",
-         "text/html"),
+        *ui.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric),
+                          f"Trap density, {label}", f"landmap-density-{label}"),
     ], key="density")

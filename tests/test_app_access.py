@@ -152,3 +152,16 @@ def test_viewer_tables_hold_no_coordinates(app, page):
         if {"field", "value"} <= set(frame.columns):
             coordinates = frame["field"].isin(["latitude", "longitude"])
             assert not frame.loc[coordinates, "value"].str.match(r"-?\d").any()
+
+
+def test_without_chromium_the_export_buttons_say_what_to_install(monkeypatch):
+    legacy_pages_off()
+    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    monkeypatch.setattr(ui, "chromium_path", lambda: None)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("sudo apt-get install chromium" in c.value for c in at.caption)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Map (HTML, works offline)" in labels
+    assert not any("PNG" in label or "PDF" in label for label in labels)

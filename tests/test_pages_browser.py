@@ -242,3 +242,26 @@ def test_load_spreadsheet_tables_through_the_data_page(dashboard, page, tmp_path
                                     "Leopard detections": "3", "Individuals": "2"})
     assert shown == {"Camera stations": "2", "Trap-nights": "109", "Leopard detections": "3",
                      "Individuals": "2"}
+
+
+def test_map_png_and_briefing_pack_from_the_overview(dashboard, page, demo, tmp_path):
+    """The buttons render on the server: a 1920×1080 PNG and a PDF pack for the filters,
+    generalised to 5 km although the local analyst sees exact locations on screen."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    page.goto(dashboard + "/?years=2022-2022&sex=female")
+    map_frame(page)
+    png = _download(page, "Map PNG 1920×1080", tmp_path)
+    assert Image.open(png).size == (1920, 1080)
+    pdf = _download(page, "Briefing pack (PDF)", tmp_path)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        h = headline(demo.filter(years=(2022, 2022), sex=["female"]))
+        assert "Amur leopard camera traps, 2022" in text
+        assert "locations generalised to 5 km" in text
+        assert f"{h.detections:,}" in text

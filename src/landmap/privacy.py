@@ -255,3 +255,36 @@ def _protect_metadata(metadata: dict, deployments: gpd.GeoDataFrame,
         else:
             out.pop("spatial")
     return out
+
+
+@dataclass(frozen=True)
+class Release:
+    """A selection as it may leave the server: the exact survey stays inside, everything
+    taken from it comes out at ``precision``.
+
+    Downloads are made after the page has been drawn (when the button is clicked), so they
+    take one of these instead of the page's session.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> r = Release(load_demo().filter(years=(2021, 2021)), Precision(10))
+    >>> r.view().precision.label
+    'locations generalised to 10 km'
+    """
+
+    exact: object
+    precision: Precision
+    everything: object = None  # the same filters without the years, for "new" counts
+
+    def protect(self, obj):
+        return protect(obj, self.precision, self.exact.metric_crs)
+
+    def view(self):
+        """The survey at the release's precision."""
+        return self.protect(self.exact)
+
+    def compute(self, func, all_years: bool = False, **params):
+        """``func(survey, **params)`` on the exact data, returned at the precision."""
+        survey = self.everything if all_years and self.everything is not None else self.exact
+        return self.protect(func(survey, **params))

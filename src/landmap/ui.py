@@ -19,8 +19,10 @@ from pathlib import Path
 import streamlit as st
 
 from landmap.access import ANALYST, VIEWER, Access, AccessError, Throttle, access_config
+from landmap.briefing import chromium_path, install_hint, map_png
 from landmap.demo import DEMO_DIR
-from landmap.privacy import GRID_KM, Precision, protect
+from landmap.exports import html_bytes
+from landmap.privacy import GRID_KM, Precision, Release, protect
 from landmap.sources import load_survey
 from landmap.species import species_label
 from landmap.survey import LEOPARD, Headline, Survey, headline
@@ -604,7 +606,36 @@ def download_row(items: list[tuple[str, Callable[[], bytes], str, str]], key: st
 
     The bytes are made only when a button is clicked, not on every rerun.
     """
-    cols = st.columns(len(items))
-    for col, (label, data, name, mime) in zip(cols, items, strict=True):
-        col.download_button(label, data, file_name=name, mime=mime, key=f"{key}-{name}",
-                            on_click="ignore")
+    for start in range(0, len(items), 4):  # rows of four stay readable
+        row = items[start:start + 4]
+        for col, (label, data, name, mime) in zip(st.columns(4), row, strict=False):
+            col.download_button(label, data, file_name=name, mime=mime, key=f"{key}-{name}",
+                                on_click="ignore")
+
+
+def release() -> Release:
+    """The current selection for downloads, at the download precision."""
+    return Release(_exact_selection(), download_precision(), _exact_selection(all_years=True))
+
+
+def map_downloads(build: Callable, heading: str, name: str) -> list:
+    """Download items for a map: standalone HTML, and PNG for a projector and for A4 print
+    (or, where Chromium is missing, nothing but a note saying what to install).
+
+    ``build`` makes the map from data at the download precision (see :func:`release`).
+    """
+    r = release()
+    lines = [r.view().span_label, r.precision.label,
+             f"Data: {r.exact.metadata.get('title', r.exact.source)}"]
+    items = [("Map (HTML, works offline)", lambda: html_bytes(build(), heading),
+              f"{name}.html", "text/html")]
+    if chromium_path() is None:
+        st.caption(install_hint())
+        return items
+    return [
+        *items,
+        ("Map PNG 1920×1080", lambda: map_png(build(), heading, lines, "projector"),
+         f"{name}-1920x1080.png", "image/png"),
+        ("Map PNG A4 200 dpi", lambda: map_png(build(), heading, lines, "a4"),
+         f"{name}-A4.png", "image/png"),
+    ]

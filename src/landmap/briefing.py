@@ -1,0 +1,429 @@
+"""Maps that leave the browser: a PNG at projector or print size, and a PDF briefing pack.
+
+Both are drawn by a headless Chromium on the server (Debian's ``chromium``, driven by
+Playwright with ``executable_path``; a browser is never downloaded). A PNG is the map
+page of :func:`landmap.offline.standalone_html` with a frame for the slide: title, date
+span, location precision, source, north arrow, scale bar and attribution, the interactive
+controls hidden. The PDF pack is an HTML document of a few A4 landscape pages (maps as
+PNG, tables and a chart as text and SVG) printed by the same browser, so its text can be
+searched and copied and its fonts (DejaVu for Latin and Cyrillic, WenQuanYi Zen Hei for
+Chinese) are embedded.
+
+Everything shown comes from the inputs as given: pass data that already went through
+:func:`landmap.privacy.protect`, and the files hold no finer location than that.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import html
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement, Template
+
+from landmap.offline import standalone_html
+
+__all__ = ["SIZES", "BriefingData", "ExportUnavailable", "briefing_pack", "build_briefing",
+           "chromium_path", "install_hint", "map_png"]
+
+#: Output sizes in pixels: a 1080p projector, and A4 landscape at 200 dpi.
+SIZES = {"projector": (1920, 1080), "a4": (2339, 1654), "pack": (2400, 1500)}
+# CSS viewport and scale giving those sizes with text large enough to read on them.
+_VIEWS = {"projector": ((1280, 720), 1.5), "a4": ((1170, 827), 2.0), "pack": ((1200, 750), 2.0)}
+_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+_FONTS = '"DejaVu Sans", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif'
+
+
+class ExportUnavailable(RuntimeError):
+    """PNG and PDF exports cannot run here; the message says what to install."""
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (or ``$LANDMAP_CHROMIUM``), or ``None`` when not installed."""
+    for candidate in (os.environ.get("LANDMAP_CHROMIUM"), *_CANDIDATES):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def install_hint() -> str:
+    """What to install for the exports, in one sentence."""
+    return ("Map PNG and PDF exports need Debian's Chromium and fonts: run "
+            "'sudo apt-get install chromium fonts-dejavu-core fonts-wqy-zenhei' on the "
+            "server (python3 tasks.py start does it when run as root).")
+
+
+def _with_browser(work: Callable) -> bytes:
+    """Run ``work(browser)`` in a fresh thread with a headless Chromium.
+
+    Playwright's sync API refuses to run in a thread with an asyncio loop (Streamlit's
+    server thread has one), so the browser always gets a thread of its own.
+    """
+    path = chromium_path()
+    if path is None:
+        raise ExportUnavailable(install_hint())
+
+    def run() -> bytes:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=path, args=_ARGS)
+            try:
+                return work(browser)
+            finally:
+                browser.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+# ----------------------------------------------------------------------------- map frame
+class _Frame(MacroElement):
+    """Title box, north arrow and attribution drawn over an exported map."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>
+.leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-fullscreen,
+.leaflet-control-attribution { display: none !important; }
+.lm-export-title { position: absolute; top: 10px; left: 10px; z-index: 1000;
+  background: rgba(255,255,255,.94); padding: 8px 12px; border-radius: 6px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 14px/1.35 {{ this.fonts }}; max-width: 55%; }
+.lm-export-title h1 { font-size: 22px; margin: 0 0 2px; }
+.lm-export-north { position: absolute; top: 10px; right: 14px; z-index: 1000;
+  font: 700 18px/1 {{ this.fonts }}; text-align: center; background: rgba(255,255,255,.9);
+  border-radius: 6px; padding: 4px 8px; }
+.lm-export-north svg { display: block; margin: 0 auto 2px; }
+.lm-export-credit { position: absolute; bottom: 4px; left: 50%; transform: translateX(-50%);
+  z-index: 1000; font: 11px {{ this.fonts }}; color: #333;
+  background: rgba(255,255,255,.85); padding: 1px 6px; border-radius: 3px; }
+.leaflet-container, .lm-legend { font-family: {{ this.fonts }} !important; }
+</style>
+{% endmacro %}
+{% macro html(this, kwargs) %}
+<div class="lm-export-title"><h1>{{ this.heading }}</h1>{{ this.lines }}</div>
+<div class="lm-export-north"><svg width="22" height="30" viewBox="0 0 22 30">
+<path d="M11 0 L21 28 L11 21 L1 28 Z" fill="#222"/></svg>N</div>
+<div class="lm-export-credit">{{ this.credit }}</div>
+{% endmacro %}
+""")
+
+    def __init__(self, heading: str, lines: list[str], credit: str):
+        super().__init__()
+        self._name = "ExportFrame"
+        self.heading = html.escape(heading)
+        self.lines = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
+        self.credit = html.escape(credit)
+        self.fonts = _FONTS
+
+
+_CREDIT = ("Countries and border: Natural Earth 1:10m · park outlines approximate · "
+           "map: landmap, Leaflet")
+
+
+def _shoot(browser, page_html: str, size: str) -> bytes:
+    (width, height), scale = _VIEWS[size]
+    page = browser.new_page(viewport={"width": width, "height": height},
+                            device_scale_factor=scale)
+    try:
+        page.set_content(page_html, wait_until="load")
+        page.wait_for_selector("path.lm-border", timeout=30_000)
+        page.wait_for_timeout(400)  # marker clusters settle after the first frame
+        shot = page.screenshot()
+    finally:
+        page.close()
+    return _cropped(shot, SIZES[size])
+
+
+def _cropped(png: bytes, size: tuple[int, int]) -> bytes:
+    """Trim the screenshot to the exact size (A4 at 200 dpi is 2,339 px: an odd number no
+    whole CSS width reaches at twice the pixel density)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    if image.size == size:
+        return png
+    out = io.BytesIO()
+    image.crop((0, 0, *size)).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _framed_html(m: folium.Map, heading: str, lines: list[str]) -> str:
+    _Frame(heading, lines, _CREDIT).add_to(m)
+    return standalone_html(m, title=heading)
+
+
+def map_png(m: folium.Map, heading: str, lines: list[str], size: str = "projector") -> bytes:
+    """A map as a PNG of :data:`SIZES` ``[size]`` pixels, framed for a slide or print.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :mod:`landmap.maps` (its legend states the location precision).
+        The frame is added to it.
+    heading : str
+        The title printed on the map.
+    lines : list of str
+        Lines under the title: date span, precision, data source.
+    size : {"projector", "a4"}
+
+    Raises
+    ------
+    ExportUnavailable
+        When Chromium is not installed (the message says what to install).
+    """
+    if size not in SIZES:
+        raise ValueError(f"size={size!r}: use one of {', '.join(SIZES)}.")
+    page_html = _framed_html(m, heading, lines)
+    return _with_browser(lambda browser: _shoot(browser, page_html, size))
+
+
+# ----------------------------------------------------------------------------- the pack
+@dataclass
+class BriefingData:
+    """Everything the pack shows, already filtered and at the export precision."""
+
+    title: str
+    span: str
+    precision: str
+    source: str
+    headline: dict[str, str]
+    population: pd.DataFrame
+    sides: pd.DataFrame
+    crossings: pd.DataFrame
+    ranges: gpd.GeoDataFrame
+    effort: dict[str, str]
+    maps: dict[str, Callable[[], folium.Map]]
+    notes: list[str] = field(default_factory=list)
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], number_format: dict | None = None
+           ) -> str:
+    number_format = number_format or {}
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
+    rows = []
+    for record in frame[list(columns)].itertuples(index=False):
+        cells = []
+        for name, value in zip(columns, record, strict=True):
+            text = number_format.get(name, "{}").format(value) if pd.notna(value) else ""
+            cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _bar_chart(sides: pd.DataFrame) -> str:
+    """Leopards per year as stacked bars (Russia only, China only, both), as SVG."""
+    if sides.empty:
+        return "<p>No leopards in the selection.</p>"
+    parts = [("Russia only", sides["russia"] - sides["both"], "#0072B2"),
+             ("China only", sides["china"] - sides["both"], "#D55E00"),
+             ("Both sides", sides["both"], "#CC79A7")]
+    width, height, left, bottom = 760, 260, 40, 30
+    top = max(float((sides["russia"] + sides["china"] - sides["both"]).max()), 1.0)
+    step = (width - left) / len(sides)
+    bars = []
+    base = [0.0] * len(sides)
+    for _, values, colour in parts:
+        for i, v in enumerate(values.to_numpy()):
+            h = (height - bottom - 10) * float(v) / top
+            y = height - bottom - (height - bottom - 10) * base[i] / top - h
+            bars.append(f'<rect x="{left + i * step + 4:.1f}" y="{y:.1f}" '
+                        f'width="{step - 8:.1f}" height="{h:.1f}" fill="{colour}"/>')
+            base[i] += float(v)
+    labels = "".join(
+        f'<text x="{left + (i + 0.5) * step:.1f}" y="{height - 10}" font-size="12" '
+        f'text-anchor="middle">{int(y)}</text>' for i, y in enumerate(sides["year"]))
+    totals = "".join(
+        f'<text x="{left + (i + 0.5) * step:.1f}" y="{height - bottom - (height - bottom - 10) * b / top - 3:.1f}" '  # noqa: E501
+        f'font-size="11" text-anchor="middle">{int(b)}</text>' for i, b in enumerate(base))
+    key = "".join(f'<span class="key"><i style="background:{c}"></i>{html.escape(n)}</span>'
+                  for n, _, c in parts)
+    return (f'<svg width="{width}" height="{height}" role="img">{"".join(bars)}{labels}'
+            f"{totals}</svg><div>{key}</div>")
+
+
+_PACK_CSS = f"""
+@page {{ size: A4 landscape; margin: 11mm 13mm; }}
+body {{ font: 11pt/1.35 {_FONTS}; color: #111; margin: 0; }}
+section {{ page-break-after: always; }}
+section:last-child {{ page-break-after: auto; }}
+h1 {{ font-size: 20pt; margin: 0 0 4pt; }} h2 {{ font-size: 15pt; margin: 0 0 6pt; }}
+.meta {{ color: #444; font-size: 10pt; margin-bottom: 6pt; }}
+.numbers {{ display: flex; gap: 18pt; margin: 6pt 0 8pt; }}
+.numbers div {{ font-size: 10pt; color: #444; }} .numbers b {{ display: block;
+  font-size: 20pt; color: #111; }}
+img.map {{ width: 100%; max-height: 122mm; object-fit: contain; object-position: left top; }}
+table {{ border-collapse: collapse; font-size: 7.5pt; width: 100%; }}
+td {{ white-space: nowrap; }}
+th, td {{ border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; }}
+th {{ background: #eee; }}
+.cols {{ display: flex; gap: 10pt; }} .cols > div {{ flex: 1; }}
+.key {{ margin-right: 12pt; font-size: 9pt; }} .key i {{ display: inline-block; width: 10pt;
+  height: 10pt; margin-right: 3pt; vertical-align: middle; }}
+p {{ margin: 0 0 5pt; }}
+"""
+
+
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode()
+    return f'<img class="map" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+# Table rows that fit one A4 landscape page beside a map.
+_ROWS = 20
+
+
+def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
+    meta = f"{html.escape(d.span)} · {html.escape(d.precision)} · data: {html.escape(d.source)}"
+    numbers = "".join(f"<div>{html.escape(k)}<b>{html.escape(v)}</b></div>"
+                      for k, v in d.headline.items())
+    pop = _table(d.population, {"year": "Year", "individuals": "Individuals",
+                                "new_individuals": "New", "females_with_cubs":
+                                "Females with cubs", "cubs": "Cubs"})
+    cross = _table(d.crossings.head(_ROWS), {
+        "individualID": "Individual", "status": "Seen in", "crossings": "Crossings (min.)",
+        "detections_rus": "Detections RU", "detections_chn": "Detections CN",
+        "kde95_share_rus": "KDE 95 % in RU", "kde95_share_chn": "KDE 95 % in CN"},
+        {"kde95_share_rus": "{:.0%}", "kde95_share_chn": "{:.0%}"})
+    drawn = d.ranges[d.ranges.geometry.notna()] if len(d.ranges) else d.ranges
+    areas = _table(drawn.drop(columns="geometry").head(_ROWS), {
+        "individualID": "Individual", "method": "Method", "level": "Level (%)",
+        "n_locations": "Detections", "n_stations": "Stations", "area_km2": "Area (km²)"},
+        {"area_km2": "{:,.1f}", "level": "{:g}"}) if len(drawn) else \
+        "<p>No range could be drawn for the selection.</p>"
+    more = len(d.crossings) - _ROWS
+    effort = "".join(f"<div>{html.escape(k)}<b>{html.escape(v)}</b></div>"
+                     for k, v in d.effort.items())
+    notes = "".join(f"<p>{html.escape(n)}</p>" for n in d.notes)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>{html.escape(d.title)}</title><style>{_PACK_CSS}</style></head><body>
+<section><h1>{html.escape(d.title)}</h1><div class="meta">{meta}</div>
+<div class="numbers">{numbers}</div>{_img(shots["overview"], "Overview map")}</section>
+<section><h2>Leopards photographed per year</h2>
+<div class="cols"><div>{_bar_chart(d.sides)}</div><div>{pop}</div></div>
+<p class="meta">Minimum counts: distinct identified animals photographed; cameras miss
+animals.</p></section>
+<section><h2>Across the Russia–China border</h2>
+<div class="cols"><div>{_img(shots["border"], "Cross-border map")}</div>
+<div>{cross}{f'<p class="meta">… and {more} more individuals.</p>' if more > 0 else ''}</div>
+</div></section>
+<section><h2>Home ranges</h2><div class="cols"><div>{_img(shots["ranges"], "Home ranges")}
+</div><div>{areas}</div></div></section>
+<section><h2>Trap effort</h2><div class="numbers">{effort}</div>
+{_img(shots["effort"], "Trap density map")}</section>
+<section><h2>Sources and methods</h2>{notes}</section>
+</body></html>"""
+
+
+def briefing_pack(data: BriefingData) -> bytes:
+    """The briefing pack as a PDF: overview, population by year, cross-border, home
+    ranges, trap effort, and a sources and methods page.
+
+    ``data.maps`` holds functions building the four maps (``overview``, ``border``,
+    ``ranges``, ``effort``); they are rendered at print size and embedded as images.
+
+    Raises
+    ------
+    ExportUnavailable
+        When Chromium is not installed.
+    """
+    pages = {name: _framed_html(build(), data.title, [data.span, data.precision])
+             for name, build in data.maps.items()}
+
+    def work(browser) -> bytes:
+        shots = {name: _shoot(browser, page_html, "pack") for name, page_html in pages.items()}
+        page = browser.new_page()
+        try:
+            page.set_content(_pack_html(data, shots), wait_until="load")
+            return page.pdf(format="A4", landscape=True, print_background=True)
+        finally:
+            page.close()
+
+    return _with_browser(work)
+
+
+#: Most individuals whose ranges the pack draws (the most detected, unless chosen).
+PACK_RANGES = 8
+
+
+def build_briefing(release, title: str, individuals: list[str] | None = None
+                   ) -> BriefingData:
+    """Gather what the pack shows from a :class:`~landmap.privacy.Release`: analyses on
+    the exact data, every table and map at the release's precision.
+
+    ``individuals`` are the animals whose home ranges are drawn; by default the
+    :data:`PACK_RANGES` most detected ones.
+    """
+    from landmap.border import cross_border_by_year, crossings_by_individual
+    from landmap.effort import coverage, coverage_gaps, effort_grid
+    from landmap.home_range import home_ranges
+    from landmap.maps import cross_border_map, density_map, home_range_map, overview_map
+    from landmap.population import yearly_population
+    from landmap.survey import detections, headline
+
+    view = release.view()
+    first, last = view.year_span
+    exact_ranges = home_ranges(release.exact, levels=(95,))
+    kde = release.protect(exact_ranges)
+    crossings = crossings_by_individual(release.exact, ranges=exact_ranges)
+    population = release.compute(yearly_population, all_years=True)
+    population = population[population["year"].between(first, last)]
+    if not individuals:
+        seen = detections(view.observations)["individualID"]
+        individuals = seen[seen != ""].value_counts().index[:PACK_RANGES].tolist()
+    chosen = kde[kde["individualID"].isin(individuals)]
+    cell = max(5, release.precision.cell_km or 5)
+    grid = release.compute(effort_grid, cell_km=cell, by_year=False)
+    gaps = release.compute(coverage_gaps, cell_km=cell)
+    covered = coverage(release.exact)
+    h = headline(release.exact)
+    notes = [
+        f"Data: {release.exact.metadata.get('title', release.exact.source)} "
+        f"({release.exact.source}).",
+        "Counts are minimum counts: the number of distinct identified animals photographed "
+        "in the span; cameras miss animals, so the true number is at least this.",
+        "Home ranges: independent detections (the same animal at the same station within "
+        "30 minutes counts once) at the station coordinates; kernel density (bivariate "
+        "normal kernel, reference bandwidth href as in adehabitatHR) 95 % isopleths and "
+        "minimum convex polygons, areas computed in UTM on the exact locations.",
+        "Cross-border: a station's country is the Natural Earth 1:10m polygon it stands "
+        "in; crossings are changes of country between consecutive independent detections "
+        "(a minimum).",
+        f"Location precision: {release.precision.label}. "
+        + ("Each station is shown at the centre of its grid cell and ranges with their "
+           "corners on the grid; no exact location is in this document."
+           if not release.precision.exact else
+           "Exact locations: do not share this document outside the team."),
+        "Boundaries: countries and the Russia–China border from Natural Earth 1:10m; park "
+        "outlines are approximate, built from published areas.",
+        f"Made with landmap on {pd.Timestamp.now('UTC'):%Y-%m-%d %H:%M} UTC.",
+    ]
+    span = view.span_label
+    return BriefingData(
+        title=title, span=span, precision=release.precision.label,
+        source=str(release.exact.metadata.get("title", release.exact.source)),
+        headline={"Camera stations": f"{h.stations:,}", "Trap-nights": f"{h.trap_nights:,.0f}",
+                  "Leopard detections": f"{h.detections:,}",
+                  "Individuals": f"{h.individuals:,}"},
+        population=population, sides=release.compute(cross_border_by_year),
+        crossings=crossings, ranges=chosen,
+        effort={"Trap-nights": f"{grid['trap_nights'].sum():,.0f}",
+                f"{cell} km cells with cameras": f"{len(grid):,}",
+                "Park within 3 km of a camera": f"{covered['share']:.0%}",
+                "Park cells with no camera": f"{len(gaps):,}"},
+        maps={"overview": lambda: overview_map(view, title=title),
+              "border": lambda: cross_border_map(view, crossings, kde),
+              "ranges": lambda: home_range_map(view, chosen),
+              "effort": lambda: density_map(view, grid, gaps, "trap_nights")},
+        notes=notes,
+    )

@@ -1,0 +1,129 @@
+"""Map PNGs and the PDF briefing pack, checked as a person would: size, not blank, the
+text of the pack, its pages as images, and no exact location for a viewer."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from landmap import briefing
+from landmap.briefing import SIZES, ExportUnavailable, briefing_pack, build_briefing, map_png
+from landmap.home_range import home_ranges
+from landmap.maps import overview_map
+from landmap.privacy import Precision, Release
+from landmap.survey import headline
+from tests.conftest import leaked_places, public_places
+
+pytestmark = pytest.mark.skipif(briefing.chromium_path() is None,
+                                reason="needs Debian's Chromium: apt-get install chromium")
+
+BACKGROUND = (207, 227, 239)  # the map's sea colour, the largest flat area
+
+
+def _drawn_share(png: bytes) -> float:
+    """Share of pixels that are neither white nor the sea: land, layers, text."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    plain = (pixels == 255).all(axis=1) | (np.abs(pixels - BACKGROUND).sum(axis=1) < 6)
+    return 1 - plain.mean()
+
+
+@pytest.fixture(scope="module")
+def release(demo):
+    """2021, females, at 5 km: what a viewer's download would hold."""
+    return Release(demo.filter(years=(2021, 2021), sex=["female"]), Precision(5),
+                   demo.filter(sex=["female"]))
+
+
+@pytest.mark.parametrize("size", ["projector", "a4"])
+def test_map_png_has_the_requested_size_and_is_drawn(release, size):
+    png = map_png(overview_map(release.view()), "Females, 2021",
+                  ["2021", release.precision.label], size)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.size == SIZES[size] == {"projector": (1920, 1080), "a4": (2339, 1654)}[size]
+    # Land, parks, stations and the legend cover well over a third of a regional map.
+    assert _drawn_share(png) > 0.35
+
+
+def test_missing_chromium_says_what_to_install(monkeypatch, release):
+    monkeypatch.setattr(briefing, "chromium_path", lambda: None)
+    with pytest.raises(ExportUnavailable, match="sudo apt-get install chromium"):
+        map_png(overview_map(release.view()), "x", [])
+
+
+@pytest.fixture(scope="module")
+def pack(release, tmp_path_factory):
+    data = build_briefing(release, "Female Amur leopards, 2021", ["Leo 16F", "Leo 23F"])
+    folder = tmp_path_factory.mktemp("pack")
+    (folder / "pack.pdf").write_bytes(briefing_pack(data))
+    return data, folder
+
+
+def _text(folder) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler-utils (pdftotext, pdftoppm): apt-get install poppler-utils")
+    return subprocess.run(["pdftotext", "-layout", str(folder / "pack.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_pack_text_holds_title_counts_and_areas(pack, release):
+    _, folder = pack
+    text = _text(folder)
+    h = headline(release.exact)
+    assert "Female Amur leopards, 2021" in text
+    assert "locations generalised to 5 km" in text
+    for number in (f"{h.stations:,}", f"{h.trap_nights:,.0f}", f"{h.detections:,}",
+                   f"{h.individuals:,}"):
+        assert re.search(rf"(?<![\d,]){re.escape(number)}(?![\d,])", text), number
+    ranges = home_ranges(release.exact.filter(individuals=["Leo 16F", "Leo 23F"]),
+                         levels=(95,))
+    for row in ranges[ranges.geometry.notna()].itertuples():
+        line = re.search(rf"{row.individualID}\s+{row.method}\s+{row.level:g}\s+\d+\s+\d+\s+"
+                         rf"{row.area_km2:,.1f}", text)
+        assert line, (row.individualID, row.method, row.area_km2)
+    for section in ("Leopards photographed per year", "Across the Russia–China border",
+                    "Home ranges", "Trap effort", "Sources and methods",
+                    "Counts are minimum counts"):
+        assert section in text
+
+
+def test_pack_pages_render_with_maps_that_are_not_blank(pack):
+    _, folder = pack
+    _text(folder)  # skips without poppler
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(folder / "pack.pdf"),
+                    str(folder / "page")], check=True)
+    pages = sorted(folder.glob("page-*.png"))
+    assert 5 <= len(pages) <= 8
+    first = Image.open(pages[0]).convert("RGB")
+    width, height = first.size  # A4 landscape: 297 × 210 mm, about 468 × 331 px at 40 dpi
+    assert width / height == pytest.approx(297 / 210, rel=0.01)
+    assert width == pytest.approx(297 / 25.4 * 40, abs=2)
+    # The first page is mostly the overview map (land, sea, layers), the rest white paper.
+    pixels = np.asarray(first).reshape(-1, 3).astype(int)
+    paper = (pixels >= 250).all(axis=1)
+    assert 1 - paper.mean() > 0.30
+
+
+def test_pack_embeds_its_fonts(pack):
+    _, folder = pack
+    _text(folder)
+    fonts = subprocess.run(["pdffonts", str(folder / "pack.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    assert "DejaVuSans" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())
+
+
+def test_a_viewers_pack_holds_no_exact_location(pack, boundaries):
+    data, folder = pack
+    public = public_places(boundaries)
+    for name, build in data.maps.items():
+        page = briefing._framed_html(build(), data.title, [data.span, data.precision])
+        assert leaked_places(page, 5, public) == [], name
+        assert len(leaked_places(page, 5, set())) > 0, name  # places were there to check
+    assert leaked_places(_text(folder), 5, public) == []
