@@ -95,4 +95,8 @@ if not briefing:
          f"landmap-{animal.replace(' ', '_')}-detections.csv", "text/csv"),
         ("Ranges (GeoJSON)", lambda: geojson_bytes(safe(yearly)),
          f"landmap-{animal.replace(' ', '_')}-ranges.geojson", "application/geo+json"),
+        *ui.map_downloads(lambda: home_range_map(safe(one), safe(best), colour_key="year_from",
+                                                 colours=colours,
+                                                 title=f"{animal}: ranges by year"),
+                          label(animal), f"landmap-{animal.replace(' ', '_')}-ranges"),
     ], key="individual")
