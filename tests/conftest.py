@@ -207,7 +207,8 @@ def wait_idle(page, timeout: float = 60, quiet: float = 1.5) -> None:
 def map_frame(page):
     page.wait_for_selector("iframe", timeout=60_000)
     frame = page.frame_locator("iframe").first
-    frame.locator("path.lm-border").first.wait_for(timeout=60_000)
+    # The legend is added last and is always in view (the border may lie outside it).
+    frame.locator(".lm-legend").first.wait_for(timeout=60_000)
     wait_idle(page)
     return frame
 
@@ -307,3 +308,23 @@ def leaked_places(text: str, cell_km: float, public: set) -> list[tuple[float, f
         return []
     lon, lat = zip(*candidates, strict=True)
     return [candidates[i] for i in off_grid(lon, lat, cell_km)]
+
+
+def upload(page, index: int, path, attempts: int = 3) -> None:
+    """Put a file into the page's ``index``-th file uploader and wait until it is listed.
+
+    A file given while the page is still re-running can be dropped with the widget it was
+    given to (seen on a cold server); the user, like this helper, gives it again.
+    """
+    wait_idle(page)
+    name = Path(path).name
+    for _ in range(attempts):
+        page.get_by_test_id("stFileUploaderDropzoneInput").nth(index).set_input_files(str(path))
+        try:
+            page.get_by_test_id("stFileUploader").nth(index).get_by_text(name).first.wait_for(
+                timeout=15_000)
+            wait_idle(page)
+            return
+        except Exception:  # Playwright's TimeoutError: give the file again
+            continue
+    raise AssertionError(f"the uploader did not take {name}")

@@ -13,7 +13,14 @@ from landmap.effort import coverage_gaps, effort_grid
 from landmap.home_range import home_ranges, independent_detections
 from landmap.maps import sightings_map
 from landmap.survey import LEOPARD, detections, headline
-from tests.conftest import ARTIFACTS, expected_metrics, map_frame, wait_for_metrics, wait_idle
+from tests.conftest import (
+    ARTIFACTS,
+    expected_metrics,
+    map_frame,
+    upload,
+    wait_for_metrics,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -187,14 +194,13 @@ def test_upload_a_package_and_a_boundary_layer(dashboard, page, demo, tmp_path):
 
     page.goto(dashboard + "/data")
     page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
-    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
-    uploader.first.set_input_files(str(package))
+    upload(page, 0, package)
     page.get_by_role("button", name="Load package").click()
     page.get_by_text("leopards-2019.zip loaded").wait_for(timeout=60_000)
     assert page.get_by_text("Validation report: leopards-2019.zip").is_visible()
 
     page.get_by_role("tab", name="Boundary layers").click()
-    page.get_by_test_id("stFileUploaderDropzoneInput").last.set_input_files(str(zones))
+    upload(page, 3, zones)
     page.get_by_role("button", name="Add layer").click()
     page.get_by_text("zones.geojson: 1 feature, drawn on every map").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "data-page-uploads.png"), full_page=True)
@@ -224,9 +230,8 @@ def test_load_spreadsheet_tables_through_the_data_page(dashboard, page, tmp_path
                        "B,Panthera pardus orientalis,20.01.2021 23:10,Leo 2M\n", encoding="utf-8")
     page.goto(dashboard + "/data")
     page.get_by_role("tab", name="Spreadsheet tables").click()
-    inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
-    inputs.nth(1).set_input_files(str(stations))
-    inputs.nth(2).set_input_files(str(records))
+    upload(page, 1, stations)
+    upload(page, 2, records)
     page.get_by_text("Which column holds what").first.wait_for(timeout=60_000)
     wait_idle(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Dates are written as").click()
