@@ -15,8 +15,8 @@ st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon=
 ui.sign_in()
 try:
     survey = ui.survey()
-except (DataError, FileNotFoundError) as exc:
-    st.error(f"The camera-trap data at {ui.data_path()} cannot be used.\n\n{exc}")
+except (DataError, FileNotFoundError, LookupError, OSError) as exc:
+    st.error(f"The camera-trap data ({ui.data_source().label}) cannot be used.\n\n{exc}")
     st.stop()
 
 ui.sidebar_filters(survey)

@@ -108,6 +108,11 @@ def _missing_system(with_tests: bool) -> list[str]:
     missing += [name for name, path in FONTS.items() if not Path(path).exists()]
     if with_tests and not shutil.which("pdftoppm"):
         missing.append("poppler-utils")
+    # The PostGIS tests start their own PostgreSQL server from these binaries.
+    if with_tests and not (list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+                           and list(Path("/usr/share/postgresql").glob(
+                               "*/extension/postgis.control"))):
+        missing += ["postgresql", "postgis", "postgresql-postgis"]
     return missing
 
 

@@ -25,8 +25,11 @@ from landmap.camtrapdp import read_camtrapdp
 from landmap.survey import Survey
 from landmap.validate import Problem
 
-__all__ = ["CACHE_ENV", "cache_dir", "load_survey"]
+__all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
+           "configured_source", "load_survey"]
 
+#: Environment variable naming a Camtrap DP folder to show instead of the demo.
+DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
@@ -132,3 +135,84 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     with contextlib.suppress(OSError):
         _write(folder, survey, fingerprint)
     return survey
+
+
+# ----------------------------------------------------------------------------- sources
+class DataSource:
+    """Where the dashboard's survey lives. ``version()`` changes whenever the data do, so
+    cached results are keyed on it; ``load()`` returns the whole survey."""
+
+    label: str = ""
+
+    def version(self) -> str:
+        raise NotImplementedError
+
+    def load(self) -> Survey:
+        raise NotImplementedError
+
+
+class FileSource(DataSource):
+    """A Camtrap DP folder (the default: the bundled demo), read through the cache."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.label = str(self.path)
+
+    def version(self) -> str:
+        files = [p for p in self.path.glob("*") if p.is_file()]
+        return str(max((p.stat().st_mtime_ns for p in files), default=0))
+
+    def load(self) -> Survey:
+        return load_survey(self.path)
+
+
+class PostgisSource(DataSource):
+    """The current version in a PostgreSQL/PostGIS database (see :mod:`landmap.postgis`)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.label = "PostGIS database"
+
+    def version(self) -> str:
+        from landmap.postgis import current_version
+
+        with self._reachable():
+            return str(current_version(self.url))
+
+    def load(self) -> Survey:
+        from landmap.postgis import read_survey
+
+        with self._reachable():
+            return read_survey(self.url)
+
+    @contextlib.contextmanager
+    def _reachable(self):
+        import psycopg
+
+        try:
+            yield
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise LookupError(f"the database cannot be read ({first})") from None
+
+
+def configured_source(secrets: dict | None = None) -> DataSource:
+    """The data source chosen by configuration, not code: a database when
+    ``$LANDMAP_DATABASE_URL`` or ``[landmap.database] url`` (Streamlit secrets) is set,
+    else the Camtrap DP folder in ``$LANDMAP_DATA``, else the bundled demo.
+
+    Examples
+    --------
+    >>> configured_source({}).label.endswith("demo")
+    True
+    >>> configured_source({"landmap": {"database": {"url": "postgresql:///parks"}}}).label
+    'PostGIS database'
+    """
+    from landmap.demo import DEMO_DIR
+    from landmap.postgis import DATABASE_ENV
+
+    section = ((secrets or {}).get("landmap") or {}).get("database") or {}
+    url = os.environ.get(DATABASE_ENV) or section.get("url")
+    if url:
+        return PostgisSource(url)
+    return FileSource(os.environ.get(DATA_ENV) or DEMO_DIR)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +22,7 @@ from landmap.briefing import chromium_path, install_hint, map_png
 from landmap.demo import DEMO_DIR
 from landmap.exports import html_bytes
 from landmap.privacy import GRID_KM, Precision, Release, protect
-from landmap.sources import load_survey
+from landmap.sources import DataSource, configured_source
 from landmap.species import species_label
 from landmap.survey import LEOPARD, Headline, Survey, headline
 
@@ -49,22 +48,20 @@ CHOICES = {
 }
 _LABELS = {"RUS": "Russia", "CHN": "China"}
 
-#: Environment variable naming a Camtrap DP folder to show instead of the demo.
-DATA_ENV = "LANDMAP_DATA"
-
-
-def data_path() -> Path:
-    """The Camtrap DP package the dashboard shows (``$LANDMAP_DATA`` or the demo)."""
-    return Path(os.environ.get(DATA_ENV) or DEMO_DIR)
+def data_source() -> DataSource:
+    """The configured source: a PostGIS database (``$LANDMAP_DATABASE_URL`` or secrets
+    ``[landmap.database] url``), else ``$LANDMAP_DATA``, else the demo."""
+    secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+    return configured_source(secrets)
 
 
 def _stamp(path: Path) -> float:
     return max((p.stat().st_mtime for p in path.glob("*") if p.is_file()), default=0.0)
 
 
-@st.cache_resource(show_spinner="Reading the camera-trap package…")
-def _load(path: str, modified: float) -> Survey:
-    return load_survey(path)
+@st.cache_resource(show_spinner="Reading the camera-trap data…", max_entries=4)
+def _load(label: str, version: str, _source: DataSource) -> Survey:
+    return _source.load()
 
 
 #: Session-state keys of the data the user loaded in this session (see the Data page).
@@ -78,8 +75,8 @@ def _survey_exact() -> Survey:
     if chosen in loaded:
         s = loaded[chosen]
     else:
-        path = data_path()
-        s = _load(str(path), _stamp(path))
+        source = data_source()
+        s = _load(source.label, source.version(), source)
     layers = tuple(st.session_state.get(_LAYERS, {}).items())
     if layers:
         s = dataclasses.replace(s, boundaries=dataclasses.replace(s.boundaries, extra=layers))
@@ -100,8 +97,8 @@ def sources() -> list[str]:
 def source_label(key: str) -> str:
     if key:
         return key
-    path = data_path()
-    return "Bundled demo (simulated)" if path == DEMO_DIR else str(path)
+    label = data_source().label
+    return "Bundled demo (simulated)" if Path(label) == DEMO_DIR else label
 
 
 def add_source(s: Survey) -> None:
