@@ -305,8 +305,7 @@ def for_download() -> Callable:
 
     Taken before the download buttons are drawn: their callables run outside the page.
     """
-    chosen, crs = download_precision(), _survey_exact().metric_crs
-    return lambda obj: protect(obj, chosen, crs)
+    return release().protect
 
 
 def _briefing_changed() -> None:
