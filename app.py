@@ -20,14 +20,22 @@ except (DataError, FileNotFoundError, LookupError, OSError) as exc:
     st.stop()
 
 ui.sidebar_filters(survey)
+_ = ui._
 page = st.navigation([
-    st.Page("pages/overview.py", title="Overview", icon=":material/map:", default=True),
-    st.Page("pages/sightings.py", title="Sightings", icon=":material/photo_camera:"),
-    st.Page("pages/home_ranges.py", title="Home ranges", icon=":material/radio_button_checked:"),
-    st.Page("pages/trap_density.py", title="Trap density", icon=":material/grid_on:"),
-    st.Page("pages/cross_border.py", title="Cross-border", icon=":material/compare_arrows:"),
-    st.Page("pages/individuals.py", title="Individuals", icon=":material/pets:"),
-    st.Page("pages/data.py", title="Data", icon=":material/table:"),
-    st.Page("pages/about.py", title="About and sources", icon=":material/info:"),
+    st.Page("pages/overview.py", title=_("Overview"), icon=":material/map:", default=True,
+            url_path="overview"),
+    st.Page("pages/sightings.py", title=_("Sightings"), icon=":material/photo_camera:",
+            url_path="sightings"),
+    st.Page("pages/home_ranges.py", title=_("Home ranges"),
+            icon=":material/radio_button_checked:", url_path="home_ranges"),
+    st.Page("pages/trap_density.py", title=_("Trap density"), icon=":material/grid_on:",
+            url_path="trap_density"),
+    st.Page("pages/cross_border.py", title=_("Cross-border"),
+            icon=":material/compare_arrows:", url_path="cross_border"),
+    st.Page("pages/individuals.py", title=_("Individuals"), icon=":material/pets:",
+            url_path="individuals"),
+    st.Page("pages/data.py", title=_("Data"), icon=":material/table:", url_path="data"),
+    st.Page("pages/about.py", title=_("About and sources"), icon=":material/info:",
+            url_path="about"),
 ])
 page.run()

@@ -12,16 +12,17 @@ from landmap.exports import csv_bytes
 from landmap.maps import overview_map
 from landmap.population import yearly_population
 from landmap.survey import LEOPARD, detections, local_time
+from landmap.ui import _
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
 span = selection.span_label
-title = f"Amur leopard camera traps, {span}"
+title = _("Amur leopard camera traps, {span}").format(span=span)
 st.title(title)
-st.caption(f"Data: {selection.metadata.get('title', selection.source)}")
+st.caption(_("Data: {title}").format(title=selection.metadata.get("title", selection.source)))
 ui.headline_metrics(ui.current_headline(), st.session_state[ui.SPECIES])
 
-with st.spinner("Drawing the map…"):
+with st.spinner(_("Drawing the map…")):
     m = overview_map(selection, title=title)
 st_folium(m, key=ui.map_key("overview"), returned_objects=[], height=ui.map_height(),
           use_container_width=True)
@@ -35,37 +36,42 @@ sides = ui.compute(cross_border_by_year)
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Leopards photographed per year")
+    st.subheader(_("Leopards photographed per year"))
+    sides_named = [_("Russia only"), _("China only"), _("Both sides")]
     per_side = pd.DataFrame({
         "year": sides["year"],
-        "Russia only": sides["russia"] - sides["both"],
-        "China only": sides["china"] - sides["both"],
-        "Both sides": sides["both"],
+        sides_named[0]: sides["russia"] - sides["both"],
+        sides_named[1]: sides["china"] - sides["both"],
+        sides_named[2]: sides["both"],
     }).melt("year", var_name="seen in", value_name="individuals")
     st.altair_chart(
         alt.Chart(per_side).mark_bar().encode(
-            x=alt.X("year:O", title="Year"),
-            y=alt.Y("individuals:Q", title="Individuals (minimum count)"),
-            color=alt.Color("seen in:N", scale=alt.Scale(
-                domain=["Russia only", "China only", "Both sides"],
-                range=["#0072B2", "#D55E00", "#CC79A7"])),
-            tooltip=["year", "seen in", "individuals"]),
+            x=alt.X("year:O", title=_("Year")),
+            y=alt.Y("individuals:Q", title=_("Individuals (minimum count)")),
+            color=alt.Color("seen in:N", title=_("Seen in"), scale=alt.Scale(
+                domain=sides_named, range=["#0072B2", "#D55E00", "#CC79A7"])),
+            tooltip=[alt.Tooltip("year", title=_("Year")),
+                     alt.Tooltip("seen in", title=_("Seen in")),
+                     alt.Tooltip("individuals", title=_("Individuals"))]),
         width="stretch")
 with right:
-    st.subheader("New individuals and females with cubs")
+    st.subheader(_("New individuals and females with cubs"))
     births = population.melt("year", ["new_individuals", "females_with_cubs"],
                              var_name="count of", value_name="animals")
-    births["count of"] = births["count of"].map({"new_individuals": "New individuals",
-                                                 "females_with_cubs": "Females with cubs"})
+    births["count of"] = births["count of"].map({"new_individuals": _("New individuals"),
+                                                 "females_with_cubs": _("Females with cubs")})
     st.altair_chart(
         alt.Chart(births).mark_bar().encode(
-            x=alt.X("year:O", title="Year"), xOffset="count of:N",
-            y=alt.Y("animals:Q", title="Individuals"),
-            color=alt.Color("count of:N", scale=alt.Scale(range=["#009E73", "#E69F00"])),
-            tooltip=["year", "count of", "animals"]),
+            x=alt.X("year:O", title=_("Year")), xOffset="count of:N",
+            y=alt.Y("animals:Q", title=_("Individuals")),
+            color=alt.Color("count of:N", title=_("Count of"),
+                            scale=alt.Scale(range=["#009E73", "#E69F00"])),
+            tooltip=[alt.Tooltip("year", title=_("Year")),
+                     alt.Tooltip("count of", title=_("Count of")),
+                     alt.Tooltip("animals", title=_("Individuals"))]),
         width="stretch")
 
-st.subheader("Detections per month")
+st.subheader(_("Detections per month"))
 species = st.session_state[ui.SPECIES]
 obs = detections(selection.observations, species)
 local = local_time(obs["eventStart"], obs["eventStart_offset"])
@@ -73,13 +79,15 @@ monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
 monthly = monthly.rename_axis("month").reset_index(name="detections")
 st.altair_chart(
     alt.Chart(monthly).mark_line(point=True, color="#0072B2").encode(
-        x=alt.X("month:T", title="Month"), y=alt.Y("detections:Q", title="Detections"),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "detections"]),
+        x=alt.X("month:T", title=_("Month")), y=alt.Y("detections:Q", title=_("Detections")),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=_("Month")),
+                 alt.Tooltip("detections", title=_("Detections"))]),
     width="stretch")
 
 if not briefing:
-    st.caption("All counts are minimum counts: camera traps miss animals."
-               + ("" if species == LEOPARD else f" Monthly detections are of {species}."))
+    st.caption(_("All counts are minimum counts: camera traps miss animals.")
+               + ("" if species == LEOPARD else " " + _("Monthly detections are of {species}.")
+                  .format(species=species)))
     table = population.merge(sides, on="year", how="left")
     safe = ui.for_download()
     release = ui.release()

@@ -21,6 +21,7 @@ from landmap.access import ANALYST, VIEWER, Access, AccessError, Throttle, acces
 from landmap.briefing import chromium_path, install_hint, map_png
 from landmap.demo import DEMO_DIR
 from landmap.exports import html_bytes
+from landmap.i18n import LANGUAGES, N_, Language, from_browser, language
 from landmap.privacy import GRID_KM, Precision, Release, protect
 from landmap.sources import DataSource, configured_source
 from landmap.species import species_label
@@ -40,13 +41,32 @@ PRECISION = "precision"
 EXACT_DOWNLOADS = "exact_downloads"
 #: The individual shown on the Individuals page.
 PROFILE = "profile"
+#: The interface language ("en", "ru", "zh"), per session and in the URL.
+LANG = "lang"
 #: The list filters, with the values a user may pick.
 CHOICES = {
     SEX: ["female", "male"],
     LIFE_STAGE: ["adult", "subadult", "juvenile"],
     COUNTRY: ["RUS", "CHN"],
 }
-_LABELS = {"RUS": "Russia", "CHN": "China"}
+_LABELS = {"RUS": N_("Russia"), "CHN": N_("China")}
+_CHOICE_LABELS = {"female": N_("female"), "male": N_("male"), "adult": N_("adult"),
+                  "subadult": N_("subadult"), "juvenile": N_("juvenile")}
+
+
+def lang() -> Language:
+    """This session's language: chosen in the sidebar or the URL, else the browser's."""
+    code = st.session_state.get(LANG) or from_browser(st.context.locale)
+    return language(code)
+
+
+def _(message: str) -> str:
+    """``message`` in this session's language (gettext; English is the source)."""
+    return lang().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return lang().ngettext(singular, plural, n)
 
 def data_source() -> DataSource:
     """The configured source: a PostGIS database (``$LANDMAP_DATABASE_URL`` or secrets
@@ -349,6 +369,10 @@ def _init_state(s: Survey) -> None:
         st.session_state[BRIEFING] = st.query_params.get(BRIEFING) == "1"
     if PRECISION not in st.session_state:
         st.session_state[PRECISION] = _precision_from_url()
+    if LANG not in st.session_state:
+        asked = st.query_params.get(LANG)
+        st.session_state[LANG] = asked if asked in LANGUAGES else from_browser(
+            st.context.locale)
 
 
 def _precision_from_url() -> str:
@@ -399,6 +423,7 @@ def _to_url() -> None:
     elif SPECIES in st.query_params:
         del st.query_params[SPECIES]
     st.query_params[PRECISION] = precision().code
+    st.query_params[LANG] = st.session_state[LANG]
     if st.session_state[BRIEFING]:
         st.query_params[BRIEFING] = "1"
     elif BRIEFING in st.query_params:
@@ -410,26 +435,31 @@ def sidebar_filters(s: Survey) -> None:
     _init_state(s)
     first, last = s.year_span
     with st.sidebar:
-        st.header("Filters")
+        # In every language at once, so a user can always find the switch.
+        st.selectbox("Language · Язык · 语言", list(LANGUAGES), key=LANG,
+                     format_func=LANGUAGES.get)
+        st.header(_("Filters"))
         if first < last:
-            st.slider("Years", min_value=first, max_value=last, key=YEARS,
-                      help="Calendar years in each camera's local time (Primorye UTC+10, "
-                           "China UTC+8)")
+            st.slider(_("Years"), min_value=first, max_value=last, key=YEARS,
+                      help=_("Calendar years in each camera's local time (Primorye UTC+10, "
+                             "China UTC+8)"))
         else:  # a slider needs two different ends
             st.session_state[YEARS] = (first, last)
-            st.caption(f"Years: {first} (the data cover one year)")
-        st.multiselect("Individuals", options=s.leopard_ids(), key=INDIVIDUALS,
-                       format_func=individual_label(s), placeholder="All leopards",
-                       help="Leave empty for every leopard")
-        st.multiselect("Sex", CHOICES[SEX], key=SEX, placeholder="Both")
-        st.multiselect("Life stage", CHOICES[LIFE_STAGE], key=LIFE_STAGE, placeholder="All")
-        st.multiselect("Country", CHOICES[COUNTRY], key=COUNTRY, placeholder="Both sides",
-                       format_func=_LABELS.get)
-        st.selectbox("Species (sightings and detection rates)", species_present(s),
+            st.caption(_("Years: {year} (the data cover one year)").format(year=first))
+        st.multiselect(_("Individuals"), options=s.leopard_ids(), key=INDIVIDUALS,
+                       format_func=individual_label(s), placeholder=_("All leopards"),
+                       help=_("Leave empty for every leopard"))
+        st.multiselect(_("Sex"), CHOICES[SEX], key=SEX, placeholder=_("Both"),
+                       format_func=lambda v: _(_CHOICE_LABELS[v]))
+        st.multiselect(_("Life stage"), CHOICES[LIFE_STAGE], key=LIFE_STAGE,
+                       placeholder=_("All"), format_func=lambda v: _(_CHOICE_LABELS[v]))
+        st.multiselect(_("Country"), CHOICES[COUNTRY], key=COUNTRY,
+                       placeholder=_("Both sides"), format_func=lambda v: _(_LABELS[v]))
+        st.selectbox(_("Species (sightings and detection rates)"), species_present(s),
                      key=SPECIES, format_func=species_label)
-        st.toggle("Briefing mode", key=BRIEFING, on_change=_briefing_changed,
-                  help="Hides the sidebar and enlarges text and maps for a projector; "
-                       "generalises exact locations")
+        st.toggle(_("Briefing mode"), key=BRIEFING, on_change=_briefing_changed,
+                  help=_("Hides the sidebar and enlarges text and maps for a projector; "
+                         "generalises exact locations"))
         _precision_widgets()
         for note in st.session_state.pop("_unknown", []):
             st.warning(f"The link named value(s) not in this survey, left out: {note}")
@@ -553,17 +583,20 @@ def map_key(prefix: str, *extra) -> str:
 # ----------------------------------------------------------------------------- drawing
 def headline_metrics(h: Headline, species: str = LEOPARD) -> None:
     """The four headline numbers in a row."""
+    n = lang().number
     a, b, c, d = st.columns(4)
-    a.metric("Camera stations", f"{h.stations:,}")
-    b.metric("Trap-nights", f"{h.trap_nights:,.0f}",
-             help=f"Camera-days in the selected years; {h.flagged_trap_nights:,.0f} of them "
-                  "from deployments whose clock was unreliable (timestampIssues).")
-    name = "Leopard" if species == LEOPARD else species_label(species)
-    c.metric(f"{name} detections", f"{h.detections:,}",
-             help="Records in the selection; cubs photographed with their mother are part "
-                  "of her record.")
-    d.metric("Individuals", f"{h.individuals:,}",
-             help="Distinct identified animals photographed: a minimum count.")
+    a.metric(_("Camera stations"), n(h.stations))
+    b.metric(_("Trap-nights"), n(h.trap_nights),
+             help=_("Camera-days in the selected years; {flagged} of them from deployments "
+                    "whose clock was unreliable (timestampIssues).").format(
+                 flagged=n(h.flagged_trap_nights)))
+    label = (_("Leopard detections") if species == LEOPARD else
+             _("{species} detections").format(species=species_label(species)))
+    c.metric(label, n(h.detections),
+             help=_("Records in the selection; cubs photographed with their mother are part "
+                    "of her record."))
+    d.metric(_("Individuals"), n(h.individuals),
+             help=_("Distinct identified animals photographed: a minimum count."))
 
 
 _BRIEFING_CSS = """

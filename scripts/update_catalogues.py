@@ -1,0 +1,34 @@
+"""Re-extract the interface texts and bring the catalogues in line with them.
+
+    .venv/bin/python scripts/update_catalogues.py
+
+Writes ``src/landmap/locales/landmap.pot`` from the code (Babel's extractor, the same
+``babel.cfg`` the catalogue test uses) and updates each ``<lang>/LC_MESSAGES/landmap.po``:
+new texts are added untranslated, texts no longer in the code are marked obsolete. The
+test ``tests/test_i18n.py`` fails until every text has its translation.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALES = ROOT / "src" / "landmap" / "locales"
+
+
+def main() -> int:
+    pot = LOCALES / "landmap.pot"
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "pybabel"), "extract", "-F", "babel.cfg", "--no-location",
+                    "--omit-header", "--sort-output", "-o", str(pot), "app.py", "pages",
+                    "src/landmap"], check=True, cwd=ROOT)
+    for po in sorted(LOCALES.glob("*/LC_MESSAGES/landmap.po")):
+        subprocess.run([str(bin_dir / "pybabel"), "update", "-i", str(pot), "-o", str(po),
+                        "--no-fuzzy-matching", "--omit-header"], check=True, cwd=ROOT)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""Languages of the interface: gettext catalogues and locale-aware numbers and dates.
+
+English is the source language; Russian and Chinese (Simplified) catalogues live in
+``src/landmap/locales/<lang>/LC_MESSAGES/landmap.po``. They are read with Babel and
+compiled in memory on first use, so there is no build step and no binary file in the
+repository. Each session asks for its own :class:`Language`; nothing process-wide
+(no global ``_``) is installed, so one user's choice never changes another's page.
+
+To add a language: copy ``locales/landmap.pot`` to ``locales/<code>/LC_MESSAGES/landmap.po``
+(``pybabel init -i src/landmap/locales/landmap.pot -d src/landmap/locales -l <code> -D
+landmap``), translate it, and add the code to :data:`LANGUAGES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+__all__ = ["LANGUAGES", "LOCALES_DIR", "Language", "from_browser", "language"]
+
+#: Languages offered, by code, with their own names.
+LANGUAGES = {"en": "English", "ru": "Русский", "zh": "中文（简体）"}
+#: Babel locale of each language (Chinese: Simplified script).
+_LOCALES = {"en": "en", "ru": "ru", "zh": "zh_Hans_CN"}
+#: Folder of the catalogues.
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "landmap"
+
+
+def N_(message: str) -> str:
+    """Mark a text for translation where it is defined; translate it where it is shown."""
+    return message
+
+
+@functools.cache
+def _translations(code: str) -> NullTranslations:
+    path = LOCALES_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if code == "en" or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=_LOCALES[code])
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language: its translations and how it writes numbers and dates.
+
+    Examples
+    --------
+    >>> ru = language("ru")
+    >>> ru.number(1234.5, 1), ru.date(dt.date(2026, 11, 23))
+    ('1\\xa0234,5', '23 ноября 2026\\xa0г.')
+    >>> language("zh").date(dt.date(2026, 11, 23))
+    '2026年11月23日'
+    >>> language("en").area(1234.5)
+    '1,234.5\\xa0km²'
+    """
+
+    code: str
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(_LOCALES[self.code])
+
+    def gettext(self, message: str) -> str:
+        return _translations(self.code).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form for ``n`` (Russian has three: 1 особь, 2 особи, 5 особей)."""
+        return _translations(self.code).ngettext(singular, plural, n)
+
+    def number(self, value: float, digits: int = 0) -> str:
+        """A number with the language's separators (Russian: ``1 234,5``)."""
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        text = format_decimal(value, format=pattern, locale=self.locale)
+        # Babel's Russian group separator is a no-break space: keep lines from breaking.
+        return text.replace("\u202f", "\xa0")
+
+    def area(self, km2: float, digits: int = 1) -> str:
+        unit = self.gettext(N_("km²"))
+        return f"{self.number(km2, digits)}\xa0{unit}"
+
+    def date(self, value: dt.date) -> str:
+        """A date written out (``23 ноября 2026 г.``, ``2026年11月23日``)."""
+        return format_date(value, format="long", locale=self.locale).replace("\u202f", "\xa0")
+
+
+@functools.cache
+def language(code: str) -> Language:
+    """The :class:`Language` for a code of :data:`LANGUAGES` (English for any other)."""
+    return Language(code if code in LANGUAGES else "en")
+
+
+def from_browser(locale: str | None) -> str:
+    """The language code for a browser locale such as ``ru-RU`` or ``zh-CN``.
+
+    Examples
+    --------
+    >>> from_browser("ru-RU"), from_browser("zh-TW"), from_browser("de-DE"), from_browser(None)
+    ('ru', 'zh', 'en', 'en')
+    """
+    code = (locale or "").split("-")[0].split("_")[0].lower()
+    return code if code in LANGUAGES else "en"

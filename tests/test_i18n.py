@@ -1,0 +1,102 @@
+"""Translations: every text the code marks is in each catalogue, translated, and no
+catalogue keeps texts the code no longer has; numbers and dates follow the language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
+
+from landmap import ui
+from landmap.i18n import LANGUAGES, LOCALES_DIR, from_browser, language
+from landmap.serve import legacy_pages_off
+from tests.conftest import ROOT
+
+_METHODS = [("**.py", "python")]
+_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
+
+
+def _code_messages() -> set[str]:
+    found = set()
+    for folder in ("pages", "src/landmap"):
+        for _, _, message, _, _ in extract_from_dir(ROOT / folder, _METHODS,
+                                                    keywords=_KEYWORDS):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    for _, _, message, _, _ in extract_from_dir(ROOT, [("app.py", "python")],
+                                                keywords=_KEYWORDS):
+        found.add(message)
+    return found
+
+
+@pytest.mark.parametrize("code", [c for c in LANGUAGES if c != "en"])
+def test_catalogue_has_every_message_and_no_stale_one(code):
+    with (LOCALES_DIR / code / "LC_MESSAGES" / "landmap.po").open("rb") as handle:
+        catalog = read_po(handle)
+    in_code = _code_messages()
+    in_catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    assert sorted(in_code - in_catalog) == [], "missing: run scripts/update_catalogues.py"
+    assert sorted(in_catalog - in_code) == [], "stale: run scripts/update_catalogues.py"
+    untranslated = [m.id for m in catalog if m.id and not (
+        all(m.string) if isinstance(m.string, tuple) else m.string)]
+    assert untranslated == []
+    for m in catalog:  # the same {placeholders} on both sides
+        if m.id:
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            wanted = set(re.findall(r"\{\w+\}", ids[0]))
+            for text in strings:
+                assert set(re.findall(r"\{\w+\}", text)) == wanted, m.id
+
+
+def test_russian_plural_rule_has_three_forms():
+    with (LOCALES_DIR / "ru" / "LC_MESSAGES" / "landmap.po").open("rb") as handle:
+        catalog = read_po(handle)
+    assert catalog.num_plurals == 3
+
+
+def test_numbers_and_dates_follow_the_language():
+    assert language("ru").number(1816136) == "1\xa0816\xa0136"
+    assert language("ru").area(2650.26) == "2\xa0650,3\xa0км²"
+    assert language("zh").area(2650.26) == "2,650.3\xa0平方公里"
+    assert language("ru").date(dt.date(2026, 11, 23)) == "23 ноября 2026\xa0г."
+    assert language("zh").date(dt.date(2026, 11, 23)) == "2026年11月23日"
+    assert language("xx").code == "en"
+    assert [from_browser(x) for x in ("ru", "zh-Hans-CN", "en-GB", "")] == [
+        "ru", "zh", "en", "en"]
+
+
+@pytest.mark.parametrize(("code", "title", "stations"), [
+    ("ru", "Фотоловушки: дальневосточный леопард, 2021", "Фотоловушки"),
+    ("zh", "东北豹红外相机监测，2021", "相机位点"),
+])
+def test_overview_in_each_language(monkeypatch, demo, code, title, stations):
+    from landmap.survey import headline
+
+    legacy_pages_off()
+    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["years"] = "2021-2021"
+    at.query_params["lang"] = code
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == title
+    h = headline(demo.filter(years=(2021, 2021)))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[stations] == language(code).number(h.stations)
+    assert at.query_params["lang"] == code
+
+
+def test_one_sessions_language_does_not_change_anothers(monkeypatch):
+    legacy_pages_off()
+    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    russian = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    russian.query_params["lang"] = "ru"
+    russian.run()
+    english = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    english.run()
+    assert english.title[0].value.startswith("Amur leopard camera traps")
+    assert russian.title[0].value.startswith("Фотоловушки")
