@@ -8,31 +8,35 @@ from landmap.exports import csv_bytes
 from landmap.maps import sightings_map
 from landmap.species import species_label
 from landmap.survey import LEOPARD
+from landmap.ui import _
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
 species = st.session_state[ui.SPECIES]
-heading = f"Sightings of {species_label(species).split(' (')[0]}, {selection.span_label}"
+heading = _("Sightings of {species}, {span}").format(
+    species=species_label(species).split(" (")[0], span=selection.span_label)
 st.title(heading)
 ui.headline_metrics(ui.current_headline(), species)
 
-every = st.toggle("All species at once (coloured by species)", key="sightings-all")
+every = st.toggle(_("All species at once (coloured by species)"), key="sightings-all")
 chosen = ui.species_present(selection) if every else species
 colour_by = "species" if every else "individual"
-with st.spinner("Placing the detections…"):
+with st.spinner(_("Placing the detections…")):
     m = sightings_map(selection, chosen, colour_by=colour_by)
 st_folium(m, key=ui.map_key("sightings", every), returned_objects=[], height=ui.map_height(),
           use_container_width=True)
 if not briefing:
-    st.caption("Points cluster when zoomed out; the number is the detections inside. "
-               "Click a point for the animal, the local date and time, the station and its "
-               "country." + (" Unidentified leopards are grey." if species == LEOPARD else ""))
+    st.caption(_("Points cluster when zoomed out; the number is the detections inside. "
+                 "Click a point for the animal, the local date and time, the station and its "
+                 "country.") + (" " + _("Unidentified leopards are grey.")
+                                if species == LEOPARD else ""))
     obs = selection.observations
     wanted = chosen if isinstance(chosen, list) else [chosen]
     shown = obs[obs["scientificName"].isin(wanted)]
     safe = ui.for_download()
     ui.download_row([
-        ("Detections (CSV)", lambda: csv_bytes(safe(shown)), "landmap-detections.csv", "text/csv"),
+        (_("Detections (CSV)"), lambda: csv_bytes(safe(shown)), "landmap-detections.csv",
+         "text/csv"),
         *ui.map_downloads(lambda: sightings_map(safe(selection), chosen, colour_by=colour_by),
                           heading, "landmap-sightings"),
     ], key="sightings")

@@ -7,24 +7,29 @@ from landmap import ui
 from landmap.effort import coverage, coverage_gaps, effort_grid
 from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes
 from landmap.maps import UNITS, density_map
+from landmap.ui import _
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
 first, last = selection.year_span
 heading = st.empty()
-with st.expander("Grid", expanded=not briefing):
+n = ui.lang().number
+ALL = "all"
+with st.expander(_("Grid"), expanded=not briefing):
     a, b, c = st.columns(3)
     sizes = [k for k in (1, 2, 5, 10) if ui.precision().allows_cells(k)]
-    cell_km = a.select_slider("Cell size (km)", sizes, value=5 if 5 in sizes else sizes[0],
-                              help="Cells finer than the location precision are not offered")
-    metric = b.radio("Shade cells by", list(UNITS), format_func=UNITS.get)
-    years = ["all selected years", *range(first, last + 1)]
-    year = c.selectbox("Year", years, index=0)
-narrow = None if year == "all selected years" else {"years": (year, year)}
+    cell_km = a.select_slider(_("Cell size (km)"), sizes, value=5 if 5 in sizes else sizes[0],
+                              help=_("Cells finer than the location precision are not offered"))
+    metric = b.radio(_("Shade cells by"), list(UNITS), format_func=lambda k: _(UNITS[k]))
+    years = [ALL, *range(first, last + 1)]
+    year = c.selectbox(_("Year"), years, index=0,
+                       format_func=lambda y: _("all selected years") if y == ALL else str(y))
+narrow = None if year == ALL else {"years": (year, year)}
 chosen = selection if narrow is None else selection.filter(**narrow)
-label = f"{first}–{last}" if year == "all selected years" and first != last else str(
-    year if year != "all selected years" else first)
-heading.title(f"Trap density, {label}")
+label = f"{first}–{last}" if year == ALL and first != last else str(
+    year if year != ALL else first)
+title = _("Trap density, {span}").format(span=label)
+heading.title(title)
 
 grid = ui.compute(effort_grid, narrow, cell_km=cell_km, by_year=False,
                   species=st.session_state[ui.SPECIES])
@@ -32,29 +37,30 @@ gaps = ui.compute(coverage_gaps, narrow, cell_km=cell_km)
 covered = ui.compute(coverage, narrow, distance_km=3.0)
 
 a, b, c, d = st.columns(4)
-a.metric("Cells with cameras", f"{len(grid):,}")
-b.metric("Trap-nights", f"{grid['trap_nights'].sum():,.0f}")
-c.metric("Park within 3 km of a camera", f"{covered['share']:.1%}",
-         help="Share of Land of the Leopard National Park (approximate outline) within 3 km "
-              "of a station working in the selection")
-d.metric("Park cells with no camera", f"{len(gaps):,}",
-         help=f"{cell_km} km cells of the park with no working station: "
-              f"{gaps['area_km2'].sum():,.0f} km²")
+a.metric(_("Cells with cameras"), n(len(grid)))
+b.metric(_("Trap-nights"), n(grid["trap_nights"].sum()))
+c.metric(_("Park within 3 km of a camera"), ui.lang().percent(covered["share"]),
+         help=_("Share of Land of the Leopard National Park (approximate outline) within 3 km "
+                "of a station working in the selection"))
+d.metric(_("Park cells with no camera"), n(len(gaps)),
+         help=_("{size} km cells of the park with no working station: {area}").format(
+             size=cell_km, area=ui.lang().area(gaps["area_km2"].sum(), 0)))
 m = density_map(chosen, grid, gaps, metric)
 st_folium(m, key=ui.map_key("density", cell_km, metric, year), returned_objects=[],
           height=ui.map_height(), use_container_width=True)
 if not briefing:
-    st.caption(f"Grid of {cell_km} km cells in UTM zone 52N. Stations per 100 km² use the whole "
-               "cell area; detection rate is per 100 trap-nights of the species chosen in the "
-               "filters. Trap-nights include deployments whose clock was unreliable.")
+    st.caption(_("Grid of {size} km cells in the stations' UTM zone ({crs}). Stations per "
+                 "100 km² use the whole cell area; detection rate is per 100 trap-nights of the "
+                 "species chosen in the filters. Trap-nights include deployments whose clock "
+                 "was unreliable.").format(size=cell_km, crs=selection.metric_crs))
     safe = ui.for_download()
     ui.download_row([
-        ("Grid (CSV)", lambda: csv_bytes(safe(grid)), f"landmap-grid-{cell_km}km-{label}.csv",
-         "text/csv"),
-        ("Grid (GeoJSON, WGS84)", lambda: geojson_bytes(safe(grid)),
+        (_("Grid (CSV)"), lambda: csv_bytes(safe(grid)),
+         f"landmap-grid-{cell_km}km-{label}.csv", "text/csv"),
+        (_("Grid (GeoJSON, WGS84)"), lambda: geojson_bytes(safe(grid)),
          f"landmap-grid-{cell_km}km-{label}.geojson", "application/geo+json"),
-        ("Grid (GeoPackage, UTM 52N)", lambda: gpkg_bytes(safe(grid), "effort_grid"),
+        (_("Grid (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(grid), "effort_grid"),
          f"landmap-grid-{cell_km}km-{label}.gpkg", "application/geopackage+sqlite3"),
         *ui.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric),
-                          f"Trap density, {label}", f"landmap-density-{label}"),
+                          title, f"landmap-density-{label}"),
     ], key="density")

@@ -4,7 +4,7 @@
 
 Writes ``src/landmap/locales/landmap.pot`` from the code (Babel's extractor, the same
 ``babel.cfg`` the catalogue test uses) and updates each ``<lang>/LC_MESSAGES/landmap.po``:
-new texts are added untranslated, texts no longer in the code are marked obsolete. The
+new texts are added untranslated, texts no longer in the code are removed. The
 test ``tests/test_i18n.py`` fails until every text has its translation.
 """
 
@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "src" / "landmap" / "locales"
+#: Babel's name of each catalogue's locale (Chinese is Simplified, mainland).
+BABEL_LOCALES = {"zh": "zh_Hans_CN"}
 
 
 def main() -> int:
@@ -25,8 +27,10 @@ def main() -> int:
                     "--omit-header", "--sort-output", "-o", str(pot), "app.py", "pages",
                     "src/landmap"], check=True, cwd=ROOT)
     for po in sorted(LOCALES.glob("*/LC_MESSAGES/landmap.po")):
+        code = po.parents[1].name
         subprocess.run([str(bin_dir / "pybabel"), "update", "-i", str(pot), "-o", str(po),
-                        "--no-fuzzy-matching", "--omit-header"], check=True, cwd=ROOT)
+                        "-l", BABEL_LOCALES.get(code, code), "--no-fuzzy-matching",
+                        "--ignore-obsolete", "-w", "100"], check=True, cwd=ROOT)
     return 0
 
 

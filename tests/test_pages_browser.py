@@ -83,7 +83,7 @@ def test_trap_density_page(dashboard, page, demo, tmp_path):
     assert frame.locator("path.lm-cell").count() == len(grid)
     assert frame.locator("path.lm-gap").count() == len(gaps)
     assert "Trap-nights per cell, 2021" in frame.locator(".lm-legend").inner_text()
-    gpkg = gpd.read_file(_download(page, "Grid (GeoPackage, UTM 52N)", tmp_path))
+    gpkg = gpd.read_file(_download(page, "Grid (GeoPackage, UTM)", tmp_path))
     assert gpkg.crs.to_epsg() == 32652 and len(gpkg) == len(grid)
     # The map is exact (local analyst) but downloads default to generalised.
     assert set(gpkg["location_precision"]) == {"locations generalised to 5 km"}

@@ -23,7 +23,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 __all__ = ["LANGUAGES", "LOCALES_DIR", "Language", "from_browser", "language"]
@@ -89,6 +89,12 @@ class Language:
         text = format_decimal(value, format=pattern, locale=self.locale)
         # Babel's Russian group separator is a no-break space: keep lines from breaking.
         return text.replace("\u202f", "\xa0")
+
+    def percent(self, share: float, digits: int = 1) -> str:
+        """A share as a percentage (``98.7%``, ``98,7 %``)."""
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(share, format=pattern, locale=self.locale).replace(
+            "\u202f", "\xa0")
 
     def area(self, km2: float, digits: int = 1) -> str:
         unit = self.gettext(N_("km²"))

@@ -21,6 +21,7 @@ from folium.plugins import FastMarkerCluster, Fullscreen
 from folium.utilities import JsCode
 
 from landmap.effort import trap_nights
+from landmap.i18n import N_
 from landmap.offline import add_css, use_local_assets
 from landmap.species import species_label
 from landmap.survey import (
@@ -709,9 +710,9 @@ def _bins(values: pd.Series, steps: int = 5) -> list[float]:
 
 
 UNITS = {
-    "trap_nights": "Trap-nights per cell",
-    "stations_per_100km2": "Stations per 100 km²",
-    "detection_rate": "Detections per 100 trap-nights",
+    "trap_nights": N_("Trap-nights per cell"),
+    "stations_per_100km2": N_("Stations per 100 km²"),
+    "detection_rate": N_("Detections per 100 trap-nights"),
 }
 
 

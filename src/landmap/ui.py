@@ -656,15 +656,15 @@ def map_downloads(build: Callable, heading: str, name: str) -> list:
     r = release()
     lines = [r.view().span_label, r.precision.label,
              f"Data: {r.exact.metadata.get('title', r.exact.source)}"]
-    items = [("Map (HTML, works offline)", lambda: html_bytes(build(), heading),
+    items = [(_("Map (HTML, works offline)"), lambda: html_bytes(build(), heading),
               f"{name}.html", "text/html")]
     if chromium_path() is None:
         st.caption(install_hint())
         return items
     return [
         *items,
-        ("Map PNG 1920×1080", lambda: map_png(build(), heading, lines, "projector"),
+        (_("Map PNG 1920×1080"), lambda: map_png(build(), heading, lines, "projector"),
          f"{name}-1920x1080.png", "image/png"),
-        ("Map PNG A4 200 dpi", lambda: map_png(build(), heading, lines, "a4"),
+        (_("Map PNG A4 200 dpi"), lambda: map_png(build(), heading, lines, "a4"),
          f"{name}-A4.png", "image/png"),
     ]
