@@ -7,32 +7,34 @@ from landmap import ui
 from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes
 from landmap.home_range import home_ranges
 from landmap.maps import home_range_map
+from landmap.ui import _, ngettext
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
 span = selection.span_label
-st.title(f"Home ranges, {span}")
+title = _("Home ranges, {span}").format(span=span)
+st.title(title)
+choices = {"kde": _("Kernel density (KDE)"), "mcp": _("Minimum convex polygon (MCP)"),
+         "href": _("Reference (href)"), "lscv": "LSCV", "fixed": _("Fixed"),
+         "individual": _("individual over the span"), "year": _("individual and year")}
 
-with st.expander("Method", expanded=not briefing):
+with st.expander(_("Method"), expanded=not briefing):
     a, b, c = st.columns(3)
-    methods = a.multiselect("Methods", ["kde", "mcp"], default=["kde", "mcp"],
-                            format_func={"kde": "Kernel density (KDE)",
-                                         "mcp": "Minimum convex polygon (MCP)"}.get)
-    levels = a.multiselect("KDE isopleths (%)", [50, 75, 90, 95], default=[50, 95])
-    choice = b.radio("KDE bandwidth", ["href", "lscv", "fixed"], horizontal=True,
-                     format_func={"href": "Reference (href)", "lscv": "LSCV",
-                                  "fixed": "Fixed"}.get)
-    fixed = b.number_input("Fixed bandwidth (m)", 100, 20_000, 1_500, step=100,
+    methods = a.multiselect(_("Methods"), ["kde", "mcp"], default=["kde", "mcp"],
+                            format_func=choices.get)
+    levels = a.multiselect(_("KDE isopleths (%)"), [50, 75, 90, 95], default=[50, 95])
+    choice = b.radio(_("KDE bandwidth"), ["href", "lscv", "fixed"], horizontal=True,
+                     format_func=choices.get)
+    fixed = b.number_input(_("Fixed bandwidth (m)"), 100, 20_000, 1_500, step=100,
                            disabled=choice != "fixed")
-    mcp_percent = c.slider("MCP: share of locations kept (%)", 50, 100, 100, step=5)
-    by = c.radio("One range per", ["individual", "year"], horizontal=True,
-                 format_func={"individual": "individual over the span",
-                              "year": "individual and year"}.get)
+    mcp_percent = c.slider(_("MCP: share of locations kept (%)"), 50, 100, 100, step=5)
+    by = c.radio(_("One range per"), ["individual", "year"], horizontal=True,
+                 format_func=choices.get)
 if not methods or ("kde" in methods and not levels):
-    st.warning("Choose at least one method (and one KDE isopleth level).")
+    st.warning(_("Choose at least one method (and one KDE isopleth level)."))
     st.stop()
 bandwidth = float(fixed) if choice == "fixed" else choice
-with st.spinner("Computing home ranges…"):
+with st.spinner(_("Computing home ranges…")):
     ranges = ui.compute(home_ranges, method=tuple(methods), by=by, mcp_percent=mcp_percent,
                         levels=tuple(sorted(levels)), bandwidth=bandwidth)
 drawn = ranges[ranges.geometry.notna()]
@@ -45,45 +47,56 @@ with left:
                                 mcp_percent, by),
               returned_objects=[], height=ui.map_height(), use_container_width=True)
 with right:
-    st.subheader(f"Areas ({drawn['individualID'].nunique()} individuals)")
+    count = drawn["individualID"].nunique()
+    st.subheader(ngettext("Areas ({n} individual)", "Areas ({n} individuals)", count).format(
+        n=count))
     table = drawn.drop(columns="geometry")[
         ["individualID", "year_from", "year_to", "method", "level", "n_locations",
          "n_stations", "bandwidth_m", "area_km2"]]
     st.dataframe(table, hide_index=True, width="stretch", height=420,
-                 column_config={"individualID": "Individual", "year_from": "From",
-                                "year_to": "To", "method": "Method", "level": "Level (%)",
-                                "n_locations": "Detections", "n_stations": "Stations",
+                 column_config={"individualID": _("Individual"), "year_from": _("From"),
+                                "year_to": _("To"), "method": _("Method"),
+                                "level": _("Level (%)"), "n_locations": _("Detections"),
+                                "n_stations": _("Stations"),
                                 "bandwidth_m": st.column_config.NumberColumn(
-                                    "Bandwidth (m)", format="%.0f"),
+                                    _("Bandwidth (m)"), format="%.0f"),
                                 "area_km2": st.column_config.NumberColumn(
-                                    "Area (km²)", format="%.1f")})
+                                    _("Area (km²)"), format="%.1f")})
 if len(skipped):
     names = skipped["individualID"].drop_duplicates()
-    with st.expander(f"{len(names)} individual(s) have too few distinct stations for some "
-                     "ranges (no range drawn)"):
+    with st.expander(ngettext(
+            "{n} individual has too few distinct stations for some ranges (no range drawn)",
+            "{n} individuals have too few distinct stations for some ranges (no range drawn)",
+            len(names)).format(n=len(names))):
         st.dataframe(skipped[["individualID", "method", "year_from", "note"]], hide_index=True,
                      width="stretch",
-                     column_config={"individualID": "Individual", "method": "Method",
-                                    "year_from": st.column_config.NumberColumn("Year",
+                     column_config={"individualID": _("Individual"), "method": _("Method"),
+                                    "year_from": st.column_config.NumberColumn(_("Year"),
                                                                                format="%d"),
-                                    "note": "Why"})
+                                    "note": _("Why")})
 lscv = ranges["note"].str.contains("LSCV", na=False)
 if lscv.any():
-    st.warning(f"LSCV did not converge for {ranges.loc[lscv, 'individualID'].nunique()} "
-               "individual(s): repeated detections at the same camera pull the bandwidth "
-               "towards zero. Prefer href or a fixed bandwidth for camera-trap data.")
+    failed = ranges.loc[lscv, "individualID"].nunique()
+    st.warning(ngettext(
+        "LSCV did not converge for {n} individual: repeated detections at the same camera "
+        "pull the bandwidth towards zero. Prefer href or a fixed bandwidth for camera-trap "
+        "data.",
+        "LSCV did not converge for {n} individuals: repeated detections at the same camera "
+        "pull the bandwidth towards zero. Prefer href or a fixed bandwidth for camera-trap "
+        "data.", failed).format(n=failed))
 if not briefing:
-    st.caption("Locations are independent detections (30 min rule) at the station "
-               "coordinates; areas computed in UTM zone 52N. KDE: bivariate normal kernel, "
-               "href = sqrt((var x + var y)/2)·n^(-1/6) as in adehabitatHR.")
+    st.caption(_("Locations are independent detections (30 min rule) at the station "
+                 "coordinates; areas computed in the stations' UTM zone ({crs}). KDE: "
+                 "bivariate normal kernel, href = sqrt((var x + var y)/2)·n^(-1/6) as in "
+                 "adehabitatHR.").format(crs=selection.metric_crs))
     safe = ui.for_download()
     ui.download_row([
-        ("Areas (CSV)", lambda: csv_bytes(safe(ranges)), f"landmap-home-ranges-{span}.csv",
-         "text/csv"),
-        ("Ranges (GeoJSON, WGS84)", lambda: geojson_bytes(safe(drawn)),
+        (_("Areas (CSV)"), lambda: csv_bytes(safe(ranges)),
+         f"landmap-home-ranges-{span}.csv", "text/csv"),
+        (_("Ranges (GeoJSON, WGS84)"), lambda: geojson_bytes(safe(drawn)),
          f"landmap-home-ranges-{span}.geojson", "application/geo+json"),
-        ("Ranges (GeoPackage, UTM 52N)", lambda: gpkg_bytes(safe(drawn), "home_ranges"),
+        (_("Ranges (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(drawn), "home_ranges"),
          f"landmap-home-ranges-{span}.gpkg", "application/geopackage+sqlite3"),
         *ui.map_downloads(lambda: home_range_map(safe(selection), safe(ranges)),
-                          f"Home ranges, {span}", f"landmap-home-ranges-{span}"),
+                          title, f"landmap-home-ranges-{span}"),
     ], key="ranges")

@@ -100,3 +100,13 @@ def test_one_sessions_language_does_not_change_anothers(monkeypatch):
     english.run()
     assert english.title[0].value.startswith("Amur leopard camera traps")
     assert russian.title[0].value.startswith("Фотоловушки")
+
+
+def test_russian_plurals_take_the_right_form():
+    ru = language("ru")
+    forms = [ru.ngettext("Areas ({n} individual)", "Areas ({n} individuals)", n).format(n=n)
+             for n in (1, 2, 5, 11, 21, 22)]
+    assert forms == ["Площади (1 особь)", "Площади (2 особи)", "Площади (5 особей)",
+                     "Площади (11 особей)", "Площади (21 особь)", "Площади (22 особи)"]
+    zh = language("zh").ngettext("Areas ({n} individual)", "Areas ({n} individuals)", 5)
+    assert zh.format(n=5) == "面积（5 个个体）"
