@@ -8,72 +8,79 @@ from landmap.border import cross_border_by_year, crossings_by_individual
 from landmap.exports import csv_bytes, geojson_bytes
 from landmap.home_range import home_ranges
 from landmap.maps import cross_border_map
+from landmap.ui import _
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
 span = selection.span_label
-st.title(f"Leopards across the Russia–China border, {span}")
+title = _("Leopards across the Russia–China border, {span}").format(span=span)
+st.title(title)
+n = ui.lang().number
 
-with st.spinner("Splitting ranges by the border…"):
+with st.spinner(_("Splitting ranges by the border…")):
     ranges = ui.compute(home_ranges, levels=(95,))
     table = ui.compute(crossings_by_individual,
                        inputs={"ranges": (home_ranges, {"levels": (95,)})})
     by_year = ui.compute(cross_border_by_year)
 counts = table["status"].value_counts()
 a, b, c, d = st.columns(4)
-a.metric("Seen on both sides", f"{counts.get('both', 0):,}")
-b.metric("Russia only", f"{counts.get('Russia only', 0):,}")
-c.metric("China only", f"{counts.get('China only', 0):,}")
-d.metric("Share seen on both sides", f"{counts.get('both', 0) / max(len(table), 1):.0%}",
-         help="Of the identified leopards in the selection (a minimum: cameras miss animals)")
+a.metric(_("Seen on both sides"), n(counts.get("both", 0)))
+b.metric(_("Russia only"), n(counts.get("Russia only", 0)))
+c.metric(_("China only"), n(counts.get("China only", 0)))
+d.metric(_("Share seen on both sides"),
+         ui.lang().percent(counts.get("both", 0) / max(len(table), 1), 0),
+         help=_("Of the identified leopards in the selection (a minimum: cameras miss "
+                "animals)"))
 
 m = cross_border_map(selection, table, ranges)
 st_folium(m, key=ui.map_key("border"), returned_objects=[], height=ui.map_height(),
           use_container_width=True)
 
-st.subheader("Individuals")
+st.subheader(_("Individuals"))
+status_names = {"both": _("both"), "Russia only": _("Russia only"),
+                "China only": _("China only")}
 shown = table[["individualID", "status", "crossings", "detections_rus", "detections_chn",
                "stations_rus", "stations_chn", "first_rus", "last_rus", "first_chn",
                "last_chn", "kde95_share_rus", "kde95_share_chn", "mcp_share_rus",
-               "mcp_share_chn"]]
+               "mcp_share_chn"]].assign(status=lambda t: t["status"].map(status_names))
 pct = {"format": "percent"}
 st.dataframe(
     shown, hide_index=True, width="stretch",
     column_config={
-        "individualID": "Individual", "status": "Seen in", "crossings": st.column_config.
-        NumberColumn("Crossings (min.)", help="Changes of country between consecutive "
-                     "independent detections"),
-        "detections_rus": "Detections RU", "detections_chn": "Detections CN",
-        "stations_rus": "Stations RU", "stations_chn": "Stations CN",
-        "first_rus": "First seen RU", "last_rus": "Last seen RU",
-        "first_chn": "First seen CN", "last_chn": "Last seen CN",
-        "kde95_share_rus": st.column_config.NumberColumn("KDE 95 % in RU", **pct),
-        "kde95_share_chn": st.column_config.NumberColumn("KDE 95 % in CN", **pct),
-        "mcp_share_rus": st.column_config.NumberColumn("MCP in RU", **pct),
-        "mcp_share_chn": st.column_config.NumberColumn("MCP in CN", **pct),
+        "individualID": _("Individual"), "status": _("Seen in"),
+        "crossings": st.column_config.NumberColumn(
+            _("Crossings (min.)"),
+            help=_("Changes of country between consecutive independent detections")),
+        "detections_rus": _("Detections RU"), "detections_chn": _("Detections CN"),
+        "stations_rus": _("Stations RU"), "stations_chn": _("Stations CN"),
+        "first_rus": _("First seen RU"), "last_rus": _("Last seen RU"),
+        "first_chn": _("First seen CN"), "last_chn": _("Last seen CN"),
+        "kde95_share_rus": st.column_config.NumberColumn(_("KDE 95 % in RU"), **pct),
+        "kde95_share_chn": st.column_config.NumberColumn(_("KDE 95 % in CN"), **pct),
+        "mcp_share_rus": st.column_config.NumberColumn(_("MCP in RU"), **pct),
+        "mcp_share_chn": st.column_config.NumberColumn(_("MCP in CN"), **pct),
     })
-st.subheader("Per year")
+st.subheader(_("Per year"))
 st.dataframe(by_year, hide_index=True, width="stretch",
-             column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
-                            "russia": "Seen in Russia", "china": "Seen in China",
-                            "both": "Seen on both sides", "individuals": "Individuals",
-                            "share_both": st.column_config.NumberColumn("Share on both sides",
-                                                                        **pct)})
+             column_config={"year": st.column_config.NumberColumn(_("Year"), format="%d"),
+                            "russia": _("Seen in Russia"), "china": _("Seen in China"),
+                            "both": _("Seen on both sides"), "individuals": _("Individuals"),
+                            "share_both": st.column_config.NumberColumn(
+                                _("Share on both sides"), **pct)})
 if not briefing:
-    st.caption("Stations take the country of the Natural Earth polygon they stand in; the "
-               "1:10m border is generalised to about 1 km. Crossings are a minimum: only "
-               "changes seen by cameras count.")
+    st.caption(_("Stations take the country of the Natural Earth polygon they stand in; the "
+                 "1:10m border is generalised to about 1 km. Crossings are a minimum: only "
+                 "changes seen by cameras count."))
     kde = ranges[(ranges["method"] == "kde") & ranges.geometry.notna()]
     safe = ui.for_download()
     ui.download_row([
-        ("Individuals (CSV)", lambda: csv_bytes(safe(table)),
+        (_("Individuals (CSV)"), lambda: csv_bytes(safe(table)),
          f"landmap-cross-border-{span}.csv", "text/csv"),
-        ("Per year (CSV)", lambda: csv_bytes(safe(by_year)),
+        (_("Per year (CSV)"), lambda: csv_bytes(safe(by_year)),
          f"landmap-cross-border-years-{span}.csv", "text/csv"),
-        ("95 % ranges (GeoJSON)", lambda: geojson_bytes(safe(kde.merge(
+        (_("95 % ranges (GeoJSON)"), lambda: geojson_bytes(safe(kde.merge(
             table[["individualID", "status"]], on="individualID"))),
          f"landmap-cross-border-ranges-{span}.geojson", "application/geo+json"),
         *ui.map_downloads(lambda: cross_border_map(safe(selection), table, safe(ranges)),
-                          f"Leopards across the Russia–China border, {span}",
-                          f"landmap-cross-border-{span}"),
+                          title, f"landmap-cross-border-{span}"),
     ], key="border")
