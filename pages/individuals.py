@@ -10,13 +10,14 @@ from landmap.exports import csv_bytes, geojson_bytes
 from landmap.home_range import home_ranges, independent_detections
 from landmap.maps import home_range_map
 from landmap.population import cubs_by_mother
+from landmap.ui import _
 
 briefing = ui.briefing_mode()
 selection = ui.selection()
 ids = selection.leopard_ids()
 if not ids:
-    st.title("Individuals")
-    st.info("No identified leopard is photographed in the current selection.")
+    st.title(_("Individuals"))
+    st.info(_("No identified leopard is photographed in the current selection."))
     st.stop()
 label = ui.individual_label(selection)
 chosen = st.session_state[ui.INDIVIDUALS]
@@ -25,44 +26,51 @@ named = selection.observations["individualID"]
 default = chosen[0] if chosen and chosen[0] in ids else named[named != ""].value_counts().index[0]
 if st.session_state.get(ui.PROFILE) not in ids:
     st.session_state[ui.PROFILE] = default
-animal = st.selectbox("Individual", ids, key=ui.PROFILE, format_func=label)
+animal = st.selectbox(_("Individual"), ids, key=ui.PROFILE, format_func=label)
 one = selection.filter(individuals=[animal])
 info = selection.individuals.set_index("individualID").reindex([animal]).iloc[0].fillna("")
 st.title(label(animal))
 
 points = ui.compute(independent_detections, narrow={"individuals": [animal]})
+n = ui.lang().number
+sexes = {"female": _("female"), "male": _("male")}
+country_names = {"RUS": _("Russia"), "CHN": _("China")}
 a, b, c, d = st.columns(4)
-a.metric("Sex", info.get("sex", "") or "unknown")
-b.metric("Independent detections", f"{len(points):,}")
-c.metric("Stations", f"{points['locationID'].nunique():,}")
+a.metric(_("Sex"), sexes.get(info.get("sex", ""), _("unknown")))
+b.metric(_("Independent detections"), n(len(points)))
+c.metric(_("Stations"), n(points["locationID"].nunique()))
 first_seen = points["eventStart"].min()
 last_seen = points["eventStart"].max()
-d.metric("First / last seen", f"{first_seen:%Y-%m-%d} / {last_seen:%Y-%m-%d}"
+d.metric(_("First / last seen"), f"{first_seen:%Y-%m-%d} / {last_seen:%Y-%m-%d}"
          if len(points) else "—")
 facts = []
 if info.get("birthYear"):
-    facts.append(f"born {info['birthYear']}")
+    facts.append(_("born {year}").format(year=info["birthYear"]))
 if info.get("mother"):
-    facts.append(f"mother {info['mother']}")
+    facts.append(_("mother {mother}").format(mother=info["mother"]))
 countries = sorted(points["country"].unique())
-facts.append("seen in " + " and ".join({"RUS": "Russia", "CHN": "China"}.get(c, c)
-                                       for c in countries))
+facts.append(_("seen in {countries}").format(
+    countries=_(" and ").join(country_names.get(c, c) for c in countries)))
 st.caption("; ".join(facts) + ".")
 
-st.subheader("Capture history")
+st.subheader(_("Capture history"))
 history = points.assign(month=points["eventStart"].dt.tz_convert(None).dt.to_period("M")
                         .dt.to_timestamp(),
-                        country=points["country"].map({"RUS": "Russia", "CHN": "China"}))
+                        country=points["country"].map(country_names))
 history = history.groupby(["month", "country"], as_index=False).size()
 st.altair_chart(
     alt.Chart(history).mark_bar(width=6).encode(
-        x=alt.X("month:T", title="Month"), y=alt.Y("size:Q", title="Independent detections"),
-        color=alt.Color("country:N", scale=alt.Scale(domain=["Russia", "China"],
-                                                     range=["#0072B2", "#D55E00"])),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "country", "size"]),
+        x=alt.X("month:T", title=_("Month")),
+        y=alt.Y("size:Q", title=_("Independent detections")),
+        color=alt.Color("country:N", title=_("Country"), scale=alt.Scale(
+            domain=[country_names["RUS"], country_names["CHN"]],
+            range=["#0072B2", "#D55E00"])),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=_("Month")),
+                 alt.Tooltip("country", title=_("Country")),
+                 alt.Tooltip("size", title=_("Independent detections"))]),
     width="stretch")
 
-st.subheader("Range per year (KDE 95 %, or MCP where too few stations)")
+st.subheader(_("Range per year (KDE 95 %, or MCP where too few stations)"))
 ranges = ui.compute(home_ranges, narrow={"individuals": [animal]}, by="year", levels=(95,))
 yearly = ranges[ranges.geometry.notna()].copy()
 best = (yearly.sort_values("method").drop_duplicates("year_from", keep="first")
@@ -71,32 +79,38 @@ years = sorted(best["year_from"].unique())
 ramp = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 colours = {y: ramp[round(i * (len(ramp) - 1) / max(len(years) - 1, 1))]
            for i, y in enumerate(years)}
-m = home_range_map(one, best, colour_key="year_from", colours=colours,
-                   title=f"{animal}: ranges by year")
+map_title = _("{animal}: ranges by year").format(animal=animal)
+m = home_range_map(one, best, colour_key="year_from", colours=colours, title=map_title)
 st_folium(m, key=ui.map_key("individual", animal), returned_objects=[],
           height=ui.map_height(), use_container_width=True)
 st.dataframe(ranges.drop(columns="geometry"), hide_index=True, width="stretch",
-             column_config={"area_km2": st.column_config.NumberColumn("Area (km²)",
-                                                                      format="%.1f")})
+             column_config={"individualID": _("Individual"), "year_from": _("From"),
+                            "year_to": _("To"), "method": _("Method"), "level": _("Level (%)"),
+                            "n_locations": _("Detections"), "n_stations": _("Stations"),
+                            "bandwidth_m": st.column_config.NumberColumn(_("Bandwidth (m)"),
+                                                                         format="%.0f"),
+                            "area_km2": st.column_config.NumberColumn(_("Area (km²)"),
+                                                                      format="%.1f"),
+                            "note": _("Why")})
 
 cubs = ui.compute(cubs_by_mother, narrow={"individuals": [animal]})
 if len(cubs):
-    st.subheader("Cubs photographed with her")
-    st.dataframe(cubs.rename(columns={"year": "Year", "cubs": "Most cubs seen at once",
-                                      "individualID": "Mother"}),
-                 hide_index=True, width="stretch")
+    st.subheader(_("Cubs photographed with her"))
+    st.dataframe(cubs, hide_index=True, width="stretch",
+                 column_config={"year": _("Year"), "cubs": _("Most cubs seen at once"),
+                                "individualID": _("Mother")})
 offspring = selection.individuals[selection.individuals["mother"] == animal]
 if len(offspring):
-    st.caption("Known offspring: " + ", ".join(map(label, offspring["individualID"])))
+    st.caption(_("Known offspring: {names}").format(
+        names=", ".join(map(label, offspring["individualID"]))))
 if not briefing:
     safe = ui.for_download()
     ui.download_row([
-        ("Detections (CSV)", lambda: csv_bytes(pd.DataFrame(safe(points))),
+        (_("Detections (CSV)"), lambda: csv_bytes(pd.DataFrame(safe(points))),
          f"landmap-{animal.replace(' ', '_')}-detections.csv", "text/csv"),
-        ("Ranges (GeoJSON)", lambda: geojson_bytes(safe(yearly)),
+        (_("Ranges (GeoJSON)"), lambda: geojson_bytes(safe(yearly)),
          f"landmap-{animal.replace(' ', '_')}-ranges.geojson", "application/geo+json"),
         *ui.map_downloads(lambda: home_range_map(safe(one), safe(best), colour_key="year_from",
-                                                 colours=colours,
-                                                 title=f"{animal}: ranges by year"),
+                                                 colours=colours, title=map_title),
                           label(animal), f"landmap-{animal.replace(' ', '_')}-ranges"),
     ], key="individual")
