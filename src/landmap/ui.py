@@ -213,15 +213,16 @@ def sign_in() -> None:
     try:
         config = access()
     except AccessError as exc:
-        st.error(f"Sign-in is misconfigured in .streamlit/secrets.toml: {exc}")
+        st.error(_("Sign-in is misconfigured in .streamlit/secrets.toml: {problem}").format(
+            problem=exc))
         st.stop()
     if not config.enabled:
         if _local_client():
             _signed_in(ANALYST, "this computer", "local")
             return
-        st.error("Sign-in is not set up, so landmap only answers on the computer it runs on. "
-                 "To share the dashboard, configure sign-in (README, “Sharing the "
-                 "dashboard”).")
+        st.error(_("Sign-in is not set up, so landmap only answers on the computer it runs "
+                   "on. To share the dashboard, configure sign-in (README, “Sharing the "
+                   "dashboard”)."))
         st.stop()
     if st.session_state.get(_HOW) == "password":
         return
@@ -230,9 +231,9 @@ def sign_in() -> None:
         found = config.role_for_claims(claims)
         who = str(claims.get("email") or claims.get("name") or claims.get("sub") or "")
         if found is None:
-            st.error(f"{who or 'This account'} may not use this dashboard; ask the park's "
-                     "data manager for access.")
-            st.button("Sign out", on_click=st.logout)
+            st.error(_("{who} may not use this dashboard; ask the park's data manager for "
+                       "access.").format(who=who or _("This account")))
+            st.button(_("Sign out"), on_click=st.logout)
             st.stop()
         _signed_in(found, who, "oidc")
         return
@@ -241,29 +242,31 @@ def sign_in() -> None:
 
 
 def _sign_in_page(config: Access) -> None:
-    st.title("landmap · sign in")
-    st.caption("Camera-trap locations of Amur leopards are protected data.")
+    st.title(_("landmap · sign in"))
+    st.caption(_("Camera-trap locations of Amur leopards are protected data."))
     for name in config.providers:
-        label = f"Sign in with {name}" if name else "Sign in with your organisation account"
+        label = (_("Sign in with {provider}").format(provider=name) if name else
+                 _("Sign in with your organisation account"))
         if st.button(label, key=f"login-{name}", type="primary"):
             st.login(name or None)
     if not config.accounts:
         return
     with st.form("sign-in"):
-        user = st.text_input("User name")
-        password = st.text_input("Password", type="password")
-        submitted = st.form_submit_button("Sign in")
+        user = st.text_input(_("User name"))
+        password = st.text_input(_("Password"), type="password")
+        submitted = st.form_submit_button(_("Sign in"))
     if not submitted:
         return
     throttle = _throttle()
     wait = throttle.wait(user)
     if wait > 0:
-        st.error(f"Too many failed sign-ins for “{user}”: try again in {math.ceil(wait)} s.")
+        st.error(_("Too many failed sign-ins for “{user}”: try again in {seconds} s.").format(
+            user=user, seconds=math.ceil(wait)))
         return
     found = config.check_password(user, password)
     if found is None:
         throttle.failed(user)
-        st.error("Wrong user name or password.")
+        st.error(_("Wrong user name or password."))
         return
     throttle.succeeded(user)
     _signed_in(found, user, "password")
@@ -280,10 +283,12 @@ def _sign_out() -> None:
 def _account_box() -> None:
     how = st.session_state.get(_HOW)
     if how == "local":
-        st.caption("Sign-in is off: local use on this computer, analyst role.")
+        st.caption(_("Sign-in is off: local use on this computer, analyst role."))
         return
-    st.caption(f"Signed in as **{st.session_state.get(_USER, '')}** ({role()})")
-    st.button("Sign out", on_click=_sign_out, key="sign-out")
+    roles = {ANALYST: _("analyst"), VIEWER: _("viewer")}
+    st.caption(_("Signed in as **{user}** ({role})").format(
+        user=st.session_state.get(_USER, ""), role=roles[role()]))
+    st.button(_("Sign out"), on_click=_sign_out, key="sign-out")
 
 
 # ----------------------------------------------------------------------------- precision
@@ -386,9 +391,12 @@ def _precision_from_url() -> str:
         st.session_state.setdefault("_unknown", []).append(str(exc))
         return default.code
     if wanted not in allowed_precisions():
+        roles = {ANALYST: _("analyst"), VIEWER: _("viewer")}
         st.session_state.setdefault("_refused", []).append(
-            f"The link asked for {wanted.label}; your role ({role()}) may not see them, so "
-            f"the maps show {default.label}.")
+            _("The link asked for {asked}; your role ({role}) may not see them, so the maps "
+              "show {shown}.").format(asked=precision_label(wanted.code).lower(),
+                                      role=roles[role()],
+                                      shown=precision_label(default.code).lower()))
         return default.code
     return wanted.code
 
@@ -462,7 +470,8 @@ def sidebar_filters(s: Survey) -> None:
                          "generalises exact locations"))
         _precision_widgets()
         for note in st.session_state.pop("_unknown", []):
-            st.warning(f"The link named value(s) not in this survey, left out: {note}")
+            st.warning(_("The link named value(s) not in this survey, left out: {values}")
+                       .format(values=note))
         for note in st.session_state.pop("_refused", []):
             st.warning(note)
         _account_box()
@@ -474,15 +483,22 @@ def _precision_widgets() -> None:
     codes = [p.code for p in allowed]
     if st.session_state.get(PRECISION) not in codes:
         st.session_state[PRECISION] = precision().code
-    st.selectbox("Locations", codes, key=PRECISION,
-                 format_func=lambda c: Precision.parse(c).label.capitalize(),
-                 help="Exact camera and leopard locations help poachers. Generalised: each "
-                      "station is shown at the centre of its grid cell and home ranges "
-                      "without their stations." + ("" if role() == ANALYST else
-                                                   " Your role sees generalised locations."))
+    st.selectbox(_("Locations"), codes, key=PRECISION, format_func=precision_label,
+                 help=_("Exact camera and leopard locations help poachers. Generalised: each "
+                        "station is shown at the centre of its grid cell and home ranges "
+                        "without their stations.") + ("" if role() == ANALYST else " " + _(
+                            "Your role sees generalised locations.")))
     if role() == ANALYST and precision().exact:
-        st.checkbox("Exact coordinates in downloads too", key=EXACT_DOWNLOADS,
-                    help="Off: downloads are generalised to 5 km, whatever the map shows.")
+        st.checkbox(_("Exact coordinates in downloads too"), key=EXACT_DOWNLOADS,
+                    help=_("Off: downloads are generalised to 5 km, whatever the map shows."))
+
+
+def precision_label(code: str) -> str:
+    """"Locations exact" or "Locations generalised to 5 km", in this session's language."""
+    chosen = Precision.parse(code)
+    if chosen.exact:
+        return _("Locations exact")
+    return _("Locations generalised to {km} km").format(km=chosen.cell_km)
 
 
 def filters() -> tuple:
@@ -621,7 +637,7 @@ def briefing_mode() -> bool:
     def leave() -> None:
         st.session_state[BRIEFING] = False
 
-    st.button("Leave briefing mode", on_click=leave, key="leave-briefing")
+    st.button(_("Leave briefing mode"), on_click=leave, key="leave-briefing")
     return True
 
 
