@@ -14,7 +14,8 @@ briefing = ui.briefing_mode()
 selection = ui.selection()
 species = st.session_state[ui.SPECIES]
 heading = _("Sightings of {species}, {span}").format(
-    species=species_label(species).split(" (")[0], span=selection.span_label)
+    species=species_label(species, ui.lang().gettext).split(" (")[0],
+    span=selection.span_label)
 st.title(heading)
 ui.headline_metrics(ui.current_headline(), species)
 

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from landmap.i18n import N_
+
 __all__ = ["COMMON_NAMES", "species_label"]
 
-#: English common names of the species camera traps record here.
+#: English common names of the species camera traps record here (translated in the
+#: catalogues like every other text).
 COMMON_NAMES = {
-    "Panthera pardus orientalis": "Amur leopard",
-    "Panthera tigris altaica": "Amur tiger",
-    "Cervus nippon": "Sika deer",
-    "Capreolus pygargus": "Siberian roe deer",
-    "Sus scrofa": "Wild boar",
-    "Meles leucurus": "Asian badger",
-    "Nyctereutes procyonoides": "Raccoon dog",
+    "Panthera pardus orientalis": N_("Amur leopard"),
+    "Panthera tigris altaica": N_("Amur tiger"),
+    "Cervus nippon": N_("Sika deer"),
+    "Capreolus pygargus": N_("Siberian roe deer"),
+    "Sus scrofa": N_("Wild boar"),
+    "Meles leucurus": N_("Asian badger"),
+    "Nyctereutes procyonoides": N_("Raccoon dog"),
 }
 
 
-def species_label(scientific_name: str) -> str:
+def species_label(scientific_name: str, gettext: Callable[[str], str] | None = None) -> str:
     """Common name with the scientific name, for menus and legends.
+
+    ``gettext`` translates the common name (a session's ``Language.gettext``).
 
     Examples
     --------
     >>> species_label("Sus scrofa")
     'Wild boar (Sus scrofa)'
+    >>> from landmap.i18n import language
+    >>> species_label("Sus scrofa", language("ru").gettext)
+    'Кабан (Sus scrofa)'
     >>> species_label("Lynx lynx")
     'Lynx lynx'
     """
     common = COMMON_NAMES.get(scientific_name)
+    if common and gettext is not None:
+        common = gettext(common)
     return f"{common} ({scientific_name})" if common else scientific_name

@@ -464,7 +464,7 @@ def sidebar_filters(s: Survey) -> None:
         st.multiselect(_("Country"), CHOICES[COUNTRY], key=COUNTRY,
                        placeholder=_("Both sides"), format_func=lambda v: _(_LABELS[v]))
         st.selectbox(_("Species (sightings and detection rates)"), species_present(s),
-                     key=SPECIES, format_func=species_label)
+                     key=SPECIES, format_func=lambda n: species_label(n, lang().gettext))
         st.toggle(_("Briefing mode"), key=BRIEFING, on_change=_briefing_changed,
                   help=_("Hides the sidebar and enlarges text and maps for a projector; "
                          "generalises exact locations"))
@@ -607,7 +607,7 @@ def headline_metrics(h: Headline, species: str = LEOPARD) -> None:
                     "whose clock was unreliable (timestampIssues).").format(
                  flagged=n(h.flagged_trap_nights)))
     label = (_("Leopard detections") if species == LEOPARD else
-             _("{species} detections").format(species=species_label(species)))
+             _("{species} detections").format(species=species_label(species, lang().gettext)))
     c.metric(label, n(h.detections),
              help=_("Records in the selection; cubs photographed with their mother are part "
                     "of her record."))
