@@ -32,7 +32,8 @@ d.metric(_("Share seen on both sides"),
          help=_("Of the identified leopards in the selection (a minimum: cameras miss "
                 "animals)"))
 
-m = cross_border_map(selection, table, ranges)
+lang = ui.lang()
+m = cross_border_map(selection, table, ranges, lang=lang)
 st_folium(m, key=ui.map_key("border"), returned_objects=[], height=ui.map_height(),
           use_container_width=True)
 
@@ -81,6 +82,7 @@ if not briefing:
         (_("95 % ranges (GeoJSON)"), lambda: geojson_bytes(safe(kde.merge(
             table[["individualID", "status"]], on="individualID"))),
          f"landmap-cross-border-ranges-{span}.geojson", "application/geo+json"),
-        *ui.map_downloads(lambda: cross_border_map(safe(selection), table, safe(ranges)),
+        *ui.map_downloads(lambda: cross_border_map(safe(selection), table, safe(ranges),
+                                                   lang=lang),
                           title, f"landmap-cross-border-{span}"),
     ], key="border")

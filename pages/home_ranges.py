@@ -42,7 +42,7 @@ skipped = ranges[ranges.geometry.isna()].drop_duplicates(["individualID", "metho
 
 left, right = st.columns([5, 3]) if not briefing else (st.container(), st.container())
 with left:
-    m = home_range_map(selection, ranges)
+    m = home_range_map(selection, ranges, lang=ui.lang())
     st_folium(m, key=ui.map_key("ranges", tuple(methods), tuple(levels), bandwidth,
                                 mcp_percent, by),
               returned_objects=[], height=ui.map_height(), use_container_width=True)
@@ -90,6 +90,7 @@ if not briefing:
                  "bivariate normal kernel, href = sqrt((var x + var y)/2)·n^(-1/6) as in "
                  "adehabitatHR.").format(crs=selection.metric_crs))
     safe = ui.for_download()
+    lang = ui.lang()
     ui.download_row([
         (_("Areas (CSV)"), lambda: csv_bytes(safe(ranges)),
          f"landmap-home-ranges-{span}.csv", "text/csv"),
@@ -97,6 +98,6 @@ if not briefing:
          f"landmap-home-ranges-{span}.geojson", "application/geo+json"),
         (_("Ranges (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(drawn), "home_ranges"),
          f"landmap-home-ranges-{span}.gpkg", "application/geopackage+sqlite3"),
-        *ui.map_downloads(lambda: home_range_map(safe(selection), safe(ranges)),
+        *ui.map_downloads(lambda: home_range_map(safe(selection), safe(ranges), lang=lang),
                           title, f"landmap-home-ranges-{span}"),
     ], key="ranges")

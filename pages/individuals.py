@@ -80,7 +80,9 @@ ramp = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 colours = {y: ramp[round(i * (len(ramp) - 1) / max(len(years) - 1, 1))]
            for i, y in enumerate(years)}
 map_title = _("{animal}: ranges by year").format(animal=animal)
-m = home_range_map(one, best, colour_key="year_from", colours=colours, title=map_title)
+lang = ui.lang()
+m = home_range_map(one, best, colour_key="year_from", colours=colours, title=map_title,
+                   lang=lang)
 st_folium(m, key=ui.map_key("individual", animal), returned_objects=[],
           height=ui.map_height(), use_container_width=True)
 st.dataframe(ranges.drop(columns="geometry"), hide_index=True, width="stretch",
@@ -111,6 +113,7 @@ if not briefing:
         (_("Ranges (GeoJSON)"), lambda: geojson_bytes(safe(yearly)),
          f"landmap-{animal.replace(' ', '_')}-ranges.geojson", "application/geo+json"),
         *ui.map_downloads(lambda: home_range_map(safe(one), safe(best), colour_key="year_from",
-                                                 colours=colours, title=map_title),
+                                                 colours=colours, title=map_title,
+                                                 lang=lang),
                           label(animal), f"landmap-{animal.replace(' ', '_')}-ranges"),
     ], key="individual")

@@ -23,7 +23,7 @@ st.caption(_("Data: {title}").format(title=selection.metadata.get("title", selec
 ui.headline_metrics(ui.current_headline(), st.session_state[ui.SPECIES])
 
 with st.spinner(_("Drawing the map…")):
-    m = overview_map(selection, title=title)
+    m = overview_map(selection, title=title, lang=ui.lang())
 st_folium(m, key=ui.map_key("overview"), returned_objects=[], height=ui.map_height(),
           use_container_width=True)
 
@@ -90,6 +90,7 @@ if not briefing:
                   .format(species=species)))
     table = population.merge(sides, on="year", how="left")
     safe = ui.for_download()
+    lang = ui.lang()
     release = ui.release()
     chosen = list(st.session_state[ui.INDIVIDUALS])
     pack = [("Briefing pack (PDF)", lambda: briefing_pack(build_briefing(release, title, chosen)),
@@ -98,6 +99,7 @@ if not briefing:
         *pack,
         ("Yearly table (CSV)", lambda: csv_bytes(safe(table)), f"landmap-years-{span}.csv",
          "text/csv"),
-        *ui.map_downloads(lambda: overview_map(safe(selection), title=title), title,
+        *ui.map_downloads(lambda: overview_map(safe(selection), title=title, lang=lang),
+                          title,
                           f"landmap-overview-{span}"),
     ], key="overview")

@@ -23,7 +23,7 @@ every = st.toggle(_("All species at once (coloured by species)"), key="sightings
 chosen = ui.species_present(selection) if every else species
 colour_by = "species" if every else "individual"
 with st.spinner(_("Placing the detections…")):
-    m = sightings_map(selection, chosen, colour_by=colour_by)
+    m = sightings_map(selection, chosen, colour_by=colour_by, lang=ui.lang())
 st_folium(m, key=ui.map_key("sightings", every), returned_objects=[], height=ui.map_height(),
           use_container_width=True)
 if not briefing:
@@ -35,9 +35,11 @@ if not briefing:
     wanted = chosen if isinstance(chosen, list) else [chosen]
     shown = obs[obs["scientificName"].isin(wanted)]
     safe = ui.for_download()
+    lang = ui.lang()
     ui.download_row([
         (_("Detections (CSV)"), lambda: csv_bytes(safe(shown)), "landmap-detections.csv",
          "text/csv"),
-        *ui.map_downloads(lambda: sightings_map(safe(selection), chosen, colour_by=colour_by),
+        *ui.map_downloads(lambda: sightings_map(safe(selection), chosen, colour_by=colour_by,
+                                                lang=lang),
                           heading, "landmap-sightings"),
     ], key="sightings")

@@ -45,7 +45,7 @@ c.metric(_("Park within 3 km of a camera"), ui.lang().percent(covered["share"]),
 d.metric(_("Park cells with no camera"), n(len(gaps)),
          help=_("{size} km cells of the park with no working station: {area}").format(
              size=cell_km, area=ui.lang().area(gaps["area_km2"].sum(), 0)))
-m = density_map(chosen, grid, gaps, metric)
+m = density_map(chosen, grid, gaps, metric, lang=ui.lang())
 st_folium(m, key=ui.map_key("density", cell_km, metric, year), returned_objects=[],
           height=ui.map_height(), use_container_width=True)
 if not briefing:
@@ -54,6 +54,7 @@ if not briefing:
                  "species chosen in the filters. Trap-nights include deployments whose clock "
                  "was unreliable.").format(size=cell_km, crs=selection.metric_crs))
     safe = ui.for_download()
+    lang = ui.lang()
     ui.download_row([
         (_("Grid (CSV)"), lambda: csv_bytes(safe(grid)),
          f"landmap-grid-{cell_km}km-{label}.csv", "text/csv"),
@@ -61,6 +62,7 @@ if not briefing:
          f"landmap-grid-{cell_km}km-{label}.geojson", "application/geo+json"),
         (_("Grid (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(grid), "effort_grid"),
          f"landmap-grid-{cell_km}km-{label}.gpkg", "application/geopackage+sqlite3"),
-        *ui.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric),
+        *ui.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric,
+                                              lang=lang),
                           title, f"landmap-density-{label}"),
     ], key="density")

@@ -23,7 +23,9 @@ BABEL_LOCALES = {"zh": "zh_Hans_CN"}
 def main() -> int:
     pot = LOCALES / "landmap.pot"
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "pybabel"), "extract", "-F", "babel.cfg", "--no-location",
+    # "t" is the map builders' short name for their language's gettext.
+    subprocess.run([str(bin_dir / "pybabel"), "extract", "-F", "babel.cfg", "-k", "t",
+                    "--no-location",
                     "--omit-header", "--sort-output", "-o", str(pot), "app.py", "pages",
                     "src/landmap"], check=True, cwd=ROOT)
     for po in sorted(LOCALES.glob("*/LC_MESSAGES/landmap.po")):

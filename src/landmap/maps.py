@@ -21,7 +21,7 @@ from folium.plugins import FastMarkerCluster, Fullscreen
 from folium.utilities import JsCode
 
 from landmap.effort import trap_nights
-from landmap.i18n import N_
+from landmap.i18n import N_, Language, language
 from landmap.offline import add_css, use_local_assets
 from landmap.species import species_label
 from landmap.survey import (
@@ -91,29 +91,43 @@ def _geojson(frame: gpd.GeoDataFrame, columns: list[str]) -> dict:
     return json.loads(frame.to_json(drop_id=True))
 
 
+def _lang(m: folium.Map) -> Language:
+    """The language the map was started in (see :func:`base_map`)."""
+    return getattr(m, "_landmap_lang", None) or language("en")
+
+
+def _name(m: folium.Map, frame: pd.DataFrame) -> str:
+    """The place-name column in the map's language (``name_ru``), else English."""
+    column = f"name_{_lang(m).code}"
+    return column if column in frame else "name_en"
+
+
 def _add_land(m: folium.Map, survey: Survey) -> None:
+    t = _lang(m).gettext
     countries = survey.boundaries.countries
+    name = _name(m, countries)
     folium.GeoJson(
-        _geojson(countries, ["iso_a3", "name_en"]),
-        name="Countries (Natural Earth 1:10m)",
+        _geojson(countries, ["iso_a3", name]),
+        name=t("Countries (Natural Earth 1:10m)"),
         style_function=lambda f: {
             "fillColor": COLOURS.get(f["properties"]["iso_a3"], "#eeeeee"),
             "fillOpacity": 1, "color": "#9a9a9a", "weight": 0.6, "className": "lm-country",
         },
-        tooltip=_tooltip(["name_en"], labels=False),
+        tooltip=_tooltip([name], labels=False),
     ).add_to(m)
     # Country names, so the map reads without a basemap.
-    _Labels([("RUSSIA", 43.75, 131.75), ("CHINA", 43.3, 130.25), ("NORTH KOREA", 42.2, 130.2),
-             ("SEA OF JAPAN", 42.45, 131.6)]).add_to(m)
+    _Labels([(t("RUSSIA"), 43.75, 131.75), (t("CHINA"), 43.3, 130.25),
+             (t("NORTH KOREA"), 42.2, 130.2), (t("SEA OF JAPAN"), 42.45, 131.6)]).add_to(m)
 
 
 def _add_parks(m: folium.Map, survey: Survey) -> None:
+    t = _lang(m).gettext
     parks = survey.boundaries.parks.copy()
-    parks["label"] = parks["name_en"] + np.where(parks["approximate"], " (approximate outline)",
-                                                 "")
+    parks["label"] = parks[_name(m, parks)] + np.where(
+        parks["approximate"], " " + t("(approximate outline)"), "")
     folium.GeoJson(
         _geojson(parks, ["park_id", "label"]),
-        name="National parks and reserve (approximate)",
+        name=t("National parks and reserve (approximate)"),
         style_function=lambda f: {
             "color": COLOURS["reserve" if f["properties"]["park_id"] == "kedrovaya-pad"
                              else "park"],
@@ -125,13 +139,15 @@ def _add_parks(m: folium.Map, survey: Survey) -> None:
 
 
 def _add_border(m: folium.Map, survey: Survey) -> None:
+    border = survey.boundaries.border
+    name = _name(m, border)
     folium.GeoJson(
-        _geojson(survey.boundaries.border, ["name_en"]),
-        name="Russia–China border",
+        _geojson(border, [name]),
+        name=_lang(m).gettext("Russia–China border"),
         pane="lm-border-pane",
         style_function=lambda f: {"color": COLOURS["border"], "weight": 5, "opacity": 0.95,
                                   "className": "lm-border"},
-        tooltip=_tooltip(["name_en"], labels=False),
+        tooltip=_tooltip([name], labels=False),
     ).add_to(m)
 
 
@@ -155,12 +171,13 @@ def _add_stations(m: folium.Map, survey: Survey) -> None:
     )
     folium.GeoJson(
         _geojson(frame, ["locationID", "country", "trap_nights"]),
-        name=f"Camera stations ({len(stations)})",
+        name=_lang(m).gettext("Camera stations ({n})").format(n=_lang(m).number(len(stations))),
         marker=folium.CircleMarker(radius=3, weight=1, color="#ffffff", fill=True,
                                    fill_color=COLOURS["station"], fill_opacity=0.9),
         style_function=lambda f: {"className": "lm-station"},
         tooltip=_tooltip(["locationID", "country", "trap_nights"],
-                                      aliases=["Station", "Country", "Trap-nights"]),
+                                      aliases=[_lang(m).gettext(a) for a in (
+                                          "Station", "Country", "Trap-nights")]),
     ).add_to(m)
 
 
@@ -249,15 +266,23 @@ def _add_sightings(m: folium.Map, survey: Survey) -> int:
     if per.empty:
         return 0
     per = _pool_places(per)
+    lang = _lang(m)
     labels = [
-        html.escape(f"{r.locationID} ({r.country}): {r.detections} leopard detection(s)"
-                    + (f", {r.individuals} individual(s): {r.ids}" if r.individuals else ""))
+        html.escape(lang.ngettext("{station} ({country}): {n} leopard detection",
+                                  "{station} ({country}): {n} leopard detections",
+                                  r.detections).format(station=r.locationID, country=r.country,
+                                                       n=r.detections)
+                    + (lang.ngettext("; {n} individual: {ids}", "; {n} individuals: {ids}",
+                                     r.individuals).format(n=r.individuals, ids=r.ids)
+                       if r.individuals else ""))
         for r in per.itertuples()
     ]
     data = [[float(r.latitude), float(r.longitude), int(r.detections), label]
             for r, label in zip(per.itertuples(), labels, strict=True)]
     FastMarkerCluster(
-        data, callback=_SIGHTING_MARKER, name=f"Leopard detections ({int(per.detections.sum())})",
+        data, callback=_SIGHTING_MARKER,
+        name=lang.gettext("Leopard detections ({n})").format(
+            n=lang.number(int(per.detections.sum()))),
         options={"iconCreateFunction": JsCode(_CLUSTER_ICON), "maxClusterRadius": 40,
                  "disableClusteringAtZoom": 11},
     ).add_to(m)
@@ -323,42 +348,46 @@ def _swatch_dot(colour: str, size: int = 10) -> str:
 
 
 _BASE_ROWS = [
-    (_swatch_line(COLOURS["border"]), "Russia–China border"),
+    (_swatch_line(COLOURS["border"]), N_("Russia–China border")),
     (_swatch_fill(COLOURS["park"] + "22", COLOURS["park"], dashed=True),
-     "National park (approximate outline)"),
+     N_("National park (approximate outline)")),
 ]
-_NOTE = ("Park outlines are approximate, built from published areas (see About). "
-         "Country outlines: Natural Earth 1:10m. Counts are minimum counts.")
+_NOTE = N_("Park outlines are approximate, built from published areas (see About). "
+           "Country outlines: Natural Earth 1:10m. Counts are minimum counts.")
 
 
-def _precision_line(survey: Survey) -> str:
+def _precision_line(survey: Survey, t) -> str:
     p = survey.precision
-    text = ("Locations exact: not for sharing outside the team" if p.exact else
-            f"Locations generalised to {p.cell_km} km (cell centres)")
+    text = (t("Locations exact: not for sharing outside the team") if p.exact else
+            t("Locations generalised to {km} km (cell centres)").format(km=p.cell_km))
     return f'<div class="precision lm-precision">{html.escape(text)}</div>'
 
 
-def _legend(title: str, rows: list[tuple[str, str]], note: str = _NOTE,
+def _legend(title: str, rows: list[tuple[str, str]], note: str,
             precision: str = "") -> str:
     body = "".join(_row(swatch, text) for swatch, text in rows)
     return (f"<h4>{html.escape(title)}</h4>{body}{precision}"
             f"<div class=\"note\">{html.escape(note)}</div>")
 
 
-def base_map(survey: Survey, basemap: bool = False) -> folium.Map:
+def base_map(survey: Survey, basemap: bool = False, lang: Language | None = None
+             ) -> folium.Map:
     """An empty landmap map: sea, countries, place names, parks and the border on top.
 
     The border lives in its own pane above every other layer, so ranges and grids drawn
-    later never hide it.
+    later never hide it. ``lang`` is the language of every text the map shows (English by
+    default); the map keeps it for the layers and legend added later.
     """
     # Without a tile layer Leaflet knows no zoom limits, and the cluster plugin needs one.
     m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=True,
                    **{"maxZoom": 15, "minZoom": 6})
+    m._landmap_lang = lang or language("en")
     add_css(m, _CSS)
     folium.map.CustomPane("lm-border-pane", z_index=450).add_to(m)
     _add_land(m, survey)
     if basemap:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)", overlay=True,
+        folium.TileLayer("OpenStreetMap", name=_lang(m).gettext("OpenStreetMap (needs internet)"),
+                         overlay=True,
                          show=False).add_to(m)
     _add_parks(m, survey)
     _add_user_layers(m, survey)
@@ -373,7 +402,9 @@ def _add_user_layers(m: folium.Map, survey: Survey) -> None:
         frame = drawn[shown].astype(str).assign(layer=name).set_geometry(drawn.geometry)
         folium.GeoJson(
             _geojson(frame, ["layer", *shown]),
-            name=f"{name} (your layer, {len(frame)} features)",
+            name=_lang(m).ngettext("{name} (your layer, {n} feature)",
+                                   "{name} (your layer, {n} features)", len(frame)).format(
+                name=name, n=len(frame)),
             style_function=lambda f: {"color": COLOURS["user"], "weight": 2.5,
                                       "fillColor": COLOURS["user"], "fillOpacity": 0.08,
                                       "className": "lm-user"},
@@ -395,12 +426,16 @@ def _view(shapes: gpd.GeoSeries, crs: str) -> list[list[float]]:
 
 
 def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, str]],
-               note: str = _NOTE, extent: gpd.GeoSeries | None = None) -> folium.Map:
+               note: str | None = None, extent: gpd.GeoSeries | None = None) -> folium.Map:
     """Add the legend (stating the survey's location precision), layer control,
-    full-screen button and view; make assets local."""
-    user = [(_swatch_fill(COLOURS["user"] + "22", COLOURS["user"]), f"{name} (your layer)")
-            for name, _ in survey.boundaries.extra]
-    _Legend(_legend(title, _BASE_ROWS + user + rows, note, _precision_line(survey))).add_to(m)
+    full-screen button and view; make assets local. ``rows`` and ``note`` are in the map's
+    language already; the standard rows and note are translated here."""
+    t = _lang(m).gettext
+    base = [(swatch, t(text)) for swatch, text in _BASE_ROWS]
+    user = [(_swatch_fill(COLOURS["user"] + "22", COLOURS["user"]),
+             t("{name} (your layer)").format(name=name)) for name, _ in survey.boundaries.extra]
+    _Legend(_legend(title, base + user + rows, t(_NOTE) if note is None else note,
+                    _precision_line(survey, t))).add_to(m)
     # Collapsed, the layer list opens on hover and leaves the map and legend readable.
     folium.LayerControl(collapsed=True).add_to(m)
     Fullscreen().add_to(m)
@@ -411,7 +446,8 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     return use_local_assets(m)
 
 
-def overview_map(survey: Survey, title: str | None = None, basemap: bool = False) -> folium.Map:
+def overview_map(survey: Survey, title: str | None = None, basemap: bool = False,
+                 lang: Language | None = None) -> folium.Map:
     """The landing map: countries, parks, the border, camera stations and leopard detections.
 
     Parameters
@@ -438,17 +474,18 @@ def overview_map(survey: Survey, title: str | None = None, basemap: bool = False
     >>> all(u.startswith("/app/static/") for u in asset_urls(m))
     True
     """
-    m = base_map(survey, basemap)
+    m = base_map(survey, basemap, lang)
+    t, n = _lang(m).gettext, _lang(m).number
     _add_stations(m, survey)
     detections = _add_sightings(m, survey)
     rows = [
-        (_swatch_dot(COLOURS["station"]), "Camera station in the selection"),
+        (_swatch_dot(COLOURS["station"]), t("Camera station in the selection")),
         (_swatch_dot(COLOURS["sighting"], 14),
-         f"Leopard detections per station ({detections:,} in all; circles merge into "
-         "numbered clusters when zoomed out)"),
+         t("Leopard detections per station ({n} in all; circles merge into numbered clusters "
+           "when zoomed out)").format(n=n(detections))),
     ]
-    return finish_map(m, survey, title or f"Amur leopard camera traps, {survey.span_label}",
-                      rows)
+    return finish_map(m, survey, title or t("Amur leopard camera traps, {span}").format(
+        span=survey.span_label), rows)
 
 
 # ----------------------------------------------------------------------------- page maps
@@ -501,7 +538,7 @@ def _pool_detections(points: pd.DataFrame, max_points: int) -> pd.DataFrame:
 
 def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
                   colour_by: str = "individual", title: str | None = None,
-                  max_points: int = MAX_POINTS) -> folium.Map:
+                  max_points: int = MAX_POINTS, lang: Language | None = None) -> folium.Map:
     """Each detection of a species as a clustered point coloured by individual or species.
 
     Parameters
@@ -576,52 +613,58 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
                 .replace("LABELS", json.dumps(label_list))
                 .replace("STATIONS", json.dumps(station_list))
                 .replace("COUNTRIES", json.dumps([countries.get(s, "") for s in station_list])))
-    m = base_map(survey)
+    m = base_map(survey, lang=lang)
+    t = _lang(m).gettext
     _add_stations(m, survey)
-    name = "Leopard detections" if wanted == [LEOPARD] else "Detections"
-    FastMarkerCluster(data, callback=callback, name=f"{name} ({total})",
+    name = t("Leopard detections") if wanted == [LEOPARD] else t("Detections")
+    FastMarkerCluster(data, callback=callback, name=f"{name} ({_lang(m).number(total)})",
                       options={"iconCreateFunction": JsCode(_CLUSTER_ICON),
                                "maxClusterRadius": 45, "disableClusteringAtZoom": 13,
                                "spiderfyOnMaxZoom": False}).add_to(m)
     present = set(group.unique())
     shown = [k for k in order if k in present]
-    rows = [(_swatch_dot(colours[k], 12), k if colour_by == "individual" else species_label(k))
-            for k in shown[:8]]
-    note = _NOTE
+    rows = [(_swatch_dot(colours[k], 12),
+             (t("unidentified") if k == "unidentified" else k) if colour_by == "individual"
+             else species_label(k, t)) for k in shown[:8]]
+    note = t(_NOTE)
     if len([k for k in shown if k != "unidentified"]) > 8:
-        rows = [*rows[:7], (_swatch_dot("#ffffff", 12), f"… {len(shown) - 7} more")]
-        note = ("Colours repeat after 8 groups: choose individuals in the filters to tell them "
-                "apart. " + _NOTE)
-    rows.append((_swatch_dot(COLOURS["station"]), "Camera station in the selection"))
+        rows = [*rows[:7], (_swatch_dot("#ffffff", 12),
+                            t("… {n} more").format(n=len(shown) - 7))]
+        note = t("Colours repeat after 8 groups: choose individuals in the filters to tell "
+                 "them apart.") + " " + t(_NOTE)
+    rows.append((_swatch_dot(COLOURS["station"]), t("Camera station in the selection")))
     return finish_map(m, survey, title or f"{name}, {survey.span_label}", rows, note)
 
 
-def _range_label(row) -> str:
+def _range_label(row, lang: Language) -> str:
     level = f"{row.level:g} %"
     method = "KDE" if row.method == "kde" else "MCP"
     years = str(row.year_from) if row.year_from == row.year_to else \
         f"{row.year_from}–{row.year_to}"
-    return f"{row.individualID} · {method} {level} · {years} · {row.area_km2:,.1f} km²"
+    return f"{row.individualID} · {method} {level} · {years} · {lang.area(row.area_km2)}"
 
 
 #: Most individuals whose ranges one map draws (those with the most detections).
 MAX_RANGES = 120
 
 
-def _limit_individuals(ranges: gpd.GeoDataFrame, most: int) -> tuple[gpd.GeoDataFrame, str]:
+def _limit_individuals(ranges: gpd.GeoDataFrame, most: int, lang: Language
+                       ) -> tuple[gpd.GeoDataFrame, str]:
     """The ranges of the ``most`` best-documented individuals, and a note if some were left."""
     counts = ranges.groupby("individualID")["n_locations"].max()
     if len(counts) <= most:
         return ranges, ""
     keep = counts.sort_values(ascending=False, kind="stable").index[:most]
-    note = (f"Showing the {most} of {len(counts):,} individuals with the most detections; "
-            "choose individuals in the filters to see others. ")
+    note = lang.gettext("Showing the {most} of {n} individuals with the most detections; "
+                        "choose individuals in the filters to see others.").format(
+        most=most, n=lang.number(len(counts))) + " "
     return ranges[ranges["individualID"].isin(keep)], note
 
 
 def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None = None,
                    colour_key: str = "individualID", colours: dict | None = None,
-                   show_locations: bool = True, max_individuals: int = MAX_RANGES) -> folium.Map:
+                   show_locations: bool = True, max_individuals: int = MAX_RANGES,
+                   lang: Language | None = None) -> folium.Map:
     """Home ranges (one colour per individual, or per ``colour_key``) over the base layers.
 
     Parameters
@@ -648,7 +691,9 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     >>> html.count('"individualID": "Leo 16F"') >= 3
     True
     """
-    drawn, limited = _limit_individuals(ranges[ranges.geometry.notna()], max_individuals)
+    lang = lang or language("en")
+    t = lang.gettext
+    drawn, limited = _limit_individuals(ranges[ranges.geometry.notna()], max_individuals, lang)
     drawn = drawn.copy()
     # The isopleths follow the density grid in steps of about h/8 (100-300 m); smoothing
     # them by 100 m is invisible at park scale and cuts the page several times over.
@@ -658,12 +703,13 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
         keys = sorted(keys, key=catalogue_order)
     palette = colours or _colours(keys)
     drawn["colour"] = drawn[colour_key].map(palette)
-    drawn["label"] = [_range_label(r) for r in drawn.itertuples()]
-    m = base_map(survey)
+    drawn["label"] = [_range_label(r, lang) for r in drawn.itertuples()]
+    m = base_map(survey, lang=lang)
     styles = {("kde", 95): (0.12, 2, None), ("kde", 50): (0.35, 2, None)}
     for (method, level), part in drawn.groupby(["method", "level"], sort=False):
         fill, weight, dash = styles.get((method, level), (0.0, 3, "8 5"))
-        name = f"{'KDE' if method == 'kde' else 'MCP'} {level:g} % ranges ({len(part)})"
+        name = t("{method} {level} % ranges ({n})").format(
+            method="KDE" if method == "kde" else "MCP", level=f"{level:g}", n=len(part))
         folium.GeoJson(
             _features(part, ["individualID", "label", "colour", "area_km2"]),
             name=name,
@@ -674,7 +720,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
             tooltip=_tooltip(["label"], labels=False),
         ).add_to(m)
     if show_locations and not survey.precision.exact:
-        rows_hidden = [("visibility:hidden", "Stations hidden (locations generalised)")]
+        rows_hidden = [("visibility:hidden", t("Stations hidden (locations generalised)"))]
     else:
         rows_hidden = []
     if show_locations and survey.precision.exact and len(survey.observations):
@@ -683,22 +729,23 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
                                  crs="EPSG:4326")
         folium.GeoJson(
             _geojson(frame, ["locationID", "detections", "ids"]),
-            name=f"Stations with detections ({len(frame)})",
+            name=t("Stations with detections ({n})").format(n=len(frame)),
             marker=folium.CircleMarker(radius=3, weight=1, color="#000", fill=True,
                                        fill_color="#ffffff", fill_opacity=1),
             style_function=lambda f: {"className": "lm-station"},
             tooltip=_tooltip(["locationID", "detections", "ids"],
-                                          aliases=["Station", "Detections", "Individuals"]),
+                                          aliases=[t("Station"), t("Detections"),
+                                                   t("Individuals")]),
         ).add_to(m)
     rows = [(_swatch_fill(palette[k] + "55", palette[k]), str(k)) for k in keys[:10]]
     if len(keys) > 10:
-        rows.append((_swatch_dot("#ffffff"), f"… and {len(keys) - 10} more"))
-    rows += [(_swatch_fill("#88888822", "#666"), "KDE 95 % (light) and 50 % (dark)"),
-             (_swatch_fill("#ffffff00", "#666", dashed=True), "MCP (dashed outline)"),
+        rows.append((_swatch_dot("#ffffff"), t("… and {n} more").format(n=len(keys) - 10)))
+    rows += [(_swatch_fill("#88888822", "#666"), t("KDE 95 % (light) and 50 % (dark)")),
+             (_swatch_fill("#ffffff00", "#666", dashed=True), t("MCP (dashed outline)")),
              *rows_hidden]
     extent = drawn.geometry if len(drawn) else None
-    return finish_map(m, survey, title or f"Home ranges, {survey.span_label}", rows,
-                      note=limited + _NOTE, extent=extent)
+    return finish_map(m, survey, title or t("Home ranges, {span}").format(
+        span=survey.span_label), rows, note=limited + t(_NOTE), extent=extent)
 
 
 def _bins(values: pd.Series, steps: int = 5) -> list[float]:
@@ -717,7 +764,8 @@ UNITS = {
 
 
 def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
-                metric: str = "trap_nights", title: str | None = None) -> folium.Map:
+                metric: str = "trap_nights", title: str | None = None,
+                lang: Language | None = None) -> folium.Map:
     """Grid cells shaded by effort, station density or detection rate, with coverage gaps.
 
     Parameters
@@ -746,41 +794,45 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
                     len(edges) - 2)
     cells["colour"] = [RAMP[min(i, len(RAMP) - 1)] for i in index]
     cells["value"] = cells[metric].round(2)
-    m = base_map(survey)
+    m = base_map(survey, lang=lang)
+    t, n = _lang(m).gettext, _lang(m).number
+    unit = t(UNITS[metric])
     folium.GeoJson(
         _features(cells, ["cell_id", "stations", "trap_nights", "detections", "value",
                           "colour"]),
-        name=f"{UNITS[metric]} ({len(cells)} cells)",
+        name=t("{unit} ({n} cells)").format(unit=unit, n=n(len(cells))),
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.7,
                                   "color": "#555", "weight": 0.4, "className": "lm-cell"},
         tooltip=_tooltip(["cell_id", "stations", "trap_nights", "detections",
                                        "value"],
-                                      aliases=["Cell", "Stations", "Trap-nights", "Detections",
-                                               UNITS[metric]]),
+                                      aliases=[t("Cell"), t("Stations"), t("Trap-nights"),
+                                               t("Detections"), unit]),
     ).add_to(m)
     if len(gaps):
         folium.GeoJson(
             _features(gaps, ["cell_id", "area_km2"]),
-            name=f"Coverage gaps ({len(gaps)} cells)",
+            name=t("Coverage gaps ({n} cells)").format(n=n(len(gaps))),
             style_function=lambda f: {"fillColor": "#D55E00", "fillOpacity": 0.25,
                                       "color": "#D55E00", "weight": 2, "dashArray": "4 3",
                                       "className": "lm-gap"},
             tooltip=_tooltip(["cell_id", "area_km2"],
-                                          aliases=["Cell without a station", "km² of park"]),
+                                          aliases=[t("Cell without a station"),
+                                                   t("km² of park")]),
         ).add_to(m)
     _add_stations(m, survey)
-    fmt = "{:,.0f}" if metric == "trap_nights" else "{:,.2f}"
+    digits = 0 if metric == "trap_nights" else 2
     rows = [(_swatch_fill(RAMP[min(i, len(RAMP) - 1)]),
-             f"{fmt.format(edges[i])} – {fmt.format(edges[i + 1])}")
+             f"{n(edges[i], digits)} – {n(edges[i + 1], digits)}")
             for i in range(len(edges) - 1)]
     rows.append((_swatch_fill("#D55E0040", "#D55E00", dashed=True),
-                 "Park cell with no working station (coverage gap)"))
-    rows.append((_swatch_dot(COLOURS["station"]), "Camera station"))
-    return finish_map(m, survey, title or f"{UNITS[metric]}, {survey.span_label}", rows)
+                 t("Park cell with no working station (coverage gap)")))
+    rows.append((_swatch_dot(COLOURS["station"]), t("Camera station")))
+    return finish_map(m, survey, title or f"{unit}, {survey.span_label}", rows)
 
 
 def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFrame,
-                     title: str | None = None, max_individuals: int = MAX_RANGES) -> folium.Map:
+                     title: str | None = None, max_individuals: int = MAX_RANGES,
+                     lang: Language | None = None) -> folium.Map:
     """95 % ranges and detections of each leopard, coloured by where it was seen.
 
     Parameters
@@ -805,22 +857,25 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
     status = table.set_index("individualID")["status"]
     kde = ranges[(ranges["method"] == "kde") & (ranges["level"] == 95)
                  & ranges.geometry.notna()]
-    kde, limited = _limit_individuals(kde, max_individuals)
+    lang = lang or language("en")
+    t = lang.gettext
+    kde, limited = _limit_individuals(kde, max_individuals, lang)
     kde = kde.copy()
     kde["geometry"] = kde.geometry.simplify(100)  # see home_range_map
     kde["status"] = kde["individualID"].map(status)
     kde = kde[kde["status"].notna()]
-    m = base_map(survey)
+    m = base_map(survey, lang=lang)
+    seen = {"Russia only": t("Seen in Russia only"), "China only": t("Seen in China only"),
+            "both": t("Seen on both sides")}
     for label in ("Russia only", "China only", "both"):
         part = kde[kde["status"] == label].copy()
         if part.empty:
             continue
-        part["label"] = [_range_label(r) + f" · {label}" for r in part.itertuples()]
+        part["label"] = [_range_label(r, lang) + f" · {seen[label]}" for r in part.itertuples()]
         colour = STATUS_COLOURS[label]
         folium.GeoJson(
             _features(part, ["individualID", "label"]),
-            name=f"95 % ranges: {'seen on both sides' if label == 'both' else label} "
-                 f"({len(part)})",
+            name=t("95 % ranges: {status} ({n})").format(status=seen[label], n=len(part)),
             style_function=lambda f, c=colour: {"color": c, "weight": 1.5, "fillColor": c,
                                                 "fillOpacity": 0.12, "className": "lm-range"},
             tooltip=_tooltip(["label"], labels=False),
@@ -842,26 +897,23 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
     frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),
                              crs="EPSG:4326")
     frame["colour"] = frame["status"].map(STATUS_COLOURS)
+    frame["status"] = frame["status"].map(seen)
     frame["radius"] = (3 + 1.5 * np.sqrt(frame["detections"])).round(1)
     folium.GeoJson(
         _geojson(frame, ["locationID", "status", "detections", "individuals", "colour",
                          "radius"]),
-        name=f"Detections by status ({int(frame['detections'].sum())})",
+        name=t("Detections by status ({n})").format(n=lang.number(int(frame["detections"].sum()))),
         marker=folium.CircleMarker(radius=5, weight=1, color="#222", fill=True,
                                    fill_opacity=0.9),
         style_function=lambda f: {"fillColor": f["properties"]["colour"],
                                   "radius": f["properties"]["radius"],
                                   "className": "lm-status"},
         tooltip=_tooltip(["locationID", "status", "detections", "individuals"],
-                                      aliases=["Station", "Animals seen", "Detections",
-                                               "Individuals"]),
+                                      aliases=[t("Station"), t("Animals seen"), t("Detections"),
+                                               t("Individuals")]),
     ).add_to(m)
-    rows = [(_swatch_fill(STATUS_COLOURS["Russia only"] + "55", STATUS_COLOURS["Russia only"]),
-             "Seen in Russia only"),
-            (_swatch_fill(STATUS_COLOURS["China only"] + "55", STATUS_COLOURS["China only"]),
-             "Seen in China only"),
-            (_swatch_fill(STATUS_COLOURS["both"] + "55", STATUS_COLOURS["both"]),
-             "Seen on both sides"),
-            ("", "Circles: detections per station, sized by count")]
-    return finish_map(m, survey, title or f"Leopards across the border, {survey.span_label}", rows,
-                      note=limited + _NOTE)
+    rows = [(_swatch_fill(STATUS_COLOURS[k] + "55", STATUS_COLOURS[k]), seen[k])
+            for k in ("Russia only", "China only", "both")]
+    rows.append(("", t("Circles: detections per station, sized by count")))
+    return finish_map(m, survey, title or t("Leopards across the border, {span}").format(
+        span=survey.span_label), rows, note=limited + t(_NOTE))
