@@ -18,7 +18,7 @@ def map_2021(demo):
 def test_layers_are_named_with_their_counts(map_2021):
     s, _, html = map_2021
     h = headline(s)
-    assert f"Camera stations ({h.stations})" in html
+    assert f"Camera stations ({h.stations:,})" in html
     assert f"Leopard detections ({h.detections:,})" in html
     # folium may write the en dash as a JSON escape inside scripts.
     assert "Russia–China border" in html or "Russia\\u2013China border" in html
