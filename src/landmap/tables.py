@@ -29,6 +29,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from landmap.camtrapdp import format_timestamps, read_camtrapdp, write_camtrapdp
+from landmap.i18n import N_
 from landmap.survey import Survey
 from landmap.validate import DataError, Problem
 
@@ -60,20 +61,21 @@ RECORD_FIELDS = {
     "life_stage": ["lifestage", "age", "agestage"],
 }
 #: What each field is called on the page.
-FIELD_LABELS = {"station": "Station", "latitude": "Latitude", "longitude": "Longitude",
-                "x": "x (easting)", "y": "y (northing)", "setup": "Set-up date",
-                "retrieval": "Retrieval date", "datetime": "Date and time",
-                "date": "Date (if time is separate)", "time": "Time (if separate)",
-                "species": "Species", "individual": "Individual ID", "count": "Count",
-                "sex": "Sex", "life_stage": "Life stage"}
+FIELD_LABELS = {"station": N_("Station"), "latitude": N_("Latitude"),
+                "longitude": N_("Longitude"), "x": N_("x (easting)"), "y": N_("y (northing)"),
+                "setup": N_("Set-up date"), "retrieval": N_("Retrieval date"),
+                "datetime": N_("Date and time"), "date": N_("Date (if time is separate)"),
+                "time": N_("Time (if separate)"), "species": N_("Species"),
+                "individual": N_("Individual ID"), "count": N_("Count"), "sex": N_("Sex"),
+                "life_stage": N_("Life stage")}
 _REQUIRED_STATION = ("station", "setup", "retrieval")
 _REQUIRED_RECORD = ("station", "species")
 #: How dates may be written: label -> strptime format (None: ISO 8601 or EXIF, guessed).
 DATE_FORMATS = {
-    "ISO 8601 (2021-06-01 22:15:00) or camera EXIF (2021:06:01 22:15:00)": None,
-    "day.month.year (01.06.2021 22:15)": "%d.%m.%Y",
-    "day/month/year (01/06/2021 22:15)": "%d/%m/%Y",
-    "month/day/year (06/01/2021 22:15)": "%m/%d/%Y",
+    N_("ISO 8601 (2021-06-01 22:15:00) or camera EXIF (2021:06:01 22:15:00)"): None,
+    N_("day.month.year (01.06.2021 22:15)"): "%d.%m.%Y",
+    N_("day/month/year (01/06/2021 22:15)"): "%d/%m/%Y",
+    N_("month/day/year (06/01/2021 22:15)"): "%m/%d/%Y",
 }
 _PROBLEM = re.compile(r"^problem(\d+)_?(from|to)$", re.IGNORECASE)
 
