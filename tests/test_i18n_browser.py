@@ -1,0 +1,85 @@
+"""Every page in Russian and in Chinese, in a real browser: the translated title and map
+legend are there, numbers are written the language's way, and no English text of the
+catalogue is left on the page (the visible text is compared with the catalogue)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from landmap.i18n import LOCALES_DIR, language
+from landmap.survey import headline
+from tests.conftest import map_frame, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["pages/overview.py", "pages/sightings.py", "pages/home_ranges.py",
+         "pages/trap_density.py", "pages/cross_border.py", "pages/individuals.py",
+         "pages/data.py", "pages/about.py"]
+MAP_PAGES = {"Overview", "Sightings", "Home ranges", "Trap density", "Cross-border",
+             "Individuals"}
+
+
+def _catalog(code: str) -> dict[str, str]:
+    with (LOCALES_DIR / code / "LC_MESSAGES" / "landmap.po").open("rb") as handle:
+        catalog = read_po(handle)
+    out = {}
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        for i, english in enumerate(ids):
+            out[english] = strings[min(i, len(strings) - 1)]
+    return out
+
+
+def _english_left(text: str, catalog: dict[str, str], allowed: str) -> list[str]:
+    """English texts of the catalogue (their fixed parts of 12 or more characters with a
+    space) that show on the page although the language is not English."""
+    left = []
+    for english, translated in catalog.items():
+        for part in re.split(r"\{\w+\}", english):
+            part = part.strip(" .,:;()*")
+            if len(part) >= 12 and " " in part and part not in translated \
+                    and part not in allowed and part in text:
+                left.append(part)
+    return left
+
+
+@pytest.mark.parametrize(("code", "title", "legend"), [
+    ("ru", "Фотоловушки: дальневосточный леопард, 2021", "Граница России и Китая"),
+    ("zh", "东北豹红外相机监测，2021", "中俄边界"),
+], ids=["ru", "zh"])
+def test_every_page_in_the_language_with_no_english_left(dashboard, page, demo, code, title,
+                                                         legend):
+    catalog = _catalog(code)
+    allowed = str(demo.metadata.get("title", ""))  # the package's own title is data
+    page.goto(dashboard + f"/?years=2021-2021&lang={code}")
+    frame = map_frame(page)
+    assert page.get_by_role("heading", name=title).is_visible()
+    assert legend in frame.locator(".lm-legend").inner_text()
+    h = headline(demo.filter(years=(2021, 2021)))
+    assert language(code).number(h.trap_nights) in page.inner_text("body")
+    links = page.locator('[data-testid="stSidebarNav"]').get_by_role("link")
+    names = [catalog[n] for n in ("Overview", "Sightings", "Home ranges", "Trap density",
+                                  "Cross-border", "Individuals", "Data", "About and sources")]
+    # Each link shows its icon's name (a ligature) above the page name.
+    assert [t.strip().splitlines()[-1] for t in links.all_inner_texts()] == names
+    for english, shown in zip(("Overview", "Sightings", "Home ranges", "Trap density",
+                               "Cross-border", "Individuals", "Data", "About and sources"),
+                              names, strict=True):
+        links.filter(has_text=shown).first.click()
+        wait_idle(page)
+        text = page.inner_text("body")
+        if english in MAP_PAGES:
+            text += map_frame(page).locator(".lm-legend").inner_text()
+        assert _english_left(text, catalog, allowed) == [], english
+    page.screenshot(path=f"test-artifacts/lang-{code}-about.png", full_page=True)
+    # The same check finds the English texts on the English page.
+    page.goto(dashboard + "/?years=2021-2021&lang=en")
+    frame = map_frame(page)
+    english = page.inner_text("body") + frame.locator(".lm-legend").inner_text()
+    assert len(_english_left(english, catalog, allowed)) >= 10
