@@ -511,8 +511,8 @@ function (row) {
     radius: 6, color: '#333', weight: 1, fillColor: COLOURS[row[2]], fillOpacity: 0.9,
     className: 'lm-detection'});
   m.options.detections = row[6] || 1;
-  m.bindPopup('<b>' + LABELS[row[3]] + '</b><br>' + row[4] + '<br>Station ' + STATIONS[row[5]]
-              + ' (' + COUNTRIES[row[5]] + ')');
+  m.bindPopup('<b>' + LABELS[row[3]] + '</b><br>' + row[4] + '<br>' + STATION_WORD + ' '
+              + STATIONS[row[5]] + ' (' + COUNTRIES[row[5]] + ')');
   return m;
 }
 """
@@ -522,7 +522,7 @@ function (row) {
 MAX_POINTS = 15_000
 
 
-def _pool_detections(points: pd.DataFrame, max_points: int) -> pd.DataFrame:
+def _pool_detections(points: pd.DataFrame, max_points: int, lang: Language) -> pd.DataFrame:
     """One point per place and colour group, with its count and date span."""
     pooled = points.groupby(["lat", "lon", "colour", "label"], as_index=False, sort=False).agg(
         first=("when", "min"), last=("when", "max"), station=("station", "first"),
@@ -531,8 +531,10 @@ def _pool_detections(points: pd.DataFrame, max_points: int) -> pd.DataFrame:
         pooled = points.groupby(["lat", "lon"], as_index=False, sort=False).agg(
             colour=("colour", "first"), label=("label", "first"), first=("when", "min"),
             last=("when", "max"), station=("station", "first"), count=("when", "size"))
-    pooled["when"] = (pooled["count"].astype(str) + " detections, " + pooled["first"].str[:10]
-                      + " to " + pooled["last"].str[:10])
+    pooled["when"] = [
+        lang.ngettext("{n} detection, {first} to {last}", "{n} detections, {first} to {last}",
+                      int(n)).format(n=lang.number(n), first=first[:10], last=last[:10])
+        for n, first, last in zip(pooled["count"], pooled["first"], pooled["last"], strict=True)]
     return pooled[["lat", "lon", "colour", "label", "when", "station", "count"]]
 
 
@@ -600,7 +602,7 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
                            "station": pd.Series(location).map(station_index).to_numpy()})
     total = len(points)
     if total > max_points:
-        points = _pool_detections(points, max_points)
+        points = _pool_detections(points, max_points, lang or language("en"))
     # Send only the labels and stations the points use: at scale the lookup tables would
     # otherwise outweigh the points.
     label_used, points["label"] = np.unique(points["label"].to_numpy(), return_inverse=True)
@@ -612,7 +614,8 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     callback = (_DETECTION_MARKER.replace("COLOURS", json.dumps([colours[k] for k in order]))
                 .replace("LABELS", json.dumps(label_list))
                 .replace("STATIONS", json.dumps(station_list))
-                .replace("COUNTRIES", json.dumps([countries.get(s, "") for s in station_list])))
+                .replace("COUNTRIES", json.dumps([countries.get(s, "") for s in station_list]))
+                .replace("STATION_WORD", json.dumps((lang or language("en")).gettext("Station"))))
     m = base_map(survey, lang=lang)
     t = _lang(m).gettext
     _add_stations(m, survey)
