@@ -142,7 +142,9 @@ class DataSource:
     """Where the dashboard's survey lives. ``version()`` changes whenever the data do, so
     cached results are keyed on it; ``load()`` returns the whole survey."""
 
+    #: What the user is shown, and what identifies the source for caching.
     label: str = ""
+    key: str = ""
 
     def version(self) -> str:
         raise NotImplementedError
@@ -156,7 +158,7 @@ class FileSource(DataSource):
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.label = str(self.path)
+        self.label = self.key = str(self.path)
 
     def version(self) -> str:
         files = [p for p in self.path.glob("*") if p.is_file()]
@@ -170,7 +172,7 @@ class PostgisSource(DataSource):
     """The current version in a PostgreSQL/PostGIS database (see :mod:`landmap.postgis`)."""
 
     def __init__(self, url: str):
-        self.url = url
+        self.url = self.key = url
         self.label = "PostGIS database"
 
     def version(self) -> str:

@@ -79,8 +79,15 @@ def _stamp(path: Path) -> float:
     return max((p.stat().st_mtime for p in path.glob("*") if p.is_file()), default=0.0)
 
 
+@st.cache_data(ttl=2, show_spinner=False)
+def _version(key: str, _source: DataSource) -> str:
+    # Asked many times per rerun; a database would be asked as often. A new load reaches
+    # the pages within two seconds.
+    return _source.version()
+
+
 @st.cache_resource(show_spinner="Reading the camera-trap data…", max_entries=4)
-def _load(label: str, version: str, _source: DataSource) -> Survey:
+def _load(key: str, version: str, _source: DataSource) -> Survey:
     return _source.load()
 
 
@@ -96,7 +103,7 @@ def _survey_exact() -> Survey:
         s = loaded[chosen]
     else:
         source = data_source()
-        s = _load(source.label, source.version(), source)
+        s = _load(source.key, _version(source.key, source), source)
     layers = tuple(st.session_state.get(_LAYERS, {}).items())
     if layers:
         s = dataclasses.replace(s, boundaries=dataclasses.replace(s.boundaries, extra=layers))
