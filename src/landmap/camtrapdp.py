@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from landmap.boundaries import Boundaries, country_of, load_boundaries
+from landmap.conformance import TABLES
 from landmap.survey import Survey, local_time
 from landmap.validate import DataError, Problem
 
@@ -42,28 +43,12 @@ __all__ = [
 PROFILE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json"
 _SCHEMA = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/{}-table-schema.json"
 
-#: Camtrap DP 1.0 deployments fields, in the standard's order.
-DEPLOYMENT_FIELDS = [
-    "deploymentID", "locationID", "locationName", "latitude", "longitude",
-    "coordinateUncertainty", "deploymentStart", "deploymentEnd", "setupBy", "cameraID",
-    "cameraModel", "cameraDelay", "cameraHeight", "cameraDepth", "cameraTilt", "cameraHeading",
-    "detectionDistance", "timestampIssues", "baitUse", "featureType", "habitat",
-    "deploymentGroups", "deploymentTags", "deploymentComments",
-]  # fmt: skip
-#: Camtrap DP 1.0 observations fields, in the standard's order.
-OBSERVATION_FIELDS = [
-    "observationID", "deploymentID", "mediaID", "eventID", "eventStart", "eventEnd",
-    "observationLevel", "observationType", "cameraSetupType", "scientificName", "count",
-    "lifeStage", "sex", "behavior", "individualID", "individualPositionRadius",
-    "individualPositionAngle", "individualSpeed", "bboxX", "bboxY", "bboxWidth", "bboxHeight",
-    "classificationMethod", "classifiedBy", "classificationTimestamp",
-    "classificationProbability", "observationTags", "observationComments",
-]  # fmt: skip
+#: Camtrap DP 1.0 fields of each table, in the standard's order (the constraints are in
+#: landmap.conformance, the one place the standard's tables are written down).
+DEPLOYMENT_FIELDS = [f.name for f in TABLES["deployments"]]
+OBSERVATION_FIELDS = [f.name for f in TABLES["observations"]]
+MEDIA_FIELDS = [f.name for f in TABLES["media"]]
 INDIVIDUAL_FIELDS = ["individualID", "name", "sex", "birthYear", "mother"]
-#: Camtrap DP 1.0 media fields, in the standard's order.
-MEDIA_FIELDS = ["mediaID", "deploymentID", "captureMethod", "timestamp", "filePath",
-                "filePublic", "fileName", "fileMediatype", "exifData", "favorite",
-                "mediaComments"]
 
 _REQUIRED = {
     "deployments": ["deploymentID", "latitude", "longitude", "deploymentStart", "deploymentEnd"],
@@ -73,8 +58,9 @@ _REQUIRED = {
     ],
     "individuals": ["individualID"],
 }  # fmt: skip
-_OBSERVATION_TYPES = {"animal", "human", "vehicle", "blank", "unknown", "unclassified"}
-_LEVELS = {"event", "media"}
+_ALLOWED = {f.name: set(f.allowed) for f in TABLES["observations"] if f.allowed}
+_OBSERVATION_TYPES = _ALLOWED["observationType"]
+_LEVELS = _ALLOWED["observationLevel"]
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 # Hours, minutes and seconds in range: Arrow's strptime would roll 25:00 over to the next
 # day (and 30 February over to March; see _impossible_dates).
