@@ -5,18 +5,34 @@ from pathlib import Path
 import streamlit as st
 
 from landmap import ui
-from landmap.validate import DataError
+from landmap.i18n import Text
+from landmap.validate import DataError, problems_frame
 
 # A local icon: Material page icons would be fetched from Google's servers.
 ICON = Path(__file__).parent / "static" / "landmap-icon.png"
 st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon=str(ICON),
                    layout="wide")
 
+
+
+def _reason(error: Exception) -> str:
+    # A reader's or source's own words (Text) can be translated; other errors cannot.
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Text) else str(error)
+
+
 ui.sign_in()
 try:
     survey = ui.survey()
-except (DataError, FileNotFoundError, LookupError, OSError) as exc:
-    st.error(f"The camera-trap data ({ui.data_source().label}) cannot be used.\n\n{exc}")
+except DataError as exc:
+    found = problems_frame(exc.problems, ui.lang())
+    st.error(ui._("The camera-trap data ({source}) cannot be used.").format(
+        source=ui.source_label("")))
+    st.dataframe(found, hide_index=True)
+    st.stop()
+except (FileNotFoundError, LookupError, OSError) as exc:
+    st.error(ui._("The camera-trap data ({source}) cannot be used.").format(
+        source=ui.source_label("")) + f"\n\n{ui.lang().text(_reason(exc))}")
     st.stop()
 
 ui.sidebar_filters(survey)

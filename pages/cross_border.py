@@ -1,5 +1,6 @@
 """Cross-border: which leopards are seen on both sides, how often they cross, and where."""
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -44,6 +45,9 @@ shown = table[["individualID", "status", "crossings", "detections_rus", "detecti
                "stations_rus", "stations_chn", "first_rus", "last_rus", "first_chn",
                "last_chn", "kde95_share_rus", "kde95_share_chn", "mcp_share_rus",
                "mcp_share_chn"]].assign(status=lambda t: t["status"].map(status_names))
+# Dates written the language's way ("3 февраля 2021 г."), on the camera's own clock.
+for column in ("first_rus", "last_rus", "first_chn", "last_chn"):
+    shown[column] = [lang.date(t.date()) if pd.notna(t) else "" for t in shown[column]]
 pct = {"format": "percent"}
 st.dataframe(
     shown, hide_index=True, width="stretch",
@@ -75,9 +79,9 @@ if not briefing:
     kde = ranges[(ranges["method"] == "kde") & ranges.geometry.notna()]
     safe = ui.for_download()
     ui.download_row([
-        (_("Individuals (CSV)"), lambda: csv_bytes(safe(table)),
+        (_("Individuals (CSV)"), lambda: csv_bytes(safe(table), lang),
          f"landmap-cross-border-{span}.csv", "text/csv"),
-        (_("Per year (CSV)"), lambda: csv_bytes(safe(by_year)),
+        (_("Per year (CSV)"), lambda: csv_bytes(safe(by_year), lang),
          f"landmap-cross-border-years-{span}.csv", "text/csv"),
         (_("95 % ranges (GeoJSON)"), lambda: geojson_bytes(safe(kde.merge(
             table[["individualID", "status"]], on="individualID"))),

@@ -173,10 +173,10 @@ if "_report" in st.session_state:
         st.success(_("{title} loaded").format(title=title) + (
             ngettext(", with {n} note below.", ", with {n} notes below.", len(problems))
             .format(n=len(problems)) if problems else _("; nothing to report.")))
-    table = problems_frame(problems)
+    table = problems_frame(problems, ui.lang())
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch", column_config=problem_columns())
-        st.download_button(_("Report (CSV)"), csv_bytes(table),
+        st.download_button(_("Report (CSV)"), csv_bytes(table, ui.lang()),
                            "landmap-validation-report.csv", "text/csv", key="report-csv",
                            on_click="ignore")
 
@@ -192,7 +192,7 @@ st.dataframe(by_species, hide_index=True, width="stretch",
                             "animals": _("Animals")})
 
 st.subheader(_("Problems found while reading"))
-problems = survey.problem_table
+problems = problems_frame(survey.problems, ui.lang())
 if problems.empty:
     st.success(_("No problems found."))
 else:
@@ -201,6 +201,7 @@ else:
 
 st.subheader(_("Downloads of the current selection"))
 safe = ui.for_download()
+lang = ui.lang()
 st.caption(_("Downloads: {precision}.").format(
     precision=ui.precision_label(ui.download_precision().code).lower()))
 ui.download_row([
@@ -212,6 +213,6 @@ ui.download_row([
      "landmap-observations.csv", "text/csv"),
     (_("Individuals (CSV)"), lambda: csv_bytes(safe(selection.individuals)),
      "landmap-individuals.csv", "text/csv"),
-    (_("Problems (CSV)"), lambda: csv_bytes(safe(survey).problem_table), "landmap-problems.csv",
-     "text/csv"),
+    (_("Problems (CSV)"), lambda: csv_bytes(problems_frame(safe(survey).problems, lang), lang),
+     "landmap-problems.csv", "text/csv"),
 ], key="data")

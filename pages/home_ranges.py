@@ -92,7 +92,7 @@ if not briefing:
     safe = ui.for_download()
     lang = ui.lang()
     ui.download_row([
-        (_("Areas (CSV)"), lambda: csv_bytes(safe(ranges)),
+        (_("Areas (CSV)"), lambda: csv_bytes(safe(ranges), lang),
          f"landmap-home-ranges-{span}.csv", "text/csv"),
         (_("Ranges (GeoJSON, WGS84)"), lambda: geojson_bytes(safe(drawn)),
          f"landmap-home-ranges-{span}.geojson", "application/geo+json"),

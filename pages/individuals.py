@@ -108,7 +108,7 @@ if len(offspring):
 if not briefing:
     safe = ui.for_download()
     ui.download_row([
-        (_("Detections (CSV)"), lambda: csv_bytes(pd.DataFrame(safe(points))),
+        (_("Detections (CSV)"), lambda: csv_bytes(pd.DataFrame(safe(points)), lang),
          f"landmap-{animal.replace(' ', '_')}-detections.csv", "text/csv"),
         (_("Ranges (GeoJSON)"), lambda: geojson_bytes(safe(yearly)),
          f"landmap-{animal.replace(' ', '_')}-ranges.geojson", "application/geo+json"),

@@ -88,16 +88,20 @@ if not briefing:
     st.caption(_("All counts are minimum counts: camera traps miss animals.")
                + ("" if species == LEOPARD else " " + _("Monthly detections are of {species}.")
                   .format(species=species)))
-    table = population.merge(sides, on="year", how="left")
+    # The yearly count of individuals comes from the population table; the sides table's
+    # own count (same animals) would only repeat it under a second name.
+    table = population.merge(sides.drop(columns="individuals"), on="year", how="left")
     safe = ui.for_download()
     lang = ui.lang()
     release = ui.release()
     chosen = list(st.session_state[ui.INDIVIDUALS])
-    pack = [("Briefing pack (PDF)", lambda: briefing_pack(build_briefing(release, title, chosen)),
+    pack = [(_("Briefing pack (PDF)"),
+             lambda: briefing_pack(build_briefing(release, title, chosen, lang=lang)),
              f"landmap-briefing-{span}.pdf", "application/pdf")] if ui.chromium_path() else []
     ui.download_row([
         *pack,
-        ("Yearly table (CSV)", lambda: csv_bytes(safe(table)), f"landmap-years-{span}.csv",
+        (_("Yearly table (CSV)"), lambda: csv_bytes(safe(table), lang),
+         f"landmap-years-{span}.csv",
          "text/csv"),
         *ui.map_downloads(lambda: overview_map(safe(selection), title=title, lang=lang),
                           title,

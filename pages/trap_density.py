@@ -56,7 +56,7 @@ if not briefing:
     safe = ui.for_download()
     lang = ui.lang()
     ui.download_row([
-        (_("Grid (CSV)"), lambda: csv_bytes(safe(grid)),
+        (_("Grid (CSV)"), lambda: csv_bytes(safe(grid), lang),
          f"landmap-grid-{cell_km}km-{label}.csv", "text/csv"),
         (_("Grid (GeoJSON, WGS84)"), lambda: geojson_bytes(safe(grid)),
          f"landmap-grid-{cell_km}km-{label}.geojson", "application/geo+json"),

@@ -23,9 +23,10 @@ BABEL_LOCALES = {"zh": "zh_Hans_CN"}
 def main() -> int:
     pot = LOCALES / "landmap.pot"
     bin_dir = Path(sys.executable).parent
-    # "t" is the map builders' short name for their language's gettext.
+    # "t" is the map builders' short name for their language's gettext; "Text" marks the
+    # findings readers write (landmap.i18n.Text), translated where a report shows them.
     subprocess.run([str(bin_dir / "pybabel"), "extract", "-F", "babel.cfg", "-k", "t",
-                    "--no-location",
+                    "-k", "Text", "--no-location",
                     "--omit-header", "--sort-output", "-o", str(pot), "app.py", "pages",
                     "src/landmap"], check=True, cwd=ROOT)
     for po in sorted(LOCALES.glob("*/LC_MESSAGES/landmap.po")):

@@ -52,8 +52,10 @@ def test_three_crossings_exactly(make_package):
     assert row["status"] == "both"
     assert (row["detections_rus"], row["detections_chn"]) == (3, 3)
     assert (row["stations_rus"], row["stations_chn"]) == (3, 3)
-    # first Chinese photo: 3 Feb 03:00 at +08:00 = 2 Feb 19:00 UTC
-    assert str(row["first_chn"]) == "2021-02-02 19:00:00+00:00"
+    # first Chinese photo: 3 Feb 03:00 at +08:00 (2 Feb 19:00 UTC): the table keeps the
+    # camera's own clock, so "first seen in China" is the 3rd, as the photo says
+    assert str(row["first_chn"]) == "2021-02-03 03:00:00"
+    assert str(row["last_rus"]) == "2021-02-05 03:00:00"
 
 
 def test_range_cut_in_half_by_the_border(make_package):

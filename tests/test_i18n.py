@@ -17,7 +17,8 @@ from landmap.serve import legacy_pages_off
 from tests.conftest import ROOT
 
 _METHODS = [("**.py", "python")]
-_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None, "t": None}
+_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None, "t": None,
+             "Text": None}
 
 
 def _code_messages() -> set[str]:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from landmap.home_range import home_ranges, independent_detections
-from landmap.survey import Survey, catalogue_order
+from landmap.survey import Survey, catalogue_order, local_time
 
 __all__ = ["CROSSING_COLUMNS", "STATUS", "cross_border_by_year", "crossings_by_individual",
            "station_countries"]
@@ -90,7 +90,8 @@ def crossings_by_individual(survey: Survey, threshold: str = "30min",
     -------
     pandas.DataFrame
         One row per individual: ``detections_rus``/``_chn``, ``stations_rus``/``_chn``,
-        ``first_rus``, ``last_rus``, ``first_chn``, ``last_chn`` (UTC), ``status``
+        ``first_rus``, ``last_rus``, ``first_chn``, ``last_chn`` (the camera's local
+        time, as the photo shows it: a date in UTC can be the day before), ``status``
         ("Russia only", "China only", "both"), ``crossings`` (changes of country between
         consecutive independent detections: a minimum, since cameras miss crossings) and
         ``kde95_share_rus``/``_chn``, ``mcp_share_rus``/``_chn`` (0-1; NaN without a range).
@@ -106,9 +107,10 @@ def crossings_by_individual(survey: Survey, threshold: str = "30min",
     points = points[points["country"].isin(["RUS", "CHN"])]
     if points.empty:
         return pd.DataFrame(columns=CROSSING_COLUMNS)
+    points = points.assign(local=local_time(points["eventStart"], points["eventStart_offset"]))
     grouped = points.groupby(["individualID", "country"])
     wide = grouped.agg(detections=("locationID", "size"), stations=("locationID", "nunique"),
-                       first=("eventStart", "min"), last=("eventStart", "max")).unstack("country")
+                       first=("local", "min"), last=("local", "max")).unstack("country")
     table = pd.DataFrame(index=wide.index)
     for field in ("detections", "stations"):
         for iso in ("RUS", "CHN"):

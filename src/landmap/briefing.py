@@ -29,6 +29,7 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement, Template
 
+from landmap.i18n import Language, Text, language
 from landmap.offline import standalone_html
 
 __all__ = ["SIZES", "BriefingData", "ExportUnavailable", "briefing_pack", "build_briefing",
@@ -56,11 +57,11 @@ def chromium_path() -> str | None:
     return None
 
 
-def install_hint() -> str:
+def install_hint() -> Text:
     """What to install for the exports, in one sentence."""
-    return ("Map PNG and PDF exports need Debian's Chromium and fonts: run "
-            "'sudo apt-get install chromium fonts-dejavu-core fonts-wqy-zenhei' on the "
-            "server (python3 tasks.py start does it when run as root).")
+    return Text("Map PNG and PDF exports need Debian's Chromium and fonts: run "
+                "'sudo apt-get install chromium fonts-dejavu-core fonts-wqy-zenhei' on the "
+                "server (python3 tasks.py start does it when run as root).")
 
 
 def _with_browser(work: Callable) -> bytes:
@@ -127,8 +128,9 @@ class _Frame(MacroElement):
         self.fonts = _FONTS
 
 
-_CREDIT = ("Countries and border: Natural Earth 1:10m · park outlines approximate · "
-           "map: landmap, Leaflet")
+def _credit(lang: Language) -> str:
+    return lang.gettext("Countries and border: Natural Earth 1:10m · park outlines "
+                        "approximate · map: landmap, Leaflet")
 
 
 def _shoot(browser, page_html: str, size: str) -> bytes:
@@ -158,12 +160,13 @@ def _cropped(png: bytes, size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-def _framed_html(m: folium.Map, heading: str, lines: list[str]) -> str:
-    _Frame(heading, lines, _CREDIT).add_to(m)
+def _framed_html(m: folium.Map, heading: str, lines: list[str], lang: Language) -> str:
+    _Frame(heading, lines, _credit(lang)).add_to(m)
     return standalone_html(m, title=heading)
 
 
-def map_png(m: folium.Map, heading: str, lines: list[str], size: str = "projector") -> bytes:
+def map_png(m: folium.Map, heading: str, lines: list[str], size: str = "projector",
+            lang: Language | None = None) -> bytes:
     """A map as a PNG of :data:`SIZES` ``[size]`` pixels, framed for a slide or print.
 
     Parameters
@@ -176,6 +179,9 @@ def map_png(m: folium.Map, heading: str, lines: list[str], size: str = "projecto
     lines : list of str
         Lines under the title: date span, precision, data source.
     size : {"projector", "a4"}
+    lang : Language, optional
+        Language of the frame's credit line (English by default); the map, heading and
+        lines come already written in it.
 
     Raises
     ------
@@ -184,7 +190,7 @@ def map_png(m: folium.Map, heading: str, lines: list[str], size: str = "projecto
     """
     if size not in SIZES:
         raise ValueError(f"size={size!r}: use one of {', '.join(SIZES)}.")
-    page_html = _framed_html(m, heading, lines)
+    page_html = _framed_html(m, heading, lines, lang or language("en"))
     return _with_browser(lambda browser: _shoot(browser, page_html, size))
 
 
@@ -205,6 +211,7 @@ class BriefingData:
     effort: dict[str, str]
     maps: dict[str, Callable[[], folium.Map]]
     notes: list[str] = field(default_factory=list)
+    lang: Language = field(default_factory=lambda: language("en"))
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], number_format: dict | None = None
@@ -221,13 +228,13 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], number_format: dict | N
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _bar_chart(sides: pd.DataFrame) -> str:
+def _bar_chart(sides: pd.DataFrame, t: Callable[[str], str]) -> str:
     """Leopards per year as stacked bars (Russia only, China only, both), as SVG."""
     if sides.empty:
-        return "<p>No leopards in the selection.</p>"
-    parts = [("Russia only", sides["russia"] - sides["both"], "#0072B2"),
-             ("China only", sides["china"] - sides["both"], "#D55E00"),
-             ("Both sides", sides["both"], "#CC79A7")]
+        return f"<p>{html.escape(t('No leopards in the selection.'))}</p>"
+    parts = [(t("Russia only"), sides["russia"] - sides["both"], "#0072B2"),
+             (t("China only"), sides["china"] - sides["both"], "#D55E00"),
+             (t("Both sides"), sides["both"], "#CC79A7")]
     width, height, left, bottom = 760, 260, 40, 30
     top = max(float((sides["russia"] + sides["china"] - sides["both"]).max()), 1.0)
     step = (width - left) / len(sides)
@@ -284,44 +291,60 @@ _ROWS = 20
 
 
 def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
-    meta = f"{html.escape(d.span)} · {html.escape(d.precision)} · data: {html.escape(d.source)}"
-    numbers = "".join(f"<div>{html.escape(k)}<b>{html.escape(v)}</b></div>"
-                      for k, v in d.headline.items())
-    pop = _table(d.population, {"year": "Year", "individuals": "Individuals",
-                                "new_individuals": "New", "females_with_cubs":
-                                "Females with cubs", "cubs": "Cubs"})
-    cross = _table(d.crossings.head(_ROWS), {
-        "individualID": "Individual", "status": "Seen in", "crossings": "Crossings (min.)",
-        "detections_rus": "Detections RU", "detections_chn": "Detections CN",
-        "kde95_share_rus": "KDE 95 % in RU", "kde95_share_chn": "KDE 95 % in CN"},
-        {"kde95_share_rus": "{:.0%}", "kde95_share_chn": "{:.0%}"})
+    lang = d.lang
+    t = lang.gettext
+    e = html.escape
+    meta = e(t("{span} · {precision} · data: {source}").format(
+        span=d.span, precision=d.precision, source=d.source))
+    numbers = "".join(f"<div>{e(k)}<b>{e(v)}</b></div>" for k, v in d.headline.items())
+    pop = _table(d.population, {"year": t("Year"), "individuals": t("Individuals"),
+                                "new_individuals": t("New"),
+                                "females_with_cubs": t("Females with cubs"),
+                                "cubs": t("Cubs")})
+    status = {"both": t("both"), "Russia only": t("Russia only"),
+              "China only": t("China only")}
+    def share(values: pd.Series) -> list:
+        return [lang.percent(v, 0) if pd.notna(v) else None for v in values]
+
+    cross = _table(d.crossings.head(_ROWS).assign(
+        status=lambda f: f["status"].map(lambda s: status.get(s, s)),
+        kde95_share_rus=lambda f: share(f["kde95_share_rus"]),
+        kde95_share_chn=lambda f: share(f["kde95_share_chn"])), {
+        "individualID": t("Individual"), "status": t("Seen in"),
+        "crossings": t("Crossings (min.)"), "detections_rus": t("Detections RU"),
+        "detections_chn": t("Detections CN"), "kde95_share_rus": t("KDE 95 % in RU"),
+        "kde95_share_chn": t("KDE 95 % in CN")})
     drawn = d.ranges[d.ranges.geometry.notna()] if len(d.ranges) else d.ranges
-    areas = _table(drawn.drop(columns="geometry").head(_ROWS), {
-        "individualID": "Individual", "method": "Method", "level": "Level (%)",
-        "n_locations": "Detections", "n_stations": "Stations", "area_km2": "Area (km²)"},
-        {"area_km2": "{:,.1f}", "level": "{:g}"}) if len(drawn) else \
-        "<p>No range could be drawn for the selection.</p>"
+    areas = _table(drawn.drop(columns="geometry").head(_ROWS).assign(
+        area_km2=lambda f: [lang.number(a, 1) for a in f["area_km2"]]), {
+        "individualID": t("Individual"), "method": t("Method"), "level": t("Level (%)"),
+        "n_locations": t("Detections"), "n_stations": t("Stations"),
+        "area_km2": t("Area (km²)")},
+        {"level": "{:g}"}) if len(drawn) else \
+        f"<p>{e(t('No range could be drawn for the selection.'))}</p>"
     more = len(d.crossings) - _ROWS
-    effort = "".join(f"<div>{html.escape(k)}<b>{html.escape(v)}</b></div>"
-                     for k, v in d.effort.items())
-    notes = "".join(f"<p>{html.escape(n)}</p>" for n in d.notes)
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
-<title>{html.escape(d.title)}</title><style>{_PACK_CSS}</style></head><body>
-<section><h1>{html.escape(d.title)}</h1><div class="meta">{meta}</div>
-<div class="numbers">{numbers}</div>{_img(shots["overview"], "Overview map")}</section>
-<section><h2>Leopards photographed per year</h2>
-<div class="cols"><div>{_bar_chart(d.sides)}</div><div>{pop}</div></div>
-<p class="meta">Minimum counts: distinct identified animals photographed; cameras miss
-animals.</p></section>
-<section><h2>Across the Russia–China border</h2>
-<div class="cols"><div>{_img(shots["border"], "Cross-border map")}</div>
-<div>{cross}{f'<p class="meta">… and {more} more individuals.</p>' if more > 0 else ''}</div>
+    more_text = lang.ngettext("… and {n} more individual.", "… and {n} more individuals.",
+                              more).format(n=more)
+    more_note = f'<p class="meta">{e(more_text)}</p>' if more > 0 else ""
+    effort = "".join(f"<div>{e(k)}<b>{e(v)}</b></div>" for k, v in d.effort.items())
+    notes = "".join(f"<p>{e(n)}</p>" for n in d.notes)
+    return f"""<!DOCTYPE html><html lang="{lang.code}"><head><meta charset="utf-8">
+<title>{e(d.title)}</title><style>{_PACK_CSS}</style></head><body>
+<section><h1>{e(d.title)}</h1><div class="meta">{meta}</div>
+<div class="numbers">{numbers}</div>{_img(shots["overview"], t("Overview map"))}</section>
+<section><h2>{e(t("Leopards photographed per year"))}</h2>
+<div class="cols"><div>{_bar_chart(d.sides, t)}</div><div>{pop}</div></div>
+<p class="meta">{e(t("Minimum counts: distinct identified animals photographed; cameras "
+                     "miss animals."))}</p></section>
+<section><h2>{e(t("Across the Russia–China border"))}</h2>
+<div class="cols"><div>{_img(shots["border"], t("Cross-border map"))}</div>
+<div>{cross}{more_note}</div>
 </div></section>
-<section><h2>Home ranges</h2><div class="cols"><div>{_img(shots["ranges"], "Home ranges")}
-</div><div>{areas}</div></div></section>
-<section><h2>Trap effort</h2><div class="numbers">{effort}</div>
-{_img(shots["effort"], "Trap density map")}</section>
-<section><h2>Sources and methods</h2>{notes}</section>
+<section><h2>{e(t("Home ranges"))}</h2><div class="cols"><div>
+{_img(shots["ranges"], t("Home ranges"))}</div><div>{areas}</div></div></section>
+<section><h2>{e(t("Trap effort"))}</h2><div class="numbers">{effort}</div>
+{_img(shots["effort"], t("Trap density map"))}</section>
+<section><h2>{e(t("Sources and methods"))}</h2>{notes}</section>
 </body></html>"""
 
 
@@ -337,7 +360,7 @@ def briefing_pack(data: BriefingData) -> bytes:
     ExportUnavailable
         When Chromium is not installed.
     """
-    pages = {name: _framed_html(build(), data.title, [data.span, data.precision])
+    pages = {name: _framed_html(build(), data.title, [data.span, data.precision], data.lang)
              for name, build in data.maps.items()}
 
     def work(browser) -> bytes:
@@ -356,13 +379,14 @@ def briefing_pack(data: BriefingData) -> bytes:
 PACK_RANGES = 8
 
 
-def build_briefing(release, title: str, individuals: list[str] | None = None
-                   ) -> BriefingData:
+def build_briefing(release, title: str, individuals: list[str] | None = None,
+                   lang: Language | None = None) -> BriefingData:
     """Gather what the pack shows from a :class:`~landmap.privacy.Release`: analyses on
     the exact data, every table and map at the release's precision.
 
     ``individuals`` are the animals whose home ranges are drawn; by default the
-    :data:`PACK_RANGES` most detected ones.
+    :data:`PACK_RANGES` most detected ones. ``lang`` is the language of every text, number
+    and date in the pack (English by default).
     """
     from landmap.border import cross_border_by_year, crossings_by_individual
     from landmap.effort import coverage, coverage_gaps, effort_grid
@@ -387,43 +411,48 @@ def build_briefing(release, title: str, individuals: list[str] | None = None
     gaps = release.compute(coverage_gaps, cell_km=cell)
     covered = coverage(release.exact)
     h = headline(release.exact)
+    lang = lang or language("en")
+    t, n = lang.gettext, lang.number
+    now = pd.Timestamp.now("UTC")
+    precision = lang.text(release.precision.label)
     notes = [
-        f"Data: {release.exact.metadata.get('title', release.exact.source)} "
-        f"({release.exact.source}).",
-        "Counts are minimum counts: the number of distinct identified animals photographed "
-        "in the span; cameras miss animals, so the true number is at least this.",
-        "Home ranges: independent detections (the same animal at the same station within "
-        "30 minutes counts once) at the station coordinates; kernel density (bivariate "
-        "normal kernel, reference bandwidth href as in adehabitatHR) 95 % isopleths and "
-        "minimum convex polygons, areas computed in UTM on the exact locations.",
-        "Cross-border: a station's country is the Natural Earth 1:10m polygon it stands "
-        "in; crossings are changes of country between consecutive independent detections "
-        "(a minimum).",
-        f"Location precision: {release.precision.label}. "
-        + ("Each station is shown at the centre of its grid cell and ranges with their "
-           "corners on the grid; no exact location is in this document."
+        t("Data: {title} ({source}).").format(
+            title=release.exact.metadata.get("title", release.exact.source),
+            source=release.exact.source),
+        t("Counts are minimum counts: the number of distinct identified animals photographed "
+          "in the span; cameras miss animals, so the true number is at least this."),
+        t("Home ranges: independent detections (the same animal at the same station within "
+          "30 minutes counts once) at the station coordinates; kernel density (bivariate "
+          "normal kernel, reference bandwidth href as in adehabitatHR) 95 % isopleths and "
+          "minimum convex polygons, areas computed in UTM on the exact locations."),
+        t("Cross-border: a station's country is the Natural Earth 1:10m polygon it stands "
+          "in; crossings are changes of country between consecutive independent detections "
+          "(a minimum)."),
+        t("Location precision: {precision}.").format(precision=precision) + " "
+        + (t("Each station is shown at the centre of its grid cell and ranges with their "
+             "corners on the grid; no exact location is in this document.")
            if not release.precision.exact else
-           "Exact locations: do not share this document outside the team."),
-        "Boundaries: countries and the Russia–China border from Natural Earth 1:10m; park "
-        "outlines are approximate, built from published areas.",
-        f"Made with landmap on {pd.Timestamp.now('UTC'):%Y-%m-%d %H:%M} UTC.",
+           t("Exact locations: do not share this document outside the team.")),
+        t("Boundaries: countries and the Russia–China border from Natural Earth 1:10m; park "
+          "outlines are approximate, built from published areas."),
+        t("Made with landmap on {date}, {time} UTC.").format(date=lang.date(now.date()),
+                                                            time=f"{now:%H:%M}"),
     ]
     span = view.span_label
     return BriefingData(
-        title=title, span=span, precision=release.precision.label,
+        title=title, span=span, precision=precision,
         source=str(release.exact.metadata.get("title", release.exact.source)),
-        headline={"Camera stations": f"{h.stations:,}", "Trap-nights": f"{h.trap_nights:,.0f}",
-                  "Leopard detections": f"{h.detections:,}",
-                  "Individuals": f"{h.individuals:,}"},
+        headline={t("Camera stations"): n(h.stations), t("Trap-nights"): n(h.trap_nights),
+                  t("Leopard detections"): n(h.detections), t("Individuals"): n(h.individuals)},
         population=population, sides=release.compute(cross_border_by_year),
         crossings=crossings, ranges=chosen,
-        effort={"Trap-nights": f"{grid['trap_nights'].sum():,.0f}",
-                f"{cell} km cells with cameras": f"{len(grid):,}",
-                "Park within 3 km of a camera": f"{covered['share']:.0%}",
-                "Park cells with no camera": f"{len(gaps):,}"},
-        maps={"overview": lambda: overview_map(view, title=title),
-              "border": lambda: cross_border_map(view, crossings, kde),
-              "ranges": lambda: home_range_map(view, chosen),
-              "effort": lambda: density_map(view, grid, gaps, "trap_nights")},
-        notes=notes,
+        effort={t("Trap-nights"): n(grid["trap_nights"].sum()),
+                t("{size} km cells with cameras").format(size=cell): n(len(grid)),
+                t("Park within 3 km of a camera"): lang.percent(covered["share"], 0),
+                t("Park cells with no camera"): n(len(gaps))},
+        maps={"overview": lambda: overview_map(view, title=title, lang=lang),
+              "border": lambda: cross_border_map(view, crossings, kde, lang=lang),
+              "ranges": lambda: home_range_map(view, chosen, lang=lang),
+              "effort": lambda: density_map(view, grid, gaps, "trap_nights", lang=lang)},
+        notes=notes, lang=lang,
     )

@@ -27,6 +27,7 @@ import pyarrow.csv as pacsv
 
 from landmap.boundaries import Boundaries, country_of, load_boundaries
 from landmap.conformance import TABLES
+from landmap.i18n import Text
 from landmap.survey import Survey, local_time
 from landmap.validate import DataError, Problem
 
@@ -190,17 +191,19 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
     label = path.name
     if not path.exists():
         problems.append(Problem(label, None, None, None, "refused",
-                                f"the {kind} table is missing from the package"))
+                                Text("the {kind} table is missing from the package",
+                                     kind=kind)))
         return None
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, None, None, None, "refused",
-                                f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+                                Text("the file is not UTF-8 text ({reason} at byte {byte})",
+                                     reason=exc.reason, byte=exc.start)))
         return None
     if not header:
-        problems.append(Problem(label, None, None, None, "refused", "the file is empty"))
+        problems.append(Problem(label, None, None, None, "refused", Text("the file is empty")))
         return None
     try:
         # Every column as text: the checks below parse what they need and report the rest.
@@ -210,24 +213,26 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
             parse_options=pacsv.ParseOptions(newlines_in_values=True))
     except pa.ArrowInvalid as exc:
         text = str(exc)
-        reason = ("the file is not UTF-8 text" if "UTF8" in text or "utf8" in text.lower()
-                  else f"the file is not a readable CSV table ({text.splitlines()[0]})")
+        reason = (Text("the file is not UTF-8 text") if "utf8" in text.lower()
+                  else Text("the file is not a readable CSV table ({detail})",
+                            detail=text.splitlines()[0]))
         problems.append(Problem(label, None, None, None, "refused", reason))
         return None
     frame = table.to_pandas()
     missing = [f for f in _REQUIRED.get(kind, []) if f not in frame.columns]
     if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        sign = "';'" if ";" in header[0] else "tabs"
+        sign = "';'" if ";" in header[0] else Text("tabs")
         problems.append(Problem(label, 1, None, header[0][:60], "refused",
-                                f"the columns are separated by {sign}; Camtrap DP files are "
-                                "comma-separated (save as CSV with commas)"))
+                                Text("the columns are separated by {sign}; Camtrap DP files "
+                                     "are comma-separated (save as CSV with commas)",
+                                     sign=sign)))
         return None
     for field in missing:
         problems.append(Problem(label, None, field, None, "refused",
-                                "a required column is missing"))
+                                Text("a required column is missing")))
     if not missing and kind == "deployments" and frame.empty:
         problems.append(Problem(label, None, None, None, "refused",
-                                "the table has a header but no deployments"))
+                                Text("the table has a header but no deployments")))
         return None
     return None if missing else frame
 
@@ -243,15 +248,16 @@ def _flag_cells(problems, label, frame, mask, field, message, action="refused", 
 
 def _check_unique(problems, label, frame, field):
     dup = frame[field].duplicated(keep="first").to_numpy()
-    _flag_cells(problems, label, frame, dup, field, "duplicate ID; IDs must be unique")
+    _flag_cells(problems, label, frame, dup, field, Text("duplicate ID; IDs must be unique"))
     empty = (frame[field].str.strip() == "").to_numpy()
-    _flag_cells(problems, label, frame, empty, field, "the ID is empty")
+    _flag_cells(problems, label, frame, empty, field, Text("the ID is empty"))
 
 
 def _parse_times(problems, label, frame, field) -> tuple[pd.Series, pd.Series]:
     instants, offsets, bad = parse_timestamps(frame[field])
     _flag_cells(problems, label, frame, bad, field,
-                "not a date-time with a UTC offset (expected e.g. 2021-06-01T22:15:00+10:00)")
+                Text("not a date-time with a UTC offset (expected e.g. "
+                     "2021-06-01T22:15:00+10:00)"))
     return instants, offsets
 
 
@@ -265,15 +271,16 @@ def _to_float(values: pd.Series) -> pd.Series:
 
 def _number(problems, label, frame, field, lo, hi, swapped=None) -> pd.Series:
     values = _to_float(frame[field])
-    _flag_cells(problems, label, frame, values.isna().to_numpy(), field, "not a number")
+    _flag_cells(problems, label, frame, values.isna().to_numpy(), field, Text("not a number"))
     out_of_range = ((values < lo) | (values > hi)).to_numpy().copy()
-    message = f"out of range: must lie between {lo} and {hi} degrees"
+    message = Text("out of range: must lie between {lo} and {hi} degrees", lo=lo, hi=hi)
     if swapped is not None:
         # A longitude in the latitude column (Primorye: 131 in place of 43) is the usual
         # cause: say so where the other column would fit as a latitude.
         hint = out_of_range & swapped
-        _flag_cells(problems, label, frame, hint, field,
-                    message + "; latitude and longitude look swapped")
+        _flag_cells(problems, label, frame, hint, field, Text(
+            "out of range: must lie between {lo} and {hi} degrees; latitude and longitude "
+            "look swapped", lo=lo, hi=hi))
         out_of_range &= ~hint
     _flag_cells(problems, label, frame, out_of_range, field, message)
     return values
@@ -289,7 +296,7 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     end, end_off = _parse_times(problems, label, frame, "deploymentEnd")
     backwards = (end < start).fillna(False).to_numpy()
     _flag_cells(problems, label, frame, backwards, "deploymentEnd",
-                "the deployment ends before it starts")
+                Text("the deployment ends before it starts"))
     out = frame.copy()
     out["latitude"], out["longitude"] = lat, lon
     out["deploymentStart"], out["deploymentStart_offset"] = start, start_off
@@ -301,7 +308,7 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     out["timestampIssues"] = issues.isin(["true", "1", "yes"])
     _flag_cells(problems, label, out.assign(timestampIssues=issues),
                 out["timestampIssues"].to_numpy(), "timestampIssues",
-                "the camera clock was unreliable; kept, and flagged in effort and maps",
+                Text("the camera clock was unreliable; kept, and flagged in effort and maps"),
                 action="flagged")
     return out
 
@@ -310,17 +317,19 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
     _check_unique(problems, label, frame, "observationID")
     unknown = ~frame["deploymentID"].isin(deployment_ids).to_numpy()
     _flag_cells(problems, label, frame, unknown, "deploymentID",
-                "refers to a deployment that is not in deployments.csv")
+                Text("refers to a deployment that is not in deployments.csv"))
     start, start_off = _parse_times(problems, label, frame, "eventStart")
     end, end_off = _parse_times(problems, label, frame, "eventEnd")
     backwards = (end < start).fillna(False).to_numpy()
-    _flag_cells(problems, label, frame, backwards, "eventEnd", "the event ends before it starts")
+    _flag_cells(problems, label, frame, backwards, "eventEnd",
+                Text("the event ends before it starts"))
     level = frame["observationLevel"].str.strip()
     _flag_cells(problems, label, frame, ~level.isin(_LEVELS).to_numpy(), "observationLevel",
-                "must be 'event' or 'media'")
+                Text("must be 'event' or 'media'"))
     kind = frame["observationType"].str.strip()
     _flag_cells(problems, label, frame, ~kind.isin(_OBSERVATION_TYPES).to_numpy(),
-                "observationType", "must be one of " + ", ".join(sorted(_OBSERVATION_TYPES)))
+                "observationType", Text("must be one of {values}",
+                                        values=", ".join(sorted(_OBSERVATION_TYPES))))
     out = frame.copy()
     out["eventStart"], out["eventStart_offset"] = start, start_off
     out["eventEnd"], out["eventEnd_offset"] = end, end_off
@@ -332,7 +341,8 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
         whole = count.isna() | (count == np.floor(count))
         bad = ((count.isna() & (out["count"].str.strip() != "")) | (count < 1)
                | ~whole).to_numpy()
-        _flag_cells(problems, label, out, bad, "count", "must be a whole number of 1 or more")
+        _flag_cells(problems, label, out, bad, "count",
+                    Text("must be a whole number of 1 or more"))
         out["count"] = count.astype("Int64")
     else:
         out["count"] = pd.array([pd.NA] * len(out), dtype="Int64")
@@ -411,19 +421,21 @@ def read_camtrapdp(
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists():
         raise DataError([Problem(str(folder), None, None, None, "refused",
-                                 "no datapackage.json here; a Camtrap DP package is a "
-                                 "folder holding one")])
+                                 Text("no datapackage.json here; a Camtrap DP package is "
+                                      "a folder holding one"))])
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError([Problem("datapackage.json", None, None, None, "refused",
-                                 f"not valid JSON ({exc})")]) from None
+                                 Text("not valid JSON ({error})", error=str(exc)))]
+                        ) from None
     problems: list[Problem] = []
     paths = _resource_paths(folder, descriptor)
     for kind in ("deployments", "observations"):
         if kind not in paths:
             problems.append(Problem("datapackage.json", None, None, kind, "refused",
-                                    f"the package has no '{kind}' resource"))
+                                    Text("the package has no '{kind}' resource",
+                                         kind=kind)))
     if problems:
         raise DataError(problems)
     dep_raw = _read_table(paths["deployments"], "deployments", problems)
@@ -447,8 +459,9 @@ def read_camtrapdp(
     if len(levels) > 1:
         aside = (observations["observationLevel"] != level).to_numpy()
         problems.append(Problem(paths["observations"].name, None, "observationLevel", "media",
-                                "kept", f"{int(aside.sum())} media-level observations kept "
-                                "aside; animals are counted from event level only"))
+                                "kept", Text("media-level observations kept aside: {n}; "
+                                             "animals are counted from event level only",
+                                             n=int(aside.sum()))))
     counted = _drop_empty(observations[observations["observationLevel"] == level]
                           .reset_index(drop=True), OBSERVATION_FIELDS)
 

@@ -13,10 +13,50 @@ import pandas as pd
 import shapely
 
 from landmap.camtrapdp import format_timestamps, write_camtrapdp
+from landmap.i18n import N_, Language
 from landmap.offline import standalone_html
 from landmap.privacy import METADATA_KEY
 
-__all__ = ["camtrapdp_zip", "csv_bytes", "geojson_bytes", "gpkg_bytes", "html_bytes"]
+__all__ = ["COLUMN_HEADERS", "camtrapdp_zip", "csv_bytes", "geojson_bytes", "gpkg_bytes",
+           "html_bytes"]
+
+#: Headers of the analysis tables' columns in a CSV written for a reader of Russian or
+#: Chinese (English files keep the field names, which scripts and the README use).
+#: Camtrap DP tables (deployments, observations, individuals) keep the standard's terms in
+#: every language: they are an exchange format, not a report.
+COLUMN_HEADERS = {
+    # people and places
+    "individualID": N_("Individual"), "year": N_("Year"), "locationID": N_("Station"),
+    "country": N_("Country"), "eventStart": N_("Date and time"), "status": N_("Seen in"),
+    # yearly population
+    "individuals": N_("Individuals"), "females": N_("Females"), "males": N_("Males"),
+    "adults": N_("Adults"), "subadults": N_("Subadults"),
+    "new_individuals": N_("New individuals"), "last_seen": N_("Last seen"),
+    "females_with_cubs": N_("Females with cubs"), "cubs": N_("Cubs"),
+    "sex_ratio_m_per_f": N_("Males per female"), "russia": N_("Seen in Russia"),
+    "china": N_("Seen in China"), "both": N_("Seen on both sides"),
+    "share_both": N_("Share on both sides"),
+    # home ranges
+    "year_from": N_("From"), "year_to": N_("To"), "method": N_("Method"),
+    "level": N_("Level (%)"), "n_locations": N_("Detections"), "n_stations": N_("Stations"),
+    "bandwidth_m": N_("Bandwidth (m)"), "area_km2": N_("Area (km²)"), "note": N_("Why"),
+    # effort grid
+    "cell_id": N_("Cell"), "stations": N_("Stations"), "trap_nights": N_("Trap-nights"),
+    "stations_per_100km2": N_("Stations per 100 km²"), "detections": N_("Detections"),
+    "detection_rate": N_("Detections per 100 trap-nights"),
+    # cross-border
+    "crossings": N_("Crossings (min.)"), "detections_rus": N_("Detections RU"),
+    "detections_chn": N_("Detections CN"), "stations_rus": N_("Stations RU"),
+    "stations_chn": N_("Stations CN"), "first_rus": N_("First seen RU"),
+    "last_rus": N_("Last seen RU"), "first_chn": N_("First seen CN"),
+    "last_chn": N_("Last seen CN"), "kde95_share_rus": N_("KDE 95 % in RU"),
+    "kde95_share_chn": N_("KDE 95 % in CN"), "mcp_share_rus": N_("MCP in RU"),
+    "mcp_share_chn": N_("MCP in CN"),
+    # problem reports
+    "file": N_("File"), "row": N_("Row"), "field": N_("Field"), "value": N_("Value"),
+    "action": N_("What was done"), "message": N_("Problem"),
+    METADATA_KEY: N_("Location precision"),
+}
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,17 +93,20 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _stated(frame: pd.DataFrame) -> pd.DataFrame:
+def _stated(frame: pd.DataFrame, lang: Language | None = None) -> pd.DataFrame:
     """The frame with its location precision (set by :func:`landmap.privacy.protect`) as a
     ``location_precision`` column, so the statement travels with every record."""
     label = frame.attrs.get(METADATA_KEY)
     if not label:
         return frame
-    return frame.assign(**{METADATA_KEY: label})
+    return frame.assign(**{METADATA_KEY: lang.text(label) if lang else str(label)})
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame: pd.DataFrame, lang: Language | None = None) -> bytes:
     """A table as UTF-8 CSV; text cells that a spreadsheet would run as a formula are quoted.
+
+    With a ``lang`` other than English, the headers of :data:`COLUMN_HEADERS` and the
+    location-precision statement are written in that language (the values are not).
 
     Timestamps are written in the camera's local time with their offset where the table
     carries it (``eventStart`` + ``eventStart_offset``), as in the Camtrap DP files. A
@@ -74,11 +117,19 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     --------
     >>> csv_bytes(pd.DataFrame({"id": ["Leo 1F", "=HYPERLINK(1)"], "n": [-2, 3]})).decode()
     "id,n\\nLeo 1F,-2\\n'=HYPERLINK(1),3\\n"
+    >>> from landmap.i18n import language
+    >>> csv_bytes(pd.DataFrame({"individualID": ["Leo 1F"], "area_km2": [12.5]}),
+    ...           language("ru")).decode()
+    'Особь,Площадь (км²)\\nLeo 1F,12.5\\n'
     """
     if {"latitude", "longitude"} <= set(frame.columns):
-        frame = _stated(frame)
+        frame = _stated(frame, lang)
     frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
-    return _defuse(_plain(frame)).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    out = _defuse(_plain(frame))
+    if lang is not None and lang.code != "en":
+        out = out.rename(columns={c: lang.gettext(COLUMN_HEADERS[c]) for c in out.columns
+                                  if c in COLUMN_HEADERS})
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:

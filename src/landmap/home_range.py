@@ -61,7 +61,8 @@ def independent_detections(survey: Survey, threshold: str | pd.Timedelta = "30mi
     -------
     geopandas.GeoDataFrame
         ``individualID``, ``year`` (camera local time), ``locationID``, ``country``,
-        ``eventStart`` and point geometry in the survey's metric CRS (EPSG:32652 in
+        ``eventStart`` (UTC) with ``eventStart_offset`` (the camera's UTC offset in minutes)
+        and point geometry in the survey's metric CRS (EPSG:32652 in
         Primorye), one row per independent detection, sorted by individual and time.
 
     Examples
@@ -88,8 +89,8 @@ def independent_detections(survey: Survey, threshold: str | pd.Timedelta = "30mi
     rows = rows.assign(year=local_year(rows["eventStart"], rows["eventStart_offset"]))
     rows = rows.sort_values(["individualID", "eventStart"], kind="stable")
     points = gpd.GeoDataFrame(
-        rows[["individualID", "year", "locationID", "country", "eventStart"]].reset_index(
-            drop=True),
+        rows[["individualID", "year", "locationID", "country", "eventStart",
+              "eventStart_offset"]].reset_index(drop=True),
         geometry=gpd.points_from_xy(rows["longitude"], rows["latitude"]), crs="EPSG:4326",
     )
     return points.to_crs(survey.metric_crs)

@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-__all__ = ["LANGUAGES", "LOCALES_DIR", "Language", "from_browser", "language"]
+__all__ = ["LANGUAGES", "LOCALES_DIR", "Language", "Text", "from_browser", "language"]
 
 #: Languages offered, by code, with their own names.
 LANGUAGES = {"en": "English", "ru": "Русский", "zh": "中文（简体）"}
@@ -40,6 +40,40 @@ DOMAIN = "landmap"
 def N_(message: str) -> str:
     """Mark a text for translation where it is defined; translate it where it is shown."""
     return message
+
+
+class Text(str):
+    """An English text that keeps its catalogue message and values, to be shown translated.
+
+    Readers cannot know the reader's language, so they write their findings as ``Text``:
+    it *is* the English sentence (tests, logs and ``str()`` see plain English) and
+    :meth:`Language.text` rebuilds it in another language from the template. Values that are
+    themselves ``Text`` are translated too; other values are inserted as they are.
+
+    Examples
+    --------
+    >>> found = Text("the {kind} table is missing from the package", kind="deployments")
+    >>> found
+    'the deployments table is missing from the package'
+    >>> found.template
+    'the {kind} table is missing from the package'
+    """
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values) -> Text:
+        text = super().__new__(cls, template.format(**values) if values else template)
+        text.template = template
+        text.values = values
+        return text
+
+    def __reduce__(self):  # survives st.cache_data and multiprocessing
+        return (_rebuild_text, (self.template, self.values))
+
+
+def _rebuild_text(template: str, values: dict) -> Text:
+    return Text(template, **values)
 
 
 @functools.cache
@@ -78,6 +112,20 @@ class Language:
 
     def gettext(self, message: str) -> str:
         return _translations(self.code).gettext(message)
+
+    def text(self, message: str) -> str:
+        """A reader's finding (:class:`Text`) or a marked text in this language.
+
+        Examples
+        --------
+        >>> language("ru").text(Text("the file is empty"))
+        'файл пуст'
+        """
+        if not isinstance(message, Text):
+            return self.gettext(message) if message else message
+        values = {k: self.text(v) if isinstance(v, Text) else v
+                  for k, v in message.values.items()}
+        return self.gettext(message.template).format(**values)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """The form for ``n`` (Russian has three: 1 особь, 2 особи, 5 особей)."""

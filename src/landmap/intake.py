@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from landmap.camtrapdp import read_camtrapdp
+from landmap.i18n import Text
 from landmap.survey import Survey
 from landmap.validate import DataError, Problem
 
@@ -45,22 +46,23 @@ def check_size(size: int, name: str, limit_mb: float | None = None) -> None:
     naming it and both sizes."""
     limit_mb = MAX_FILE_MB if limit_mb is None else limit_mb
     if size > limit_mb * _MB:
-        raise _refuse(name, f"the file is {size / _MB:,.2f} MB; landmap accepts at most "
-                            f"{limit_mb:,.2f} MB per file")
+        raise _refuse(name, Text("the file is {size} MB; landmap accepts at most {limit} MB "
+                                 "per file", size=f"{size / _MB:,.2f}",
+                                 limit=f"{limit_mb:,.2f}"))
 
 
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
+def _member_problem(info: zipfile.ZipInfo) -> Text | None:
     path = PurePosixPath(info.filename.replace("\\", "/"))
     if info.filename.startswith(("/", "\\")) or ":" in path.parts[0] or ".." in path.parts:
-        return "the path leads outside the archive's folder; nothing was unpacked"
+        return Text("the path leads outside the archive's folder; nothing was unpacked")
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        return "the member is a symbolic link; nothing was unpacked"
+        return Text("the member is a symbolic link; nothing was unpacked")
     if info.flag_bits & 0x1:
-        return "the member is encrypted; unpack it yourself and load the folder"
+        return Text("the member is encrypted; unpack it yourself and load the folder")
     if info.file_size > _MB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        return (f"the member expands {info.file_size / max(info.compress_size, 1):,.0f} times "
-                "(a zip bomb?); nothing was unpacked")
+        return Text("the member expands {ratio} times (a zip bomb?); nothing was unpacked",
+                    ratio=f"{info.file_size / max(info.compress_size, 1):,.0f}")
     return None
 
 
@@ -109,19 +111,21 @@ def safe_unzip(archive: str | Path | bytes, target: str | Path, name: str | None
     try:
         bundle = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _refuse(name, f"not a zip archive ({exc})") from None
+        raise _refuse(name, Text("not a zip archive ({error})", error=str(exc))) from None
     with bundle:
         members = bundle.infolist()
         if len(members) > MAX_MEMBERS:
-            raise _refuse(name, f"the archive holds {len(members):,} members; at most "
-                                f"{MAX_MEMBERS:,} are unpacked")
+            raise _refuse(name, Text("the archive holds {n} members; at most {limit} are "
+                                     "unpacked", n=f"{len(members):,}",
+                                     limit=f"{MAX_MEMBERS:,}"))
         problems = [Problem(name, None, info.filename, None, "refused", message)
                     for info in members if (message := _member_problem(info))]
         claimed = sum(info.file_size for info in members)
         if claimed > MAX_UNPACKED_MB * _MB:
             problems.append(Problem(name, None, None, None, "refused",
-                                    f"the archive expands to {claimed / _MB:,.1f} MB; at most "
-                                    f"{MAX_UNPACKED_MB:,} MB are unpacked"))
+                                    Text("the archive expands to {size} MB; at most {limit} "
+                                         "MB are unpacked", size=f"{claimed / _MB:,.1f}",
+                                         limit=f"{MAX_UNPACKED_MB:,}")))
         if problems:
             raise DataError(problems)
         target = Path(target)
@@ -135,8 +139,8 @@ def safe_unzip(archive: str | Path | bytes, target: str | Path, name: str | None
             try:
                 budget = _copy_member(bundle, info, destination, budget, name)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise _refuse(name, f"the member cannot be read ({exc})", info.filename
-                              ) from None
+                raise _refuse(name, Text("the member cannot be read ({error})",
+                                         error=str(exc)), info.filename) from None
     return target
 
 
@@ -147,9 +151,9 @@ def _copy_member(bundle: zipfile.ZipFile, info: zipfile.ZipInfo, destination: Pa
         while chunk := src.read(_MB):
             budget -= len(chunk)
             if budget < 0:
-                raise _refuse(name, f"the archive expands beyond {MAX_UNPACKED_MB:,} MB "
-                                    "(more than its members claim); unpacking stopped",
-                              info.filename)
+                raise _refuse(name, Text("the archive expands beyond {limit} MB (more than "
+                                         "its members claim); unpacking stopped",
+                                         limit=f"{MAX_UNPACKED_MB:,}"), info.filename)
             dst.write(chunk)
     return budget
 
@@ -158,8 +162,9 @@ def _find_descriptor(folder: Path, name: str) -> Path:
     found = sorted(folder.rglob("datapackage.json"), key=lambda p: len(p.parts))
     found = [p for p in found if "__MACOSX" not in p.parts]
     if not found:
-        raise _refuse(name, "no datapackage.json in it; a Camtrap DP package is a folder "
-                            "holding datapackage.json, deployments.csv and observations.csv")
+        raise _refuse(name, Text("no datapackage.json in it; a Camtrap DP package is a "
+                                 "folder holding datapackage.json, deployments.csv and "
+                                 "observations.csv"))
     return found[0].parent
 
 
@@ -196,15 +201,15 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
         return replace(survey, source=_label(name, bytes(source)))
     path = Path(source)
     if not path.exists():
-        raise _refuse(str(path), "no such file or folder")
+        raise _refuse(str(path), Text("no such file or folder"))
     if path.is_file() and path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
             safe_unzip(path, folder, name or path.name)
             survey = read_camtrapdp(_find_descriptor(Path(folder), name or path.name))
         return replace(survey, source=str(path.resolve()))
     if path.is_file() and path.name != "datapackage.json":
-        raise _refuse(str(path), "not a Camtrap DP package: give its folder, its "
-                                 "datapackage.json or a zip file of it")
+        raise _refuse(str(path), Text("not a Camtrap DP package: give its folder, its "
+                                      "datapackage.json or a zip file of it"))
     return read_camtrapdp(path)
 
 
@@ -223,13 +228,13 @@ def package_from_files(files: Iterable[tuple[str, bytes]]) -> Survey:
             check_size(len(data), name)
             safe = PurePosixPath(name.replace("\\", "/")).name
             if safe in ("", ".", ".."):
-                raise _refuse(name, "not a usable file name")
+                raise _refuse(name, Text("not a usable file name"))
             (Path(folder) / safe).write_bytes(data)
             digest.update(safe.encode() + data)
         if not (Path(folder) / "datapackage.json").exists():
             raise _refuse(", ".join(n for n, _ in files),
-                          "no datapackage.json among the files; add it, or upload the "
-                          "package as one zip file")
+                          Text("no datapackage.json among the files; add it, or upload "
+                               "the package as one zip file"))
         survey = read_camtrapdp(folder)
     names = ", ".join(sorted(n for n, _ in files))
     return replace(survey, source=f"{names} (upload, sha256 {digest.hexdigest()[:12]})")

@@ -18,6 +18,7 @@ import numpy as np
 import pyogrio
 import shapely
 
+from landmap.i18n import Text
 from landmap.intake import check_size, safe_unzip
 from landmap.validate import DataError, Problem
 
@@ -50,17 +51,19 @@ def _dataset(path: Path, name: str, folder: str) -> Path:
              if p.suffix.lower() in (".shp", ".geojson", ".gpkg", ".kml")
              and "__MACOSX" not in p.parts]
     if not found:
-        raise _refuse(name, "the archive holds no .shp, .geojson, .gpkg or .kml file")
+        raise _refuse(name, Text("the archive holds no .shp, .geojson, .gpkg or .kml file"))
     if len(found) > 1:
         names = ", ".join(sorted(p.name for p in found))
-        raise _refuse(name, f"the archive holds several layers ({names}); zip one at a time")
+        raise _refuse(name, Text("the archive holds several layers ({names}); zip one at a "
+                                 "time", names=names))
     shp = found[0]
     if shp.suffix.lower() == ".shp":
         missing = [s for s in (".shx", ".dbf") if not shp.with_suffix(s).exists()
                    and not shp.with_suffix(s.upper()).exists()]
         if missing:
-            raise _refuse(name, f"the Shapefile {shp.name} comes without its "
-                                f"{' and '.join(missing)} file(s); zip all its parts")
+            raise _refuse(name, Text("the Shapefile {file} comes without its {parts} "
+                                     "file(s); zip all its parts", file=shp.name,
+                                     parts=" + ".join(missing)))
     return shp
 
 
@@ -113,48 +116,51 @@ def read_layer(path: str | Path, name: str | None = None, layer: str | None = No
     path = Path(path)
     name = name or path.name
     if not path.exists():
-        raise _refuse(name, "no such file")
+        raise _refuse(name, Text("no such file"))
     if path.suffix.lower() not in LAYER_SUFFIXES:
-        raise _refuse(name, f"not a layer file landmap reads ({', '.join(LAYER_SUFFIXES)})")
+        raise _refuse(name, Text("not a layer file landmap reads ({kinds})",
+                                 kinds=", ".join(LAYER_SUFFIXES)))
     check_size(path.stat().st_size, name)
     with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
         dataset = _dataset(path, name, folder)
         names = layer_names(dataset)
         if layer is None and len(names) > 1:
-            raise _refuse(name, f"the file holds {len(names)} layers ({', '.join(names)}); "
-                                "choose one")
+            raise _refuse(name, Text("the file holds {n} layers ({names}); choose one",
+                                     n=len(names), names=", ".join(names)))
         if layer is not None and layer not in names:
-            raise _refuse(name, f"no layer '{layer}' in the file; it holds "
-                                f"{', '.join(names) or 'none'}", layer)
+            raise _refuse(name, Text("no layer '{layer}' in the file; it holds {names}",
+                                     layer=layer, names=", ".join(names) or "-"), layer)
         try:
             frame = gpd.read_file(dataset, layer=layer)
         except Exception as exc:  # GDAL's errors vary by driver
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise _refuse(name, f"the file cannot be read as a layer ({first})") from None
+            raise _refuse(name, Text("the file cannot be read as a layer ({error})",
+                                     error=first)) from None
     return _checked(frame, name, layer)
 
 
 def _checked(frame: gpd.GeoDataFrame, name: str, layer: str | None) -> UserLayer:
     if frame.crs is None:
-        raise _refuse(name, "the layer has no CRS (a Shapefile needs its .prj file); landmap "
-                            "will not guess where it lies: save it with its CRS and load again",
-                      layer)
+        raise _refuse(name, Text("the layer has no CRS (a Shapefile needs its .prj file); "
+                                 "landmap will not guess where it lies: save it with its CRS "
+                                 "and load again"), layer)
     if frame.empty:
-        raise _refuse(name, "the layer has no features", layer)
+        raise _refuse(name, Text("the layer has no features"), layer)
     problems = []
     geoms = frame.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     for i in np.flatnonzero(missing):
         problems.append(Problem(name, int(i) + 1, "geometry", None, "kept",
-                                "the feature has no geometry; kept in the table, not drawn"))
+                                Text("the feature has no geometry; kept in the table, not "
+                                     "drawn")))
     invalid = ~missing & ~shapely.is_valid(geoms)
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])
         repaired = shapely.make_valid(geoms[invalid])
         for i, reason in zip(np.flatnonzero(invalid), reasons, strict=True):
             problems.append(Problem(name, int(i) + 1, "geometry", None, "repaired",
-                                    f"invalid geometry ({reason}) repaired with make_valid; "
-                                    "check the outline"))
+                                    Text("invalid geometry ({reason}) repaired with "
+                                         "make_valid; check the outline", reason=reason)))
         geoms = geoms.copy()
         geoms[invalid] = repaired
         frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))

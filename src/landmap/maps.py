@@ -308,6 +308,36 @@ class _Labels(MacroElement):
         self.labels = [list(x) for x in labels]
 
 
+class _ScaleBar(MacroElement):
+    """Leaflet's metric scale bar with its units in the map's language.
+
+    Leaflet writes "m" and "km" itself; the instance's metric label is replaced, so the
+    bar still rounds and resizes as Leaflet's does (miles and feet are left out: the
+    park's people and their partners measure in kilometres).
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var bar = L.control.scale({metric: true, imperial: false, maxWidth: 150});
+  bar._updateMetric = function (maxMeters) {
+    var meters = this._getRoundNum(maxMeters);
+    var text = meters < 1000 ? meters + '\u00a0' + {{ this.m|tojson }}
+                             : (meters / 1000) + '\u00a0' + {{ this.km|tojson }};
+    this._updateScale(this._mScale, text, meters / maxMeters);
+  };
+  bar.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, lang: Language):
+        super().__init__()
+        self._name = "ScaleBar"
+        self.m = lang.gettext("m")
+        self.km = lang.gettext("km")
+
+
 class _Legend(MacroElement):
     """A fixed legend drawn inside the map (travels with it into exports)."""
 
@@ -379,9 +409,10 @@ def base_map(survey: Survey, basemap: bool = False, lang: Language | None = None
     default); the map keeps it for the layers and legend added later.
     """
     # Without a tile layer Leaflet knows no zoom limits, and the cluster plugin needs one.
-    m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=True,
+    m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=False,
                    **{"maxZoom": 15, "minZoom": 6})
     m._landmap_lang = lang or language("en")
+    _ScaleBar(m._landmap_lang).add_to(m)
     add_css(m, _CSS)
     folium.map.CustomPane("lm-border-pane", z_index=450).add_to(m)
     _add_land(m, survey)

@@ -26,6 +26,7 @@ import shapely
 from pyproj import Transformer
 
 from landmap.boundaries import METRIC_CRS
+from landmap.i18n import Text
 
 __all__ = ["EXACT", "GRID_KM", "Precision", "protect", "snap_points"]
 
@@ -87,7 +88,9 @@ class Precision:
     @property
     def label(self) -> str:
         """What maps and files say: "locations exact" or "locations generalised to 5 km"."""
-        return "locations exact" if self.exact else f"locations generalised to {self.cell_km} km"
+        if self.exact:
+            return Text("locations exact")
+        return Text("locations generalised to {km} km", km=self.cell_km)
 
     @property
     def cell_m(self) -> float:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from landmap.boundaries import Boundaries, load_boundaries
 from landmap.camtrapdp import read_camtrapdp
+from landmap.i18n import Text
 from landmap.survey import Survey
 from landmap.validate import Problem
 
@@ -173,7 +174,7 @@ class PostgisSource(DataSource):
 
     def __init__(self, url: str):
         self.url = self.key = url
-        self.label = "PostGIS database"
+        self.label = Text("PostGIS database")
 
     def version(self) -> str:
         from landmap.postgis import current_version
@@ -195,7 +196,8 @@ class PostgisSource(DataSource):
             yield
         except psycopg.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise LookupError(f"the database cannot be read ({first})") from None
+            raise LookupError(Text("the database cannot be read ({error})", error=first)
+                              ) from None
 
 
 def configured_source(secrets: dict | None = None) -> DataSource:

@@ -29,7 +29,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from landmap.camtrapdp import format_timestamps, read_camtrapdp, write_camtrapdp
-from landmap.i18n import N_
+from landmap.i18n import N_, Text
 from landmap.survey import Survey
 from landmap.validate import DataError, Problem
 
@@ -69,6 +69,9 @@ FIELD_LABELS = {"station": N_("Station"), "latitude": N_("Latitude"),
                 "individual": N_("Individual ID"), "count": N_("Count"), "sex": N_("Sex"),
                 "life_stage": N_("Life stage")}
 _REQUIRED_STATION = ("station", "setup", "retrieval")
+# The required fields as a sentence names them ("choose the column holding the station").
+_FIELD_WORDS = {"station": N_("station"), "setup": N_("setup"), "retrieval": N_("retrieval"),
+                "species": N_("species")}
 _REQUIRED_RECORD = ("station", "species")
 #: How dates may be written: label -> strptime format (None: ISO 8601 or EXIF, guessed).
 DATE_FORMATS = {
@@ -118,11 +121,13 @@ def read_csv_text(data: bytes, name: str) -> pd.DataFrame:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError([Problem(name, None, None, None, "refused",
-                                 f"the file is not UTF-8 text (byte {data[exc.start]:#04x} at "
-                                 f"position {exc.start}); save it from the spreadsheet as "
-                                 "'CSV UTF-8'")]) from None
+                                 Text("the file is not UTF-8 text (byte {byte} at position "
+                                      "{position}); save it from the spreadsheet as "
+                                      "'CSV UTF-8'", byte=f"{data[exc.start]:#04x}",
+                                      position=exc.start))]) from None
     if not text.strip():
-        raise DataError([Problem(name, None, None, None, "refused", "the file is empty")])
+        raise DataError([Problem(name, None, None, None, "refused",
+                                 Text("the file is empty"))])
     header = text.splitlines()[0]
     delimiter = max([",", ";", "\t"], key=header.count)
     try:
@@ -130,7 +135,8 @@ def read_csv_text(data: bytes, name: str) -> pd.DataFrame:
                             skipinitialspace=True, quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, ValueError) as exc:
         raise DataError([Problem(name, None, None, None, "refused",
-                                 f"not a readable table ({str(exc).splitlines()[0]})")]
+                                 Text("not a readable table ({detail})",
+                                      detail=str(exc).splitlines()[0]))]
                         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
@@ -141,8 +147,9 @@ def _zone(timezone: str) -> ZoneInfo:
     try:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise DataError([Problem("time zone", None, None, timezone, "refused",
-                                 "not a time zone name (e.g. Asia/Vladivostok)")]) from None
+        raise DataError([Problem(Text("time zone"), None, None, timezone, "refused",
+                                 Text("not a time zone name (e.g. Asia/Vladivostok)"))]
+                        ) from None
 
 
 def _parse_dates(values: pd.Series, fmt: str | None, timezone: str
@@ -205,18 +212,20 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
     for field in _REQUIRED_STATION:
         if not column(field) or column(field) not in frame:
             _problem(problems, name, None, field, column(field),
-                     f"choose the column holding the {field.replace('_', ' ')}")
+                     Text("choose the column holding the {field}",
+                          field=Text(_FIELD_WORDS[field])))
     has_lonlat = column("latitude") in frame and column("longitude") in frame
     has_xy = column("x") in frame and column("y") in frame
     if not (has_lonlat or has_xy):
         _problem(problems, name, None, "latitude", None,
-                 "choose the coordinate columns: latitude and longitude, or x and y with "
-                 "their CRS")
+                 Text("choose the coordinate columns: latitude and longitude, or x and y "
+                      "with their CRS"))
     if problems:
         return None
     station = frame[column("station")].str.strip()
     for i in np.flatnonzero((station == "").to_numpy()):
-        _problem(problems, name, int(rows[i]), column("station"), "", "the station is empty")
+        _problem(problems, name, int(rows[i]), column("station"), "",
+                 Text("the station is empty"))
     if has_lonlat:
         lat, lon = _numbers(frame[column("latitude")]), _numbers(frame[column("longitude")])
         lat_field, lon_field = column("latitude"), column("longitude")
@@ -225,7 +234,7 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
             source = CRS.from_user_input(crs)
         except (CRSError, TypeError):
             _problem(problems, name, None, column("x"), crs,
-                     "x/y coordinates need their CRS (an EPSG code such as 32652)")
+                     Text("x/y coordinates need their CRS (an EPSG code such as 32652)"))
             return None
         x, y = _numbers(frame[column("x")]), _numbers(frame[column("y")])
         lon_arr, lat_arr = Transformer.from_crs(source, "EPSG:4326", always_xy=True
@@ -235,12 +244,13 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
     for values, field, lo, hi in ((lat, lat_field, -90, 90), (lon, lon_field, -180, 180)):
         text = frame[field]
         for i in np.flatnonzero(values.isna().to_numpy()):
-            _problem(problems, name, int(rows[i]), field, text.iloc[i], "not a number")
+            _problem(problems, name, int(rows[i]), field, text.iloc[i], Text("not a number"))
         for i in np.flatnonzero(((values < lo) | (values > hi)).to_numpy()):
             swapped = has_lonlat and field == lat_field and -90 <= lon.iloc[i] <= 90
-            _problem(problems, name, int(rows[i]), field, text.iloc[i],
-                     f"out of range: must lie between {lo} and {hi} degrees"
-                     + ("; latitude and longitude look swapped" if swapped else ""))
+            _problem(problems, name, int(rows[i]), field, text.iloc[i], Text(
+                "out of range: must lie between {lo} and {hi} degrees; latitude and "
+                "longitude look swapped" if swapped else
+                "out of range: must lie between {lo} and {hi} degrees", lo=lo, hi=hi))
     times = {}
     for field in ("setup", "retrieval"):
         t, off, bad, _ = _parse_dates(frame[column(field)], date_format, timezone)
@@ -248,13 +258,14 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
                       date_format)
         empty = (frame[column(field)].str.strip() == "").to_numpy()
         for i in np.flatnonzero(empty):
-            _problem(problems, name, int(rows[i]), column(field), "", f"the {field} date is "
-                     "empty")
+            _problem(problems, name, int(rows[i]), column(field), "", Text(
+                "the set-up date is empty" if field == "setup" else
+                "the retrieval date is empty"))
         times[field] = (t, off)
     backwards = (times["retrieval"][0] < times["setup"][0]).fillna(False).to_numpy()
     for i in np.flatnonzero(backwards):
         _problem(problems, name, int(rows[i]), column("retrieval"),
-                 frame[column("retrieval")].iloc[i], "retrieval before set-up")
+                 frame[column("retrieval")].iloc[i], Text("retrieval before set-up"))
     periods = _problem_periods(frame, name, rows, date_format, timezone, times, problems)
     return pd.DataFrame({"station": station, "latitude": lat, "longitude": lon,
                          "setup": times["setup"][0], "setup_offset": times["setup"][1],
@@ -263,14 +274,15 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
 
 
 def _report_dates(problems, name, rows, field, text, bad, date_format):
-    hint = ("an ISO 8601 date, e.g. 2021-06-01 22:15:00" if date_format is None
-            else f"the chosen format {date_format}")
+    hint = (Text("an ISO 8601 date, e.g. 2021-06-01 22:15:00") if date_format is None
+            else Text("the chosen format {format}", format=date_format))
     for i in np.flatnonzero(bad):
         value = str(text.iloc[i])
         if date_format is None and re.match(r"^\d{1,2}/\d{1,2}/\d{2,4}", value):
-            message = "day/month order is ambiguous: choose the date format"
+            message = Text("day/month order is ambiguous: choose the date format")
         else:
-            message = f"not a date and time (expected {hint}; impossible dates are refused)"
+            message = Text("not a date and time (expected {hint}; impossible dates are "
+                           "refused)", hint=hint)
         _problem(problems, name, int(rows[i]), field, value, message)
 
 
@@ -285,7 +297,8 @@ def _problem_periods(frame, name, rows, date_format, timezone, times, problems):
     for number, ends in sorted(pairs.items()):
         if set(ends) != {"from", "to"}:
             _problem(problems, name, None, next(iter(ends.values())), None,
-                     f"problem period {number} needs both a _from and a _to column")
+                     Text("problem period {number} needs both a _from and a _to column",
+                          number=number))
             continue
         start, _, bad_start, _ = _parse_dates(frame[ends["from"]], date_format, timezone)
         end, _, bad_end, _ = _parse_dates(frame[ends["to"]], date_format, timezone)
@@ -297,17 +310,19 @@ def _problem_periods(frame, name, rows, date_format, timezone, times, problems):
         for i in np.flatnonzero(given_from != given_to):
             field = ends["to"] if given_from[i] else ends["from"]
             _problem(problems, name, int(rows[i]), field, "",
-                     f"problem period {number} has only one end")
+                     Text("problem period {number} has only one end", number=number))
         for i in np.flatnonzero(given_from & given_to & ~bad_start & ~bad_end):
             a, b = start.iloc[i], end.iloc[i]
             setup, retrieval = times["setup"][0].iloc[i], times["retrieval"][0].iloc[i]
             if b < a:
                 _problem(problems, name, int(rows[i]), ends["to"], frame[ends["to"]].iloc[i],
-                         f"problem period {number} ends before it starts")
+                         Text("problem period {number} ends before it starts",
+                              number=number))
             elif pd.notna(setup) and pd.notna(retrieval) and (a < setup or b > retrieval):
                 _problem(problems, name, int(rows[i]), ends["from"],
                          frame[ends["from"]].iloc[i],
-                         f"problem period {number} lies outside set-up to retrieval")
+                         Text("problem period {number} lies outside set-up to retrieval",
+                              number=number))
             else:
                 periods.setdefault(i, []).append((a, b))
     return periods
@@ -337,11 +352,13 @@ def _records(frame, name, mapping, date_format, timezone, deployments, problems)
     for field in _REQUIRED_RECORD:
         if not mapping.get(field) or mapping[field] not in frame:
             _problem(problems, name, None, field, mapping.get(field),
-                     f"choose the column holding the {field}")
+                     Text("choose the column holding the {field}",
+                          field=Text(_FIELD_WORDS[field])))
     has_datetime = mapping.get("datetime") in frame
     if not has_datetime and mapping.get("date") not in frame:
         _problem(problems, name, None, "datetime", None,
-                 "choose the column holding the date and time (or a date and a time column)")
+                 Text("choose the column holding the date and time (or a date and a time "
+                      "column)"))
     if problems:
         return None
     if has_datetime:
@@ -355,28 +372,28 @@ def _records(frame, name, mapping, date_format, timezone, deployments, problems)
     _report_dates(problems, name, rows, field, text, bad, date_format)
     for i in np.flatnonzero(date_only & ~bad & (text.str.strip() != "").to_numpy()):
         _problem(problems, name, int(rows[i]), field, text.iloc[i],
-                 "the record has a date but no time of day")
+                 Text("the record has a date but no time of day"))
     for i in np.flatnonzero((text.str.strip() == "").to_numpy()):
-        _problem(problems, name, int(rows[i]), field, "", "the date and time are empty")
+        _problem(problems, name, int(rows[i]), field, "", Text("the date and time are empty"))
     station = frame[mapping["station"]].str.strip()
     known = set(deployments["locationID"]) if len(deployments) else set()
     unknown = ~station.isin(known).to_numpy()
     for i in np.flatnonzero(unknown):
         _problem(problems, name, int(rows[i]), mapping["station"], station.iloc[i],
-                 "the station is not in the stations table")
+                 Text("the station is not in the stations table"))
     deployment = _match_deployments(station, when, deployments)
     outside = ~unknown & ~bad & deployment.isna().to_numpy()
     for i in np.flatnonzero(outside):
         _problem(problems, name, int(rows[i]), field, text.iloc[i],
-                 f"taken when station {station.iloc[i]} was not working (before set-up, "
-                 "after retrieval or in a problem period)")
+                 Text("taken when station {station} was not working (before set-up, "
+                      "after retrieval or in a problem period)", station=station.iloc[i]))
     count = pd.Series("1", index=frame.index)
     if mapping.get("count") in frame:
         count = frame[mapping["count"]].str.strip()
         number = pd.to_numeric(count, errors="coerce")
         for i in np.flatnonzero((number.isna() | (number < 1) | (number % 1 != 0)).to_numpy()):
             _problem(problems, name, int(rows[i]), mapping["count"], count.iloc[i],
-                     "must be a whole number of 1 or more")
+                     Text("must be a whole number of 1 or more"))
     species = frame[mapping["species"]].str.strip()
 
     def optional(field):

@@ -125,7 +125,7 @@ def source_label(key: str) -> str:
     if key:
         return key
     label = data_source().label
-    return "Bundled demo (simulated)" if Path(label) == DEMO_DIR else label
+    return _("Bundled demo (simulated)") if Path(label) == DEMO_DIR else lang().text(label)
 
 
 def add_source(s: Survey) -> None:
@@ -677,17 +677,19 @@ def map_downloads(build: Callable, heading: str, name: str) -> list:
     ``build`` makes the map from data at the download precision (see :func:`release`).
     """
     r = release()
-    lines = [r.view().span_label, r.precision.label,
-             f"Data: {r.exact.metadata.get('title', r.exact.source)}"]
+    language_ = lang()
+    lines = [r.view().span_label, precision_label(r.precision.code),
+             _("Data: {title}").format(title=r.exact.metadata.get("title", r.exact.source))]
     items = [(_("Map (HTML, works offline)"), lambda: html_bytes(build(), heading),
               f"{name}.html", "text/html")]
     if chromium_path() is None:
-        st.caption(install_hint())
+        st.caption(language_.text(install_hint()))
         return items
     return [
         *items,
-        (_("Map PNG 1920×1080"), lambda: map_png(build(), heading, lines, "projector"),
+        (_("Map PNG 1920×1080"),
+         lambda: map_png(build(), heading, lines, "projector", language_),
          f"{name}-1920x1080.png", "image/png"),
-        (_("Map PNG A4 200 dpi"), lambda: map_png(build(), heading, lines, "a4"),
+        (_("Map PNG A4 200 dpi"), lambda: map_png(build(), heading, lines, "a4", language_),
          f"{name}-A4.png", "image/png"),
     ]
