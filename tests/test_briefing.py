@@ -127,3 +127,46 @@ def test_a_viewers_pack_holds_no_exact_location(pack, boundaries):
         assert leaked_places(page, 5, public) == [], name
         assert len(leaked_places(page, 5, set())) > 0, name  # places were there to check
     assert leaked_places(_text(folder), 5, public) == []
+
+
+@pytest.mark.parametrize(("code", "sections", "precision", "english"), [
+    ("ru", ["Леопарды на снимках по годам", "Через российско-китайскую границу",
+            "Участки обитания", "Усилие фотоловушек", "Источники и методы",
+            "Все числа минимальные"], "места обобщены до 5 км",
+     ["Sources and methods", "Trap effort", "Counts are minimum counts", "Seen in"]),
+    ("zh", ["每年拍到的豹", "跨越中俄边境", "家域", "相机努力量", "来源与方法",
+            "所有数量均为最低数量"],
+     "位置模糊化至 5 公里", ["Sources and methods", "Trap effort", "Home ranges"]),
+])
+def test_pack_in_russian_and_chinese(release, tmp_path, code, sections, precision, english):
+    from landmap.i18n import language
+
+    lang = language(code)
+    data = build_briefing(release, "Leo 2021", ["Leo 16F", "Leo 23F"], lang=lang)
+    (tmp_path / "pack.pdf").write_bytes(briefing_pack(data))
+    text = _text(tmp_path)
+    flat = re.sub(r"\s+", " ", text.replace("\xa0", " "))
+    for section in sections:
+        assert section in flat, section
+    assert precision in flat
+    for word in english:  # the English headings are gone
+        assert word not in flat, word
+    h = headline(release.exact)
+    # Numbers are grouped the language's way: "1 234" in Russian, "1,234" in Chinese.
+    trap_nights = lang.number(h.trap_nights).replace("\xa0", " ")
+    assert trap_nights in flat
+    if code == "ru" and h.trap_nights >= 1000:
+        assert " " in trap_nights and "," not in trap_nights
+    # "Made with landmap on <today>" written as the language writes dates.
+    import datetime as dt
+
+    today = lang.date(dt.datetime.now(dt.UTC).date()).replace("\xa0", " ")
+    assert today in flat
+    # The map frames carry the credit line in the language too.
+    page = briefing._framed_html(data.maps["overview"](), data.title, [data.span], lang)
+    assert lang.gettext("Countries and border: Natural Earth 1:10m · park outlines "
+                        "approximate · map: landmap, Leaflet") in page
+    if code == "zh":
+        fonts = subprocess.run(["pdffonts", str(tmp_path / "pack.pdf")], capture_output=True,
+                               text=True, check=True).stdout
+        assert "WenQuanYi" in fonts or "ZenHei" in fonts

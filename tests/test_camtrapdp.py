@@ -42,7 +42,7 @@ def test_both_levels_count_event_level_only(make_package):
     assert s.observation_level == "event"
     assert s.observations["observationID"].tolist() == ["o1"]
     kept = [p for p in s.problems if p.field == "observationLevel"]
-    assert kept and "2 media-level observations kept aside" in kept[0].message
+    assert kept and "media-level observations kept aside: 2" in kept[0].message
 
 
 def test_media_only_package_counts_media_level(make_package):

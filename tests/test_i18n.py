@@ -111,3 +111,70 @@ def test_russian_plurals_take_the_right_form():
                      "Площади (11 особей)", "Площади (21 особь)", "Площади (22 особи)"]
     zh = language("zh").ngettext("Areas ({n} individual)", "Areas ({n} individuals)", 5)
     assert zh.format(n=5) == "面积（5 个个体）"
+
+
+# ----------------------------------------------------------------------------- findings
+def test_a_readers_findings_read_in_each_language():
+    import pandas as pd
+
+    from landmap.tables import guess_columns, survey_from_tables
+    from landmap.validate import DataError, problems_frame
+
+    stations = pd.DataFrame({"Station": ["A", "B"], "lat": ["43.1", "131.2"],
+                             "lon": ["131.4", "43.2"], "Setup_date": ["2021-01-01", ""],
+                             "Retrieval_date": ["2021-03-01", "2021-03-01"]})
+    records = pd.DataFrame({"Station": ["A"], "DateTimeOriginal": ["2021-02-01 22:15:00"],
+                            "Species": ["Panthera pardus orientalis"]})
+    with pytest.raises(DataError) as info:
+        survey_from_tables(stations, records,
+                           station_columns=guess_columns(stations.columns, "stations"),
+                           record_columns=guess_columns(records.columns, "records"))
+    english = problems_frame(info.value.problems)
+    assert english["message"].tolist() == [
+        "out of range: must lie between -90 and 90 degrees; latitude and longitude look "
+        "swapped", "the set-up date is empty", "the station is not in the stations table"]
+    ru = problems_frame(info.value.problems, language("ru"))
+    assert ru["message"].tolist() == [
+        "вне диапазона: должно быть от -90 до 90 градусов; похоже, широта и долгота "
+        "перепутаны", "дата установки не указана", "станции нет в таблице станций"]
+    assert ru["action"].tolist() == ["отклонено"] * 3
+    # where the finding is stays as it is in the file
+    assert ru[["file", "row", "field", "value"]].equals(
+        english[["file", "row", "field", "value"]])
+    assert ru["row"].tolist() == [3, 3, 2]
+    zh = problems_frame(info.value.problems, language("zh"))
+    assert zh["message"].tolist() == ["超出范围：必须在 -90 到 90 度之间；纬度和经度似乎填反了",
+                                      "布设日期为空", "位点表中没有该位点"]
+
+
+def test_a_finding_inside_a_finding_is_translated_too():
+    from landmap.i18n import Text
+
+    hint = Text("the chosen format {format}", format="%d.%m.%Y")
+    found = Text("not a date and time (expected {hint}; impossible dates are refused)",
+                 hint=hint)
+    assert found == ("not a date and time (expected the chosen format %d.%m.%Y; impossible "
+                     "dates are refused)")
+    assert language("ru").text(found) == ("это не дата и время (ожидается выбранный формат "
+                                          "%d.%m.%Y; невозможные даты не принимаются)")
+
+
+def test_findings_keep_their_language_through_the_cache(make_package, tmp_path,
+                                                         monkeypatch):
+    from landmap.sources import cache_dir, load_survey
+    from landmap.validate import problems_frame
+    from tests.conftest import obs
+
+    monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
+    rows = [obs(1), obs(2, observationLevel="media", eventID="e1"),
+            obs(3, observationLevel="media", eventID="e1")]
+    folder = make_package(observations=rows)
+    first = load_survey(folder)  # reads the CSV files and writes the cache
+    assert (cache_dir(folder) / "problems.parquet").exists()
+    again = load_survey(folder)  # from the cache
+    assert again.problems == first.problems
+    ru = problems_frame(again.problems, language("ru"))
+    assert ru["message"].tolist() == [
+        "наблюдения уровня медиафайлов отложены: 2; животные считаются только по уровню "
+        "событий"]
+    assert ru["action"].tolist() == ["сохранено"]

@@ -58,7 +58,7 @@ def test_package_with_several_species_both_levels_no_ids_and_extra_resources(mak
     assert s.observation_level == "event" and len(s.observations) == 4
     assert s.leopard_ids() == []  # no individual IDs at all: nothing invented
     assert headline(s).detections == 1 and headline(s).individuals == 0
-    assert any("1 media-level observations kept aside" in p.message for p in s.problems)
+    assert any("media-level observations kept aside: 1" in p.message for p in s.problems)
 
 
 def test_package_from_the_other_side_of_the_world(make_package):

@@ -21,8 +21,10 @@ import shapely
 from landmap import postgis
 from landmap.border import crossings_by_individual
 from landmap.home_range import home_ranges
+from landmap.i18n import Text, language
 from landmap.postgis import current_version, export_package, load_survey_into, read_survey
 from landmap.survey import headline
+from landmap.validate import problems_frame
 
 _BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 _POSTGIS = sorted(Path("/usr/share/postgresql").glob("*/extension/postgis.control"))
@@ -84,6 +86,10 @@ def test_database_gives_back_the_survey_that_was_loaded(loaded, demo):
         pd.testing.assert_frame_equal(pd.DataFrame(b), pd.DataFrame(a), check_exact=True)
     assert back.deployments.geometry.equals(demo.deployments.geometry)
     assert back.metadata == demo.metadata and back.problems == demo.problems
+    # the findings keep their templates, so a report from the database can be translated
+    assert back.problems and all(isinstance(p.message, Text) for p in back.problems)
+    assert (problems_frame(back.problems, language("ru"))
+            .equals(problems_frame(demo.problems, language("ru"))))
     assert back.observation_level == demo.observation_level
     for layer in ("countries", "border", "parks"):
         a, b = getattr(demo.boundaries, layer), getattr(back.boundaries, layer)

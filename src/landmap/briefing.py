@@ -160,8 +160,9 @@ def _cropped(png: bytes, size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-def _framed_html(m: folium.Map, heading: str, lines: list[str], lang: Language) -> str:
-    _Frame(heading, lines, _credit(lang)).add_to(m)
+def _framed_html(m: folium.Map, heading: str, lines: list[str],
+                 lang: Language | None = None) -> str:
+    _Frame(heading, lines, _credit(lang or language("en"))).add_to(m)
     return standalone_html(m, title=heading)
 
 
@@ -231,7 +232,8 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], number_format: dict | N
 def _bar_chart(sides: pd.DataFrame, t: Callable[[str], str]) -> str:
     """Leopards per year as stacked bars (Russia only, China only, both), as SVG."""
     if sides.empty:
-        return f"<p>{html.escape(t('No leopards in the selection.'))}</p>"
+        empty = t("No leopards in the selection.")
+        return f"<p>{html.escape(empty)}</p>"
     parts = [(t("Russia only"), sides["russia"] - sides["both"], "#0072B2"),
              (t("China only"), sides["china"] - sides["both"], "#D55E00"),
              (t("Both sides"), sides["both"], "#CC79A7")]
@@ -321,30 +323,38 @@ def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
         "n_locations": t("Detections"), "n_stations": t("Stations"),
         "area_km2": t("Area (km²)")},
         {"level": "{:g}"}) if len(drawn) else \
-        f"<p>{e(t('No range could be drawn for the selection.'))}</p>"
+        "<p>" + e(t("No range could be drawn for the selection.")) + "</p>"
     more = len(d.crossings) - _ROWS
     more_text = lang.ngettext("… and {n} more individual.", "… and {n} more individuals.",
                               more).format(n=more)
     more_note = f'<p class="meta">{e(more_text)}</p>' if more > 0 else ""
     effort = "".join(f"<div>{e(k)}<b>{e(v)}</b></div>" for k, v in d.effort.items())
     notes = "".join(f"<p>{e(n)}</p>" for n in d.notes)
+    # Headings outside the f-string: Babel's extractor does not look inside f-strings.
+    heads = {key: e(text) for key, text in (
+        ("years", t("Leopards photographed per year")),
+        ("minimum", t("Minimum counts: distinct identified animals photographed; cameras "
+                      "miss animals.")),
+        ("border", t("Across the Russia–China border")), ("ranges", t("Home ranges")),
+        ("effort", t("Trap effort")), ("sources", t("Sources and methods")))}
+    alt = {"overview": t("Overview map"), "border": t("Cross-border map"),
+           "ranges": t("Home ranges"), "effort": t("Trap density map")}
     return f"""<!DOCTYPE html><html lang="{lang.code}"><head><meta charset="utf-8">
 <title>{e(d.title)}</title><style>{_PACK_CSS}</style></head><body>
 <section><h1>{e(d.title)}</h1><div class="meta">{meta}</div>
-<div class="numbers">{numbers}</div>{_img(shots["overview"], t("Overview map"))}</section>
-<section><h2>{e(t("Leopards photographed per year"))}</h2>
+<div class="numbers">{numbers}</div>{_img(shots["overview"], alt["overview"])}</section>
+<section><h2>{heads["years"]}</h2>
 <div class="cols"><div>{_bar_chart(d.sides, t)}</div><div>{pop}</div></div>
-<p class="meta">{e(t("Minimum counts: distinct identified animals photographed; cameras "
-                     "miss animals."))}</p></section>
-<section><h2>{e(t("Across the Russia–China border"))}</h2>
-<div class="cols"><div>{_img(shots["border"], t("Cross-border map"))}</div>
+<p class="meta">{heads["minimum"]}</p></section>
+<section><h2>{heads["border"]}</h2>
+<div class="cols"><div>{_img(shots["border"], alt["border"])}</div>
 <div>{cross}{more_note}</div>
 </div></section>
-<section><h2>{e(t("Home ranges"))}</h2><div class="cols"><div>
-{_img(shots["ranges"], t("Home ranges"))}</div><div>{areas}</div></div></section>
-<section><h2>{e(t("Trap effort"))}</h2><div class="numbers">{effort}</div>
-{_img(shots["effort"], t("Trap density map"))}</section>
-<section><h2>{e(t("Sources and methods"))}</h2>{notes}</section>
+<section><h2>{heads["ranges"]}</h2><div class="cols"><div>
+{_img(shots["ranges"], alt["ranges"])}</div><div>{areas}</div></div></section>
+<section><h2>{heads["effort"]}</h2><div class="numbers">{effort}</div>
+{_img(shots["effort"], alt["effort"])}</section>
+<section><h2>{heads["sources"]}</h2>{notes}</section>
 </body></html>"""
 
 

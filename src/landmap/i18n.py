@@ -26,7 +26,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-__all__ = ["LANGUAGES", "LOCALES_DIR", "Language", "Text", "from_browser", "language"]
+__all__ = ["LANGUAGES", "LOCALES_DIR", "Language", "Text", "from_browser", "language",
+           "text_from_data", "text_to_data"]
 
 #: Languages offered, by code, with their own names.
 LANGUAGES = {"en": "English", "ru": "Русский", "zh": "中文（简体）"}
@@ -74,6 +75,32 @@ class Text(str):
 
 def _rebuild_text(template: str, values: dict) -> Text:
     return Text(template, **values)
+
+
+def text_to_data(value):
+    """A :class:`Text` (or any other value) as JSON-able data that keeps its template.
+
+    Examples
+    --------
+    >>> text_to_data(Text("problem period {number} has only one end", number=2))
+    {'template': 'problem period {number} has only one end', 'values': {'number': 2}}
+    >>> text_from_data(text_to_data(Text("the file is empty"))).template
+    'the file is empty'
+    """
+    if not isinstance(value, Text):
+        return value
+    return {"template": value.template,
+            "values": {k: text_to_data(v) if isinstance(v, Text) else
+                       (v if isinstance(v, int | float | str) else str(v))
+                       for k, v in value.values.items()}}
+
+
+def text_from_data(data):
+    """The inverse of :func:`text_to_data`."""
+    if not (isinstance(data, dict) and "template" in data):
+        return data
+    values = {k: text_from_data(v) for k, v in data.get("values", {}).items()}
+    return _rebuild_text(data["template"], values)
 
 
 @functools.cache

@@ -27,7 +27,6 @@ import io
 import json
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import geopandas as gpd
@@ -37,7 +36,7 @@ import shapely
 
 from landmap.boundaries import Boundaries, load_boundaries
 from landmap.survey import Survey
-from landmap.validate import Problem
+from landmap.validate import problem_from_record, problem_record
 
 __all__ = ["DATABASE_ENV", "current_version", "export_package", "load_survey_into",
            "read_survey"]
@@ -171,7 +170,7 @@ def load_survey_into(url: str, survey: Survey, fail_after: str | None = None) ->
             "INSERT INTO landmap.versions (version, source, observation_level, metadata, "
             "problems, columns) VALUES (%s, %s, %s, %s, %s, %s)",
             (version, survey.source, survey.observation_level, json.dumps(survey.metadata),
-             json.dumps([asdict(p) for p in survey.problems]), json.dumps(columns)))
+             json.dumps([problem_record(p) for p in survey.problems]), json.dumps(columns)))
         cur.execute("INSERT INTO landmap.current (version) VALUES (%s) ON CONFLICT (only_row) "
                     "DO UPDATE SET version = excluded.version", (version,))
         for old in _old_versions(cur, version):
@@ -271,7 +270,7 @@ def read_survey(url: str, years: tuple[int, int] | None = None,
     survey = Survey(deployments=deployments, observations=observations,
                     individuals=individuals_frame, metadata=metadata, boundaries=boundaries,
                     source=f"{source} (PostGIS, version {version})", observation_level=level,
-                    problems=[Problem(**p) for p in problems])
+                    problems=[problem_from_record(p) for p in problems])
     if years is None and individuals is None:
         return survey
     return survey.filter(years=years, individuals=individuals)

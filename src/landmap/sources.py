@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,7 +23,7 @@ from landmap.boundaries import Boundaries, load_boundaries
 from landmap.camtrapdp import read_camtrapdp
 from landmap.i18n import Text
 from landmap.survey import Survey
-from landmap.validate import Problem
+from landmap.validate import PROBLEM_COLUMNS, problem_from_record, problem_record
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
            "configured_source", "load_survey"]
@@ -34,7 +33,7 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 2
+_LAYOUT = 3  # 3: problems keep their translatable templates
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -56,8 +55,8 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     survey.deployments.to_parquet(folder / "deployments.parquet")
     survey.observations.to_parquet(folder / "observations.parquet")
     survey.individuals.to_parquet(folder / "individuals.parquet")
-    pd.DataFrame([asdict(p) for p in survey.problems],
-                 columns=["file", "row", "field", "value", "action", "message"]).astype(
+    pd.DataFrame([problem_record(p) for p in survey.problems],
+                 columns=[*PROBLEM_COLUMNS, "texts"]).astype(
         {"row": "Int64"}).to_parquet(folder / "problems.parquet")
     meta = {"metadata": survey.metadata, "observation_level": survey.observation_level}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -76,10 +75,10 @@ def _read(folder: Path, package: Path, boundaries: Boundaries) -> Survey:
         boundaries=boundaries,
         source=str(package),
         observation_level=meta["observation_level"],
-        problems=[Problem(r.file, None if pd.isna(r.row) else int(r.row),
-                          None if pd.isna(r.field) else r.field,
-                          None if pd.isna(r.value) else r.value, r.action, r.message)
-                  for r in problems.itertuples()],
+        problems=[problem_from_record({k: None if pd.isna(v) else v
+                                       for k, v in record.items()} | (
+            {"row": int(record["row"])} if pd.notna(record["row"]) else {}))
+                  for record in problems.to_dict("records")],
     )
 
 

@@ -247,10 +247,11 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
             _problem(problems, name, int(rows[i]), field, text.iloc[i], Text("not a number"))
         for i in np.flatnonzero(((values < lo) | (values > hi)).to_numpy()):
             swapped = has_lonlat and field == lat_field and -90 <= lon.iloc[i] <= 90
-            _problem(problems, name, int(rows[i]), field, text.iloc[i], Text(
-                "out of range: must lie between {lo} and {hi} degrees; latitude and "
-                "longitude look swapped" if swapped else
-                "out of range: must lie between {lo} and {hi} degrees", lo=lo, hi=hi))
+            message = (Text("out of range: must lie between {lo} and {hi} degrees; latitude "
+                            "and longitude look swapped", lo=lo, hi=hi) if swapped else
+                       Text("out of range: must lie between {lo} and {hi} degrees", lo=lo,
+                            hi=hi))
+            _problem(problems, name, int(rows[i]), field, text.iloc[i], message)
     times = {}
     for field in ("setup", "retrieval"):
         t, off, bad, _ = _parse_dates(frame[column(field)], date_format, timezone)
@@ -258,9 +259,9 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
                       date_format)
         empty = (frame[column(field)].str.strip() == "").to_numpy()
         for i in np.flatnonzero(empty):
-            _problem(problems, name, int(rows[i]), column(field), "", Text(
-                "the set-up date is empty" if field == "setup" else
-                "the retrieval date is empty"))
+            _problem(problems, name, int(rows[i]), column(field), "",
+                     Text("the set-up date is empty") if field == "setup" else
+                     Text("the retrieval date is empty"))
         times[field] = (t, off)
     backwards = (times["retrieval"][0] < times["setup"][0]).fillna(False).to_numpy()
     for i in np.flatnonzero(backwards):

@@ -7,17 +7,19 @@ that make the data unusable are raised together as one :class:`DataError`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import json
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from landmap.i18n import N_, Text
+from landmap.i18n import N_, Text, text_from_data, text_to_data
 
 if TYPE_CHECKING:
     from landmap.i18n import Language
 
-__all__ = ["ACTIONS", "PROBLEM_COLUMNS", "DataError", "Problem", "problems_frame"]
+__all__ = ["ACTIONS", "PROBLEM_COLUMNS", "DataError", "Problem", "problem_from_record",
+           "problem_record", "problems_frame"]
 
 #: Columns of a problem report, in the order users read them.
 PROBLEM_COLUMNS = ["file", "row", "field", "value", "action", "message"]
@@ -67,6 +69,33 @@ class DataError(ValueError):
         super().__init__(f"{len(self.problems)} {noun} in the input:\n{shown}{tail}")
 
 
+def problem_record(problem: Problem) -> dict:
+    """A problem as plain values for a cache or a database, with a ``texts`` entry (JSON)
+    keeping the templates of its :class:`~landmap.i18n.Text` parts for translation.
+
+    Examples
+    --------
+    >>> p = Problem("s.csv", 3, "x", "9", "refused", Text("not a number"))
+    >>> problem_from_record(problem_record(p)) == p
+    True
+    """
+    record = {f.name: getattr(problem, f.name) for f in fields(problem)}
+    texts = {k: text_to_data(v) for k, v in record.items() if isinstance(v, Text)}
+    record = {k: str(v) if isinstance(v, Text) else v for k, v in record.items()}
+    record["texts"] = json.dumps(texts, ensure_ascii=False) if texts else None
+    return record
+
+
+def problem_from_record(record: dict) -> Problem:
+    """The :class:`Problem` of a :func:`problem_record` (a record without ``texts``, from
+    an older cache or database, comes back in English only)."""
+    texts = json.loads(record.get("texts") or "{}")
+    values = {f.name: record.get(f.name) for f in fields(Problem)}
+    for key, data in texts.items():
+        values[key] = text_from_data(data)
+    return Problem(**values)
+
+
 def problems_frame(problems: list[Problem], lang: Language | None = None) -> pd.DataFrame:
     """The problems as a table with :data:`PROBLEM_COLUMNS` (empty table if none).
 
@@ -80,10 +109,12 @@ def problems_frame(problems: list[Problem], lang: Language | None = None) -> pd.
     >>> problems_frame(found, language("ru"))[["row", "action", "message"]].values.tolist()
     [[2, 'отклонено', 'станция не указана']]
     """
-    frame = pd.DataFrame([asdict(p) for p in problems], columns=PROBLEM_COLUMNS)
-    if lang is None or frame.empty:
-        return frame
-    return frame.assign(
-        file=[lang.text(f) if isinstance(f, Text) else f for f in frame["file"]],
-        action=[lang.gettext(ACTIONS.get(a, a)) for a in frame["action"]],
-        message=[lang.text(m) for m in frame["message"]])
+    records = [asdict(p) for p in problems]
+    if lang is not None:
+        # Translated before the table is made: a table column keeps plain text only.
+        for record in records:
+            if isinstance(record["file"], Text):
+                record["file"] = lang.text(record["file"])
+            record["action"] = lang.gettext(ACTIONS.get(record["action"], record["action"]))
+            record["message"] = lang.text(record["message"])
+    return pd.DataFrame(records, columns=PROBLEM_COLUMNS)
