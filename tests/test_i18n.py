@@ -178,3 +178,4 @@ def test_findings_keep_their_language_through_the_cache(make_package, tmp_path,
         "наблюдения уровня медиафайлов отложены: 2; животные считаются только по уровню "
         "событий"]
     assert ru["action"].tolist() == ["сохранено"]
+

@@ -49,12 +49,19 @@ def _english_left(text: str, catalog: dict[str, str], allowed: str) -> list[str]
     return left
 
 
-@pytest.mark.parametrize(("code", "title", "legend"), [
-    ("ru", "Фотоловушки: дальневосточный леопард, 2021", "Граница России и Китая"),
-    ("zh", "东北豹红外相机监测，2021", "中俄边界"),
+def _download(page, label: str) -> str:
+    button = page.get_by_test_id("stDownloadButton").filter(has_text=label)
+    with page.expect_download(timeout=60_000) as info:
+        button.get_by_role("button").click()
+    return open(info.value.path(), encoding="utf-8").read()
+
+
+@pytest.mark.parametrize(("code", "title", "legend", "unit"), [
+    ("ru", "Фотоловушки: дальневосточный леопард, 2021", "Граница России и Китая", "км"),
+    ("zh", "东北豹红外相机监测，2021", "中俄边界", "公里"),
 ], ids=["ru", "zh"])
 def test_every_page_in_the_language_with_no_english_left(dashboard, page, demo, code, title,
-                                                         legend):
+                                                         legend, unit):
     catalog = _catalog(code)
     allowed = str(demo.metadata.get("title", ""))  # the package's own title is data
     page.goto(dashboard + f"/?years=2021-2021&lang={code}")
@@ -76,7 +83,26 @@ def test_every_page_in_the_language_with_no_english_left(dashboard, page, demo, 
         text = page.inner_text("body")
         if english in MAP_PAGES:
             text += map_frame(page).locator(".lm-legend").inner_text()
+            # Leaflet's scale bar, in the language's unit and metric only
+            scale = map_frame(page).locator(".leaflet-control-scale").inner_text()
+            assert re.fullmatch(rf"\d+\s(?:{unit}|{catalog['m']})", scale.strip()), scale
         assert _english_left(text, catalog, allowed) == [], english
+        if english == "Data":
+            # The reader's findings (the demo's unreliable clocks), as a file in the language
+            report = _download(page, catalog["Problems (CSV)"]).splitlines()
+            head = [catalog[h] for h in ("File", "Row", "Field", "Value", "What was done",
+                                         "Problem")]
+            assert report[0] == ",".join(head)
+            flagged = [p for p in demo.problems if p.action == "flagged"]
+            assert len(report) == 1 + len(demo.problems) and flagged
+            clock = catalog["the camera clock was unreliable; kept, and flagged in effort "
+                            "and maps"]
+            assert sum(line.endswith(f"{catalog['flagged']},{clock}") for line in report) \
+                == len(flagged)
+        if english == "Overview":
+            table = _download(page, catalog["Yearly table (CSV)"]).splitlines()
+            assert table[0].startswith(f"{catalog['Year']},{catalog['Individuals']},")
+            assert table[1].startswith("2021,")
     page.screenshot(path=f"test-artifacts/lang-{code}-about.png", full_page=True)
     # The same check finds the English texts on the English page.
     page.goto(dashboard + "/?years=2021-2021&lang=en")
