@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from landmap import ui
 from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes
-from landmap.home_range import home_ranges
+from landmap.home_range import home_ranges, range_notes
 from landmap.maps import home_range_map
 from landmap.ui import _, ngettext
 
@@ -68,7 +68,8 @@ if len(skipped):
             "{n} individual has too few distinct stations for some ranges (no range drawn)",
             "{n} individuals have too few distinct stations for some ranges (no range drawn)",
             len(names)).format(n=len(names))):
-        st.dataframe(skipped[["individualID", "method", "year_from", "note"]], hide_index=True,
+        st.dataframe(skipped[["individualID", "method", "year_from", "note"]].assign(
+                         note=lambda t: range_notes(t, ui.lang())), hide_index=True,
                      width="stretch",
                      column_config={"individualID": _("Individual"), "method": _("Method"),
                                     "year_from": st.column_config.NumberColumn(_("Year"),
@@ -92,7 +93,8 @@ if not briefing:
     safe = ui.for_download()
     lang = ui.lang()
     ui.download_row([
-        (_("Areas (CSV)"), lambda: csv_bytes(safe(ranges), lang),
+        (_("Areas (CSV)"),
+         lambda: csv_bytes(safe(ranges).assign(note=lambda t: range_notes(t, lang)), lang),
          f"landmap-home-ranges-{span}.csv", "text/csv"),
         (_("Ranges (GeoJSON, WGS84)"), lambda: geojson_bytes(safe(drawn)),
          f"landmap-home-ranges-{span}.geojson", "application/geo+json"),

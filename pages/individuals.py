@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from landmap import ui
 from landmap.exports import csv_bytes, geojson_bytes
-from landmap.home_range import home_ranges, independent_detections
+from landmap.home_range import home_ranges, independent_detections, range_notes
 from landmap.maps import home_range_map
 from landmap.population import cubs_by_mother
 from landmap.ui import _
@@ -85,7 +85,8 @@ m = home_range_map(one, best, colour_key="year_from", colours=colours, title=map
                    lang=lang)
 st_folium(m, key=ui.map_key("individual", animal), returned_objects=[],
           height=ui.map_height(), use_container_width=True)
-st.dataframe(ranges.drop(columns="geometry"), hide_index=True, width="stretch",
+st.dataframe(ranges.drop(columns="geometry").assign(note=lambda t: range_notes(t, lang)),
+             hide_index=True, width="stretch",
              column_config={"individualID": _("Individual"), "year_from": _("From"),
                             "year_to": _("To"), "method": _("Method"), "level": _("Level (%)"),
                             "n_locations": _("Detections"), "n_stations": _("Stations"),

@@ -14,14 +14,18 @@ station's coordinates and projected to UTM 52N. Methods follow adehabitatHR (Cal
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from landmap.i18n import N_
 from landmap.survey import LEOPARD, Survey, catalogue_order, local_year
+
+if TYPE_CHECKING:
+    from landmap.i18n import Language
 
 __all__ = [
     "RANGE_COLUMNS",
@@ -31,6 +35,7 @@ __all__ = [
     "kde_isopleths",
     "lscv_bandwidth",
     "mcp",
+    "range_notes",
     "range_overlap",
 ]
 
@@ -40,6 +45,9 @@ RANGE_COLUMNS = ["individualID", "year_from", "year_to", "method", "level", "n_l
 
 #: Fewest distinct stations for each method (a KDE of fewer locations says little).
 MIN_STATIONS = {"mcp": 3, "kde": 5}
+# Why a range is missing or doubtful (the ``note`` column), written once for every language.
+_TOO_FEW = N_("only {n} distinct station(s); {method} needs at least {need}")
+_NO_LSCV = N_("LSCV did not converge (minimum at the edge of the search range)")
 
 
 # ----------------------------------------------------------------------------- locations
@@ -104,6 +112,30 @@ def _xy(points) -> np.ndarray:
         raise ValueError(f"points: expected an (n, 2) array of x, y in metres, got shape "
                          f"{xy.shape}.")
     return xy
+
+
+def range_notes(ranges: pd.DataFrame, lang: Language) -> pd.Series:
+    """The ``note`` column of :func:`home_ranges` written in ``lang``.
+
+    Examples
+    --------
+    >>> from landmap.i18n import language
+    >>> t = pd.DataFrame({"method": ["kde", "mcp"], "n_stations": [2, 9],
+    ...                   "note": [_TOO_FEW.format(n=2, method="KDE", need=5), ""]})
+    >>> range_notes(t, language("ru")).tolist()
+    ['разных станций: 2; для KDE нужно не меньше 5', '']
+    """
+    def one(method: str, n: int, note: str) -> str:
+        if not note:
+            return ""
+        if note == _NO_LSCV:
+            return lang.gettext(_NO_LSCV)
+        return lang.gettext(_TOO_FEW).format(n=n, method=method.upper(),
+                                             need=MIN_STATIONS[method])
+
+    return pd.Series([one(m, n, note) for m, n, note in zip(
+        ranges["method"], ranges["n_stations"], ranges["note"], strict=True)],
+        index=ranges.index, dtype=object)
 
 
 # ----------------------------------------------------------------------------- MCP
@@ -315,8 +347,7 @@ def _one(group: gpd.GeoDataFrame, methods, mcp_percent, levels, bandwidth) -> li
         wanted = [mcp_percent] if method == "mcp" else list(levels)
         need = MIN_STATIONS[method]
         if n_stations < need:
-            note = (f"only {n_stations} distinct station(s); {method.upper()} needs at "
-                    f"least {need}")
+            note = _TOO_FEW.format(n=n_stations, method=method.upper(), need=need)
             rows += [{**base, "method": method, "level": lv, "bandwidth_m": np.nan,
                       "area_km2": np.nan, "note": note, "geometry": None} for lv in wanted]
             continue
@@ -329,7 +360,7 @@ def _one(group: gpd.GeoDataFrame, methods, mcp_percent, levels, bandwidth) -> li
         if bandwidth == "lscv":
             h, converged = lscv_bandwidth(xy)
             if not converged:
-                note = "LSCV did not converge (minimum at the edge of the search range)"
+                note = _NO_LSCV
         else:
             h = bandwidth
         iso, h = kde_isopleths(xy, levels=wanted, bandwidth=h)

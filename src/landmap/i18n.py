@@ -8,7 +8,12 @@ repository. Each session asks for its own :class:`Language`; nothing process-wid
 
 To add a language: copy ``locales/landmap.pot`` to ``locales/<code>/LC_MESSAGES/landmap.po``
 (``pybabel init -i src/landmap/locales/landmap.pot -d src/landmap/locales -l <code> -D
-landmap``), translate it, and add the code to :data:`LANGUAGES`.
+landmap``), translate it, add the code to :data:`LANGUAGES` and its Babel locale to
+``_LOCALES``, and give the boundary layers a ``name_<code>`` column (maps fall back to the
+English name without one).
+
+Readers cannot know who will read their findings, so they write them as :class:`Text`:
+English that keeps its template and values, translated where a report is shown.
 """
 
 from __future__ import annotations

@@ -169,7 +169,8 @@ def _find_descriptor(folder: Path, name: str) -> Path:
 
 
 def _label(name: str, data: bytes) -> str:
-    return f"{name} (upload, sha256 {hashlib.sha256(data).hexdigest()[:12]})"
+    return Text("{name} (upload, sha256 {digest})", name=name,
+                digest=hashlib.sha256(data).hexdigest()[:12])
 
 
 def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
@@ -237,4 +238,5 @@ def package_from_files(files: Iterable[tuple[str, bytes]]) -> Survey:
                                "the package as one zip file"))
         survey = read_camtrapdp(folder)
     names = ", ".join(sorted(n for n, _ in files))
-    return replace(survey, source=f"{names} (upload, sha256 {digest.hexdigest()[:12]})")
+    return replace(survey, source=Text("{name} (upload, sha256 {digest})", name=names,
+                                       digest=digest.hexdigest()[:12]))

@@ -509,4 +509,5 @@ def _as_survey(deployments: pd.DataFrame, observations: pd.DataFrame,
         write_camtrapdp(folder, dep, obs, {"name": "spreadsheet-tables",
                                            "title": f"{names[0]} + {names[1]}"}, individuals)
         survey = read_camtrapdp(folder)
-    return replace(survey, source=f"{names[0]} + {names[1]} (tables)")
+    return replace(survey, source=Text("{stations} + {records} (tables)", stations=names[0],
+                                       records=names[1]))

@@ -21,7 +21,7 @@ from landmap.access import ANALYST, VIEWER, Access, AccessError, Throttle, acces
 from landmap.briefing import chromium_path, install_hint, map_png
 from landmap.demo import DEMO_DIR
 from landmap.exports import html_bytes
-from landmap.i18n import LANGUAGES, N_, Language, from_browser, language
+from landmap.i18n import LANGUAGES, N_, Language, Text, from_browser, language
 from landmap.privacy import GRID_KM, Precision, Release, protect
 from landmap.sources import DataSource, configured_source
 from landmap.species import species_label
@@ -123,7 +123,7 @@ def sources() -> list[str]:
 
 def source_label(key: str) -> str:
     if key:
-        return key
+        return lang().text(key) if isinstance(key, Text) else key
     label = data_source().label
     return _("Bundled demo (simulated)") if Path(label) == DEMO_DIR else lang().text(label)
 
