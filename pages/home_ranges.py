@@ -68,8 +68,8 @@ if len(skipped):
             "{n} individual has too few distinct stations for some ranges (no range drawn)",
             "{n} individuals have too few distinct stations for some ranges (no range drawn)",
             len(names)).format(n=len(names))):
-        st.dataframe(skipped[["individualID", "method", "year_from", "note"]].assign(
-                         note=lambda t: range_notes(t, ui.lang())), hide_index=True,
+        st.dataframe(skipped.assign(note=range_notes(skipped, ui.lang()))[
+                         ["individualID", "method", "year_from", "note"]], hide_index=True,
                      width="stretch",
                      column_config={"individualID": _("Individual"), "method": _("Method"),
                                     "year_from": st.column_config.NumberColumn(_("Year"),
