@@ -60,7 +60,7 @@ history = points.assign(month=points["eventStart"].dt.tz_convert(None).dt.to_per
 history = history.groupby(["month", "country"], as_index=False).size()
 st.altair_chart(
     alt.Chart(history).mark_bar(width=6).encode(
-        x=alt.X("month:T", title=_("Month")),
+        x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=ui.month_format())),
         y=alt.Y("size:Q", title=_("Independent detections")),
         color=alt.Color("country:N", title=_("Country"), scale=alt.Scale(
             domain=[country_names["RUS"], country_names["CHN"]],

@@ -79,7 +79,8 @@ monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
 monthly = monthly.rename_axis("month").reset_index(name="detections")
 st.altair_chart(
     alt.Chart(monthly).mark_line(point=True, color="#0072B2").encode(
-        x=alt.X("month:T", title=_("Month")), y=alt.Y("detections:Q", title=_("Detections")),
+        x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=ui.month_format())),
+        y=alt.Y("detections:Q", title=_("Detections")),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=_("Month")),
                  alt.Tooltip("detections", title=_("Detections"))]),
     width="stretch")

@@ -179,3 +179,30 @@ def test_findings_keep_their_language_through_the_cache(make_package, tmp_path,
         "событий"]
     assert ru["action"].tolist() == ["сохранено"]
 
+
+
+def _charts(node, found):
+    """The Vega-Lite charts of an AppTest tree (AppTest has no accessor for them)."""
+    if "vega" in str(getattr(node, "type", "")).lower():
+        found.append(node.proto.spec)
+    for child in getattr(node, "children", {}).values():
+        _charts(child, found)
+    return found
+
+
+@pytest.mark.parametrize(("code", "month"), [("en", "%b %Y"), ("ru", "%m.%Y"),
+                                             ("zh", "%Y年%-m月")])
+def test_month_axis_is_written_the_languages_way(monkeypatch, code, month):
+    import json
+
+    legacy_pages_off()
+    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["years"] = "2021-2021"
+    at.query_params["lang"] = code
+    at.run()
+    specs = [json.loads(s) for s in _charts(at._tree, [])]
+    axes = [s["encoding"]["x"].get("axis", {}) for s in specs
+            if s.get("encoding", {}).get("x", {}).get("type") == "temporal"]
+    # Vega writes English month names unless told a format: every month axis has one
+    assert axes and all(a.get("format") == month for a in axes)

@@ -68,6 +68,13 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     return lang().ngettext(singular, plural, n)
 
+
+def month_format() -> str:
+    """A chart's month labels as the language writes them (d3 time format): Vega would
+    otherwise print English month names on every page."""
+    # Translators: a d3 time format for a month axis ("Mar 2021", "03.2021", "2021年3月").
+    return _("%b %Y")
+
 def data_source() -> DataSource:
     """The configured source: a PostGIS database (``$LANDMAP_DATABASE_URL`` or secrets
     ``[landmap.database] url``), else ``$LANDMAP_DATA``, else the demo."""
@@ -394,8 +401,9 @@ def _precision_from_url() -> str:
         return default.code
     try:
         wanted = Precision.parse(asked)
-    except ValueError as exc:
-        st.session_state.setdefault("_unknown", []).append(str(exc))
+    except ValueError:
+        # named like the other unknown link values, in the warning's language
+        st.session_state.setdefault("_unknown", []).append(f"{PRECISION}: {asked}")
         return default.code
     if wanted not in allowed_precisions():
         roles = {ANALYST: _("analyst"), VIEWER: _("viewer")}
