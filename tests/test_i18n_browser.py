@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from landmap.i18n import LOCALES_DIR, language
 from landmap.survey import headline
-from tests.conftest import map_frame, wait_idle
+from tests.conftest import map_frame, upload, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +109,38 @@ def test_every_page_in_the_language_with_no_english_left(dashboard, page, demo, 
     frame = map_frame(page)
     english = page.inner_text("body") + frame.locator(".lm-legend").inner_text()
     assert len(_english_left(english, catalog, allowed)) >= 10
+
+
+def test_a_refused_upload_is_reported_in_russian(dashboard, page, demo, tmp_path):
+    """A package whose deployments use semicolons: the report and its CSV speak Russian,
+    and still name the file, row and what was found."""
+    import io
+    import zipfile
+
+    from landmap.exports import camtrapdp_zip
+
+    catalog = _catalog("ru")
+    part = demo.filter(years=(2019, 2019), individuals=["Leo 16F"])
+    source = zipfile.ZipFile(io.BytesIO(camtrapdp_zip(part)))
+    broken = tmp_path / "semicolons.zip"
+    with zipfile.ZipFile(broken, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name.endswith("deployments.csv"):
+                data = data.replace(b",", b";")
+            out.writestr(name, data)
+    page.goto(dashboard + "/data?lang=ru")
+    page.get_by_role("heading", name=catalog["Data"], exact=True).wait_for(timeout=60_000)
+    upload(page, 0, broken)
+    page.get_by_role("button", name=catalog["Load package"]).click()
+    summary = catalog["{title} was not loaded: {n} problem, listed below with its file, row "
+                      "and field. Fix it in the file and load it again."]
+    page.get_by_text(summary.format(title="semicolons.zip", n=1)).wait_for(timeout=60_000)
+    report = _download(page, catalog["Report (CSV)"]).splitlines()
+    assert report[0].split(",")[-2:] == [catalog["What was done"], catalog["Problem"]]
+    found = catalog["the columns are separated by {sign}; Camtrap DP files are "
+                    "comma-separated (save as CSV with commas)"].format(sign="';'")
+    assert len(report) == 2
+    assert report[1].startswith("deployments.csv,1,,")
+    assert found in report[1] and catalog["refused"] in report[1]
+    page.screenshot(path="test-artifacts/lang-ru-refused-upload.png", full_page=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from landmap.i18n import N_
 
-__all__ = ["COMMON_NAMES", "species_label"]
+__all__ = ["COMMON_NAMES", "OBSERVATION_TYPES", "species_label"]
 
 #: English common names of the species camera traps record here (translated in the
 #: catalogues like every other text).
@@ -19,6 +19,10 @@ COMMON_NAMES = {
     "Meles leucurus": N_("Asian badger"),
     "Nyctereutes procyonoides": N_("Raccoon dog"),
 }
+#: Camtrap DP observation types, shown where a record has no species.
+OBSERVATION_TYPES = {"animal": N_("animal"), "human": N_("human"), "vehicle": N_("vehicle"),
+                     "blank": N_("blank"), "unknown": N_("unknown"),
+                     "unclassified": N_("unclassified")}
 
 
 def species_label(scientific_name: str, gettext: Callable[[str], str] | None = None) -> str:
@@ -35,7 +39,11 @@ def species_label(scientific_name: str, gettext: Callable[[str], str] | None = N
     'Кабан (Sus scrofa)'
     >>> species_label("Lynx lynx")
     'Lynx lynx'
+    >>> species_label("blank", language("zh").gettext)
+    '空拍'
     """
+    if scientific_name in OBSERVATION_TYPES:
+        return (gettext or str)(OBSERVATION_TYPES[scientific_name])
     common = COMMON_NAMES.get(scientific_name)
     if common and gettext is not None:
         common = gettext(common)
