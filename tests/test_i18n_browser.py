@@ -84,8 +84,14 @@ def test_every_page_in_the_language_with_no_english_left(dashboard, page, demo, 
         if english in MAP_PAGES:
             text += map_frame(page).locator(".lm-legend").inner_text()
             # Leaflet's scale bar, in the language's unit and metric only
-            scale = map_frame(page).locator(".leaflet-control-scale").inner_text()
+            frame = map_frame(page)
+            scale = frame.locator(".leaflet-control-scale").inner_text()
             assert re.fullmatch(rf"\d+\s(?:{unit}|{catalog['m']})", scale.strip()), scale
+            # the buttons' hover titles too
+            assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == \
+                catalog["Zoom in"]
+            assert frame.locator(".leaflet-control-zoom-fullscreen").first.get_attribute(
+                "title") == catalog["Full screen"]
         assert _english_left(text, catalog, allowed) == [], english
         if english == "Data":
             # The reader's findings (the demo's unreliable clocks), as a file in the language

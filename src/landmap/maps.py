@@ -308,17 +308,21 @@ class _Labels(MacroElement):
         self.labels = [list(x) for x in labels]
 
 
-class _ScaleBar(MacroElement):
-    """Leaflet's metric scale bar with its units in the map's language.
+class _Controls(MacroElement):
+    """Leaflet's zoom buttons and metric scale bar, with their words in the map's language.
 
-    Leaflet writes "m" and "km" itself; the instance's metric label is replaced, so the
-    bar still rounds and resizes as Leaflet's does (miles and feet are left out: the
-    park's people and their partners measure in kilometres).
+    Leaflet writes "m", "km", "Zoom in" and "Zoom out" itself; the scale bar instance's
+    metric label is replaced, so the bar still rounds and resizes as Leaflet's does
+    (miles and feet are left out: the park's people and their partners measure in km).
     """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
+  var map = {{ this._parent.get_name() }};
+  // As map.zoomControl, so the full-screen button joins its bar as with Leaflet's own.
+  map.zoomControl = L.control.zoom({zoomInTitle: {{ this.zoom_in|tojson }},
+                                   zoomOutTitle: {{ this.zoom_out|tojson }}}).addTo(map);
   var bar = L.control.scale({metric: true, imperial: false, maxWidth: 150});
   bar._updateMetric = function (maxMeters) {
     var meters = this._getRoundNum(maxMeters);
@@ -326,16 +330,18 @@ class _ScaleBar(MacroElement):
                              : (meters / 1000) + '\u00a0' + {{ this.km|tojson }};
     this._updateScale(this._mScale, text, meters / maxMeters);
   };
-  bar.addTo({{ this._parent.get_name() }});
+  bar.addTo(map);
 })();
 {% endmacro %}
 """)
 
     def __init__(self, lang: Language):
         super().__init__()
-        self._name = "ScaleBar"
+        self._name = "Controls"
         self.m = lang.gettext("m")
         self.km = lang.gettext("km")
+        self.zoom_in = lang.gettext("Zoom in")
+        self.zoom_out = lang.gettext("Zoom out")
 
 
 class _Legend(MacroElement):
@@ -410,9 +416,9 @@ def base_map(survey: Survey, basemap: bool = False, lang: Language | None = None
     """
     # Without a tile layer Leaflet knows no zoom limits, and the cluster plugin needs one.
     m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=False,
-                   **{"maxZoom": 15, "minZoom": 6})
+                   zoom_control=False, **{"maxZoom": 15, "minZoom": 6})
     m._landmap_lang = lang or language("en")
-    _ScaleBar(m._landmap_lang).add_to(m)
+    _Controls(m._landmap_lang).add_to(m)
     add_css(m, _CSS)
     folium.map.CustomPane("lm-border-pane", z_index=450).add_to(m)
     _add_land(m, survey)
@@ -469,7 +475,7 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
                     _precision_line(survey, t))).add_to(m)
     # Collapsed, the layer list opens on hover and leaves the map and legend readable.
     folium.LayerControl(collapsed=True).add_to(m)
-    Fullscreen().add_to(m)
+    Fullscreen(title=t("Full screen"), title_cancel=t("Leave full screen")).add_to(m)
     if extent is None:
         extent = survey.deployments.geometry
     if len(extent):
