@@ -81,3 +81,11 @@ def test_the_check_finds_what_breaks_the_standard(demo, tmp_path):
         ("observations.csv", 4, "deploymentID", "refers to a deployment that is not in the "
                                                 "package"),
     }
+    # and the same findings read in Russian, where they are shown
+    from landmap.i18n import language
+    from landmap.validate import problems_frame
+
+    ru = problems_frame(check_package(tmp_path), language("ru"))
+    assert set(ru["message"]) == {"нет обязательного свойства",
+                                  "должно быть одним из: female, male", "это не целое число",
+                                  "ссылается на установку, которой нет в пакете"}

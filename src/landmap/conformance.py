@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from landmap.i18n import Text
 from landmap.validate import Problem
 
 __all__ = ["TABLES", "check_package"]
@@ -111,46 +112,48 @@ def _descriptor_problems(descriptor: dict) -> list[Problem]:
         out.append(Problem("datapackage.json", None, field, value, "refused", message))
 
     if "camtrap-dp" not in str(descriptor.get("profile", "")):
-        bad("profile", "must name the Camtrap DP profile", str(descriptor.get("profile")))
+        bad("profile", Text("must name the Camtrap DP profile"), str(descriptor.get("profile")))
     for key in ("created", "contributors", "project", "spatial", "temporal", "taxonomic",
                 "resources"):
         if not descriptor.get(key):
-            bad(key, "a required property is missing")
+            bad(key, Text("a required property is missing"))
     for i, person in enumerate(descriptor.get("contributors") or []):
         if not isinstance(person, dict) or not person.get("title"):
-            bad(f"contributors[{i}].title", "every contributor needs a title")
+            bad(f"contributors[{i}].title", Text("every contributor needs a title"))
         elif person.get("role") and person["role"] not in _ROLES:
-            bad(f"contributors[{i}].role", f"must be one of {', '.join(_ROLES)}",
-                person["role"])
+            bad(f"contributors[{i}].role", Text("must be one of {values}",
+                                                values=", ".join(_ROLES)), person["role"])
     project = descriptor.get("project") or {}
     for key in _PROJECT:
         if key not in project:
-            bad(f"project.{key}", "a required property is missing")
+            bad(f"project.{key}", Text("a required property is missing"))
     if project.get("samplingDesign") not in (None, *_DESIGNS):
-        bad("project.samplingDesign", f"must be one of {', '.join(_DESIGNS)}",
+        bad("project.samplingDesign", Text("must be one of {values}",
+                                           values=", ".join(_DESIGNS)),
             project["samplingDesign"])
     temporal = descriptor.get("temporal") or {}
     for key in ("start", "end"):
         if temporal and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(temporal.get(key, ""))):
-            bad(f"temporal.{key}", "must be a date (YYYY-MM-DD)", str(temporal.get(key)))
+            bad(f"temporal.{key}", Text("must be a date (YYYY-MM-DD)"), str(temporal.get(key)))
     taxa = descriptor.get("taxonomic", [])
     if not isinstance(taxa, list) or any(not isinstance(t, dict) or not t.get("scientificName")
                                          for t in taxa):
-        bad("taxonomic", "each taxon needs a scientificName")
+        bad("taxonomic", Text("each taxon needs a scientificName"))
     resources = {r.get("name"): r for r in descriptor.get("resources") or []
                  if isinstance(r, dict)}
     for table in TABLES:
         resource = resources.get(table)
         if resource is None:
-            bad("resources", f"the '{table}' resource is missing", table)
+            bad("resources", Text("the package has no '{kind}' resource", kind=table), table)
             continue
         if resource.get("profile") != "tabular-data-resource":
-            bad(f"resources.{table}.profile", "must be 'tabular-data-resource'",
+            bad(f"resources.{table}.profile", Text("must be 'tabular-data-resource'"),
                 str(resource.get("profile")))
         if "camtrap-dp/1.0" not in str(resource.get("schema", "")) or not str(
                 resource.get("schema", "")).endswith(f"{table}-table-schema.json"):
-            bad(f"resources.{table}.schema", f"must be the URL of the Camtrap DP 1.0 {table} "
-                "table schema", str(resource.get("schema")))
+            bad(f"resources.{table}.schema", Text("must be the URL of the Camtrap DP 1.0 {kind} "
+                                                  "table schema", kind=table),
+                str(resource.get("schema")))
     return out
 
 
@@ -159,27 +162,30 @@ def _column_problems(file: str, frame: pd.DataFrame, spec: Field) -> list[Proble
     empty = text == ""
     masks = []
     if spec.required:
-        masks.append((empty, "a required value is missing"))
+        masks.append((empty, Text("a required value is missing")))
     filled = ~empty
     if spec.kind == "datetime":
         masks.append((filled & ~text.str.match(_DATETIME),
-                      "not a date-time with a time zone (YYYY-MM-DDThh:mm:ss±hh:mm)"))
+                      Text("not a date-time with a time zone (YYYY-MM-DDThh:mm:ss±hh:mm)")))
     elif spec.kind in ("number", "integer"):
         pattern = _INTEGER if spec.kind == "integer" else _NUMBER
         wrong = filled & ~text.str.match(pattern)
-        masks.append((wrong, f"not {'an integer' if spec.kind == 'integer' else 'a number'}"))
+        masks.append((wrong, Text("not an integer") if spec.kind == "integer" else
+                      Text("not a number")))
         values = pd.to_numeric(text.where(filled & ~wrong), errors="coerce")
         if spec.minimum is not None:
-            masks.append((values < spec.minimum, f"below the minimum {spec.minimum:g}"))
+            masks.append((values < spec.minimum, Text("below the minimum {limit}",
+                                                      limit=f"{spec.minimum:g}")))
         if spec.maximum is not None:
-            masks.append((values > spec.maximum, f"above the maximum {spec.maximum:g}"))
+            masks.append((values > spec.maximum, Text("above the maximum {limit}",
+                                                      limit=f"{spec.maximum:g}")))
     elif spec.kind == "boolean":
-        masks.append((filled & ~text.isin(["true", "false"]), "must be true or false"))
+        masks.append((filled & ~text.isin(["true", "false"]), Text("must be true or false")))
     if spec.allowed:
         masks.append((filled & ~text.isin(spec.allowed),
-                      f"must be one of {', '.join(spec.allowed)}"))
+                      Text("must be one of {values}", values=", ".join(spec.allowed))))
     if spec.unique:
-        masks.append((filled & text.duplicated(), "duplicate value; must be unique"))
+        masks.append((filled & text.duplicated(), Text("duplicate value; must be unique")))
     out = []
     for mask, message in masks:
         for i in np.flatnonzero(mask.to_numpy()):
@@ -208,7 +214,7 @@ def check_package(folder: str | Path) -> list[Problem]:
         descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [Problem("datapackage.json", None, None, None, "refused",
-                        f"cannot be read as JSON ({exc})")]
+                        Text("cannot be read as JSON ({error})", error=str(exc)))]
     problems = _descriptor_problems(descriptor)
     paths = {r.get("name"): r.get("path") for r in descriptor.get("resources") or []}
     deployment_ids = None
@@ -221,13 +227,16 @@ def check_package(folder: str | Path) -> list[Problem]:
         if list(frame.columns) != expected:
             extra = [c for c in frame.columns if c not in expected]
             missing = [c for c in expected if c not in frame.columns]
-            detail = "; ".join(part for part in (
-                f"not in the standard: {', '.join(extra)}" if extra else "",
-                f"missing: {', '.join(missing)}" if missing else "",
-                "" if extra or missing else "in another order") if part)
-            problems.append(Problem(path, 1, None, None, "refused",
-                                    f"the header differs from the Camtrap DP 1.0 fields "
-                                    f"({detail})"))
+            parts = [Text("not in the standard: {fields}", fields=", ".join(extra))
+                     if extra else None,
+                     Text("missing: {fields}", fields=", ".join(missing)) if missing else None,
+                     None if extra or missing else Text("in another order")]
+            parts = [p for p in parts if p is not None]
+            message = (Text("the header differs from the Camtrap DP 1.0 fields ({detail})",
+                            detail=parts[0]) if len(parts) == 1 else
+                       Text("the header differs from the Camtrap DP 1.0 fields ({detail}; "
+                            "{more})", detail=parts[0], more=parts[1]))
+            problems.append(Problem(path, 1, None, None, "refused", message))
         for spec in fields:
             if spec.name in frame:
                 problems += _column_problems(path, frame, spec)
@@ -238,5 +247,6 @@ def check_package(folder: str | Path) -> list[Problem]:
             for i in np.flatnonzero(unknown):
                 problems.append(Problem(path, int(i) + 2, "deploymentID",
                                         frame["deploymentID"].iloc[i], "refused",
-                                        "refers to a deployment that is not in the package"))
+                                        Text("refers to a deployment that is not in the "
+                                             "package")))
     return problems
