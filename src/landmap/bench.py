@@ -98,10 +98,15 @@ def _filter_change_seconds(folder: Path) -> float:
     """Warm rerun of the Overview page after a year-filter change (Streamlit AppTest)."""
     from streamlit.testing.v1 import AppTest
 
+    from landmap import ui
     from landmap.serve import legacy_pages_off
 
     legacy_pages_off()
     os.environ["LANDMAP_DATA"] = str(folder)
+    # AppTest has no browser address: stand in for the analyst at this computer (no
+    # sign-in configured), as a local browser would be.
+    local_client = ui._local_client
+    ui._local_client = lambda: True
     try:
         app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
                                 default_timeout=600)
@@ -112,6 +117,7 @@ def _filter_change_seconds(folder: Path) -> float:
         app.slider(key="years").set_value((2020, 2021)).run()
         return time.perf_counter() - start
     finally:
+        ui._local_client = local_client
         os.environ.pop("LANDMAP_DATA", None)
 
 
