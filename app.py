@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from landmap import ui
+from landmap.exports import COLUMN_HEADERS
 from landmap.i18n import Text
 from landmap.validate import DataError, problems_frame
 
@@ -12,7 +13,6 @@ from landmap.validate import DataError, problems_frame
 ICON = Path(__file__).parent / "static" / "landmap-icon.png"
 st.set_page_config(page_title="landmap · Amur leopard camera traps", page_icon=str(ICON),
                    layout="wide")
-
 
 
 def _reason(error: Exception) -> str:
@@ -26,6 +26,7 @@ try:
     survey = ui.survey()
 except DataError as exc:
     found = problems_frame(exc.problems, ui.lang())
+    found.columns = [ui._(COLUMN_HEADERS[c]) for c in found.columns]
     st.error(ui._("The camera-trap data ({source}) cannot be used.").format(
         source=ui.source_label("")))
     st.dataframe(found, hide_index=True)

@@ -206,3 +206,26 @@ def test_month_axis_is_written_the_languages_way(monkeypatch, code, month):
             if s.get("encoding", {}).get("x", {}).get("type") == "temporal"]
     # Vega writes English month names unless told a format: every month axis has one
     assert axes and all(a.get("format") == month for a in axes)
+
+
+def test_an_unusable_data_folder_is_reported_in_russian(monkeypatch, make_package,
+                                                         tmp_path):
+    from tests.conftest import dep
+
+    legacy_pages_off()
+    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
+    folder = make_package(deployments=[dep(1, latitude="131.45", longitude="43.1")])
+    monkeypatch.setenv("LANDMAP_DATA", str(folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "ru"
+    at.run()
+    assert not at.exception
+    assert at.error[0].value == f"Данные фотоловушек ({folder}) нельзя использовать."
+    found = at.dataframe[0].value
+    assert list(found.columns) == ["Файл", "Строка", "Поле", "Значение", "Что сделано",
+                                   "Проблема"]
+    assert found.iloc[0].tolist()[:5] == ["deployments.csv", 2, "latitude", "131.45",
+                                          "отклонено"]
+    assert found.iloc[0, 5] == ("вне диапазона: должно быть от -90 до 90 градусов; похоже, "
+                                "широта и долгота перепутаны")

@@ -56,7 +56,11 @@ _CHOICE_LABELS = {"female": N_("female"), "male": N_("male"), "adult": N_("adult
 
 def lang() -> Language:
     """This session's language: chosen in the sidebar or the URL, else the browser's."""
-    code = st.session_state.get(LANG) or from_browser(st.context.locale)
+    # The URL counts before the filters are read too: the sign-in page and a data source
+    # that cannot be loaded are shown before that.
+    asked = st.query_params.get(LANG)
+    code = st.session_state.get(LANG) or (asked if asked in LANGUAGES else None) \
+        or from_browser(st.context.locale)
     return language(code)
 
 
@@ -74,6 +78,7 @@ def month_format() -> str:
     otherwise print English month names on every page."""
     # Translators: a d3 time format for a month axis ("Mar 2021", "03.2021", "2021年3月").
     return _("%b %Y")
+
 
 def data_source() -> DataSource:
     """The configured source: a PostGIS database (``$LANDMAP_DATABASE_URL`` or secrets
