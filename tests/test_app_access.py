@@ -165,3 +165,15 @@ def test_without_chromium_the_export_buttons_say_what_to_install(monkeypatch):
     labels = [b.label for b in at.get("download_button")]
     assert "Map (HTML, works offline)" in labels
     assert not any("PNG" in label or "PDF" in label for label in labels)
+
+
+def test_a_link_in_russian_opens_the_sign_in_page_in_russian(app):
+    # The language is taken from the link before anyone has signed in.
+    app.query_params["lang"] = "ru"
+    app.run()
+    assert app.title[0].value == "landmap · вход"
+    assert [t.label for t in app.text_input] == ["Имя пользователя", "Пароль"]
+    app.text_input[0].input("ranger")
+    app.text_input[1].input("not the password")
+    app.button[0].click().run()
+    assert app.error[0].value == "Неверное имя пользователя или пароль."
