@@ -78,6 +78,9 @@ def test_pack_text_holds_title_counts_and_areas(pack, release):
     h = headline(release.exact)
     assert "Female Amur leopards, 2021" in text
     assert "locations generalised to 5 km" in text
+    # the data are named by their title; where they lie on the server is not for a handout
+    assert str(release.exact.metadata["title"])[:40] in re.sub(r"\s+", " ", text)
+    assert str(release.exact.source) not in re.sub(r"\s+", "", text)
     for number in (f"{h.stations:,}", f"{h.trap_nights:,.0f}", f"{h.detections:,}",
                    f"{h.individuals:,}"):
         assert re.search(rf"(?<![\d,]){re.escape(number)}(?![\d,])", text), number

@@ -426,9 +426,9 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
     now = pd.Timestamp.now("UTC")
     precision = lang.text(release.precision.label)
     notes = [
-        t("Data: {title} ({source}).").format(
-            title=release.exact.metadata.get("title", release.exact.source),
-            source=release.exact.source),
+        # The package's title, not where it lies: a server path has no place in a handout.
+        t("Data: {title}").format(
+            title=release.exact.metadata.get("title", Path(str(release.exact.source)).name)),
         t("Counts are minimum counts: the number of distinct identified animals photographed "
           "in the span; cameras miss animals, so the true number is at least this."),
         t("Home ranges: independent detections (the same animal at the same station within "
@@ -451,7 +451,7 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
     span = view.span_label
     return BriefingData(
         title=title, span=span, precision=precision,
-        source=str(release.exact.metadata.get("title", release.exact.source)),
+        source=str(release.exact.metadata.get("title", Path(str(release.exact.source)).name)),
         headline={t("Camera stations"): n(h.stations), t("Trap-nights"): n(h.trap_nights),
                   t("Leopard detections"): n(h.detections), t("Individuals"): n(h.individuals)},
         population=population, sides=release.compute(cross_border_by_year),
