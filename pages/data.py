@@ -5,7 +5,7 @@ import streamlit as st
 
 from landmap import ui
 from landmap.access import ANALYST
-from landmap.exports import camtrapdp_zip, csv_bytes
+from landmap.exports import COLUMN_HEADERS, camtrapdp_zip, csv_bytes
 from landmap.intake import MAX_FILE_MB, open_package, package_from_files
 from landmap.layers import LAYER_SUFFIXES, layer_names, read_layer
 from landmap.species import species_label
@@ -17,16 +17,15 @@ from landmap.tables import (
     survey_from_tables,
 )
 from landmap.ui import _, ngettext
-from landmap.validate import DataError, problems_frame
+from landmap.validate import PROBLEM_COLUMNS, DataError, problems_frame
 
 ZONES = ["Asia/Vladivostok", "Asia/Shanghai", "Asia/Harbin", "UTC", "Europe/Moscow"]
 
 
 def problem_columns() -> dict:
-    """Headers of a problem table in the session's language."""
-    return {"file": _("File"), "row": st.column_config.NumberColumn(_("Row"), format="%d"),
-            "field": _("Field"), "value": _("Value"), "action": _("What was done"),
-            "message": _("Problem")}
+    """Headers of a problem table in the session's language (as its CSV download has them)."""
+    headers = {c: _(COLUMN_HEADERS[c]) for c in PROBLEM_COLUMNS}
+    return headers | {"row": st.column_config.NumberColumn(headers["row"], format="%d")}
 
 
 def report(title: str, problems: list, failed: bool) -> None:

@@ -58,9 +58,10 @@ def lang() -> Language:
     """This session's language: chosen in the sidebar or the URL, else the browser's."""
     # The URL counts before the filters are read too: the sign-in page and a data source
     # that cannot be loaded are shown before that.
-    asked = st.query_params.get(LANG)
-    code = st.session_state.get(LANG) or (asked if asked in LANGUAGES else None) \
-        or from_browser(st.context.locale)
+    code = st.session_state.get(LANG)
+    if not code:
+        asked = st.query_params.get(LANG)
+        code = asked if asked in LANGUAGES else from_browser(st.context.locale)
     return language(code)
 
 
