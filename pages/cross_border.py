@@ -39,12 +39,10 @@ st_folium(m, key=ui.map_key("border"), returned_objects=[], height=ui.map_height
           use_container_width=True)
 
 st.subheader(_("Individuals"))
-status_names = {"both": _("both"), "Russia only": _("Russia only"),
-                "China only": _("China only")}
 shown = table[["individualID", "status", "crossings", "detections_rus", "detections_chn",
                "stations_rus", "stations_chn", "first_rus", "last_rus", "first_chn",
                "last_chn", "kde95_share_rus", "kde95_share_chn", "mcp_share_rus",
-               "mcp_share_chn"]].assign(status=lambda t: t["status"].map(status_names))
+               "mcp_share_chn"]].assign(status=lambda t: t["status"].map(_))
 # Dates written the language's way ("3 февраля 2021 г."), on the camera's own clock.
 for column in ("first_rus", "last_rus", "first_chn", "last_chn"):
     shown[column] = [lang.date(t.date()) if pd.notna(t) else "" for t in shown[column]]

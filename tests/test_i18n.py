@@ -33,6 +33,18 @@ def _code_messages() -> set[str]:
     return found
 
 
+def _app(monkeypatch, **params) -> AppTest:
+    """The dashboard run once in AppTest for the analyst at this computer, with a link's
+    parameters (``lang="ru"``, ``years="2021-2021"`` …)."""
+    legacy_pages_off()
+    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
 @pytest.mark.parametrize("code", [c for c in LANGUAGES if c != "en"])
 def test_catalogue_has_every_message_and_no_stale_one(code):
     with (LOCALES_DIR / code / "LC_MESSAGES" / "landmap.po").open("rb") as handle:
@@ -77,12 +89,7 @@ def test_numbers_and_dates_follow_the_language():
 def test_overview_in_each_language(monkeypatch, demo, code, title, stations):
     from landmap.survey import headline
 
-    legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["years"] = "2021-2021"
-    at.query_params["lang"] = code
-    at.run()
+    at = _app(monkeypatch, years="2021-2021", lang=code)
     assert not at.exception
     assert at.title[0].value == title
     h = headline(demo.filter(years=(2021, 2021)))
@@ -92,13 +99,8 @@ def test_overview_in_each_language(monkeypatch, demo, code, title, stations):
 
 
 def test_one_sessions_language_does_not_change_anothers(monkeypatch):
-    legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
-    russian = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    russian.query_params["lang"] = "ru"
-    russian.run()
-    english = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    english.run()
+    russian = _app(monkeypatch, lang="ru")
+    english = _app(monkeypatch)
     assert english.title[0].value.startswith("Amur leopard camera traps")
     assert russian.title[0].value.startswith("Фотоловушки")
 
@@ -195,12 +197,7 @@ def _charts(node, found):
 def test_month_axis_is_written_the_languages_way(monkeypatch, code, month):
     import json
 
-    legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["years"] = "2021-2021"
-    at.query_params["lang"] = code
-    at.run()
+    at = _app(monkeypatch, years="2021-2021", lang=code)
     specs = [json.loads(s) for s in _charts(at._tree, [])]
     axes = [s["encoding"]["x"].get("axis", {}) for s in specs
             if s.get("encoding", {}).get("x", {}).get("type") == "temporal"]
@@ -212,14 +209,10 @@ def test_an_unusable_data_folder_is_reported_in_russian(monkeypatch, make_packag
                                                          tmp_path):
     from tests.conftest import dep
 
-    legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
     monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
     folder = make_package(deployments=[dep(1, latitude="131.45", longitude="43.1")])
     monkeypatch.setenv("LANDMAP_DATA", str(folder))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["lang"] = "ru"
-    at.run()
+    at = _app(monkeypatch, lang="ru")
     assert not at.exception
     assert at.error[0].value == f"Данные фотоловушек ({folder}) нельзя использовать."
     found = at.dataframe[0].value

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from landmap.home_range import home_ranges, independent_detections
+from landmap.i18n import N_
 from landmap.survey import Survey, catalogue_order, local_time
 
 __all__ = ["CROSSING_COLUMNS", "STATUS", "cross_border_by_year", "crossings_by_individual",
@@ -25,9 +26,10 @@ CROSSING_COLUMNS = [
     "kde95_share_rus", "kde95_share_chn", "mcp_share_rus", "mcp_share_chn",
 ]  # fmt: skip
 
-#: Status labels in the user's words, by the set of countries an animal was seen in.
-STATUS = {frozenset({"RUS"}): "Russia only", frozenset({"CHN"}): "China only",
-          frozenset({"RUS", "CHN"}): "both"}
+#: Status labels in the user's words, by the set of countries an animal was seen in
+#: (English; each is a catalogue text, so a page shows it translated with its gettext).
+STATUS = {frozenset({"RUS"}): N_("Russia only"), frozenset({"CHN"}): N_("China only"),
+          frozenset({"RUS", "CHN"}): N_("both")}
 
 
 def station_countries(survey: Survey, tolerance_m: float = 1000.0) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement, Template
 
+from landmap.exports import COLUMN_HEADERS
 from landmap.i18n import Language, Text, language
 from landmap.offline import standalone_html
 
@@ -303,25 +304,21 @@ def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
                                 "new_individuals": t("New"),
                                 "females_with_cubs": t("Females with cubs"),
                                 "cubs": t("Cubs")})
-    status = {"both": t("both"), "Russia only": t("Russia only"),
-              "China only": t("China only")}
     def share(values: pd.Series) -> list:
         return [lang.percent(v, 0) if pd.notna(v) else None for v in values]
 
     cross = _table(d.crossings.head(_ROWS).assign(
-        status=lambda f: f["status"].map(lambda s: status.get(s, s)),
+        status=lambda f: f["status"].map(t),
         kde95_share_rus=lambda f: share(f["kde95_share_rus"]),
         kde95_share_chn=lambda f: share(f["kde95_share_chn"])), {
-        "individualID": t("Individual"), "status": t("Seen in"),
-        "crossings": t("Crossings (min.)"), "detections_rus": t("Detections RU"),
-        "detections_chn": t("Detections CN"), "kde95_share_rus": t("KDE 95 % in RU"),
-        "kde95_share_chn": t("KDE 95 % in CN")})
+        c: t(COLUMN_HEADERS[c]) for c in ("individualID", "status", "crossings",
+                                          "detections_rus", "detections_chn",
+                                          "kde95_share_rus", "kde95_share_chn")})
     drawn = d.ranges[d.ranges.geometry.notna()] if len(d.ranges) else d.ranges
     areas = _table(drawn.drop(columns="geometry").head(_ROWS).assign(
         area_km2=lambda f: [lang.number(a, 1) for a in f["area_km2"]]), {
-        "individualID": t("Individual"), "method": t("Method"), "level": t("Level (%)"),
-        "n_locations": t("Detections"), "n_stations": t("Stations"),
-        "area_km2": t("Area (km²)")},
+        c: t(COLUMN_HEADERS[c]) for c in ("individualID", "method", "level", "n_locations",
+                                          "n_stations", "area_km2")},
         {"level": "{:g}"}) if len(drawn) else \
         "<p>" + e(t("No range could be drawn for the selection.")) + "</p>"
     more = len(d.crossings) - _ROWS
