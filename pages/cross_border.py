@@ -77,7 +77,9 @@ if not briefing:
     kde = ranges[(ranges["method"] == "kde") & ranges.geometry.notna()]
     safe = ui.for_download()
     ui.download_row([
-        (_("Individuals (CSV)"), lambda: csv_bytes(safe(table), lang),
+        (_("Individuals (CSV)"),
+         lambda: csv_bytes(safe(table).assign(status=lambda t: t["status"].map(lang.gettext)),
+                           lang),
          f"landmap-cross-border-{span}.csv", "text/csv"),
         (_("Per year (CSV)"), lambda: csv_bytes(safe(by_year), lang),
          f"landmap-cross-border-years-{span}.csv", "text/csv"),

@@ -105,6 +105,11 @@ def test_every_page_in_the_language_with_no_english_left(dashboard, page, demo, 
                             "and maps"]
             assert sum(line.endswith(f"{catalog['flagged']},{clock}") for line in report) \
                 == len(flagged)
+        if english == "Cross-border":
+            rows = _download(page, catalog["Individuals (CSV)"]).splitlines()
+            status = rows[0].split(",").index(catalog["Seen in"])
+            assert {r.split(",")[status] for r in rows[1:]} <= {
+                catalog["both"], catalog["Russia only"], catalog["China only"]}
         if english == "Overview":
             table = _download(page, catalog["Yearly table (CSV)"]).splitlines()
             assert table[0].startswith(f"{catalog['Year']},{catalog['Individuals']},")
