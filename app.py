@@ -4,10 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from landmap import ui
-from landmap.exports import COLUMN_HEADERS
+from landmap.app import cache, data, filters, signin, state
 from landmap.i18n import Text
-from landmap.validate import DataError, problems_frame
+from landmap.io.exports import COLUMN_HEADERS
+from landmap.io.validate import DataError, problems_frame
 
 # A local icon: Material page icons would be fetched from Google's servers.
 ICON = Path(__file__).parent / "static" / "landmap-icon.png"
@@ -21,23 +21,23 @@ def _reason(error: Exception) -> str:
     return first if isinstance(first, Text) else str(error)
 
 
-ui.sign_in()
+signin.sign_in()
 try:
-    survey = ui.survey()
+    survey = cache.survey()
 except DataError as exc:
-    found = problems_frame(exc.problems, ui.lang())
-    found.columns = [ui._(COLUMN_HEADERS[c]) for c in found.columns]
-    st.error(ui._("The camera-trap data ({source}) cannot be used.").format(
-        source=ui.source_label("")))
+    found = problems_frame(exc.problems, state.lang())
+    found.columns = [state._(COLUMN_HEADERS[c]) for c in found.columns]
+    st.error(state._("The camera-trap data ({source}) cannot be used.").format(
+        source=data.source_label("")))
     st.dataframe(found, hide_index=True)
     st.stop()
 except (FileNotFoundError, LookupError, OSError) as exc:
-    st.error(ui._("The camera-trap data ({source}) cannot be used.").format(
-        source=ui.source_label("")) + f"\n\n{ui.lang().text(_reason(exc))}")
+    st.error(state._("The camera-trap data ({source}) cannot be used.").format(
+        source=data.source_label("")) + f"\n\n{state.lang().text(_reason(exc))}")
     st.stop()
 
-ui.sidebar_filters(survey)
-_ = ui._
+filters.sidebar_filters(survey)
+_ = state._
 page = st.navigation([
     st.Page("pages/overview.py", title=_("Overview"), icon=":material/map:", default=True,
             url_path="overview"),

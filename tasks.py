@@ -131,8 +131,8 @@ def _ensure_system(with_tests: bool) -> str | None:
 def start(args: list[str]) -> int:
     _ensure_env("requirements.txt")
     _ensure_system(with_tests=False)
-    # landmap.serve is `streamlit run app.py` with one fix for links to pages (see there).
-    cmd = [str(PY), "-m", "landmap.serve", *args]
+    # landmap.app.serve is `streamlit run app.py` with one fix for links to pages (see there).
+    cmd = [str(PY), "-m", "landmap.app.serve", *args]
     _say("starting the dashboard: " + " ".join(cmd[2:]))
     os.chdir(ROOT)
     os.execv(str(PY), cmd)

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from landmap import ui
-from landmap.ui import _
+from landmap.app import cache, state
+from landmap.app.state import _
 
-survey = ui.survey()
+survey = cache.survey()
 areas = survey.boundaries.area_km2().round(0)
 parks = survey.boundaries.parks.assign(area_km2=areas.to_numpy())
-code = ui.lang().code
+code = state.lang().code
 name = f"name_{code}" if f"name_{code}" in parks else "name_en"
 
 st.title(_("About landmap and its sources"))

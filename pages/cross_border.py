@@ -4,38 +4,38 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from landmap import ui
+from landmap.app import cache, state, widgets
+from landmap.app.state import _
 from landmap.border import cross_border_by_year, crossings_by_individual
-from landmap.exports import csv_bytes, geojson_bytes
 from landmap.home_range import home_ranges
+from landmap.io.exports import csv_bytes, geojson_bytes
 from landmap.maps import cross_border_map
-from landmap.ui import _
 
-briefing = ui.briefing_mode()
-selection = ui.selection()
+briefing = widgets.briefing_mode()
+selection = cache.selection()
 span = selection.span_label
 title = _("Leopards across the Russia–China border, {span}").format(span=span)
 st.title(title)
-n = ui.lang().number
+n = state.lang().number
 
 with st.spinner(_("Splitting ranges by the border…")):
-    ranges = ui.compute(home_ranges, levels=(95,))
-    table = ui.compute(crossings_by_individual,
+    ranges = cache.compute(home_ranges, levels=(95,))
+    table = cache.compute(crossings_by_individual,
                        inputs={"ranges": (home_ranges, {"levels": (95,)})})
-    by_year = ui.compute(cross_border_by_year)
+    by_year = cache.compute(cross_border_by_year)
 counts = table["status"].value_counts()
 a, b, c, d = st.columns(4)
 a.metric(_("Seen on both sides"), n(counts.get("both", 0)))
 b.metric(_("Russia only"), n(counts.get("Russia only", 0)))
 c.metric(_("China only"), n(counts.get("China only", 0)))
 d.metric(_("Share seen on both sides"),
-         ui.lang().percent(counts.get("both", 0) / max(len(table), 1), 0),
+         state.lang().percent(counts.get("both", 0) / max(len(table), 1), 0),
          help=_("Of the identified leopards in the selection (a minimum: cameras miss "
                 "animals)"))
 
-lang = ui.lang()
+lang = state.lang()
 m = cross_border_map(selection, table, ranges, lang=lang)
-st_folium(m, key=ui.map_key("border"), returned_objects=[], height=ui.map_height(),
+st_folium(m, key=cache.map_key("border"), returned_objects=[], height=widgets.map_height(),
           use_container_width=True)
 
 st.subheader(_("Individuals"))
@@ -75,8 +75,8 @@ if not briefing:
                  "1:10m border is generalised to about 1 km. Crossings are a minimum: only "
                  "changes seen by cameras count."))
     kde = ranges[(ranges["method"] == "kde") & ranges.geometry.notna()]
-    safe = ui.for_download()
-    ui.download_row([
+    safe = cache.for_download()
+    widgets.download_row([
         (_("Individuals (CSV)"),
          lambda: csv_bytes(safe(table).assign(status=lambda t: t["status"].map(lang.gettext)),
                            lang),
@@ -86,7 +86,7 @@ if not briefing:
         (_("95 % ranges (GeoJSON)"), lambda: geojson_bytes(safe(kde.merge(
             table[["individualID", "status"]], on="individualID"))),
          f"landmap-cross-border-ranges-{span}.geojson", "application/geo+json"),
-        *ui.map_downloads(lambda: cross_border_map(safe(selection), table, safe(ranges),
+        *widgets.map_downloads(lambda: cross_border_map(safe(selection), table, safe(ranges),
                                                    lang=lang),
                           title, f"landmap-cross-border-{span}"),
     ], key="border")

@@ -3,21 +3,21 @@
 import pandas as pd
 import streamlit as st
 
-from landmap import ui
 from landmap.access import ANALYST
-from landmap.exports import COLUMN_HEADERS, camtrapdp_zip, csv_bytes
-from landmap.intake import MAX_FILE_MB, open_package, package_from_files
-from landmap.layers import LAYER_SUFFIXES, layer_names, read_layer
-from landmap.species import species_label
-from landmap.tables import (
+from landmap.app import cache, data, precision, signin, state, widgets
+from landmap.app.state import _, ngettext
+from landmap.io.exports import COLUMN_HEADERS, camtrapdp_zip, csv_bytes
+from landmap.io.intake import MAX_FILE_MB, open_package, package_from_files
+from landmap.io.layers import LAYER_SUFFIXES, layer_names, read_layer
+from landmap.io.tables import (
     DATE_FORMATS,
     FIELD_LABELS,
     guess_columns,
     read_csv_text,
     survey_from_tables,
 )
-from landmap.ui import _, ngettext
-from landmap.validate import PROBLEM_COLUMNS, DataError, problems_frame
+from landmap.io.validate import PROBLEM_COLUMNS, DataError, problems_frame
+from landmap.species import species_label
 
 ZONES = ["Asia/Vladivostok", "Asia/Shanghai", "Asia/Harbin", "UTC", "Europe/Moscow"]
 
@@ -39,26 +39,26 @@ def load(title: str, reader) -> None:
     except DataError as error:
         report(title, error.problems, failed=True)
         return
-    ui.add_source(loaded)
+    data.add_source(loaded)
     report(title, loaded.problems, failed=False)
 
 
-survey = ui.survey()
-selection = ui.selection()
+survey = cache.survey()
+selection = cache.selection()
 st.title(_("Data"))
-n = ui.lang().number
-analyst = ui.role() == ANALYST
+n = state.lang().number
+analyst = signin.role() == ANALYST
 
 st.subheader(_("Data sources"))
-choices = ui.sources()
-current = st.session_state.get(ui.SOURCE, "")
+choices = data.sources()
+current = st.session_state.get(state.SOURCE, "")
 picked = st.radio(_("Show"), choices,
                   index=choices.index(current) if current in choices else 0,
-                  format_func=ui.source_label,
+                  format_func=data.source_label,
                   help=_("Data you load stay in this browser session; the files on the server "
                          "are never changed."))
 if picked != current:
-    ui.switch_source(picked)
+    data.switch_source(picked)
     st.rerun()
 st.markdown(_("**Package:** {title}").format(
     title=survey.metadata.get("title", survey.metadata.get("name", ""))))
@@ -134,7 +134,7 @@ if analyst:
             type=[s.lstrip(".") for s in LAYER_SUFFIXES], key="upload-layer")
         chosen_layer = None
         if layer_file:
-            path = ui.upload_path(layer_file.name, layer_file.getvalue())
+            path = data.upload_path(layer_file.name, layer_file.getvalue())
             names = layer_names(path) if path.suffix.lower() == ".gpkg" else []
             if len(names) > 1:
                 chosen_layer = st.selectbox(_("Layer"), names, key="layer-choice")
@@ -144,18 +144,18 @@ if analyst:
                 except DataError as error:
                     report(layer_file.name, error.problems, failed=True)
                 else:
-                    ui.add_layer(added.name, added.features)
+                    data.add_layer(added.name, added.features)
                     count = len(added.features)
                     report(ngettext("{name} ({n} feature, from {crs})",
                                     "{name} ({n} features, from {crs})", count).format(
                         name=added.name, n=count, crs=added.source_crs), added.problems,
                         failed=False)
-        for name, features in list(ui.user_layers().items()):
+        for name, features in list(data.user_layers().items()):
             one, two = st.columns([4, 1])
             one.write(ngettext("**{name}**: {n} feature, drawn on every map",
                                "**{name}**: {n} features, drawn on every map",
                                len(features)).format(name=name, n=len(features)))
-            two.button(_("Remove"), key=f"remove-{name}", on_click=ui.remove_layer,
+            two.button(_("Remove"), key=f"remove-{name}", on_click=data.remove_layer,
                        args=(name,))
 
 if "_report" in st.session_state:
@@ -172,10 +172,10 @@ if "_report" in st.session_state:
         st.success(_("{title} loaded").format(title=title) + (
             ngettext(", with {n} note below.", ", with {n} notes below.", len(problems))
             .format(n=len(problems)) if problems else _("; nothing to report.")))
-    table = problems_frame(problems, ui.lang())
+    table = problems_frame(problems, state.lang())
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch", column_config=problem_columns())
-        st.download_button(_("Report (CSV)"), csv_bytes(table, ui.lang()),
+        st.download_button(_("Report (CSV)"), csv_bytes(table, state.lang()),
                            "landmap-validation-report.csv", "text/csv", key="report-csv",
                            on_click="ignore")
 
@@ -191,7 +191,7 @@ st.dataframe(by_species, hide_index=True, width="stretch",
                             "animals": _("Animals")})
 
 st.subheader(_("Problems found while reading"))
-problems = problems_frame(survey.problems, ui.lang())
+problems = problems_frame(survey.problems, state.lang())
 if problems.empty:
     st.success(_("No problems found."))
 else:
@@ -199,11 +199,11 @@ else:
     st.dataframe(problems, hide_index=True, width="stretch", column_config=problem_columns())
 
 st.subheader(_("Downloads of the current selection"))
-safe = ui.for_download()
-lang = ui.lang()
+safe = cache.for_download()
+lang = state.lang()
 st.caption(_("Downloads: {precision}.").format(
-    precision=ui.precision_label(ui.download_precision().code).lower()))
-ui.download_row([
+    precision=precision.precision_label(precision.download_precision().code).lower()))
+widgets.download_row([
     (_("Camtrap DP package (zip)"), lambda: camtrapdp_zip(safe(selection)),
      "landmap-camtrap-dp.zip", "application/zip"),
     (_("Deployments (CSV)"), lambda: csv_bytes(safe(selection.deployments)),

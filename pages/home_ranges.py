@@ -3,14 +3,14 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from landmap import ui
-from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes
+from landmap.app import cache, state, widgets
+from landmap.app.state import _, ngettext
 from landmap.home_range import home_ranges, range_notes
+from landmap.io.exports import csv_bytes, geojson_bytes, gpkg_bytes
 from landmap.maps import home_range_map
-from landmap.ui import _, ngettext
 
-briefing = ui.briefing_mode()
-selection = ui.selection()
+briefing = widgets.briefing_mode()
+selection = cache.selection()
 span = selection.span_label
 title = _("Home ranges, {span}").format(span=span)
 st.title(title)
@@ -35,17 +35,17 @@ if not methods or ("kde" in methods and not levels):
     st.stop()
 bandwidth = float(fixed) if choice == "fixed" else choice
 with st.spinner(_("Computing home ranges…")):
-    ranges = ui.compute(home_ranges, method=tuple(methods), by=by, mcp_percent=mcp_percent,
+    ranges = cache.compute(home_ranges, method=tuple(methods), by=by, mcp_percent=mcp_percent,
                         levels=tuple(sorted(levels)), bandwidth=bandwidth)
 drawn = ranges[ranges.geometry.notna()]
 skipped = ranges[ranges.geometry.isna()].drop_duplicates(["individualID", "method", "year_from"])
 
 left, right = st.columns([5, 3]) if not briefing else (st.container(), st.container())
 with left:
-    m = home_range_map(selection, ranges, lang=ui.lang())
-    st_folium(m, key=ui.map_key("ranges", tuple(methods), tuple(levels), bandwidth,
+    m = home_range_map(selection, ranges, lang=state.lang())
+    st_folium(m, key=cache.map_key("ranges", tuple(methods), tuple(levels), bandwidth,
                                 mcp_percent, by),
-              returned_objects=[], height=ui.map_height(), use_container_width=True)
+              returned_objects=[], height=widgets.map_height(), use_container_width=True)
 with right:
     count = drawn["individualID"].nunique()
     st.subheader(ngettext("Areas ({n} individual)", "Areas ({n} individuals)", count).format(
@@ -68,7 +68,7 @@ if len(skipped):
             "{n} individual has too few distinct stations for some ranges (no range drawn)",
             "{n} individuals have too few distinct stations for some ranges (no range drawn)",
             len(names)).format(n=len(names))):
-        st.dataframe(skipped.assign(note=range_notes(skipped, ui.lang()))[
+        st.dataframe(skipped.assign(note=range_notes(skipped, state.lang()))[
                          ["individualID", "method", "year_from", "note"]], hide_index=True,
                      width="stretch",
                      column_config={"individualID": _("Individual"), "method": _("Method"),
@@ -90,9 +90,9 @@ if not briefing:
                  "coordinates; areas computed in the stations' UTM zone ({crs}). KDE: "
                  "bivariate normal kernel, href = sqrt((var x + var y)/2)·n^(-1/6) as in "
                  "adehabitatHR.").format(crs=selection.metric_crs))
-    safe = ui.for_download()
-    lang = ui.lang()
-    ui.download_row([
+    safe = cache.for_download()
+    lang = state.lang()
+    widgets.download_row([
         (_("Areas (CSV)"),
          lambda: csv_bytes(safe(ranges).assign(note=lambda t: range_notes(t, lang)), lang),
          f"landmap-home-ranges-{span}.csv", "text/csv"),
@@ -100,6 +100,6 @@ if not briefing:
          f"landmap-home-ranges-{span}.geojson", "application/geo+json"),
         (_("Ranges (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(drawn), "home_ranges"),
          f"landmap-home-ranges-{span}.gpkg", "application/geopackage+sqlite3"),
-        *ui.map_downloads(lambda: home_range_map(safe(selection), safe(ranges), lang=lang),
+        *widgets.map_downloads(lambda: home_range_map(safe(selection), safe(ranges), lang=lang),
                           title, f"landmap-home-ranges-{span}"),
     ], key="ranges")

@@ -5,34 +5,34 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from landmap import ui
-from landmap.exports import csv_bytes, geojson_bytes
+from landmap.app import cache, filters, state, widgets
+from landmap.app.state import _
 from landmap.home_range import home_ranges, independent_detections, range_notes
+from landmap.io.exports import csv_bytes, geojson_bytes
 from landmap.maps import home_range_map
 from landmap.population import cubs_by_mother
-from landmap.ui import _
 
-briefing = ui.briefing_mode()
-selection = ui.selection()
+briefing = widgets.briefing_mode()
+selection = cache.selection()
 ids = selection.leopard_ids()
 if not ids:
     st.title(_("Individuals"))
     st.info(_("No identified leopard is photographed in the current selection."))
     st.stop()
-label = ui.individual_label(selection)
-chosen = st.session_state[ui.INDIVIDUALS]
+label = filters.individual_label(selection)
+chosen = st.session_state[state.INDIVIDUALS]
 # The animal named in the filters, else the one photographed most in the selection.
 named = selection.observations["individualID"]
 default = chosen[0] if chosen and chosen[0] in ids else named[named != ""].value_counts().index[0]
-if st.session_state.get(ui.PROFILE) not in ids:
-    st.session_state[ui.PROFILE] = default
-animal = st.selectbox(_("Individual"), ids, key=ui.PROFILE, format_func=label)
+if st.session_state.get(state.PROFILE) not in ids:
+    st.session_state[state.PROFILE] = default
+animal = st.selectbox(_("Individual"), ids, key=state.PROFILE, format_func=label)
 one = selection.filter(individuals=[animal])
 info = selection.individuals.set_index("individualID").reindex([animal]).iloc[0].fillna("")
 st.title(label(animal))
 
-points = ui.compute(independent_detections, narrow={"individuals": [animal]})
-n = ui.lang().number
+points = cache.compute(independent_detections, narrow={"individuals": [animal]})
+n = state.lang().number
 sexes = {"female": _("female"), "male": _("male")}
 country_names = {"RUS": _("Russia"), "CHN": _("China")}
 a, b, c, d = st.columns(4)
@@ -60,7 +60,7 @@ history = points.assign(month=points["eventStart"].dt.tz_convert(None).dt.to_per
 history = history.groupby(["month", "country"], as_index=False).size()
 st.altair_chart(
     alt.Chart(history).mark_bar(width=6).encode(
-        x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=ui.month_format())),
+        x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=state.month_format())),
         y=alt.Y("size:Q", title=_("Independent detections")),
         color=alt.Color("country:N", title=_("Country"), scale=alt.Scale(
             domain=[country_names["RUS"], country_names["CHN"]],
@@ -71,7 +71,7 @@ st.altair_chart(
     width="stretch")
 
 st.subheader(_("Range per year (KDE 95 %, or MCP where too few stations)"))
-ranges = ui.compute(home_ranges, narrow={"individuals": [animal]}, by="year", levels=(95,))
+ranges = cache.compute(home_ranges, narrow={"individuals": [animal]}, by="year", levels=(95,))
 yearly = ranges[ranges.geometry.notna()].copy()
 best = (yearly.sort_values("method").drop_duplicates("year_from", keep="first")
         .sort_values("year_from"))  # KDE where there is one, else MCP; legend in year order
@@ -80,11 +80,11 @@ ramp = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 colours = {y: ramp[round(i * (len(ramp) - 1) / max(len(years) - 1, 1))]
            for i, y in enumerate(years)}
 map_title = _("{animal}: ranges by year").format(animal=animal)
-lang = ui.lang()
+lang = state.lang()
 m = home_range_map(one, best, colour_key="year_from", colours=colours, title=map_title,
                    lang=lang)
-st_folium(m, key=ui.map_key("individual", animal), returned_objects=[],
-          height=ui.map_height(), use_container_width=True)
+st_folium(m, key=cache.map_key("individual", animal), returned_objects=[],
+          height=widgets.map_height(), use_container_width=True)
 st.dataframe(ranges.drop(columns="geometry").assign(note=lambda t: range_notes(t, lang)),
              hide_index=True, width="stretch",
              column_config={"individualID": _("Individual"), "year_from": _("From"),
@@ -96,7 +96,7 @@ st.dataframe(ranges.drop(columns="geometry").assign(note=lambda t: range_notes(t
                                                                       format="%.1f"),
                             "note": _("Why")})
 
-cubs = ui.compute(cubs_by_mother, narrow={"individuals": [animal]})
+cubs = cache.compute(cubs_by_mother, narrow={"individuals": [animal]})
 if len(cubs):
     st.subheader(_("Cubs photographed with her"))
     st.dataframe(cubs, hide_index=True, width="stretch",
@@ -107,13 +107,13 @@ if len(offspring):
     st.caption(_("Known offspring: {names}").format(
         names=", ".join(map(label, offspring["individualID"]))))
 if not briefing:
-    safe = ui.for_download()
-    ui.download_row([
+    safe = cache.for_download()
+    widgets.download_row([
         (_("Detections (CSV)"), lambda: csv_bytes(pd.DataFrame(safe(points)), lang),
          f"landmap-{animal.replace(' ', '_')}-detections.csv", "text/csv"),
         (_("Ranges (GeoJSON)"), lambda: geojson_bytes(safe(yearly)),
          f"landmap-{animal.replace(' ', '_')}-ranges.geojson", "application/geo+json"),
-        *ui.map_downloads(lambda: home_range_map(safe(one), safe(best), colour_key="year_from",
+        *widgets.map_downloads(lambda: home_range_map(safe(one), safe(best), colour_key="year_from",
                                                  colours=colours, title=map_title,
                                                  lang=lang),
                           label(animal), f"landmap-{animal.replace(' ', '_')}-ranges"),

@@ -5,34 +5,34 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from landmap import ui
+from landmap.app import cache, state, widgets
+from landmap.app.state import _
 from landmap.border import cross_border_by_year
-from landmap.briefing import briefing_pack, build_briefing
-from landmap.exports import csv_bytes
+from landmap.io.briefing import briefing_pack, build_briefing
+from landmap.io.exports import csv_bytes
 from landmap.maps import overview_map
+from landmap.observations import LEOPARD, detections, local_time
 from landmap.population import yearly_population
-from landmap.survey import LEOPARD, detections, local_time
-from landmap.ui import _
 
-briefing = ui.briefing_mode()
-selection = ui.selection()
+briefing = widgets.briefing_mode()
+selection = cache.selection()
 span = selection.span_label
 title = _("Amur leopard camera traps, {span}").format(span=span)
 st.title(title)
 st.caption(_("Data: {title}").format(title=selection.metadata.get("title", selection.source)))
-ui.headline_metrics(ui.current_headline(), st.session_state[ui.SPECIES])
+widgets.headline_metrics(cache.current_headline(), st.session_state[state.SPECIES])
 
 with st.spinner(_("Drawing the map…")):
-    m = overview_map(selection, title=title, lang=ui.lang())
-st_folium(m, key=ui.map_key("overview"), returned_objects=[], height=ui.map_height(),
+    m = overview_map(selection, title=title, lang=state.lang())
+st_folium(m, key=cache.map_key("overview"), returned_objects=[], height=widgets.map_height(),
           use_container_width=True)
 
 # "New" needs the years before the selection, so the population is counted over all years
 # (with the other filters) and then cut to the selected span.
 first, last = selection.year_span
-population = ui.compute(yearly_population, all_years=True)
+population = cache.compute(yearly_population, all_years=True)
 population = population[population["year"].between(first, last)]
-sides = ui.compute(cross_border_by_year)
+sides = cache.compute(cross_border_by_year)
 
 left, right = st.columns(2)
 with left:
@@ -72,14 +72,14 @@ with right:
         width="stretch")
 
 st.subheader(_("Detections per month"))
-species = st.session_state[ui.SPECIES]
+species = st.session_state[state.SPECIES]
 obs = detections(selection.observations, species)
 local = local_time(obs["eventStart"], obs["eventStart_offset"])
 monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
 monthly = monthly.rename_axis("month").reset_index(name="detections")
 st.altair_chart(
     alt.Chart(monthly).mark_line(point=True, color="#0072B2").encode(
-        x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=ui.month_format())),
+        x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=state.month_format())),
         y=alt.Y("detections:Q", title=_("Detections")),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=_("Month")),
                  alt.Tooltip("detections", title=_("Detections"))]),
@@ -92,19 +92,19 @@ if not briefing:
     # The yearly count of individuals comes from the population table; the sides table's
     # own count (same animals) would only repeat it under a second name.
     table = population.merge(sides.drop(columns="individuals"), on="year", how="left")
-    safe = ui.for_download()
-    lang = ui.lang()
-    release = ui.release()
-    chosen = list(st.session_state[ui.INDIVIDUALS])
+    safe = cache.for_download()
+    lang = state.lang()
+    release = cache.release()
+    chosen = list(st.session_state[state.INDIVIDUALS])
     pack = [(_("Briefing pack (PDF)"),
              lambda: briefing_pack(build_briefing(release, title, chosen, lang=lang)),
-             f"landmap-briefing-{span}.pdf", "application/pdf")] if ui.chromium_path() else []
-    ui.download_row([
+             f"landmap-briefing-{span}.pdf", "application/pdf")] if widgets.chromium_path() else []
+    widgets.download_row([
         *pack,
         (_("Yearly table (CSV)"), lambda: csv_bytes(safe(table), lang),
          f"landmap-years-{span}.csv",
          "text/csv"),
-        *ui.map_downloads(lambda: overview_map(safe(selection), title=title, lang=lang),
+        *widgets.map_downloads(lambda: overview_map(safe(selection), title=title, lang=lang),
                           title,
                           f"landmap-overview-{span}"),
     ], key="overview")

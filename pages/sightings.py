@@ -3,29 +3,29 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from landmap import ui
-from landmap.exports import csv_bytes
+from landmap.app import cache, filters, state, widgets
+from landmap.app.state import _
+from landmap.io.exports import csv_bytes
 from landmap.maps import sightings_map
+from landmap.observations import LEOPARD
 from landmap.species import species_label
-from landmap.survey import LEOPARD
-from landmap.ui import _
 
-briefing = ui.briefing_mode()
-selection = ui.selection()
-species = st.session_state[ui.SPECIES]
+briefing = widgets.briefing_mode()
+selection = cache.selection()
+species = st.session_state[state.SPECIES]
 heading = _("Sightings of {species}, {span}").format(
-    species=species_label(species, ui.lang().gettext).split(" (")[0],
+    species=species_label(species, state.lang().gettext).split(" (")[0],
     span=selection.span_label)
 st.title(heading)
-ui.headline_metrics(ui.current_headline(), species)
+widgets.headline_metrics(cache.current_headline(), species)
 
 every = st.toggle(_("All species at once (coloured by species)"), key="sightings-all")
-chosen = ui.species_present(selection) if every else species
+chosen = filters.species_present(selection) if every else species
 colour_by = "species" if every else "individual"
 with st.spinner(_("Placing the detections…")):
-    m = sightings_map(selection, chosen, colour_by=colour_by, lang=ui.lang())
-st_folium(m, key=ui.map_key("sightings", every), returned_objects=[], height=ui.map_height(),
-          use_container_width=True)
+    m = sightings_map(selection, chosen, colour_by=colour_by, lang=state.lang())
+st_folium(m, key=cache.map_key("sightings", every), returned_objects=[],
+          height=widgets.map_height(), use_container_width=True)
 if not briefing:
     st.caption(_("Points cluster when zoomed out; the number is the detections inside. "
                  "Click a point for the animal, the local date and time, the station and its "
@@ -34,12 +34,12 @@ if not briefing:
     obs = selection.observations
     wanted = chosen if isinstance(chosen, list) else [chosen]
     shown = obs[obs["scientificName"].isin(wanted)]
-    safe = ui.for_download()
-    lang = ui.lang()
-    ui.download_row([
+    safe = cache.for_download()
+    lang = state.lang()
+    widgets.download_row([
         (_("Detections (CSV)"), lambda: csv_bytes(safe(shown)), "landmap-detections.csv",
          "text/csv"),
-        *ui.map_downloads(lambda: sightings_map(safe(selection), chosen, colour_by=colour_by,
+        *widgets.map_downloads(lambda: sightings_map(safe(selection), chosen, colour_by=colour_by,
                                                 lang=lang),
                           heading, "landmap-sightings"),
     ], key="sightings")

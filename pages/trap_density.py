@@ -3,21 +3,21 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from landmap import ui
+from landmap.app import cache, precision, state, widgets
+from landmap.app.state import _
 from landmap.effort import coverage, coverage_gaps, effort_grid
-from landmap.exports import csv_bytes, geojson_bytes, gpkg_bytes
+from landmap.io.exports import csv_bytes, geojson_bytes, gpkg_bytes
 from landmap.maps import UNITS, density_map
-from landmap.ui import _
 
-briefing = ui.briefing_mode()
-selection = ui.selection()
+briefing = widgets.briefing_mode()
+selection = cache.selection()
 first, last = selection.year_span
 heading = st.empty()
-n = ui.lang().number
+n = state.lang().number
 ALL = "all"
 with st.expander(_("Grid"), expanded=not briefing):
     a, b, c = st.columns(3)
-    sizes = [k for k in (1, 2, 5, 10) if ui.precision().allows_cells(k)]
+    sizes = [k for k in (1, 2, 5, 10) if precision.precision().allows_cells(k)]
     cell_km = a.select_slider(_("Cell size (km)"), sizes, value=5 if 5 in sizes else sizes[0],
                               help=_("Cells finer than the location precision are not offered"))
     metric = b.radio(_("Shade cells by"), list(UNITS), format_func=lambda k: _(UNITS[k]))
@@ -31,38 +31,38 @@ label = f"{first}–{last}" if year == ALL and first != last else str(
 title = _("Trap density, {span}").format(span=label)
 heading.title(title)
 
-grid = ui.compute(effort_grid, narrow, cell_km=cell_km, by_year=False,
-                  species=st.session_state[ui.SPECIES])
-gaps = ui.compute(coverage_gaps, narrow, cell_km=cell_km)
-covered = ui.compute(coverage, narrow, distance_km=3.0)
+grid = cache.compute(effort_grid, narrow, cell_km=cell_km, by_year=False,
+                  species=st.session_state[state.SPECIES])
+gaps = cache.compute(coverage_gaps, narrow, cell_km=cell_km)
+covered = cache.compute(coverage, narrow, distance_km=3.0)
 
 a, b, c, d = st.columns(4)
 a.metric(_("Cells with cameras"), n(len(grid)))
 b.metric(_("Trap-nights"), n(grid["trap_nights"].sum()))
-c.metric(_("Park within 3 km of a camera"), ui.lang().percent(covered["share"]),
+c.metric(_("Park within 3 km of a camera"), state.lang().percent(covered["share"]),
          help=_("Share of Land of the Leopard National Park (approximate outline) within 3 km "
                 "of a station working in the selection"))
 d.metric(_("Park cells with no camera"), n(len(gaps)),
          help=_("{size} km cells of the park with no working station: {area}").format(
-             size=cell_km, area=ui.lang().area(gaps["area_km2"].sum(), 0)))
-m = density_map(chosen, grid, gaps, metric, lang=ui.lang())
-st_folium(m, key=ui.map_key("density", cell_km, metric, year), returned_objects=[],
-          height=ui.map_height(), use_container_width=True)
+             size=cell_km, area=state.lang().area(gaps["area_km2"].sum(), 0)))
+m = density_map(chosen, grid, gaps, metric, lang=state.lang())
+st_folium(m, key=cache.map_key("density", cell_km, metric, year), returned_objects=[],
+          height=widgets.map_height(), use_container_width=True)
 if not briefing:
     st.caption(_("Grid of {size} km cells in the stations' UTM zone ({crs}). Stations per "
                  "100 km² use the whole cell area; detection rate is per 100 trap-nights of the "
                  "species chosen in the filters. Trap-nights include deployments whose clock "
                  "was unreliable.").format(size=cell_km, crs=selection.metric_crs))
-    safe = ui.for_download()
-    lang = ui.lang()
-    ui.download_row([
+    safe = cache.for_download()
+    lang = state.lang()
+    widgets.download_row([
         (_("Grid (CSV)"), lambda: csv_bytes(safe(grid), lang),
          f"landmap-grid-{cell_km}km-{label}.csv", "text/csv"),
         (_("Grid (GeoJSON, WGS84)"), lambda: geojson_bytes(safe(grid)),
          f"landmap-grid-{cell_km}km-{label}.geojson", "application/geo+json"),
         (_("Grid (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(grid), "effort_grid"),
          f"landmap-grid-{cell_km}km-{label}.gpkg", "application/geopackage+sqlite3"),
-        *ui.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric,
+        *widgets.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric,
                                               lang=lang),
                           title, f"landmap-density-{label}"),
     ], key="density")

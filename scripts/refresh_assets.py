@@ -1,6 +1,6 @@
 """Fetch the vendored map assets (Leaflet and plugins) from the npm registry.
 
-Run after changing ``landmap.offline.VENDORED`` (a version bump or a new plugin):
+Run after changing ``landmap.maps.offline.VENDORED`` (a version bump or a new plugin):
 
     .venv/bin/python scripts/refresh_assets.py
 
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from landmap.offline import STATIC_DIR, VENDORED  # noqa: E402
+from landmap.maps.offline import STATIC_DIR, VENDORED  # noqa: E402
 
 REGISTRY = os.environ.get("NPM_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 

@@ -99,7 +99,7 @@ def test_hash_password_makes_a_usable_hash_and_refuses_weak_ones(monkeypatch, ca
 
 
 def test_server_listens_on_loopback_only_without_sign_in(tmp_path, ranger_hash):
-    from landmap.serve import local_only
+    from landmap.app.serve import local_only
 
     empty = tmp_path / "none.toml"
     assert local_only([f"--secrets.files={empty}"])

@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from landmap import ui
-from landmap.serve import legacy_pages_off
+from landmap.app import signin
+from landmap.app.serve import legacy_pages_off
 from landmap.survey import headline
 from tests.conftest import ROOT
 
@@ -16,9 +16,9 @@ def _metrics(at: AppTest) -> dict[str, str]:
 @pytest.fixture
 def app(monkeypatch) -> AppTest:
     # AppTest has no real connection; the dashboard must take it for a local browser.
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
     # AppTest resets Streamlit's legacy "pages/ folder" flag before every run; the server
-    # keeps it off (landmap.serve), and so must the tests or sub-page reruns skip app.py.
+    # keeps it off (landmap.app.serve), and so must the tests or sub-page reruns skip app.py.
     legacy_pages_off()
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
@@ -132,7 +132,7 @@ def test_pages_survive_a_package_without_leopards(app, page, make_package, monke
 
 
 def test_individuals_page_defaults_to_the_most_photographed(app, demo):
-    from landmap.survey import detections
+    from landmap.observations import detections
 
     app.query_params["years"] = "2021-2021"
     app.run()

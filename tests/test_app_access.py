@@ -4,9 +4,9 @@ import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from landmap import ui
+from landmap.app import signin, state, widgets
+from landmap.app.serve import legacy_pages_off
 from landmap.home_range import home_ranges
-from landmap.serve import legacy_pages_off
 from landmap.survey import headline
 from tests.conftest import ROOT
 
@@ -24,7 +24,7 @@ def secrets() -> dict:
 @pytest.fixture
 def app(secrets) -> AppTest:
     legacy_pages_off()
-    ui._throttle.clear()  # failed sign-ins are remembered by the server process
+    signin._throttle.clear()  # failed sign-ins are remembered by the server process
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.secrets.update(secrets)
     return at
@@ -54,32 +54,32 @@ def test_viewer_gets_generalised_locations_only(app, demo):
         "Camera stations": "550", "Trap-nights": f"{headline(demo).trap_nights:,.0f}",
         "Leopard detections": f"{headline(demo).detections:,}",
         "Individuals": f"{headline(demo).individuals:,}"}
-    choice = app.selectbox(key=ui.PRECISION)
+    choice = app.selectbox(key=state.PRECISION)
     assert choice.options == ["Locations generalised to 5 km",
                               "Locations generalised to 10 km"]
     assert choice.value == "5"
-    assert app.query_params[ui.PRECISION] == "5"
+    assert app.query_params[state.PRECISION] == "5"
     assert any("ranger" in c.value and "viewer" in c.value for c in app.sidebar.caption)
 
 
 def test_exact_locations_are_refused_to_a_viewer_even_by_link(app):
-    app.query_params[ui.PRECISION] = "exact"
+    app.query_params[state.PRECISION] = "exact"
     _sign_in(app, "ranger")
-    assert app.selectbox(key=ui.PRECISION).value == "5"
+    assert app.selectbox(key=state.PRECISION).value == "5"
     assert any("may not see them" in w.value and "generalised to 5 km" in w.value
                for w in app.warning)
-    assert app.query_params[ui.PRECISION] == "5"
+    assert app.query_params[state.PRECISION] == "5"
 
 
 def test_analyst_may_choose_exact_and_briefing_generalises(app):
     _sign_in(app, "anna")
-    choice = app.selectbox(key=ui.PRECISION)
+    choice = app.selectbox(key=state.PRECISION)
     assert choice.value == "exact"
     assert choice.options[0] == "Locations exact"
-    assert app.checkbox(key=ui.EXACT_DOWNLOADS).value is False  # downloads 5 km by default
-    app.toggle(key=ui.BRIEFING).set_value(True).run()
-    assert app.session_state[ui.PRECISION] == "5"
-    assert app.query_params[ui.PRECISION] == "5"
+    assert app.checkbox(key=state.EXACT_DOWNLOADS).value is False  # downloads 5 km by default
+    app.toggle(key=state.BRIEFING).set_value(True).run()
+    assert app.session_state[state.PRECISION] == "5"
+    assert app.query_params[state.PRECISION] == "5"
 
 
 def test_wrong_passwords_are_refused_then_paused(app):
@@ -117,7 +117,7 @@ def test_viewer_gets_no_grid_finer_than_the_precision(app):
 
 def test_without_sign_in_a_remote_browser_is_turned_away(monkeypatch):
     legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: False)
+    monkeypatch.setattr(signin, "_local_client", lambda: False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     assert "only answers on the computer it runs on" in at.error[0].value
@@ -156,8 +156,8 @@ def test_viewer_tables_hold_no_coordinates(app, page):
 
 def test_without_chromium_the_export_buttons_say_what_to_install(monkeypatch):
     legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
-    monkeypatch.setattr(ui, "chromium_path", lambda: None)
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
+    monkeypatch.setattr(widgets, "chromium_path", lambda: None)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception

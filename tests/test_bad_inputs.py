@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from landmap import intake
-from landmap.camtrapdp import read_camtrapdp
-from landmap.intake import open_package, package_from_files, safe_unzip
-from landmap.layers import read_layer
-from landmap.tables import guess_columns, read_csv_text, survey_from_tables
-from landmap.validate import DataError
+from landmap.io import intake
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.intake import open_package, package_from_files, safe_unzip
+from landmap.io.layers import read_layer
+from landmap.io.tables import guess_columns, read_csv_text, survey_from_tables
+from landmap.io.validate import DataError
 from tests.conftest import dep, obs
 
 

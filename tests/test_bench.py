@@ -3,8 +3,8 @@
 import pandas as pd
 
 from landmap.bench import run, scale_package
-from landmap.camtrapdp import read_camtrapdp
 from landmap.demo import DEMO_DIR
+from landmap.io.camtrapdp import read_camtrapdp
 
 
 def test_benchmark_table_at_demo_scale(tmp_path):

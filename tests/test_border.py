@@ -3,7 +3,7 @@
 import pytest
 
 from landmap.border import cross_border_by_year, crossings_by_individual, station_countries
-from landmap.camtrapdp import read_camtrapdp
+from landmap.io.camtrapdp import read_camtrapdp
 from tests.conftest import dep, obs
 
 # Stations 6-10 km either side of the border near 43.0 N (the line crosses 42.95, 43.0 and

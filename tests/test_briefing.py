@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from landmap import briefing
-from landmap.briefing import SIZES, ExportUnavailable, briefing_pack, build_briefing, map_png
 from landmap.home_range import home_ranges
+from landmap.io import briefing
+from landmap.io.briefing import SIZES, ExportUnavailable, briefing_pack, build_briefing, map_png
 from landmap.maps import overview_map
 from landmap.privacy import Precision, Release
 from landmap.survey import headline

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from landmap.maps import overview_map
-from landmap.offline import standalone_html
+from landmap.maps.offline import standalone_html
 from landmap.survey import headline
 from tests.conftest import (
     ARTIFACTS,

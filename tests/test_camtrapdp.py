@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from landmap.camtrapdp import format_timestamps, parse_timestamps, read_camtrapdp
-from landmap.validate import DataError
+from landmap.io.camtrapdp import format_timestamps, parse_timestamps, read_camtrapdp
+from landmap.io.validate import DataError
 from tests.conftest import dep, obs
 
 

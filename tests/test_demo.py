@@ -5,7 +5,8 @@ import filecmp
 import pytest
 
 from landmap.demo import AT_LEAST, DEMO_DIR, PUBLISHED_RUSSIA, write_demo
-from landmap.survey import LEOPARD, headline
+from landmap.observations import LEOPARD
+from landmap.survey import headline
 
 
 @pytest.fixture(scope="module")

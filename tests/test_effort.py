@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landmap.camtrapdp import parse_timestamps
 from landmap.effort import trap_nights
+from landmap.io.camtrapdp import parse_timestamps
 
 
 def _deployments(pairs):
@@ -49,8 +49,8 @@ def test_missing_columns_are_named():
 
 # --- grid and coverage ------------------------------------------------------------------
 from landmap.boundaries import Boundaries, load_boundaries  # noqa: E402
-from landmap.camtrapdp import read_camtrapdp  # noqa: E402
 from landmap.effort import coverage, coverage_gaps, effort_grid  # noqa: E402
+from landmap.io.camtrapdp import read_camtrapdp  # noqa: E402
 from tests.conftest import dep, obs  # noqa: E402
 
 

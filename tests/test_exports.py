@@ -3,8 +3,8 @@
 import io
 import zipfile
 
-from landmap.camtrapdp import read_camtrapdp
-from landmap.exports import camtrapdp_zip
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.exports import camtrapdp_zip
 from landmap.survey import headline
 
 
@@ -25,7 +25,7 @@ def test_demo_round_trips_through_a_camtrap_dp_zip(demo, tmp_path):
 
 
 def test_exported_packages_conform_to_camtrap_dp_1_0(demo, tmp_path):
-    from landmap.conformance import check_package
+    from landmap.io.conformance import check_package
     from landmap.privacy import Precision, protect
 
     for name, survey in (("demo", demo),
@@ -40,8 +40,8 @@ def test_exported_packages_conform_to_camtrap_dp_1_0(demo, tmp_path):
 def test_package_from_spreadsheet_tables_exports_conforming(tmp_path):
     import pandas as pd
 
-    from landmap.conformance import check_package
-    from landmap.tables import guess_columns, survey_from_tables
+    from landmap.io.conformance import check_package
+    from landmap.io.tables import guess_columns, survey_from_tables
 
     stations = pd.DataFrame({"Station": ["A"], "lat": ["43.1"], "lon": ["131.4"],
                              "Setup_date": ["2021-01-01"], "Retrieval_date": ["2021-03-01"]})
@@ -61,7 +61,7 @@ def test_the_check_finds_what_breaks_the_standard(demo, tmp_path):
 
     import pandas as pd
 
-    from landmap.conformance import check_package
+    from landmap.io.conformance import check_package
 
     zipfile.ZipFile(io.BytesIO(camtrapdp_zip(demo.filter(years=(2021, 2021))))).extractall(
         tmp_path)
@@ -83,7 +83,7 @@ def test_the_check_finds_what_breaks_the_standard(demo, tmp_path):
     }
     # and the same findings read in Russian, where they are shown
     from landmap.i18n import language
-    from landmap.validate import problems_frame
+    from landmap.io.validate import problems_frame
 
     ru = problems_frame(check_package(tmp_path), language("ru"))
     assert set(ru["message"]) == {"нет обязательного свойства",

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 import shapely
 
-from landmap.camtrapdp import read_camtrapdp
 from landmap.home_range import (
     home_ranges,
     href,
@@ -15,6 +14,7 @@ from landmap.home_range import (
     mcp,
     range_overlap,
 )
+from landmap.io.camtrapdp import read_camtrapdp
 from tests.conftest import dep, obs
 
 

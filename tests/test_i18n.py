@@ -11,9 +11,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from landmap import ui
+from landmap.app import signin
+from landmap.app.serve import legacy_pages_off
 from landmap.i18n import LANGUAGES, LOCALES_DIR, from_browser, language
-from landmap.serve import legacy_pages_off
 from tests.conftest import ROOT
 
 _METHODS = [("**.py", "python")]
@@ -37,7 +37,7 @@ def _app(monkeypatch, **params) -> AppTest:
     """The dashboard run once in AppTest for the analyst at this computer, with a link's
     parameters (``lang="ru"``, ``years="2021-2021"`` …)."""
     legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
@@ -119,8 +119,8 @@ def test_russian_plurals_take_the_right_form():
 def test_a_readers_findings_read_in_each_language():
     import pandas as pd
 
-    from landmap.tables import guess_columns, survey_from_tables
-    from landmap.validate import DataError, problems_frame
+    from landmap.io.tables import guess_columns, survey_from_tables
+    from landmap.io.validate import DataError, problems_frame
 
     stations = pd.DataFrame({"Station": ["A", "B"], "lat": ["43.1", "131.2"],
                              "lon": ["131.4", "43.2"], "Setup_date": ["2021-01-01", ""],
@@ -163,8 +163,8 @@ def test_a_finding_inside_a_finding_is_translated_too():
 
 def test_findings_keep_their_language_through_the_cache(make_package, tmp_path,
                                                          monkeypatch):
-    from landmap.sources import cache_dir, load_survey
-    from landmap.validate import problems_frame
+    from landmap.io.sources import cache_dir, load_survey
+    from landmap.io.validate import problems_frame
     from tests.conftest import obs
 
     monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))

@@ -128,7 +128,7 @@ def test_a_refused_upload_is_reported_in_russian(dashboard, page, demo, tmp_path
     import io
     import zipfile
 
-    from landmap.exports import camtrapdp_zip
+    from landmap.io.exports import camtrapdp_zip
 
     catalog = _catalog("ru")
     part = demo.filter(years=(2019, 2019), individuals=["Leo 16F"])

@@ -15,14 +15,15 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landmap.camtrapdp import read_camtrapdp
-from landmap.exports import camtrapdp_zip
 from landmap.home_range import home_ranges
-from landmap.intake import open_package, package_from_files
-from landmap.layers import read_layer
-from landmap.survey import LEOPARD, headline
-from landmap.tables import guess_columns, read_csv_text, survey_from_tables
-from landmap.validate import DataError
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.exports import camtrapdp_zip
+from landmap.io.intake import open_package, package_from_files
+from landmap.io.layers import read_layer
+from landmap.io.tables import guess_columns, read_csv_text, survey_from_tables
+from landmap.io.validate import DataError
+from landmap.observations import LEOPARD
+from landmap.survey import headline
 from tests.conftest import dep, obs
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from landmap.maps import home_range_map, overview_map, sightings_map, station_sightings
-from landmap.offline import asset_urls
+from landmap.maps.offline import asset_urls
 from landmap.survey import headline
 
 

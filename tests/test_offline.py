@@ -6,7 +6,7 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from landmap.offline import (
+from landmap.maps.offline import (
     STATIC_DIR,
     VENDORED,
     OfflineAssetError,

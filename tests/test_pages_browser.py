@@ -12,7 +12,8 @@ import pytest
 from landmap.effort import coverage_gaps, effort_grid
 from landmap.home_range import home_ranges, independent_detections
 from landmap.maps import sightings_map
-from landmap.survey import LEOPARD, detections, headline
+from landmap.observations import LEOPARD, detections
+from landmap.survey import headline
 from tests.conftest import (
     ARTIFACTS,
     expected_metrics,
@@ -179,8 +180,8 @@ def test_upload_a_package_and_a_boundary_layer(dashboard, page, demo, tmp_path):
     then shows the uploaded survey's numbers and draws the layer."""
     import shapely
 
-    from landmap.exports import camtrapdp_zip
-    from landmap.intake import open_package
+    from landmap.io.exports import camtrapdp_zip
+    from landmap.io.intake import open_package
 
     part = demo.filter(years=(2019, 2019), individuals=["Leo 16F", "Leo 23F"])
     package = tmp_path / "leopards-2019.zip"

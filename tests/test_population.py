@@ -1,6 +1,6 @@
 """Yearly population: minimum counts checked by hand and against the simulator."""
 
-from landmap.camtrapdp import read_camtrapdp
+from landmap.io.camtrapdp import read_camtrapdp
 from landmap.population import cubs_by_mother, yearly_population
 from tests.conftest import dep, obs
 

@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from landmap import postgis
 from landmap.border import crossings_by_individual
 from landmap.home_range import home_ranges
 from landmap.i18n import Text, language
-from landmap.postgis import current_version, export_package, load_survey_into, read_survey
+from landmap.io import postgis
+from landmap.io.postgis import current_version, export_package, load_survey_into, read_survey
+from landmap.io.validate import problems_frame
 from landmap.survey import headline
-from landmap.validate import problems_frame
 
 _BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 _POSTGIS = sorted(Path("/usr/share/postgresql").glob("*/extension/postgis.control"))
@@ -171,8 +171,8 @@ def test_loading_again_is_idempotent_and_readers_keep_reading(loaded, demo):
 
 
 def test_export_writes_the_package_back(loaded, demo, tmp_path):
-    from landmap.camtrapdp import read_camtrapdp
-    from landmap.conformance import check_package
+    from landmap.io.camtrapdp import read_camtrapdp
+    from landmap.io.conformance import check_package
 
     url, _ = loaded
     export_package(url, tmp_path / "out")
@@ -197,13 +197,13 @@ def test_dashboard_pages_show_the_same_from_the_database(loaded, monkeypatch):
     configuration), show the same headline, tables and titles."""
     from streamlit.testing.v1 import AppTest
 
-    from landmap import ui
-    from landmap.serve import legacy_pages_off
+    from landmap.app import signin
+    from landmap.app.serve import legacy_pages_off
     from tests.conftest import ROOT
 
     url, _ = loaded
     legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
     seen = {}
     for source in ("files", "database"):
         if source == "database":
@@ -224,12 +224,12 @@ def test_dashboard_pages_show_the_same_from_the_database(loaded, monkeypatch):
 def test_unreachable_database_gets_a_message(monkeypatch, tmp_path):
     from streamlit.testing.v1 import AppTest
 
-    from landmap import ui
-    from landmap.serve import legacy_pages_off
+    from landmap.app import signin
+    from landmap.app.serve import legacy_pages_off
     from tests.conftest import ROOT
 
     legacy_pages_off()
-    monkeypatch.setattr(ui, "_local_client", lambda: True)
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
     monkeypatch.setenv(postgis.DATABASE_ENV, f"postgresql://nobody@/none?host={tmp_path}")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()

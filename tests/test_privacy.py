@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from landmap.exports import camtrapdp_zip, csv_bytes, geojson_bytes, gpkg_bytes
 from landmap.home_range import home_ranges
+from landmap.io.exports import camtrapdp_zip, csv_bytes, geojson_bytes, gpkg_bytes
+from landmap.io.validate import Problem
 from landmap.privacy import EXACT, WITHHELD, Precision, protect, snap_points
 from landmap.survey import headline
-from landmap.validate import Problem
 from tests.conftest import off_grid
 
 

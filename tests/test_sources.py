@@ -5,11 +5,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from landmap.camtrapdp import read_camtrapdp
 from landmap.demo import DEMO_DIR
-from landmap.sources import CACHE_ENV, cache_dir, load_survey
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.sources import CACHE_ENV, cache_dir, load_survey
+from landmap.io.validate import DataError
 from landmap.survey import headline
-from landmap.validate import DataError
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from landmap.camtrapdp import read_camtrapdp
+from landmap.io.camtrapdp import read_camtrapdp
 from landmap.survey import headline
 from tests.conftest import dep, obs
 

@@ -36,7 +36,7 @@ def scale_package(factor: int, out: Path, source: Path = DEMO_DIR) -> Path:
     Examples
     --------
     >>> import tempfile
-    >>> from landmap.camtrapdp import read_camtrapdp
+    >>> from landmap.io.camtrapdp import read_camtrapdp
     >>> with tempfile.TemporaryDirectory() as d:
     ...     s = read_camtrapdp(scale_package(2, Path(d)))
     ...     len(s.deployments) == 2 * len(read_camtrapdp(DEMO_DIR).deployments)
@@ -98,15 +98,15 @@ def _filter_change_seconds(folder: Path) -> float:
     """Warm rerun of the Overview page after a year-filter change (Streamlit AppTest)."""
     from streamlit.testing.v1 import AppTest
 
-    from landmap import ui
-    from landmap.serve import legacy_pages_off
+    from landmap.app import signin
+    from landmap.app.serve import legacy_pages_off
 
     legacy_pages_off()
     os.environ["LANDMAP_DATA"] = str(folder)
     # AppTest has no browser address: stand in for the analyst at this computer (no
     # sign-in configured), as a local browser would be.
-    local_client = ui._local_client
-    ui._local_client = lambda: True
+    local_client = signin._local_client
+    signin._local_client = lambda: True
     try:
         app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
                                 default_timeout=600)
@@ -117,7 +117,7 @@ def _filter_change_seconds(folder: Path) -> float:
         app.slider(key="years").set_value((2020, 2021)).run()
         return time.perf_counter() - start
     finally:
-        ui._local_client = local_client
+        signin._local_client = local_client
         os.environ.pop("LANDMAP_DATA", None)
 
 
@@ -152,7 +152,7 @@ _FIRST_MAP = """
 import json, resource, sys, time
 start = time.perf_counter()
 from landmap.maps import overview_map
-from landmap.sources import load_survey
+from landmap.io.sources import load_survey
 from landmap.survey import headline
 survey = load_survey(sys.argv[1])
 headline(survey)
@@ -189,11 +189,11 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
     (the analyses of a survey that size take minutes; ``--full`` measures them too).
     """
     from landmap.border import cross_border_by_year, crossings_by_individual
-    from landmap.camtrapdp import read_camtrapdp
     from landmap.effort import effort_grid
     from landmap.home_range import home_ranges
+    from landmap.io.camtrapdp import read_camtrapdp
+    from landmap.io.sources import CACHE_ENV, cache_dir, load_survey
     from landmap.population import yearly_population
-    from landmap.sources import CACHE_ENV, cache_dir, load_survey
 
     rows = []
     for scale in scales:

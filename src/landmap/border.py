@@ -14,7 +14,8 @@ import pandas as pd
 
 from landmap.home_range import home_ranges, independent_detections
 from landmap.i18n import N_
-from landmap.survey import Survey, catalogue_order, local_time
+from landmap.observations import local_time
+from landmap.survey import Survey, catalogue_order
 
 __all__ = ["CROSSING_COLUMNS", "STATUS", "cross_border_by_year", "crossings_by_individual",
            "station_countries"]

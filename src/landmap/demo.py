@@ -48,7 +48,7 @@ import shapely
 from shapely.geometry import Point
 
 from landmap.boundaries import GEODATA_DIR, METRIC_CRS, Boundaries, load_boundaries
-from landmap.survey import LEOPARD
+from landmap.observations import LEOPARD
 
 __all__ = ["AT_LEAST", "DEMO_DIR", "PUBLISHED_RUSSIA", "SimulationConfig", "load_demo",
            "simulate"]
@@ -651,7 +651,7 @@ def _metadata(cfg: SimulationConfig, stations: pd.DataFrame) -> dict:
 
 def write_demo(out: str | Path = DEMO_DIR, cfg: SimulationConfig | None = None) -> dict:
     """Simulate and write the demo package; returns what :func:`simulate` returned."""
-    from landmap.camtrapdp import write_camtrapdp
+    from landmap.io.camtrapdp import write_camtrapdp
 
     result = simulate(cfg)
     write_camtrapdp(out, result["deployments"], result["observations"], result["metadata"],
@@ -662,7 +662,7 @@ def write_demo(out: str | Path = DEMO_DIR, cfg: SimulationConfig | None = None) 
 
 def load_demo():
     """The bundled demo survey (read from ``geodata/demo/``)."""
-    from landmap.camtrapdp import read_camtrapdp
+    from landmap.io.camtrapdp import read_camtrapdp
 
     return read_camtrapdp(DEMO_DIR)
 

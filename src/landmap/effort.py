@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from landmap.observations import LEOPARD, local_time, local_year
+
 __all__ = ["GRID_COLUMNS", "coverage", "coverage_gaps", "effort_grid", "trap_nights"]
 
 _DAY = pd.Timedelta(days=1)
@@ -26,7 +28,7 @@ def trap_nights(deployments: pd.DataFrame, years: tuple[int, int] | None = None)
     ----------
     deployments : pandas.DataFrame
         With ``deploymentStart``/``deploymentEnd`` (UTC instants) and their
-        ``*_offset`` columns in minutes, as :func:`landmap.camtrapdp.read_camtrapdp` gives.
+        ``*_offset`` columns in minutes, as :func:`landmap.io.camtrapdp.read_camtrapdp` gives.
     years : (int, int), optional
         Count only the part of each deployment inside these calendar years
         (inclusive), in the camera's local time.
@@ -43,7 +45,7 @@ def trap_nights(deployments: pd.DataFrame, years: tuple[int, int] | None = None)
     A camera set up at noon on 30 December 2020 (+10:00) and collected at
     06:00 on 2 January 2021 ran 2.75 days, 1.5 of them in 2020:
 
-    >>> from landmap.camtrapdp import parse_timestamps
+    >>> from landmap.io.camtrapdp import parse_timestamps
     >>> s, so, _ = parse_timestamps(pd.Series(["2020-12-30T12:00:00+10:00"]))
     >>> e, eo, _ = parse_timestamps(pd.Series(["2021-01-02T06:00:00+10:00"]))
     >>> d = pd.DataFrame({"deploymentStart": s, "deploymentStart_offset": so,
@@ -55,9 +57,7 @@ def trap_nights(deployments: pd.DataFrame, years: tuple[int, int] | None = None)
                "deploymentEnd_offset"} - set(deployments.columns)
     if missing:
         raise ValueError(f"deployments lacks the column(s) {sorted(missing)}; read the data "
-                         "with landmap.camtrapdp.read_camtrapdp.")
-    from landmap.survey import local_time  # survey imports this module
-
+                         "with landmap.io.camtrapdp.read_camtrapdp.")
     span = _check_years(years)
     start = deployments["deploymentStart"]
     end = deployments["deploymentEnd"]
@@ -143,8 +143,6 @@ def effort_grid(
     >>> int(g["stations"].sum()), round(float(g["trap_nights"].sum()))
     (550, 181031)
     """
-    from landmap.survey import LEOPARD, local_year
-
     size = _check_cell(cell_km)
     species = species or LEOPARD
     first, last = survey.year_span

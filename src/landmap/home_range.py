@@ -22,7 +22,8 @@ import pandas as pd
 import shapely
 
 from landmap.i18n import N_
-from landmap.survey import LEOPARD, Survey, catalogue_order, local_year
+from landmap.observations import LEOPARD, local_year
+from landmap.survey import Survey, catalogue_order
 
 if TYPE_CHECKING:
     from landmap.i18n import Language

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landmap.survey import LEOPARD, Survey
+from landmap.observations import LEOPARD
+from landmap.survey import Survey
 
 __all__ = ["POPULATION_COLUMNS", "cubs_by_mother", "yearly_population"]
 

@@ -149,7 +149,7 @@ def protect(obj, precision: Precision, crs: str | None = None):
     corners; a shape smaller than a cell becomes the cells it touches) and a DataFrame
     with ``latitude``/``longitude`` columns. Anything else carries no location and is
     returned as it is. Frames come back as new objects that carry the precision in
-    ``attrs["location_precision"]``, which :mod:`landmap.exports` writes into files.
+    ``attrs["location_precision"]``, which :mod:`landmap.io.exports` writes into files.
 
     Examples
     --------

@@ -3,8 +3,8 @@
 Uploads are untrusted. An archive is checked before anything is written: its size, the
 size each member claims and the bytes it really holds (a zip bomb claims little and
 expands to much), paths that would land outside the target folder, links and encrypted
-members. What cannot be used is reported as :class:`~landmap.validate.Problem` rows
-(file, member, what was done) in one :class:`~landmap.validate.DataError`.
+members. What cannot be used is reported as :class:`~landmap.io.validate.Problem` rows
+(file, member, what was done) in one :class:`~landmap.io.validate.DataError`.
 The originals are never changed: archives are unpacked into a temporary folder.
 """
 
@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from landmap.camtrapdp import read_camtrapdp
 from landmap.i18n import Text
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.validate import DataError, Problem
 from landmap.survey import Survey
-from landmap.validate import DataError, Problem
 
 __all__ = ["MAX_FILE_MB", "MAX_UNPACKED_MB", "open_package", "package_from_files",
            "safe_unzip"]
@@ -184,14 +184,14 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
     ------
     DataError
         With every problem found (see :func:`safe_unzip` and
-        :func:`landmap.camtrapdp.read_camtrapdp`).
+        :func:`landmap.io.camtrapdp.read_camtrapdp`).
 
     Examples
     --------
     >>> open_package(b"not a zip", "survey.zip")
     Traceback (most recent call last):
     ...
-    landmap.validate.DataError: 1 problem in the input:
+    landmap.io.validate.DataError: 1 problem in the input:
     - survey.zip: not a zip archive (File is not a zip file)
     """
     if isinstance(source, bytes | bytearray):

@@ -13,8 +13,8 @@ so every page shows the same numbers whichever source holds the data.
 
 Command line::
 
-    python -m landmap.postgis load  PACKAGE  [--database URL]
-    python -m landmap.postgis export FOLDER  [--database URL]
+    python -m landmap.io.postgis load  PACKAGE  [--database URL]
+    python -m landmap.io.postgis export FOLDER  [--database URL]
 
 The database URL comes from ``--database``, ``$LANDMAP_DATABASE_URL`` or Streamlit's
 secrets (``[landmap.database] url``).
@@ -35,8 +35,8 @@ import pandas as pd
 import shapely
 
 from landmap.boundaries import Boundaries, load_boundaries
+from landmap.io.validate import problem_from_record, problem_record
 from landmap.survey import Survey
-from landmap.validate import problem_from_record, problem_record
 
 __all__ = ["DATABASE_ENV", "current_version", "export_package", "load_survey_into",
            "read_survey"]
@@ -249,7 +249,7 @@ def read_survey(url: str, years: tuple[int, int] | None = None,
             cur.execute("SELECT to_regclass('landmap.current')")
             if cur.fetchone()[0] is None:
                 raise LookupError("the database holds no landmap data yet: load a package "
-                                  "with python -m landmap.postgis load PACKAGE")
+                                  "with python -m landmap.io.postgis load PACKAGE")
             cur.execute("SELECT v.version, v.source, v.observation_level, v.metadata, "
                         "v.problems, v.columns FROM landmap.current c JOIN landmap.versions "
                         "v USING (version)")
@@ -313,7 +313,7 @@ def export_package(url: str, folder: str | Path) -> Path:
     """Write the current survey back as a Camtrap DP package folder."""
     import zipfile
 
-    from landmap.exports import camtrapdp_zip
+    from landmap.io.exports import camtrapdp_zip
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -331,7 +331,7 @@ def database_url(secrets: dict | None = None) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m landmap.postgis",
+    parser = argparse.ArgumentParser(prog="python -m landmap.io.postgis",
                                      description="Load a Camtrap DP package into PostGIS "
                                                  "or export the current one.")
     parser.add_argument("command", choices=["load", "export"])
@@ -342,8 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     if not url:
         parser.error(f"no database: give --database or set {DATABASE_ENV}")
     if args.command == "load":
-        from landmap.intake import open_package
-        from landmap.validate import DataError
+        from landmap.io.intake import open_package
+        from landmap.io.validate import DataError
 
         try:
             survey = open_package(args.path)

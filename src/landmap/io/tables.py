@@ -28,10 +28,10 @@ import pandas as pd
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from landmap.camtrapdp import format_timestamps, read_camtrapdp, write_camtrapdp
 from landmap.i18n import N_, Text
+from landmap.io.camtrapdp import format_timestamps, read_camtrapdp, write_camtrapdp
+from landmap.io.validate import DataError, Problem
 from landmap.survey import Survey
-from landmap.validate import DataError, Problem
 
 __all__ = ["DATE_FORMATS", "FIELD_LABELS", "RECORD_FIELDS", "STATION_FIELDS", "guess_columns",
            "read_csv_text", "survey_from_tables"]

@@ -19,8 +19,8 @@ import pyogrio
 import shapely
 
 from landmap.i18n import Text
-from landmap.intake import check_size, safe_unzip
-from landmap.validate import DataError, Problem
+from landmap.io.intake import check_size, safe_unzip
+from landmap.io.validate import DataError, Problem
 
 __all__ = ["LAYER_SUFFIXES", "UserLayer", "layer_names", "read_layer"]
 

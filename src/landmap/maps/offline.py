@@ -33,7 +33,7 @@ __all__ = [
 
 #: Where Streamlit serves the project's ``static/`` folder (``enableStaticServing``).
 STATIC_URL = "/app/static/vendor"
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor"
+STATIC_DIR = Path(__file__).resolve().parents[3] / "static" / "vendor"
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _localise(links: list[tuple[str, str]], owner: str) -> list[tuple[str, str]]
         if url not in _CDN_TO_LOCAL:
             raise OfflineAssetError(
                 f"{owner} loads {url!r}, which is not vendored; add its npm package to "
-                "landmap.offline.VENDORED and run scripts/refresh_assets.py."
+                "landmap.maps.offline.VENDORED and run scripts/refresh_assets.py."
             )
         local = _CDN_TO_LOCAL[url]
         if local is not None:

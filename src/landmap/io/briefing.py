@@ -2,7 +2,7 @@
 
 Both are drawn by a headless Chromium on the server (Debian's ``chromium``, driven by
 Playwright with ``executable_path``; a browser is never downloaded). A PNG is the map
-page of :func:`landmap.offline.standalone_html` with a frame for the slide: title, date
+page of :func:`landmap.maps.offline.standalone_html` with a frame for the slide: title, date
 span, location precision, source, north arrow, scale bar and attribution, the interactive
 controls hidden. The PDF pack is an HTML document of a few A4 landscape pages (maps as
 PNG, tables and a chart as text and SVG) printed by the same browser, so its text can be
@@ -29,9 +29,9 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement, Template
 
-from landmap.exports import COLUMN_HEADERS
 from landmap.i18n import Language, Text, language
-from landmap.offline import standalone_html
+from landmap.io.exports import COLUMN_HEADERS
+from landmap.maps.offline import standalone_html
 
 __all__ = ["SIZES", "BriefingData", "ExportUnavailable", "briefing_pack", "build_briefing",
            "chromium_path", "install_hint", "map_png"]
@@ -399,8 +399,9 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
     from landmap.effort import coverage, coverage_gaps, effort_grid
     from landmap.home_range import home_ranges
     from landmap.maps import cross_border_map, density_map, home_range_map, overview_map
+    from landmap.observations import detections
     from landmap.population import yearly_population
-    from landmap.survey import detections, headline
+    from landmap.survey import headline
 
     view = release.view()
     first, last = view.year_span

@@ -20,10 +20,10 @@ import geopandas as gpd
 import pandas as pd
 
 from landmap.boundaries import Boundaries, load_boundaries
-from landmap.camtrapdp import read_camtrapdp
 from landmap.i18n import Text
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.validate import PROBLEM_COLUMNS, problem_from_record, problem_record
 from landmap.survey import Survey
-from landmap.validate import PROBLEM_COLUMNS, problem_from_record, problem_record
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
            "configured_source", "load_survey"]
@@ -98,12 +98,12 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     Returns
     -------
     Survey
-        The same survey :func:`landmap.camtrapdp.read_camtrapdp` returns.
+        The same survey :func:`landmap.io.camtrapdp.read_camtrapdp` returns.
 
     Raises
     ------
     DataError
-        As :func:`landmap.camtrapdp.read_camtrapdp`; a package that fails validation is
+        As :func:`landmap.io.camtrapdp.read_camtrapdp`; a package that fails validation is
         never cached.
 
     Examples
@@ -169,20 +169,20 @@ class FileSource(DataSource):
 
 
 class PostgisSource(DataSource):
-    """The current version in a PostgreSQL/PostGIS database (see :mod:`landmap.postgis`)."""
+    """The current version in a PostgreSQL/PostGIS database (see :mod:`landmap.io.postgis`)."""
 
     def __init__(self, url: str):
         self.url = self.key = url
         self.label = Text("PostGIS database")
 
     def version(self) -> str:
-        from landmap.postgis import current_version
+        from landmap.io.postgis import current_version
 
         with self._reachable():
             return str(current_version(self.url))
 
     def load(self) -> Survey:
-        from landmap.postgis import read_survey
+        from landmap.io.postgis import read_survey
 
         with self._reachable():
             return read_survey(self.url)
@@ -212,7 +212,7 @@ def configured_source(secrets: dict | None = None) -> DataSource:
     'PostGIS database'
     """
     from landmap.demo import DEMO_DIR
-    from landmap.postgis import DATABASE_ENV
+    from landmap.io.postgis import DATABASE_ENV
 
     section = ((secrets or {}).get("landmap") or {}).get("database") or {}
     url = os.environ.get(DATABASE_ENV) or section.get("url")

@@ -26,10 +26,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from landmap.boundaries import Boundaries, country_of, load_boundaries
-from landmap.conformance import TABLES
 from landmap.i18n import Text
-from landmap.survey import Survey, local_time
-from landmap.validate import DataError, Problem
+from landmap.io.conformance import TABLES
+from landmap.io.validate import DataError, Problem
+from landmap.observations import local_time
+from landmap.survey import Survey
 
 __all__ = [
     "DEPLOYMENT_FIELDS",
@@ -45,7 +46,7 @@ PROFILE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-prof
 _SCHEMA = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/{}-table-schema.json"
 
 #: Camtrap DP 1.0 fields of each table, in the standard's order (the constraints are in
-#: landmap.conformance, the one place the standard's tables are written down).
+#: landmap.io.conformance, the one place the standard's tables are written down).
 DEPLOYMENT_FIELDS = [f.name for f in TABLES["deployments"]]
 OBSERVATION_FIELDS = [f.name for f in TABLES["observations"]]
 MEDIA_FIELDS = [f.name for f in TABLES["media"]]
@@ -413,7 +414,7 @@ def read_camtrapdp(
     >>> read_camtrapdp("/nonexistent")
     Traceback (most recent call last):
     ...
-    landmap.validate.DataError: 1 problem in the input:
+    landmap.io.validate.DataError: 1 problem in the input:
     - /nonexistent: no datapackage.json here; a Camtrap DP package is a folder holding one
     """
     path = Path(path)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from landmap.i18n import Text
-from landmap.validate import Problem
+from landmap.io.validate import Problem
 
 __all__ = ["TABLES", "check_package"]
 

@@ -1,4 +1,4 @@
-"""Start the dashboard: ``python -m landmap.serve [streamlit run options]``.
+"""Start the dashboard: ``python -m landmap.app.serve [streamlit run options]``.
 
 Streamlit still treats a ``pages/`` folder beside the main script as a legacy
 multipage app until the first ``st.navigation`` call of the process. A shared link
@@ -14,7 +14,7 @@ import itertools
 import sys
 from pathlib import Path
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[3] / "app.py"
 
 
 def legacy_pages_off() -> None:

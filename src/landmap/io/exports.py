@@ -12,9 +12,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from landmap.camtrapdp import format_timestamps, write_camtrapdp
 from landmap.i18n import N_, Language
-from landmap.offline import standalone_html
+from landmap.io.camtrapdp import format_timestamps, write_camtrapdp
+from landmap.maps.offline import standalone_html
 from landmap.privacy import METADATA_KEY
 
 __all__ = ["COLUMN_HEADERS", "camtrapdp_zip", "csv_bytes", "geojson_bytes", "gpkg_bytes",
@@ -174,7 +174,7 @@ def gpkg_bytes(frame: gpd.GeoDataFrame, layer: str) -> bytes:
 
 
 def html_bytes(m: folium.Map, title: str) -> bytes:
-    """A map as one HTML file that opens with no network (see :mod:`landmap.offline`)."""
+    """A map as one HTML file that opens with no network (see :mod:`landmap.maps.offline`)."""
     return standalone_html(m, title=title).encode("utf-8")
 
 
@@ -207,7 +207,7 @@ def camtrapdp_zip(survey) -> bytes:
 
     Timestamps keep each camera's UTC offset; the descriptor keeps the source's metadata
     (completed where the standard requires a property the source lacks, see
-    :func:`landmap.conformance.check_package`) and states the location precision
+    :func:`landmap.io.conformance.check_package`) and states the location precision
     (``coordinatePrecision`` and ``location_precision``) of a survey that went through
     :func:`landmap.privacy.protect`. landmap reads no media files, so the media table is
     written empty.

@@ -1,0 +1,128 @@
+"""Cached work: the selection and the analyses of it, computed on the exact data and
+returned at the session's location precision.
+
+Analyses run on the exact data (areas and counts must not depend on how coarsely the
+map shows places); everything a page receives goes through privacy.protect first."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import streamlit as st
+
+from landmap.app.data import data_key, survey_exact
+from landmap.app.filters import filters
+from landmap.app.precision import download_precision, precision
+from landmap.app.state import SPECIES
+from landmap.observations import LEOPARD
+from landmap.privacy import Precision, Release, protect
+from landmap.survey import Headline, Survey, headline
+
+
+def survey() -> Survey:
+    """The loaded survey at the session's location precision (read once per file version
+    and shared by all sessions)."""
+    s = survey_exact()
+    return _protected(("survey", *data_key(s)), precision().code,
+                      s.metric_crs, s)
+
+
+# Analyses run on the exact data (areas and counts must not depend on how coarsely the
+# map shows places); everything a page receives goes through privacy.protect first.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _select(data: tuple, chosen: tuple, narrow: tuple, _survey: Survey) -> Survey:
+    years, individuals, sex, stage, country = chosen
+    s = _survey.filter(years=years, individuals=individuals, sex=sex, life_stage=stage,
+                       country=country)
+    return s.filter(**dict(narrow)) if narrow else s
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _protected(key: tuple, code: str, crs: str, _obj):
+    return protect(_obj, Precision.parse(code), crs)
+
+
+def _hashable(narrow: dict | None) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v)
+                        for k, v in (narrow or {}).items()))
+
+
+def exact_selection(all_years: bool = False, narrow: dict | None = None) -> Survey:
+    s = survey_exact()
+    chosen = filters()
+    if all_years:
+        chosen = (None, *chosen[1:])
+    return _select(data_key(s), chosen, _hashable(narrow), s)
+
+
+def selection(all_years: bool = False) -> Survey:
+    """The survey as currently filtered, at the session's location precision (cached).
+
+    ``all_years=True`` applies every filter but the years, for counts such as "first ever
+    photographed" that need the years before the selection.
+    """
+    s = exact_selection(all_years)
+    key = ("selection", *data_key(s), filters(), all_years)
+    return _protected(key, precision().code, s.metric_crs, s)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _compute(key: tuple, params: tuple, _func: Callable, _selection: Survey, _inputs: dict):
+    return _func(_selection, **dict(params), **_inputs)
+
+
+def _exact_result(func: Callable, narrow: dict | None, all_years: bool, inputs: dict | None,
+                  params: dict) -> tuple[tuple, object]:
+    s = exact_selection(all_years, narrow)
+    earlier = {name: _exact_result(f, narrow, all_years, None, p)[1]
+               for name, (f, p) in (inputs or {}).items()}
+    key = (*data_key(s), filters(), all_years, _hashable(narrow),
+           func.__module__, func.__qualname__,
+           tuple((name, f.__qualname__, tuple(sorted(p.items())))
+                 for name, (f, p) in sorted((inputs or {}).items())))
+    sorted_params = tuple(sorted(params.items()))
+    return (key, sorted_params), _compute(key, sorted_params, func, s, earlier)
+
+
+def compute(func: Callable, narrow: dict | None = None, all_years: bool = False,
+            inputs: dict[str, tuple[Callable, dict]] | None = None, **params):
+    """``func(selection, **params)`` on the exact data, cached, returned at the session's
+    location precision.
+
+    ``narrow`` filters the selection further (``{"individuals": ["Leo 16F"]}``,
+    ``{"years": (2021, 2021)}``); ``all_years=True`` drops the year filter. ``inputs``
+    names earlier analyses passed on to ``func``: ``{"ranges": (home_ranges, {...})}``.
+    Results are shared, not copied: callers must not change them in place.
+    """
+    key, result = _exact_result(func, narrow, all_years, inputs, params)
+    return _protected(key, precision().code, survey_exact().metric_crs, result)
+
+
+def current_headline() -> Headline:
+    """Headline numbers of the current selection for the chosen species (cached)."""
+    return compute(headline, species=st.session_state.get(SPECIES, LEOPARD))
+
+
+def map_key(prefix: str, *extra) -> str:
+    """A widget key for a map that changes whenever the filters (or ``extra``) change.
+
+    streamlit-folium keeps the map first drawn under a key and ignores later changes to
+    it, so a map whose layers depend on the filters needs the filters in its key.
+    """
+    text = repr((data_key(survey_exact()), filters(), st.session_state.get(SPECIES),
+                 precision().code, extra))
+    return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+
+
+def release() -> Release:
+    """The current selection for downloads, at the download precision."""
+    return Release(exact_selection(), download_precision(), exact_selection(all_years=True))
+
+
+def for_download() -> Callable:
+    """A function that coarsens a table, layer or survey to the download precision.
+
+    Taken before the download buttons are drawn: their callables run outside the page.
+    """
+    return release().protect

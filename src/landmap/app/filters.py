@@ -1,0 +1,203 @@
+"""The shared sidebar filters, kept in session state and mirrored in the URL so that a
+copied link reproduces the view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from landmap.access import ANALYST, VIEWER
+from landmap.app.precision import (
+    allowed_precisions,
+    briefing_changed,
+    default_precision,
+    precision,
+    precision_label,
+)
+from landmap.app.signin import account_box, role
+from landmap.app.state import (
+    BRIEFING,
+    CHOICES,
+    COUNTRY,
+    EXACT_DOWNLOADS,
+    INDIVIDUALS,
+    LANG,
+    LIFE_STAGE,
+    PRECISION,
+    SEX,
+    SPECIES,
+    YEARS,
+    _,
+    lang,
+)
+from landmap.i18n import LANGUAGES, N_, from_browser
+from landmap.observations import LEOPARD
+from landmap.privacy import Precision
+from landmap.species import species_label
+from landmap.survey import Survey
+
+_LABELS = {"RUS": N_("Russia"), "CHN": N_("China")}
+_CHOICE_LABELS = {"female": N_("female"), "male": N_("male"), "adult": N_("adult"),
+                  "subadult": N_("subadult"), "juvenile": N_("juvenile")}
+
+
+def _parse_years(text: str | None, span: tuple[int, int]) -> tuple[int, int]:
+    try:
+        first, _, last = (text or "").partition("-")
+        first, last = int(first), int(last or first)
+    except ValueError:
+        return span
+    first, last = max(first, span[0]), min(last, span[1])
+    return (first, last) if first <= last else span
+
+
+def _from_url(key: str, allowed: list[str]) -> list[str]:
+    asked = [v.strip() for v in st.query_params.get(key, "").split(",") if v.strip()]
+    unknown = [v for v in asked if v not in allowed]
+    if unknown:
+        st.session_state.setdefault("_unknown", []).append(f"{key}: {', '.join(unknown)}")
+    return [v for v in asked if v in allowed]
+
+
+def _init_state(s: Survey) -> None:
+    """Fill session state from the URL on a session's first run."""
+    if YEARS not in st.session_state:
+        st.session_state[YEARS] = _parse_years(st.query_params.get(YEARS), s.year_span)
+    if INDIVIDUALS not in st.session_state:
+        st.session_state[INDIVIDUALS] = _from_url(INDIVIDUALS, s.leopard_ids())
+    for key, allowed in CHOICES.items():
+        if key not in st.session_state:
+            st.session_state[key] = _from_url(key, allowed)
+    if SPECIES not in st.session_state:
+        asked = st.query_params.get(SPECIES, LEOPARD)
+        st.session_state[SPECIES] = asked if asked in species_present(s) else LEOPARD
+    if BRIEFING not in st.session_state:
+        st.session_state[BRIEFING] = st.query_params.get(BRIEFING) == "1"
+    if PRECISION not in st.session_state:
+        st.session_state[PRECISION] = _precision_from_url()
+    if LANG not in st.session_state:
+        asked = st.query_params.get(LANG)
+        st.session_state[LANG] = asked if asked in LANGUAGES else from_browser(
+            st.context.locale)
+
+
+def _precision_from_url() -> str:
+    default = default_precision(bool(st.session_state.get(BRIEFING)))
+    asked = st.query_params.get(PRECISION)
+    if not asked:
+        return default.code
+    try:
+        wanted = Precision.parse(asked)
+    except ValueError:
+        # named like the other unknown link values, in the warning's language
+        st.session_state.setdefault("_unknown", []).append(f"{PRECISION}: {asked}")
+        return default.code
+    if wanted not in allowed_precisions():
+        roles = {ANALYST: _("analyst"), VIEWER: _("viewer")}
+        st.session_state.setdefault("_refused", []).append(
+            _("The link asked for {asked}; your role ({role}) may not see them, so the maps "
+              "show {shown}.").format(asked=precision_label(wanted.code).lower(),
+                                      role=roles[role()],
+                                      shown=precision_label(default.code).lower()))
+        return default.code
+    return wanted.code
+
+
+def species_present(s: Survey) -> list[str]:
+    """Scientific names in the survey, the leopard first."""
+    names = sorted(set(s.observations["scientificName"]) - {""})
+    return sorted(names, key=lambda n: (n != LEOPARD, n))
+
+
+def individual_label(s: Survey) -> Callable[[str], str]:
+    """A function turning an ID into "Leo 16F “Queen Borte”" where the animal has a name."""
+    names = dict(zip(s.individuals["individualID"], s.individuals["name"], strict=True))
+
+    def label(individual_id: str) -> str:
+        name = names.get(individual_id, "")
+        return f"{individual_id} “{name}”" if name else individual_id
+
+    return label
+
+
+def _to_url() -> None:
+    years = st.session_state[YEARS]
+    st.query_params[YEARS] = f"{years[0]}-{years[1]}"
+    for key in (INDIVIDUALS, *CHOICES):
+        if st.session_state[key]:
+            st.query_params[key] = ",".join(st.session_state[key])
+        elif key in st.query_params:
+            del st.query_params[key]
+    if st.session_state[SPECIES] != LEOPARD:
+        st.query_params[SPECIES] = st.session_state[SPECIES]
+    elif SPECIES in st.query_params:
+        del st.query_params[SPECIES]
+    st.query_params[PRECISION] = precision().code
+    st.query_params[LANG] = st.session_state[LANG]
+    if st.session_state[BRIEFING]:
+        st.query_params[BRIEFING] = "1"
+    elif BRIEFING in st.query_params:
+        del st.query_params[BRIEFING]
+
+
+def sidebar_filters(s: Survey) -> None:
+    """Draw the shared filters in the sidebar and mirror them in the URL."""
+    _init_state(s)
+    first, last = s.year_span
+    with st.sidebar:
+        # In every language at once, so a user can always find the switch.
+        st.selectbox("Language · Язык · 语言", list(LANGUAGES), key=LANG,
+                     format_func=LANGUAGES.get)
+        st.header(_("Filters"))
+        if first < last:
+            st.slider(_("Years"), min_value=first, max_value=last, key=YEARS,
+                      help=_("Calendar years in each camera's local time (Primorye UTC+10, "
+                             "China UTC+8)"))
+        else:  # a slider needs two different ends
+            st.session_state[YEARS] = (first, last)
+            st.caption(_("Years: {year} (the data cover one year)").format(year=first))
+        st.multiselect(_("Individuals"), options=s.leopard_ids(), key=INDIVIDUALS,
+                       format_func=individual_label(s), placeholder=_("All leopards"),
+                       help=_("Leave empty for every leopard"))
+        st.multiselect(_("Sex"), CHOICES[SEX], key=SEX, placeholder=_("Both"),
+                       format_func=lambda v: _(_CHOICE_LABELS[v]))
+        st.multiselect(_("Life stage"), CHOICES[LIFE_STAGE], key=LIFE_STAGE,
+                       placeholder=_("All"), format_func=lambda v: _(_CHOICE_LABELS[v]))
+        st.multiselect(_("Country"), CHOICES[COUNTRY], key=COUNTRY,
+                       placeholder=_("Both sides"), format_func=lambda v: _(_LABELS[v]))
+        st.selectbox(_("Species (sightings and detection rates)"), species_present(s),
+                     key=SPECIES, format_func=lambda n: species_label(n, lang().gettext))
+        st.toggle(_("Briefing mode"), key=BRIEFING, on_change=briefing_changed,
+                  help=_("Hides the sidebar and enlarges text and maps for a projector; "
+                         "generalises exact locations"))
+        _precision_widgets()
+        for note in st.session_state.pop("_unknown", []):
+            st.warning(_("The link named value(s) not in this survey, left out: {values}")
+                       .format(values=note))
+        for note in st.session_state.pop("_refused", []):
+            st.warning(note)
+        account_box()
+    _to_url()
+
+
+def _precision_widgets() -> None:
+    allowed = allowed_precisions()
+    codes = [p.code for p in allowed]
+    if st.session_state.get(PRECISION) not in codes:
+        st.session_state[PRECISION] = precision().code
+    st.selectbox(_("Locations"), codes, key=PRECISION, format_func=precision_label,
+                 help=_("Exact camera and leopard locations help poachers. Generalised: each "
+                        "station is shown at the centre of its grid cell and home ranges "
+                        "without their stations.") + ("" if role() == ANALYST else " " + _(
+                            "Your role sees generalised locations.")))
+    if role() == ANALYST and precision().exact:
+        st.checkbox(_("Exact coordinates in downloads too"), key=EXACT_DOWNLOADS,
+                    help=_("Off: downloads are generalised to 5 km, whatever the map shows."))
+
+
+def filters() -> tuple:
+    """The current filter values as one hashable tuple (years, individuals, sex, ...)."""
+    state = st.session_state
+    return (tuple(state[YEARS]), tuple(sorted(state[INDIVIDUALS])), tuple(sorted(state[SEX])),
+            tuple(sorted(state[LIFE_STAGE])), tuple(sorted(state[COUNTRY])))

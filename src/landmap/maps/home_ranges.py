@@ -1,0 +1,127 @@
+"""Home ranges (MCP and KDE isopleths), one colour per individual or group."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from landmap.i18n import Language, language
+from landmap.maps.base import base_map, features, finish_map, geojson, tooltip
+from landmap.maps.legend import NOTE, swatch_dot, swatch_fill
+from landmap.maps.stations import pool_places, station_sightings
+from landmap.maps.style import colour_cycle
+from landmap.survey import Survey, catalogue_order
+
+__all__ = ["MAX_RANGES", "home_range_map"]
+
+
+def range_label(row, lang: Language) -> str:
+    level = f"{row.level:g} %"
+    method = "KDE" if row.method == "kde" else "MCP"
+    years = str(row.year_from) if row.year_from == row.year_to else \
+        f"{row.year_from}–{row.year_to}"
+    return f"{row.individualID} · {method} {level} · {years} · {lang.area(row.area_km2)}"
+
+
+#: Most individuals whose ranges one map draws (those with the most detections).
+MAX_RANGES = 120
+
+
+def limit_individuals(ranges: gpd.GeoDataFrame, most: int, lang: Language
+                       ) -> tuple[gpd.GeoDataFrame, str]:
+    """The ranges of the ``most`` best-documented individuals, and a note if some were left."""
+    counts = ranges.groupby("individualID")["n_locations"].max()
+    if len(counts) <= most:
+        return ranges, ""
+    keep = counts.sort_values(ascending=False, kind="stable").index[:most]
+    note = lang.gettext("Showing the {most} of {n} individuals with the most detections; "
+                        "choose individuals in the filters to see others.").format(
+        most=most, n=lang.number(len(counts))) + " "
+    return ranges[ranges["individualID"].isin(keep)], note
+
+
+def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None = None,
+                   colour_key: str = "individualID", colours: dict | None = None,
+                   show_locations: bool = True, max_individuals: int = MAX_RANGES,
+                   lang: Language | None = None) -> folium.Map:
+    """Home ranges (one colour per individual, or per ``colour_key``) over the base layers.
+
+    Parameters
+    ----------
+    survey : Survey
+        The selection the ranges were computed from (its stations are drawn).
+    ranges : GeoDataFrame
+        Output of :func:`landmap.home_range.home_ranges`; rows without geometry are skipped.
+    title : str, optional
+    colour_key : str, default "individualID"
+        Column whose values get one colour each (e.g. ``year`` or ``status``).
+    colours : dict, optional
+        Value -> colour, overriding the palette.
+    show_locations : bool, default True
+        Draw the stations where the animals were detected. Never drawn when the survey's
+        locations are generalised: the range is shown, the stations inside it are not.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> from landmap.home_range import home_ranges
+    >>> s = load_demo().filter(years=(2021, 2021), individuals=["Leo 16F", "Leo 23F"])
+    >>> html = home_range_map(s, home_ranges(s)).get_root().render()
+    >>> html.count('"individualID": "Leo 16F"') >= 3
+    True
+    """
+    lang = lang or language("en")
+    t = lang.gettext
+    drawn, limited = limit_individuals(ranges[ranges.geometry.notna()], max_individuals, lang)
+    drawn = drawn.copy()
+    # The isopleths follow the density grid in steps of about h/8 (100-300 m); smoothing
+    # them by 100 m is invisible at park scale and cuts the page several times over.
+    drawn["geometry"] = drawn.geometry.simplify(100)
+    keys = drawn[colour_key].drop_duplicates().tolist()
+    if colour_key == "individualID":
+        keys = sorted(keys, key=catalogue_order)
+    palette = colours or colour_cycle(keys)
+    drawn["colour"] = drawn[colour_key].map(palette)
+    drawn["label"] = [range_label(r, lang) for r in drawn.itertuples()]
+    m = base_map(survey, lang=lang)
+    styles = {("kde", 95): (0.12, 2, None), ("kde", 50): (0.35, 2, None)}
+    for (method, level), part in drawn.groupby(["method", "level"], sort=False):
+        fill, weight, dash = styles.get((method, level), (0.0, 3, "8 5"))
+        name = t("{method} {level} % ranges ({n})").format(
+            method="KDE" if method == "kde" else "MCP", level=f"{level:g}", n=len(part))
+        folium.GeoJson(
+            features(part, ["individualID", "label", "colour", "area_km2"]),
+            name=name,
+            style_function=lambda f, fill=fill, weight=weight, dash=dash: {
+                "color": f["properties"]["colour"], "weight": weight, "fillOpacity": fill,
+                "fillColor": f["properties"]["colour"], "dashArray": dash,
+                "className": "lm-range"},
+            tooltip=tooltip(["label"], labels=False),
+        ).add_to(m)
+    if show_locations and not survey.precision.exact:
+        rows_hidden = [("visibility:hidden", t("Stations hidden (locations generalised)"))]
+    else:
+        rows_hidden = []
+    if show_locations and survey.precision.exact and len(survey.observations):
+        per = pool_places(station_sightings(survey))
+        frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),
+                                 crs="EPSG:4326")
+        folium.GeoJson(
+            geojson(frame, ["locationID", "detections", "ids"]),
+            name=t("Stations with detections ({n})").format(n=len(frame)),
+            marker=folium.CircleMarker(radius=3, weight=1, color="#000", fill=True,
+                                       fill_color="#ffffff", fill_opacity=1),
+            style_function=lambda f: {"className": "lm-station"},
+            tooltip=tooltip(["locationID", "detections", "ids"],
+                                          aliases=[t("Station"), t("Detections"),
+                                                   t("Individuals")]),
+        ).add_to(m)
+    rows = [(swatch_fill(palette[k] + "55", palette[k]), str(k)) for k in keys[:10]]
+    if len(keys) > 10:
+        rows.append((swatch_dot("#ffffff"), t("… and {n} more").format(n=len(keys) - 10)))
+    rows += [(swatch_fill("#88888822", "#666"), t("KDE 95 % (light) and 50 % (dark)")),
+             (swatch_fill("#ffffff00", "#666", dashed=True), t("MCP (dashed outline)")),
+             *rows_hidden]
+    extent = drawn.geometry if len(drawn) else None
+    return finish_map(m, survey, title or t("Home ranges, {span}").format(
+        span=survey.span_label), rows, note=limited + t(NOTE), extent=extent)
