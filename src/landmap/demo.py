@@ -256,8 +256,54 @@ class _Population:
         a.alive = False  # dispersed out of the study area
 
 
+@dataclasses.dataclass
+class _Simulation:
+    """What the simulator knows while it runs: the design, the animals and their photos."""
+
+    cfg: SimulationConfig
+    rng: np.random.Generator
+    stations: pd.DataFrame
+    deployments: pd.DataFrame
+    trap_nights: np.ndarray  # deployment x year
+    years: list[int]
+    pop: _Population
+    #: (animal key, station index, year index) for each photograph
+    records: list = dataclasses.field(default_factory=list)
+    #: (mother, year) -> (cubs, all newborn)
+    cubs_with: dict = dataclasses.field(default_factory=dict)
+    #: animal keys in the order they were first photographed (their catalogue numbers)
+    first_seen: list[int] = dataclasses.field(default_factory=list)
+    #: catalogue number -> animal key (16, 23 and 117 are named females)
+    reserved: dict[int, int] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        index = {k: i for i, k in enumerate(self.stations["locationID"])}
+        self.deployment_station = self.deployments["locationID"].map(index).to_numpy()
+        self.station_xy = self.stations[["x", "y"]].to_numpy()
+        self.station_country = self.stations["country"].to_numpy()
+
+    def photographs(self, a: _Animal, yi: int) -> np.ndarray:
+        """Photographs of animal ``a`` at each station in year ``yi`` (half-normal, Poisson)."""
+        cfg = self.cfg
+        effort = np.bincount(self.deployment_station, weights=self.trap_nights[:, yi],
+                             minlength=len(self.stations))
+        sigma = cfg.sigma_female_m if a.sex == "F" else cfg.sigma_male_m
+        lam = cfg.lambda_female if a.sex == "F" else cfg.lambda_male
+        d2 = (self.station_xy[:, 0] - a.x) ** 2 + (self.station_xy[:, 1] - a.y) ** 2
+        return self.rng.poisson(lam * np.exp(-d2 / (2 * sigma**2)) * effort / 365.0)
+
+    def seen_in(self, country: str, shots: dict[int, np.ndarray]) -> set[int]:
+        mask = self.station_country == country
+        return {k for k, c in shots.items() if c[mask].sum() > 0}
+
+
 def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None = None) -> dict:
     """Simulate the demo survey.
+
+    The steps, in the order they draw random numbers (changing the order changes the
+    demo): the camera design (:func:`_stations`, :func:`_deployments`), the founding
+    animals, then each year survival and dispersal, births, photographs, the steering
+    onto the published counts, and the catalogue of first photographs.
 
     Returns
     -------
@@ -271,16 +317,27 @@ def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None 
     b = boundaries or load_boundaries()
     stations = _stations(b, cfg, rng)
     dep = _deployments(stations, cfg, rng)
-    tn = _trap_nights_by_year(dep, cfg)
-    years = list(range(cfg.first_year, cfg.last_year + 1))
-    st_index = {k: i for i, k in enumerate(stations["locationID"])}
-    dep_station = dep["locationID"].map(st_index).to_numpy()
-    st_xy = stations[["x", "y"]].to_numpy()
-    st_country = stations["country"].to_numpy()
-    n_st = len(stations)
+    sim = _Simulation(cfg, rng, stations, dep, _trap_nights_by_year(dep, cfg),
+                      list(range(cfg.first_year, cfg.last_year + 1)), _Population(b, cfg, rng))
+    _found_population(sim)
+    for yi, year in enumerate(sim.years):
+        if yi > 0:
+            _survive_and_disperse(sim, year)
+        _give_birth(sim, year)
+        shots = {a.key: sim.photographs(a, yi) for a in sim.pop.animals
+                 if a.alive and a.independent}
+        _steer_china_only(sim, year, yi, shots)
+        _steer_russia(sim, year, yi, shots)
+        _catalogue_photographs(sim, yi, shots)
+        if yi == 0:
+            _reserve_named_females(sim)
+    return _assemble(cfg, rng, stations, dep, sim.trap_nights, sim.records, sim.pop,
+                     sim.cubs_with, sim.first_seen, sim.reserved, sim.years)
 
-    pop = _Population(b, cfg, rng)
-    # Initial population: independent animals in Russia and on the Chinese side.
+
+def _found_population(sim: _Simulation) -> None:
+    """Independent animals at the start, in Russia (most near the border) and in China."""
+    cfg, rng, pop = sim.cfg, sim.rng, sim.pop
     for _ in range(int(_ADULT_TARGET[cfg.first_year] * 0.95)):
         sex = "F" if rng.random() < 0.55 else "M"
         area = pop.ru_border if rng.random() < 0.6 else pop.ru_area
@@ -289,127 +346,127 @@ def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None 
         sex = "F" if rng.random() < 0.55 else "M"
         pop.add(sex, cfg.first_year - int(rng.integers(2, 10)), area=pop.cn_area)
 
-    records = []  # (animal key, station index, year index) for each photograph
-    cubs_with: dict[tuple[int, int], tuple[int, bool]] = {}  # (mother, year) -> (cubs, newborn)
-    first_seen_order: list[int] = []
-    seen: set[int] = set()
-    reserved: dict[int, int] = {}  # catalogue number -> animal key (16, 23 and 117 are females)
 
-    def photographs(a: _Animal, yi: int) -> np.ndarray:
-        st_tn = np.bincount(dep_station, weights=tn[:, yi], minlength=n_st)
-        sigma = cfg.sigma_female_m if a.sex == "F" else cfg.sigma_male_m
-        lam = cfg.lambda_female if a.sex == "F" else cfg.lambda_male
-        d2 = (st_xy[:, 0] - a.x) ** 2 + (st_xy[:, 1] - a.y) ** 2
-        return rng.poisson(lam * np.exp(-d2 / (2 * sigma**2)) * st_tn / 365.0)
+def _survive_and_disperse(sim: _Simulation, year: int) -> None:
+    """Deaths at the start of a year; two-year-old cubs leave their mother."""
+    cfg, rng, pop = sim.cfg, sim.rng, sim.pop
+    for a in pop.animals:
+        if not a.alive or a.protected:
+            continue
+        p = cfg.adult_survival if a.independent else cfg.cub_survival
+        if rng.random() > p:
+            a.alive = False
+    for a in pop.animals:
+        if a.alive and not a.independent and year - a.birth_year >= 2:
+            a.independent = True
+            pop.disperse(a, pop.animals[a.mother])
+        elif a.alive and not a.independent and not pop.animals[a.mother].alive:
+            a.alive = False  # an orphaned cub does not survive alone
 
-    for yi, year in enumerate(years):
-        # --- demography at the start of the year
-        if yi > 0:
-            for a in pop.animals:
-                if not a.alive or a.protected:
-                    continue
-                p = cfg.adult_survival if a.independent else cfg.cub_survival
-                if rng.random() > p:
-                    a.alive = False
-            for a in pop.animals:
-                if a.alive and not a.independent and year - a.birth_year >= 2:
-                    a.independent = True
-                    pop.disperse(a, pop.animals[a.mother])
-                elif a.alive and not a.independent and not pop.animals[a.mother].alive:
-                    a.alive = False  # an orphaned cub does not survive alone
-        # --- births, steered towards the cub series
-        alive = [a for a in pop.animals if a.alive]
-        cubs_now = sum(1 for a in alive if not a.independent)
-        mothers_busy = {a.mother for a in alive if not a.independent}
-        candidates = [a for a in alive if a.independent and a.sex == "F"
-                      and year - a.birth_year >= 3 and a.key not in mothers_busy]
-        order = rng.permutation(len(candidates))
-        candidates = [candidates[i] for i in order]
-        wanted = _CUB_TARGET.get(year, 15) * 1.8 - cubs_now  # not every cub is photographed
-        if year == 2021 and candidates:
-            # Leo 117F: a female photographed with three cubs in 2021 (park news).
-            ranked = [c for c in candidates if c.key in seen and c.key not in reserved.values()
-                      and pop.ru_area.contains(Point(c.x, c.y))] or candidates
-            pick = min(ranked, key=lambda c: abs(first_seen_order.index(c.key) + 1 - 117)
-                       if c.key in seen else 10**6)
-            reserved[117] = pick.key
-            pick.protected = True
-            candidates.remove(pick)
-            for _ in range(3):
-                cub = pop.add("F" if rng.random() < 0.5 else "M", year, near=(pick.x, pick.y),
-                              mother=pick.key, independent=False)
-                cub.protected = True
-            wanted -= 3
-        for mother in candidates:
-            if wanted <= 0:
-                break
-            litter = int(rng.choice([1, 2, 3], p=[0.25, 0.5, 0.25]))
-            for _ in range(litter):
-                pop.add("F" if rng.random() < 0.5 else "M", year, near=(mother.x, mother.y),
-                        mother=mother.key, independent=False)
-            wanted -= litter
-        if year == 2022 and 117 in reserved:
-            for a in pop.animals:
-                if a.key == reserved[117] or a.mother == reserved[117]:
-                    a.protected = False
+
+def _give_birth(sim: _Simulation, year: int) -> None:
+    """Litters steered towards the cub series; Leo 117F's three cubs in 2021."""
+    rng, pop = sim.rng, sim.pop
+    alive = [a for a in pop.animals if a.alive]
+    cubs_now = sum(1 for a in alive if not a.independent)
+    mothers_busy = {a.mother for a in alive if not a.independent}
+    candidates = [a for a in alive if a.independent and a.sex == "F"
+                  and year - a.birth_year >= 3 and a.key not in mothers_busy]
+    order = rng.permutation(len(candidates))
+    candidates = [candidates[i] for i in order]
+    wanted = _CUB_TARGET.get(year, 15) * 1.8 - cubs_now  # not every cub is photographed
+    seen = set(sim.first_seen)
+    if year == 2021 and candidates:
+        # Leo 117F: a female photographed with three cubs in 2021 (park news).
+        ranked = [c for c in candidates if c.key in seen and c.key not in sim.reserved.values()
+                  and pop.ru_area.contains(Point(c.x, c.y))] or candidates
+        pick = min(ranked, key=lambda c: abs(sim.first_seen.index(c.key) + 1 - 117)
+                   if c.key in seen else 10**6)
+        sim.reserved[117] = pick.key
+        pick.protected = True
+        candidates.remove(pick)
+        for _ in range(3):
+            cub = pop.add("F" if rng.random() < 0.5 else "M", year, near=(pick.x, pick.y),
+                          mother=pick.key, independent=False)
+            cub.protected = True
+        wanted -= 3
+    for mother in candidates:
+        if wanted <= 0:
+            break
+        litter = int(rng.choice([1, 2, 3], p=[0.25, 0.5, 0.25]))
+        for _ in range(litter):
+            pop.add("F" if rng.random() < 0.5 else "M", year, near=(mother.x, mother.y),
+                    mother=mother.key, independent=False)
+        wanted -= litter
+    if year == 2022 and 117 in sim.reserved:
         for a in pop.animals:
-            if a.alive and not a.independent:
-                n, newborn = cubs_with.get((a.mother, year), (0, True))
-                cubs_with[(a.mother, year)] = (n + 1, newborn and a.birth_year == year)
+            if a.key == sim.reserved[117] or a.mother == sim.reserved[117]:
+                a.protected = False
+    for a in pop.animals:
+        if a.alive and not a.independent:
+            n, newborn = sim.cubs_with.get((a.mother, year), (0, True))
+            sim.cubs_with[(a.mother, year)] = (n + 1, newborn and a.birth_year == year)
 
-        # --- photographs this year, steered onto the published counts
-        year_records: dict[int, np.ndarray] = {
-            a.key: photographs(a, yi) for a in pop.animals if a.alive and a.independent
-        }
 
-        def seen_in(country: str, shots=year_records) -> set[int]:
-            mask = st_country == country
-            return {k for k, c in shots.items() if c[mask].sum() > 0}
+def _steer_china_only(sim: _Simulation, year: int, yi: int, shots: dict) -> None:
+    """Add animals living along the border on the Chinese side until the series is met."""
+    if year not in _CHINA_ONLY_TARGET:
+        return
+    rng, pop = sim.rng, sim.pop
+    while len(sim.seen_in("CHN", shots) - sim.seen_in("RUS", shots)) < _CHINA_ONLY_TARGET[year]:
+        a = pop.add("F" if rng.random() < 0.5 else "M", year - int(rng.integers(2, 5)),
+                    area=pop.cn_area)
+        shots[a.key] = sim.photographs(a, yi)
+        if not shots[a.key].any():
+            a.alive = False
+            del shots[a.key]
 
-        if year in _CHINA_ONLY_TARGET:  # animals living along the border on the Chinese side
-            while len(seen_in("CHN") - seen_in("RUS")) < _CHINA_ONLY_TARGET[year]:
-                a = pop.add("F" if rng.random() < 0.5 else "M", year - int(rng.integers(2, 5)),
-                            area=pop.cn_area)
-                year_records[a.key] = photographs(a, yi)
-                if not year_records[a.key].any():
-                    a.alive = False
-                    del year_records[a.key]
-        target_ru = _ADULT_TARGET[year]
-        ru = seen_in("RUS")
-        if len(ru) > target_ru:  # too many: some die before they are photographed this year
-            removable = sorted(k for k in ru if not pop.animals[k].protected)
-            for k in rng.choice(removable, len(ru) - target_ru, replace=False):
-                pop.animals[int(k)].alive = False
-                del year_records[int(k)]
-        while len(seen_in("RUS")) < target_ru:  # too few: immigrants arrive
-            area = pop.ru_border if rng.random() < 0.6 else pop.ru_area
-            a = pop.add("F" if rng.random() < 0.5 else "M", year - int(rng.integers(2, 5)),
-                        area=area)
-            year_records[a.key] = photographs(a, yi)
-            if a.key not in seen_in("RUS"):
-                a.alive = False
-                del year_records[a.key]
 
-        for key in sorted(year_records):
-            counts = year_records[key]
-            if counts.sum() and key not in seen:
-                seen.add(key)
-                first_seen_order.append(key)
-            for j in np.flatnonzero(counts):
-                records.extend([(key, int(j), yi)] * int(counts[j]))
-        if yi == 0:
-            # Leo 16F "Queen Borte" and Leo 23F "Grace": females seen from the start, kept alive.
-            females = [k for k in first_seen_order if pop.animals[k].sex == "F"]
-            for number in (16, 23):
-                key = first_seen_order[number - 1]
-                if pop.animals[key].sex != "F" or key in reserved.values():
-                    key = next(k for k in females if k not in reserved.values()
-                               and first_seen_order.index(k) >= number - 1)
-                reserved[number] = key
-                pop.animals[key].protected = True
+def _steer_russia(sim: _Simulation, year: int, yi: int, shots: dict) -> None:
+    """Steer the number photographed in Russia onto the published count: too many, and
+    some die before they are photographed; too few, and immigrants arrive."""
+    rng, pop = sim.rng, sim.pop
+    target = _ADULT_TARGET[year]
+    ru = sim.seen_in("RUS", shots)
+    if len(ru) > target:
+        removable = sorted(k for k in ru if not pop.animals[k].protected)
+        for k in rng.choice(removable, len(ru) - target, replace=False):
+            pop.animals[int(k)].alive = False
+            del shots[int(k)]
+    while len(sim.seen_in("RUS", shots)) < target:
+        area = pop.ru_border if rng.random() < 0.6 else pop.ru_area
+        a = pop.add("F" if rng.random() < 0.5 else "M", year - int(rng.integers(2, 5)),
+                    area=area)
+        shots[a.key] = sim.photographs(a, yi)
+        if a.key not in sim.seen_in("RUS", shots):
+            a.alive = False
+            del shots[a.key]
 
-    return _assemble(cfg, rng, stations, dep, tn, records, pop, cubs_with, first_seen_order,
-                     reserved, years)
+
+def _catalogue_photographs(sim: _Simulation, yi: int, shots: dict) -> None:
+    """Keep the year's photographs; an animal photographed for the first time gets the
+    next catalogue number."""
+    seen = set(sim.first_seen)
+    for key in sorted(shots):
+        counts = shots[key]
+        if counts.sum() and key not in seen:
+            seen.add(key)
+            sim.first_seen.append(key)
+        for j in np.flatnonzero(counts):
+            sim.records.extend([(key, int(j), yi)] * int(counts[j]))
+
+
+def _reserve_named_females(sim: _Simulation) -> None:
+    """Leo 16F "Queen Borte" and Leo 23F "Grace": females seen from the start, kept alive."""
+    pop, reserved = sim.pop, sim.reserved
+    females = [k for k in sim.first_seen if pop.animals[k].sex == "F"]
+    for number in (16, 23):
+        key = sim.first_seen[number - 1]
+        if pop.animals[key].sex != "F" or key in reserved.values():
+            key = next(k for k in females if k not in reserved.values()
+                       and sim.first_seen.index(k) >= number - 1)
+        reserved[number] = key
+        pop.animals[key].protected = True
 
 
 def _catalogue(pop: _Population, order: list[int], reserved: dict[int, int]) -> dict[int, str]:
