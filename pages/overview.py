@@ -7,12 +7,11 @@ from streamlit_folium import st_folium
 
 from landmap.app import cache, state, widgets
 from landmap.app.state import _
-from landmap.border import cross_border_by_year
 from landmap.io.briefing import briefing_pack, build_briefing
 from landmap.io.exports import csv_bytes
 from landmap.maps import overview_map
 from landmap.observations import LEOPARD, detections, local_time
-from landmap.population import yearly_population
+from landmap.summary import yearly_table
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()
@@ -27,22 +26,19 @@ with st.spinner(_("Drawing the map…")):
 st_folium(m, key=cache.map_key("overview"), returned_objects=[], height=widgets.map_height(),
           use_container_width=True)
 
-# "New" needs the years before the selection, so the population is counted over all years
-# (with the other filters) and then cut to the selected span.
-first, last = selection.year_span
-population = cache.compute(yearly_population, all_years=True)
-population = population[population["year"].between(first, last)]
-sides = cache.compute(cross_border_by_year)
+# "New" needs the years before the selection: the table is counted over all years (with
+# the other filters) and reports the selected span; `landmap summary` prints the same.
+table = cache.compute(yearly_table, all_years=True, years=selection.year_span)
 
 left, right = st.columns(2)
 with left:
     st.subheader(_("Leopards photographed per year"))
     sides_named = [_("Russia only"), _("China only"), _("Both sides")]
     per_side = pd.DataFrame({
-        "year": sides["year"],
-        sides_named[0]: sides["russia"] - sides["both"],
-        sides_named[1]: sides["china"] - sides["both"],
-        sides_named[2]: sides["both"],
+        "year": table["year"],
+        sides_named[0]: table["russia_only"],
+        sides_named[1]: table["china_only"],
+        sides_named[2]: table["both"],
     }).melt("year", var_name="seen in", value_name="individuals")
     st.altair_chart(
         alt.Chart(per_side).mark_bar().encode(
@@ -56,7 +52,7 @@ with left:
         width="stretch")
 with right:
     st.subheader(_("New individuals and females with cubs"))
-    births = population.melt("year", ["new_individuals", "females_with_cubs"],
+    births = table.melt("year", ["new_individuals", "females_with_cubs"],
                              var_name="count of", value_name="animals")
     births["count of"] = births["count of"].map({"new_individuals": _("New individuals"),
                                                  "females_with_cubs": _("Females with cubs")})
@@ -89,9 +85,6 @@ if not briefing:
     st.caption(_("All counts are minimum counts: camera traps miss animals.")
                + ("" if species == LEOPARD else " " + _("Monthly detections are of {species}.")
                   .format(species=species)))
-    # The yearly count of individuals comes from the population table; the sides table's
-    # own count (same animals) would only repeat it under a second name.
-    table = population.merge(sides.drop(columns="individuals"), on="year", how="left")
     safe = cache.for_download()
     lang = state.lang()
     release = cache.release()

@@ -1,8 +1,91 @@
 """landmap: camera-trap maps and analyses of Amur leopards across the Russia–China border.
 
-Everything here is importable without Streamlit except :mod:`landmap.ui`; start with
-:func:`landmap.io.sources.load_survey` (or :func:`landmap.demo.load_demo`) and pass the
-survey, or a :meth:`~landmap.survey.Survey.filter` of it, to the analyses.
+The public API, for notebooks and scripts (nothing here needs Streamlit)::
+
+    >>> import landmap as lm
+    >>> survey = lm.load_demo()                 # or lm.load_survey("path/to/package")
+    >>> ranges = lm.home_ranges(survey.filter(years=[2021], individuals=["Leo 16F"]))
+    >>> sorted(set(ranges["method"]))
+    ['kde', 'mcp']
+
+Names are loaded on first use, so ``import landmap`` stays quick for the command line.
+The rooms behind them: :mod:`landmap.io` reads and writes data, the analyses are
+modules at the top (``survey``, ``effort``, ``home_range``, ``border``, ``population``,
+``summary``, ``privacy`` ...), :mod:`landmap.maps` draws, and :mod:`landmap.app` is the
+dashboard (the only code that imports Streamlit).
 """
 
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
+
+#: Public name -> the module that defines it.
+_API = {
+    # reading and writing data
+    "load_survey": "landmap.io.sources",
+    "read_camtrapdp": "landmap.io.camtrapdp",
+    "open_package": "landmap.io.intake",
+    "survey_from_tables": "landmap.io.tables",
+    "read_layer": "landmap.io.layers",
+    "check_package": "landmap.io.conformance",
+    "DataError": "landmap.io.validate",
+    "csv_bytes": "landmap.io.exports",
+    "geojson_bytes": "landmap.io.exports",
+    "gpkg_bytes": "landmap.io.exports",
+    "html_bytes": "landmap.io.exports",
+    "camtrapdp_zip": "landmap.io.exports",
+    "map_png": "landmap.io.briefing",
+    "build_briefing": "landmap.io.briefing",
+    "briefing_pack": "landmap.io.briefing",
+    # the survey and its selection
+    "Survey": "landmap.survey",
+    "Headline": "landmap.survey",
+    "headline": "landmap.survey",
+    "LEOPARD": "landmap.observations",
+    "detections": "landmap.observations",
+    "load_demo": "landmap.demo",
+    "load_boundaries": "landmap.boundaries",
+    "species_label": "landmap.species",
+    # analyses
+    "trap_nights": "landmap.effort",
+    "effort_grid": "landmap.effort",
+    "coverage": "landmap.effort",
+    "coverage_gaps": "landmap.effort",
+    "home_ranges": "landmap.home_range",
+    "independent_detections": "landmap.home_range",
+    "range_overlap": "landmap.home_range",
+    "crossings_by_individual": "landmap.border",
+    "cross_border_by_year": "landmap.border",
+    "station_countries": "landmap.border",
+    "yearly_population": "landmap.population",
+    "cubs_by_mother": "landmap.population",
+    "summarise": "landmap.summary",
+    "yearly_table": "landmap.summary",
+    # the location policy
+    "Precision": "landmap.privacy",
+    "protect": "landmap.privacy",
+    # maps
+    "overview_map": "landmap.maps",
+    "sightings_map": "landmap.maps",
+    "home_range_map": "landmap.maps",
+    "density_map": "landmap.maps",
+    "cross_border_map": "landmap.maps",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'landmap' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
+

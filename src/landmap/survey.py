@@ -104,7 +104,7 @@ class Survey:
 
     def filter(
         self,
-        years: tuple[int, int] | None = None,
+        years: tuple[int, int] | int | Iterable[int] | None = None,
         individuals: Iterable[str] | None = None,
         sex: Iterable[str] | None = None,
         life_stage: Iterable[str] | None = None,
@@ -114,10 +114,11 @@ class Survey:
 
         Parameters
         ----------
-        years : (int, int), optional
-            First and last calendar year (inclusive, camera local time). Observations
-            outside are left out; deployments that overlap the span are kept, and their
-            trap-nights are clipped to it by the analyses.
+        years : (int, int), int or list of int, optional
+            First and last calendar year (inclusive, camera local time), one year, or a
+            list of consecutive years (``[2021]``). Observations outside are left out;
+            deployments that overlap the span are kept, and their trap-nights are
+            clipped to it by the analyses.
         individuals : iterable of str, optional
             Keep only observations of these individuals. An empty iterable or ``None``
             means every individual.
@@ -144,6 +145,12 @@ class Survey:
         >>> s = load_demo()
         >>> s.filter(years=(2021, 2021)).year_span
         (2021, 2021)
+        >>> s.filter(years=[2020, 2021]).year_span
+        (2020, 2021)
+        >>> s.filter(years=[2017, 2021])
+        Traceback (most recent call last):
+        ...
+        ValueError: years=[2017, 2021]: a list must hold consecutive years; give ... span.
         >>> s.filter(individuals=["Leo 999X"])
         Traceback (most recent call last):
         ...
@@ -152,7 +159,7 @@ class Survey:
         obs = self.observations
         deployments = self.deployments
         if years is not None:
-            first, last = (int(y) for y in years)
+            first, last = _span(years)
             if first > last:
                 raise ValueError(f"years={years!r}: the first year must not come after the last.")
             obs_year = self.observation_years()
@@ -187,6 +194,22 @@ class Survey:
             obs = obs[obs["deploymentID"].isin(deployments["deploymentID"])]
         return dataclasses.replace(self, observations=obs.reset_index(drop=True),
                                    deployments=deployments, years=years)
+
+
+def _span(years) -> tuple[int, int]:
+    if isinstance(years, int | np.integer):
+        return int(years), int(years)
+    if isinstance(years, tuple):
+        if len(years) != 2:
+            raise ValueError(f"years={years!r}: give (first, last), one year or a list of "
+                             "consecutive years.")
+        return int(years[0]), int(years[1])
+    listed = sorted(int(y) for y in years)
+    if not listed or listed != list(range(listed[0], listed[-1] + 1)):
+        raise ValueError(f"years={list(years)!r}: a list must hold consecutive years; give "
+                         f"({listed[0] if listed else 'first'}, "
+                         f"{listed[-1] if listed else 'last'}) for the span.")
+    return listed[0], listed[-1]
 
 
 def _keep(obs: pd.DataFrame, field: str, wanted, allowed: set[str]) -> pd.DataFrame:

@@ -35,7 +35,8 @@ COLUMN_HEADERS = {
     "females_with_cubs": N_("Females with cubs"), "cubs": N_("Cubs"),
     "sex_ratio_m_per_f": N_("Males per female"), "russia": N_("Seen in Russia"),
     "china": N_("Seen in China"), "both": N_("Seen on both sides"),
-    "share_both": N_("Share on both sides"),
+    "share_both": N_("Share on both sides"), "russia_only": N_("Russia only"),
+    "china_only": N_("China only"),
     # home ranges
     "year_from": N_("From"), "year_to": N_("To"), "method": N_("Method"),
     "level": N_("Level (%)"), "n_locations": N_("Detections"), "n_stations": N_("Stations"),
