@@ -14,6 +14,7 @@ memory is the peak resident size of the process.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import resource
 import shutil
@@ -102,6 +103,9 @@ def _filter_change_seconds(folder: Path) -> float:
     from landmap.app.serve import legacy_pages_off
 
     legacy_pages_off()
+    # AppTest drives widgets from this thread, outside a script run: Streamlit logs a
+    # warning for each, which says nothing about landmap and would bury the table.
+    logging.disable(logging.WARNING)
     os.environ["LANDMAP_DATA"] = str(folder)
     # AppTest has no browser address: stand in for the analyst at this computer (no
     # sign-in configured), as a local browser would be.
@@ -118,6 +122,7 @@ def _filter_change_seconds(folder: Path) -> float:
         return time.perf_counter() - start
     finally:
         signin._local_client = local_client
+        logging.disable(logging.NOTSET)
         os.environ.pop("LANDMAP_DATA", None)
 
 
@@ -256,10 +261,12 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Benchmark landmap on scaled demo surveys.")
+    parser = argparse.ArgumentParser(prog="landmap bench",
+                                     description="Benchmark landmap on scaled demo surveys.")
     parser.add_argument("--scales", type=int, nargs="+", default=[1])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path("bench.csv"))
+    parser.add_argument("--output", type=Path, metavar="CSV",
+                        help="also write the table to this CSV file")
     parser.add_argument("--no-filter-change", action="store_true",
                         help="skip the Streamlit rerun measurement")
     parser.add_argument("--full", action="store_true",
@@ -267,11 +274,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     table = run(tuple(args.scales), args.repeat, not args.no_filter_change,
                 full_from=10**9 if args.full else 50)
-    table.to_csv(args.out, index=False)
+    if args.output:
+        table.to_csv(args.output, index=False)
     wide = table.pivot_table(index=["measure", "unit"], columns="scale", values="value",
                              sort=False)
     print(wide.to_string())
-    print(f"\nwritten to {args.out}")
 
 
 if __name__ == "__main__":

@@ -725,7 +725,7 @@ def load_demo():
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="landmap demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(DEMO_DIR), help="folder to write the package to")
     args = parser.parse_args(argv)
     result = write_demo(args.out)

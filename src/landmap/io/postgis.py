@@ -331,7 +331,7 @@ def database_url(secrets: dict | None = None) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m landmap.io.postgis",
+    parser = argparse.ArgumentParser(prog="landmap postgis",
                                      description="Load a Camtrap DP package into PostGIS "
                                                  "or export the current one.")
     parser.add_argument("command", choices=["load", "export"])

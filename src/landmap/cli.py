@@ -1,0 +1,320 @@
+"""The ``landmap`` command: the dashboard, reports and exports from a terminal.
+
+    landmap serve [streamlit options]          start the dashboard (as tasks.py start)
+    landmap summary PACKAGE [--year Y ...] [--format table|json|csv]
+    landmap export PACKAGE --what ranges|effort|crossings|camtrapdp --output FILE
+    landmap demo [--out DIR]                   rewrite the simulated demo package
+    landmap bench [--scales 1 10 ...]          the benchmark table
+    landmap postgis load|export PATH           the PostGIS team database
+
+``python -m landmap`` is the same command. Mistakes (a missing or invalid package, an
+unknown year or individual, a format the output cannot take) print one message and exit
+with status 2 (usage) or 1 (the data); a traceback is never the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["DEBUG_ENV", "EXPORTS", "main"]
+
+#: Set to show the traceback of an unexpected failure instead of its one-line summary.
+DEBUG_ENV = "LANDMAP_DEBUG"
+
+#: What ``landmap export`` writes, and the formats each can take (the first is the default).
+EXPORTS = {
+    "ranges": ("geojson", "gpkg", "csv"),
+    "effort": ("geojson", "gpkg", "csv"),
+    "crossings": ("csv", "json"),
+    "camtrapdp": ("zip",),
+}
+_SUFFIX_FORMAT = {".geojson": "geojson", ".json": "json", ".gpkg": "gpkg", ".csv": "csv",
+                  ".zip": "zip"}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: one line for the user, exit status 2."""
+
+
+class DataProblem(Exception):
+    """Data that cannot be used: the message lists why, exit status 1."""
+
+
+# ----------------------------------------------------------------------------- helpers
+def _years(values: list[str] | None) -> tuple[int, int] | None:
+    """``--year 2021``, ``--year 2017-2019`` or several ``--year`` giving one span."""
+    if not values:
+        return None
+    years: list[int] = []
+    for value in values:
+        first, _, last = value.partition("-")
+        try:
+            span = range(int(first), int(last or first) + 1)
+        except ValueError:
+            raise UsageError(f"--year {value!r}: give a year (2021) or a span (2017-2019)."
+                             ) from None
+        if not span:
+            raise UsageError(f"--year {value!r}: the first year comes after the last.")
+        years.extend(span)
+    ordered = sorted(set(years))
+    if ordered != list(range(ordered[0], ordered[-1] + 1)):
+        raise UsageError(f"--year {' '.join(values)}: the years must form one span "
+                         f"(landmap selects consecutive years); give {ordered[0]}-{ordered[-1]}.")
+    return ordered[0], ordered[-1]
+
+
+def _load(package: str):
+    """The survey of a package folder (through the GeoParquet cache) or zip file."""
+    from landmap.io.validate import DataError
+
+    path = Path(package)
+    if not path.exists():
+        raise UsageError(f"{package}: no such file or folder (give a Camtrap DP package "
+                         "folder, its datapackage.json or a zip file).")
+    try:
+        if path.is_dir():
+            from landmap.io.sources import load_survey
+
+            return load_survey(path)
+        from landmap.io.intake import open_package
+
+        return open_package(path)
+    except DataError as error:
+        raise DataProblem(f"{package} cannot be loaded: {error}") from None
+
+
+def _select(survey, years, individuals):
+    """The selection, with unknown years and IDs named the way the Data page names them."""
+    first, last = survey.year_span
+    if years and not (first <= years[0] and years[1] <= last):
+        asked = str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+        raise UsageError(f"--year {asked}: the survey covers {first}-{last}.")
+    known = set(survey.leopard_ids())
+    unknown = [i for i in individuals or [] if i not in known]
+    if unknown:
+        sample = ", ".join(survey.leopard_ids()[:3])
+        raise UsageError(f"--individual: {', '.join(repr(u) for u in unknown)} not in this "
+                         f"survey (it has {sample} ...).")
+    return years, individuals or None
+
+
+def _precision(value: str):
+    from landmap.privacy import Precision
+
+    try:
+        return Precision.parse("exact" if value in ("exact", "0") else value)
+    except ValueError:
+        raise UsageError(f"--protect {value!r}: use 1, 5 or 10 (km) or exact.") from None
+
+
+def _format(what: str, fmt: str | None, output: Path) -> str:
+    allowed = EXPORTS[what]
+    fmt = fmt or _SUFFIX_FORMAT.get(output.suffix.lower(), allowed[0])
+    if fmt not in allowed:
+        raise UsageError(f"--what {what} cannot be written as {fmt}; use "
+                         f"{' or '.join(allowed)}.")
+    return fmt
+
+
+# ----------------------------------------------------------------------------- commands
+def _summary(args) -> int:
+    from landmap.summary import summarise
+
+    survey = _load(args.package)
+    years, individuals = _select(survey, _years(args.year), args.individual)
+    result = summarise(survey, years=years, individuals=individuals)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(result.yearly.to_csv(index=False, lineterminator="\n"))
+    else:
+        h = result.headline
+        first, last = result.years
+        span = str(first) if first == last else f"{first}–{last}"
+        print(f"{result.title}, {span}")
+        print(f"camera stations {h.stations:,} · trap-nights {h.trap_nights:,.0f} · leopard "
+              f"detections {h.detections:,} · individuals {h.individuals:,} (minimum count)\n")
+        shown = result.yearly[["year", "stations", "trap_nights", "individuals", "adults",
+                               "cubs", "females_with_cubs", "new_individuals", "males",
+                               "females", "russia_only", "china_only", "both"]]
+        print(shown.round({"trap_nights": 0}).to_string(index=False))
+    return 0
+
+
+def _export(args) -> int:
+    output = Path(args.output)
+    fmt = _format(args.what, args.format, output)
+    precision = _precision(args.protect)
+    survey = _load(args.package)
+    years, individuals = _select(survey, _years(args.year), args.individual)
+    if args.what == "effort" and not precision.exact and args.cell_km < precision.cell_km:
+        raise UsageError(f"--cell-km {args.cell_km:g} is finer than the location precision "
+                         f"({precision.cell_km} km); use --cell-km {precision.cell_km} or more.")
+    selection = survey.filter(years=years, individuals=individuals)
+    data = _EXPORTERS[args.what](selection, precision, fmt, args)
+    if not output.parent.is_dir():
+        raise UsageError(f"--output {output}: the folder {output.parent} does not exist.")
+    output.write_bytes(data)
+    print(f"wrote {output} ({args.what}, {fmt}, {precision.label})", file=sys.stderr)
+    return 0
+
+
+def _ranges(selection, precision, fmt, args) -> bytes:
+    from landmap.home_range import home_ranges
+
+    return _layer(home_ranges(selection), selection, precision, fmt, "home_ranges")
+
+
+def _effort(selection, precision, fmt, args) -> bytes:
+    from landmap.effort import effort_grid
+
+    grid = effort_grid(selection, cell_km=args.cell_km, by_year=False)
+    return _layer(grid, selection, precision, fmt, "effort_grid")
+
+
+def _layer(frame, selection, precision, fmt, name) -> bytes:
+    from landmap.io.exports import csv_bytes, geojson_bytes, gpkg_bytes
+    from landmap.privacy import protect
+
+    safe = protect(frame, precision, selection.metric_crs)
+    if fmt == "csv":
+        return csv_bytes(safe.drop(columns="geometry"))
+    drawn = safe[safe.geometry.notna()]
+    return geojson_bytes(drawn) if fmt == "geojson" else gpkg_bytes(drawn, name)
+
+
+def _crossings(selection, precision, fmt, args) -> bytes:
+    from landmap.border import crossings_by_individual
+    from landmap.home_range import home_ranges
+    from landmap.io.exports import csv_bytes
+
+    table = crossings_by_individual(selection, ranges=home_ranges(selection, levels=(95,)))
+    if fmt == "csv":
+        return csv_bytes(table)
+    return table.to_json(orient="records", date_format="iso", force_ascii=False,
+                         indent=2).encode()
+
+
+def _camtrapdp(selection, precision, fmt, args) -> bytes:
+    from landmap.io.exports import camtrapdp_zip
+    from landmap.privacy import protect
+
+    return camtrapdp_zip(protect(selection, precision))
+
+
+_EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort,
+                                   "crossings": _crossings, "camtrapdp": _camtrapdp}
+
+
+def _serve(args) -> int:
+    from landmap.app.serve import main as serve
+
+    serve(args.options)
+    return 0
+
+
+def _demo(args) -> int:
+    from landmap.demo import main as demo
+
+    demo(args.options)
+    return 0
+
+
+def _bench(args) -> int:
+    from landmap.bench import main as bench
+
+    return bench(args.options) or 0
+
+
+def _postgis(args) -> int:
+    from landmap.io.postgis import main as postgis
+
+    return postgis(args.options)
+
+
+#: Commands whose options belong to the program they start.
+_PASSTHROUGH: dict[str, Callable] = {"serve": _serve, "demo": _demo, "bench": _bench,
+                                     "postgis": _postgis}
+
+
+# ----------------------------------------------------------------------------- parser
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="landmap", description="Camera-trap maps and reports of Amur leopards.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def passthrough(name: str, help_: str, func: Callable) -> None:
+        sub = commands.add_parser(name, help=help_, add_help=False)
+        sub.add_argument("options", nargs=argparse.REMAINDER)
+        sub.set_defaults(func=func)
+
+    passthrough("serve", "start the dashboard (options go to streamlit run)", _serve)
+
+    def selection(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("package", help="Camtrap DP package: a folder or a zip file")
+        sub.add_argument("--year", action="append", metavar="Y",
+                         help="a year (2021) or span (2017-2019); may be repeated")
+        sub.add_argument("--individual", action="append", metavar="ID",
+                         help="an individual (\"Leo 16F\"); may be repeated")
+
+    summary = commands.add_parser("summary", help="headline and yearly table of a package")
+    selection(summary)
+    summary.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    summary.set_defaults(func=_summary)
+
+    export = commands.add_parser("export", help="ranges, effort grid, crossings or a package")
+    selection(export)
+    export.add_argument("--what", choices=list(EXPORTS), required=True)
+    export.add_argument("--format", choices=sorted({f for fs in EXPORTS.values() for f in fs}),
+                        help="default: from the output's suffix")
+    export.add_argument("--protect", default="5", metavar="KM",
+                        help="location precision: 1, 5 or 10 km, or exact (default 5)")
+    export.add_argument("--cell-km", type=float, default=5.0,
+                        help="grid cell of --what effort, km (default 5)")
+    export.add_argument("--output", required=True, metavar="FILE")
+    export.set_defaults(func=_export)
+
+    passthrough("demo", "rewrite the simulated demo package (--out DIR)", _demo)
+    passthrough("bench", "benchmark on scaled demo surveys (--scales, --output)", _bench)
+    passthrough("postgis", "load a package into PostGIS or export it (load|export PATH)",
+                _postgis)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``landmap`` command; returns the exit status.
+
+    Examples
+    --------
+    >>> main(["summary", "no/such/package"])  # the message goes to standard error
+    2
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _PASSTHROUGH:
+        # argparse would read the options meant for the wrapped command as its own
+        args = argparse.Namespace(command=argv[0], options=argv[1:],
+                                  func=_PASSTHROUGH[argv[0]])
+    else:
+        args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as error:
+        print(f"landmap: {error}", file=sys.stderr)
+        return 2
+    except DataProblem as error:
+        print(f"landmap: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a fault of ours: say so in one line, keep the traceback out
+        if os.environ.get(DEBUG_ENV):
+            raise
+        first = str(error).splitlines()[0] if str(error) else ""
+        print(f"landmap: {args.command} failed: {type(error).__name__}: {first} (set "
+              f"{DEBUG_ENV}=1 for the traceback and report it)", file=sys.stderr)
+        return 3
