@@ -4,10 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from landmap import COLUMN_HEADERS, DataError, Text, problems_frame
 from landmap.app import cache, data, filters, signin, state
-from landmap.i18n import Text
-from landmap.io.exports import COLUMN_HEADERS
-from landmap.io.validate import DataError, problems_frame
 
 # A local icon: Material page icons would be fetched from Google's servers.
 ICON = Path(__file__).parent / "static" / "landmap-icon.png"

@@ -4,12 +4,16 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from landmap import (
+    cross_border_by_year,
+    cross_border_map,
+    crossings_by_individual,
+    csv_bytes,
+    geojson_bytes,
+    home_ranges,
+)
 from landmap.app import cache, state, widgets
 from landmap.app.state import _
-from landmap.border import cross_border_by_year, crossings_by_individual
-from landmap.home_range import home_ranges
-from landmap.io.exports import csv_bytes, geojson_bytes
-from landmap.maps import cross_border_map
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()

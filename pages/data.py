@@ -3,21 +3,30 @@
 import pandas as pd
 import streamlit as st
 
-from landmap.access import ANALYST
-from landmap.app import cache, data, precision, signin, state, widgets
-from landmap.app.state import _, ngettext
-from landmap.io.exports import COLUMN_HEADERS, camtrapdp_zip, csv_bytes
-from landmap.io.intake import MAX_FILE_MB, open_package, package_from_files
-from landmap.io.layers import LAYER_SUFFIXES, layer_names, read_layer
-from landmap.io.tables import (
-    DATE_FORMATS,
-    FIELD_LABELS,
-    guess_columns,
-    read_csv_text,
+from landmap import (
+    COLUMN_HEADERS,
+    DataError,
+    camtrapdp_zip,
+    csv_bytes,
+    open_package,
+    problems_frame,
+    read_layer,
+    species_label,
     survey_from_tables,
 )
-from landmap.io.validate import PROBLEM_COLUMNS, DataError, problems_frame
-from landmap.species import species_label
+from landmap.app import cache, data, precision, signin, state, widgets
+from landmap.app.state import _, ngettext
+from landmap.io import (
+    DATE_FORMATS,
+    FIELD_LABELS,
+    LAYER_SUFFIXES,
+    MAX_FILE_MB,
+    PROBLEM_COLUMNS,
+    guess_columns,
+    layer_names,
+    package_from_files,
+    read_csv_text,
+)
 
 ZONES = ["Asia/Vladivostok", "Asia/Shanghai", "Asia/Harbin", "UTC", "Europe/Moscow"]
 
@@ -47,7 +56,7 @@ survey = cache.survey()
 selection = cache.selection()
 st.title(_("Data"))
 n = state.lang().number
-analyst = signin.role() == ANALYST
+analyst = signin.is_analyst()
 
 st.subheader(_("Data sources"))
 choices = data.sources()

@@ -3,11 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from landmap import csv_bytes, geojson_bytes, gpkg_bytes, home_range_map, home_ranges, range_notes
 from landmap.app import cache, state, widgets
 from landmap.app.state import _, ngettext
-from landmap.home_range import home_ranges, range_notes
-from landmap.io.exports import csv_bytes, geojson_bytes, gpkg_bytes
-from landmap.maps import home_range_map
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()

@@ -5,12 +5,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from landmap import (
+    csv_bytes,
+    cubs_by_mother,
+    geojson_bytes,
+    home_range_map,
+    home_ranges,
+    independent_detections,
+    range_notes,
+)
 from landmap.app import cache, filters, state, widgets
 from landmap.app.state import _
-from landmap.home_range import home_ranges, independent_detections, range_notes
-from landmap.io.exports import csv_bytes, geojson_bytes
-from landmap.maps import home_range_map
-from landmap.population import cubs_by_mother
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()

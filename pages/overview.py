@@ -5,13 +5,18 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from landmap import (
+    LEOPARD,
+    briefing_pack,
+    build_briefing,
+    csv_bytes,
+    detections,
+    local_time,
+    overview_map,
+    yearly_table,
+)
 from landmap.app import cache, state, widgets
 from landmap.app.state import _
-from landmap.io.briefing import briefing_pack, build_briefing
-from landmap.io.exports import csv_bytes
-from landmap.maps import overview_map
-from landmap.observations import LEOPARD, detections, local_time
-from landmap.summary import yearly_table
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()

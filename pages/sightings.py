@@ -3,12 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from landmap import LEOPARD, csv_bytes, sightings_map, species_label
 from landmap.app import cache, filters, state, widgets
 from landmap.app.state import _
-from landmap.io.exports import csv_bytes
-from landmap.maps import sightings_map
-from landmap.observations import LEOPARD
-from landmap.species import species_label
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()

@@ -3,11 +3,18 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from landmap import (
+    coverage,
+    coverage_gaps,
+    csv_bytes,
+    density_map,
+    effort_grid,
+    geojson_bytes,
+    gpkg_bytes,
+)
 from landmap.app import cache, precision, state, widgets
 from landmap.app.state import _
-from landmap.effort import coverage, coverage_gaps, effort_grid
-from landmap.io.exports import csv_bytes, geojson_bytes, gpkg_bytes
-from landmap.maps import UNITS, density_map
+from landmap.maps import UNITS
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()

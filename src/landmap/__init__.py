@@ -17,7 +17,7 @@ dashboard (the only code that imports Streamlit).
 
 from __future__ import annotations
 
-import importlib
+from landmap._lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -36,6 +36,8 @@ _API = {
     "gpkg_bytes": "landmap.io.exports",
     "html_bytes": "landmap.io.exports",
     "camtrapdp_zip": "landmap.io.exports",
+    "COLUMN_HEADERS": "landmap.io.exports",
+    "problems_frame": "landmap.io.validate",
     "map_png": "landmap.io.briefing",
     "build_briefing": "landmap.io.briefing",
     "briefing_pack": "landmap.io.briefing",
@@ -48,6 +50,7 @@ _API = {
     "load_demo": "landmap.demo",
     "load_boundaries": "landmap.boundaries",
     "species_label": "landmap.species",
+    "Text": "landmap.i18n",
     # analyses
     "trap_nights": "landmap.effort",
     "effort_grid": "landmap.effort",
@@ -61,6 +64,8 @@ _API = {
     "station_countries": "landmap.border",
     "yearly_population": "landmap.population",
     "cubs_by_mother": "landmap.population",
+    "range_notes": "landmap.home_range",
+    "local_time": "landmap.observations",
     "summarise": "landmap.summary",
     "yearly_table": "landmap.summary",
     # the location policy
@@ -77,15 +82,4 @@ _API = {
 __all__ = sorted(_API)
 
 
-def __getattr__(name: str):
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'landmap' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_API])
-
+__getattr__, __dir__ = lazy_names(globals(), _API)

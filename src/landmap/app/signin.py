@@ -35,6 +35,11 @@ def role() -> str:
     return st.session_state.get(_ROLE, VIEWER)
 
 
+def is_analyst() -> bool:
+    """Whether this session may see exact locations and load data (the analyst role)."""
+    return role() == ANALYST
+
+
 def _signed_in(role_: str, user: str, how: str) -> None:
     st.session_state[_ROLE], st.session_state[_USER], st.session_state[_HOW] = role_, user, how
 

@@ -1,0 +1,48 @@
+"""Everything that reads or writes data: Camtrap DP packages, camtrapR-style tables,
+boundary layers, safe unpacking of uploads, validation reports, the GeoParquet cache and
+PostGIS, exports and the briefing pack.
+
+Each reader reports what it found as :class:`~landmap.io.validate.Problem` rows (file,
+row, field, value, what was done) and raises one :class:`~landmap.io.validate.DataError`
+listing them all when the data cannot be used. The names below load on first use.
+"""
+
+from __future__ import annotations
+
+from landmap._lazy import lazy_names
+
+_IO = {
+    "read_camtrapdp": "landmap.io.camtrapdp",
+    "open_package": "landmap.io.intake",
+    "package_from_files": "landmap.io.intake",
+    "safe_unzip": "landmap.io.intake",
+    "MAX_FILE_MB": "landmap.io.intake",
+    "survey_from_tables": "landmap.io.tables",
+    "guess_columns": "landmap.io.tables",
+    "read_csv_text": "landmap.io.tables",
+    "DATE_FORMATS": "landmap.io.tables",
+    "FIELD_LABELS": "landmap.io.tables",
+    "read_layer": "landmap.io.layers",
+    "layer_names": "landmap.io.layers",
+    "LAYER_SUFFIXES": "landmap.io.layers",
+    "DataError": "landmap.io.validate",
+    "Problem": "landmap.io.validate",
+    "PROBLEM_COLUMNS": "landmap.io.validate",
+    "problems_frame": "landmap.io.validate",
+    "check_package": "landmap.io.conformance",
+    "load_survey": "landmap.io.sources",
+    "csv_bytes": "landmap.io.exports",
+    "geojson_bytes": "landmap.io.exports",
+    "gpkg_bytes": "landmap.io.exports",
+    "html_bytes": "landmap.io.exports",
+    "camtrapdp_zip": "landmap.io.exports",
+    "COLUMN_HEADERS": "landmap.io.exports",
+    "map_png": "landmap.io.briefing",
+    "build_briefing": "landmap.io.briefing",
+    "briefing_pack": "landmap.io.briefing",
+    "chromium_path": "landmap.io.briefing",
+}
+
+__all__ = sorted(_IO)
+
+__getattr__, __dir__ = lazy_names(globals(), _IO)
