@@ -18,29 +18,20 @@ dashboard (the only code that imports Streamlit).
 from __future__ import annotations
 
 from landmap._lazy import lazy_names
+from landmap.io import _IO
 
 __version__ = "0.1.0"
 
+#: The readers and writers a notebook needs (the Data page's helpers stay in landmap.io).
+_IO_NAMES = (
+    "load_survey", "read_camtrapdp", "open_package", "survey_from_tables", "read_layer",
+    "check_package", "DataError", "csv_bytes", "geojson_bytes", "gpkg_bytes",
+    "html_bytes", "camtrapdp_zip", "COLUMN_HEADERS", "problems_frame", "map_png",
+    "build_briefing", "briefing_pack",
+)
 #: Public name -> the module that defines it.
 _API = {
-    # reading and writing data
-    "load_survey": "landmap.io.sources",
-    "read_camtrapdp": "landmap.io.camtrapdp",
-    "open_package": "landmap.io.intake",
-    "survey_from_tables": "landmap.io.tables",
-    "read_layer": "landmap.io.layers",
-    "check_package": "landmap.io.conformance",
-    "DataError": "landmap.io.validate",
-    "csv_bytes": "landmap.io.exports",
-    "geojson_bytes": "landmap.io.exports",
-    "gpkg_bytes": "landmap.io.exports",
-    "html_bytes": "landmap.io.exports",
-    "camtrapdp_zip": "landmap.io.exports",
-    "COLUMN_HEADERS": "landmap.io.exports",
-    "problems_frame": "landmap.io.validate",
-    "map_png": "landmap.io.briefing",
-    "build_briefing": "landmap.io.briefing",
-    "briefing_pack": "landmap.io.briefing",
+    **{name: _IO[name] for name in _IO_NAMES},
     # the survey and its selection
     "Survey": "landmap.survey",
     "Headline": "landmap.survey",
