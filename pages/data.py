@@ -8,7 +8,6 @@ from landmap import (
     DataError,
     camtrapdp_zip,
     csv_bytes,
-    open_package,
     problems_frame,
     read_layer,
     species_label,
@@ -96,7 +95,7 @@ if analyst:
         where = st.text_input(_("…or a folder or zip file on the server"), key="package-path",
                               placeholder="/data/camtrap/2024")
         if st.button(_("Load from the server"), disabled=not where, key="load-path"):
-            load(where, lambda: open_package(where.strip()))
+            load(where, lambda: data.server_package(where.strip()))
     with tables:
         st.caption(_("A stations table (Station, coordinates, Setup_date, Retrieval_date, "
                      "Problem1_from/Problem1_to …) and a records table (Station, date and "

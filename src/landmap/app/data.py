@@ -26,6 +26,7 @@ from landmap.app.state import (
 )
 from landmap.demo import DEMO_DIR
 from landmap.i18n import Text
+from landmap.io import intake
 from landmap.io.sources import DataSource, configured_source
 from landmap.survey import Survey
 
@@ -35,6 +36,12 @@ def data_source() -> DataSource:
     ``[landmap.database] url``), else ``$LANDMAP_DATA``, else the demo."""
     secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
     return configured_source(secrets)
+
+
+def server_package(path: str) -> Survey:
+    """A package by its path on the server, only from the configured data folders."""
+    secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+    return intake.server_package(path, intake.data_roots(secrets))
 
 
 def files_stamp(path: Path) -> float:

@@ -16,6 +16,7 @@ _IO = {
     "open_package": "landmap.io.intake",
     "package_from_files": "landmap.io.intake",
     "safe_unzip": "landmap.io.intake",
+    "server_package": "landmap.io.intake",
     "MAX_FILE_MB": "landmap.io.intake",
     "survey_from_tables": "landmap.io.tables",
     "guess_columns": "landmap.io.tables",

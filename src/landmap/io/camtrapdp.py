@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import geopandas as gpd
 import numpy as np
@@ -173,19 +173,54 @@ def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- reading
-def _resource_paths(folder: Path, descriptor: dict) -> dict[str, Path]:
+def _resource_paths(folder: Path, descriptor: dict, problems: list[Problem]
+                    ) -> dict[str, Path]:
+    """Each resource's file, refused (a problem row) unless it is a regular file inside the
+    package: a descriptor is untrusted and must not make landmap read a file it was not
+    given (absolute paths, ``..``, links leading out, devices, URLs)."""
+    resources = descriptor.get("resources", [])
+    if not isinstance(resources, list):
+        problems.append(Problem("datapackage.json", None, "resources", None, "refused",
+                                Text("'resources' must be a list of resources")))
+        return {}
+    root = folder.resolve()
     paths = {}
-    for resource in descriptor.get("resources", []):
+    for i, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            continue
         name, path = resource.get("name"), resource.get("path")
         if isinstance(path, list):
             path = path[0] if path else None
-        if name and isinstance(path, str):
-            paths[name] = folder / path
+        if not (isinstance(name, str) and isinstance(path, str)):
+            continue
+        reason = _outside(root, path)
+        if reason is not None:
+            problems.append(Problem("datapackage.json", None, f"resources[{i}].path", path,
+                                    "refused", reason))
+            continue
+        paths[name] = folder / path
     for name in ("deployments", "observations", "media", "individuals"):
         default = folder / f"{name}.csv"
-        if name not in paths and default.exists():
+        if name not in paths and default.is_file() and _outside(root, default.name) is None:
             paths[name] = default
     return paths
+
+
+def _outside(root: Path, path: str) -> Text | None:
+    """Why a resource path may not be read (``None``: it may)."""
+    if "://" in path:
+        return Text("a remote resource; landmap reads only the files of the package")
+    pure = PurePosixPath(path.replace("\\", "/"))
+    if pure.is_absolute() or PureWindowsPath(path).drive or ".." in pure.parts:
+        return Text("the path leads out of the package; resource paths are relative to "
+                    "datapackage.json and stay inside its folder")
+    # with no ".." and no absolute part, only a link can lead the path out
+    target = (root / pure).resolve()
+    if not target.is_relative_to(root):
+        return Text("a link leading out of the package")
+    if target.exists() and not target.is_file():
+        return Text("not a regular file")
+    return None
 
 
 def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame | None:
@@ -431,7 +466,11 @@ def read_camtrapdp(
                                  Text("not valid JSON ({error})", error=str(exc)))]
                         ) from None
     problems: list[Problem] = []
-    paths = _resource_paths(folder, descriptor)
+    if not isinstance(descriptor, dict):
+        raise DataError([Problem("datapackage.json", None, None, None, "refused",
+                                 Text("not a Camtrap DP descriptor: the file must hold a "
+                                      "JSON object"))])
+    paths = _resource_paths(folder, descriptor, problems)
     for kind in ("deployments", "observations"):
         if kind not in paths:
             problems.append(Problem("datapackage.json", None, None, kind, "refused",

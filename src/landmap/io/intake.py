@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import stat
 import tempfile
 import zipfile
@@ -19,16 +20,28 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from landmap.demo import DEMO_DIR
 from landmap.i18n import Text
 from landmap.io.camtrapdp import read_camtrapdp
 from landmap.io.validate import DataError, Problem
 from landmap.survey import Survey
 
-__all__ = ["MAX_FILE_MB", "MAX_UNPACKED_MB", "open_package", "package_from_files",
-           "safe_unzip"]
+__all__ = [
+    "DATA_ROOTS_ENV",
+    "MAX_FILE_MB",
+    "MAX_UNPACKED_MB",
+    "data_roots",
+    "open_package",
+    "package_from_files",
+    "safe_unzip",
+    "server_package",
+]
 
 #: Largest file landmap accepts (an upload, or an archive on disk), in MB.
 MAX_FILE_MB = 200
+#: Environment variable naming the folders (``os.pathsep``-separated) that packages may be
+#: loaded from by path on the server (see :func:`data_roots`).
+DATA_ROOTS_ENV = "LANDMAP_DATA_ROOTS"
 #: Most an archive may expand to, in MB, and most members it may hold.
 MAX_UNPACKED_MB = 2000
 MAX_MEMBERS = 5000
@@ -212,6 +225,46 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
         raise _refuse(str(path), Text("not a Camtrap DP package: give its folder, its "
                                       "datapackage.json or a zip file of it"))
     return read_camtrapdp(path)
+
+
+def data_roots(secrets: dict | None = None) -> list[Path]:
+    """Folders a package may be loaded from by its path on the server.
+
+    ``[landmap] data_roots = [...]`` in the secrets, else ``$LANDMAP_DATA_ROOTS``
+    (separated by ``os.pathsep``), else the bundled demo and ``$LANDMAP_DATA``: whoever may
+    type a path must not be able to read the server's other files.
+    """
+    configured = ((secrets or {}).get("landmap") or {}).get("data_roots")
+    if configured is None and os.environ.get(DATA_ROOTS_ENV):
+        configured = os.environ[DATA_ROOTS_ENV].split(os.pathsep)
+    if configured is None:
+        configured = [DEMO_DIR, *([os.environ["LANDMAP_DATA"]]
+                                  if os.environ.get("LANDMAP_DATA") else [])]
+    if isinstance(configured, str):
+        configured = [configured]
+    return [Path(root).expanduser().resolve() for root in configured if str(root).strip()]
+
+
+def server_package(path: str | Path, roots: list[Path]) -> Survey:
+    """:func:`open_package` for a path typed by a user, refused unless it lies under one of
+    ``roots`` (see :func:`data_roots`).
+
+    Examples
+    --------
+    >>> server_package("/etc", [Path("/srv/camtrap")])
+    Traceback (most recent call last):
+    ...
+    landmap.io.validate.DataError: 1 problem in the input:
+    - /etc: this server loads packages only from its data folders (/srv/camtrap); ask ...
+    """
+    wanted = Path(path).expanduser()
+    resolved = wanted.resolve()
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise _refuse(str(path), Text("this server loads packages only from its data folders "
+                                      "({roots}); ask the administrator to add a folder "
+                                      "(LANDMAP_DATA_ROOTS)",
+                                      roots=", ".join(str(r) for r in roots) or "none"))
+    return open_package(resolved)
 
 
 def package_from_files(files: Iterable[tuple[str, bytes]]) -> Survey:

@@ -1,0 +1,136 @@
+"""A package may only make landmap read its own files: resource paths that leave it
+(absolute, ``..``, links, devices, URLs) are refused by name, and a path typed on the
+Data page must lie under the server's data folders. A sentinel file outside every
+package checks that nothing of it is read or shown."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+
+import pytest
+
+from landmap.demo import DEMO_DIR
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.intake import (
+    DATA_ROOTS_ENV,
+    data_roots,
+    open_package,
+    package_from_files,
+    server_package,
+)
+from landmap.io.validate import DataError
+from tests.conftest import _csv, dep, obs
+
+SECRET = "TOP-SECRET-SENTINEL-7f3a"
+
+
+@pytest.fixture
+def sentinel(tmp_path):
+    """A CSV outside every package that would load as deployments if it were read."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    path = outside / "deployments.csv"
+    path.write_text(_csv([dep(locationID=SECRET)]), encoding="utf-8")
+    return path
+
+
+def _package(folder, deployments_path: str, links: dict | None = None):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "observations.csv").write_text(_csv([obs()]), encoding="utf-8")
+    for name, target in (links or {}).items():
+        (folder / name).symlink_to(target)
+    descriptor = {"name": "t", "resources": [
+        {"name": "deployments", "path": deployments_path},
+        {"name": "observations", "path": "observations.csv"}]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return folder
+
+
+def _refused(call) -> str:
+    with pytest.raises(DataError) as caught:
+        call()
+    text = str(caught.value)
+    assert SECRET not in text
+    return text
+
+
+@pytest.mark.parametrize(("path", "reason"), [
+    ("ABSOLUTE", "leads out of the package"),
+    ("../outside/deployments.csv", "leads out of the package"),
+    ("sub/../../outside/deployments.csv", "leads out of the package"),
+    ("C:\\data\\deployments.csv", "leads out of the package"),
+    ("https://example.org/deployments.csv", "a remote resource"),
+    ("/dev/zero", "leads out of the package"),
+])
+def test_a_resource_path_that_leaves_the_package_is_refused(tmp_path, sentinel, path, reason):
+    path = str(sentinel) if path == "ABSOLUTE" else path
+    folder = _package(tmp_path / "pkg", path)
+    text = _refused(lambda: read_camtrapdp(folder))
+    assert "datapackage.json, field 'resources[0].path'" in text
+    assert reason in text
+
+
+def test_a_link_leading_out_is_refused_and_a_device_is_not_a_file(tmp_path, sentinel):
+    folder = _package(tmp_path / "pkg", "deployments.csv", {"deployments.csv": sentinel})
+    assert "a link leading out of the package" in _refused(lambda: read_camtrapdp(folder))
+    (tmp_path / "pkg2").mkdir()
+    folder = _package(tmp_path / "pkg2", "deployments.csv")
+    (folder / "deployments.csv").mkdir()  # a folder where a table should be
+    assert "not a regular file" in _refused(lambda: read_camtrapdp(folder))
+
+
+def test_a_link_inside_the_package_is_followed(tmp_path):
+    folder = _package(tmp_path / "pkg", "tables/deployments.csv")
+    (folder / "data").mkdir()
+    (folder / "data" / "deployments.csv").write_text(_csv([dep()]), encoding="utf-8")
+    (folder / "tables").symlink_to(folder / "data")
+    assert read_camtrapdp(folder).deployments["deploymentID"].tolist() == ["d1"]
+
+
+def test_an_uploaded_descriptor_reads_only_the_uploaded_files(sentinel):
+    descriptor = {"name": "t", "resources": [
+        {"name": "deployments", "path": str(sentinel)},
+        {"name": "observations", "path": "observations.csv"}]}
+    files = [("datapackage.json", json.dumps(descriptor).encode()),
+             ("observations.csv", _csv([obs()]).encode())]
+    assert "leads out of the package" in _refused(lambda: package_from_files(files))
+
+
+def test_a_zipped_descriptor_reads_only_the_archive(sentinel):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("datapackage.json", json.dumps({"name": "t", "resources": [
+            {"name": "deployments", "path": "../" * 12 + str(sentinel).lstrip("/")},
+            {"name": "observations", "path": "observations.csv"}]}))
+        archive.writestr("observations.csv", _csv([obs()]))
+    assert "leads out of the package" in _refused(
+        lambda: open_package(buffer.getvalue(), "p.zip"))
+
+
+@pytest.mark.parametrize("descriptor", [[1, 2], "resources", {"resources": "deployments.csv"}])
+def test_a_descriptor_of_the_wrong_shape_is_refused_with_a_message(tmp_path, descriptor):
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    text = _refused(lambda: read_camtrapdp(folder))
+    assert "datapackage.json" in text
+    assert ("must hold a JSON object" in text) or ("'resources' must be a list" in text)
+
+
+def test_a_typed_server_path_must_lie_under_the_data_folders(tmp_path, sentinel, monkeypatch):
+    monkeypatch.delenv(DATA_ROOTS_ENV, raising=False)
+    monkeypatch.delenv("LANDMAP_DATA", raising=False)
+    roots = data_roots()
+    assert roots == [DEMO_DIR.resolve()]
+    for typed in (str(sentinel.parent), str(sentinel), "/etc", f"{DEMO_DIR}/../../.."):
+        text = _refused(lambda typed=typed: server_package(typed, roots))
+        assert "loads packages only from its data folders" in text
+    assert len(server_package(str(DEMO_DIR), roots).deployments) > 0
+    # an administrator adds folders by setting or environment
+    monkeypatch.setenv(DATA_ROOTS_ENV, os.pathsep.join([str(tmp_path), "/srv/x"]))
+    assert [str(r) for r in data_roots()] == [str(tmp_path.resolve()), "/srv/x"]
+    assert data_roots({"landmap": {"data_roots": ["/srv/parks"]}}) == [
+        type(DEMO_DIR)("/srv/parks").resolve()]
