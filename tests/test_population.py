@@ -39,3 +39,27 @@ def test_demo_counts_match_the_simulator(demo, demo_summary):
     p = yearly_population(demo).set_index("year")
     assert p["individuals"].to_dict() == demo_summary["individuals"].to_dict()
     assert p.loc[2021, "cubs"] >= 16  # Russia's 16 plus mothers photographed only in China
+
+
+def test_cubs_are_counted_as_camtrap_dp_records_a_family(make_package):
+    # One event: the mother (adult, count 1), a row for two unidentified cubs (count 2) and
+    # an identified cub (juvenile female with her own ID) listed twice. Another event: the
+    # same mother with three one-cub rows. By hand: 2 + 1 = 3 cubs in the first event,
+    # 3 in the second; she is the only mother; the identified cub is no mother and no adult.
+    deployments = [dep(1, deploymentStart="2021-01-01T00:00:00+10:00",
+                       deploymentEnd="2021-12-31T00:00:00+10:00")]
+    family = [
+        _at("2021-03-01", 1, individualID="Leo 1F", eventID="ev1"),
+        _at("2021-03-01", 2, individualID="", lifeStage="juvenile", count="2", sex="",
+            eventID="ev1"),
+        _at("2021-03-01", 3, individualID="Leo 9F", lifeStage="juvenile", eventID="ev1"),
+        _at("2021-03-01", 4, individualID="Leo 9F", lifeStage="juvenile", eventID="ev1"),
+        *[_at("2021-04-01", 5 + k, individualID="", lifeStage="juvenile", count="1", sex="",
+              eventID="ev2") for k in range(3)],
+        _at("2021-04-01", 9, individualID="Leo 1F", eventID="ev2"),
+    ]
+    s = read_camtrapdp(make_package(deployments=deployments, observations=family))
+    assert cubs_by_mother(s).values.tolist() == [[2021, "Leo 1F", 3]]
+    p = yearly_population(s).set_index("year").loc[2021]
+    assert (p["individuals"], p["adults"], p["females"]) == (2, 1, 2)
+    assert (p["females_with_cubs"], p["cubs"]) == (1, 3)

@@ -29,7 +29,12 @@ def _identified(survey: Survey, species: str) -> pd.DataFrame:
 def cubs_by_mother(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
     """Females photographed with cubs: per mother and year, the most cubs seen with her at once.
 
-    A cub is a ``juvenile`` record without an ID in the same event as an identified female.
+    Counted per event as Camtrap DP packages record a family: the cubs of an event are
+    the sum of its juvenile records, an identified juvenile once however many rows it has,
+    an unidentified one by its ``count`` (a row "juvenile, count 3" is three cubs, three
+    rows of one cub are three too). The mothers are the identified adult females of the
+    same event (``lifeStage`` adult, or not recorded); an identified juvenile is a cub,
+    never a mother.
 
     Returns
     -------
@@ -44,14 +49,22 @@ def cubs_by_mother(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
     3
     """
     obs = _identified(survey, species)
-    young = obs[(obs["lifeStage"] == "juvenile") & (obs["eventID"] != "")]
+    obs = obs[obs["eventID"] != ""]
+    young = obs[obs["lifeStage"] == "juvenile"]
+    named = young[young["individualID"] != ""].drop_duplicates(["eventID", "individualID"])
+    unnamed = young[young["individualID"] == ""]
+    per_event = pd.concat([
+        named.assign(n=1)[["eventID", "n"]],
+        unnamed.assign(n=unnamed["count"].fillna(1).clip(lower=1))[["eventID", "n"]],
+    ]).groupby("eventID")["n"].sum()
     mothers = obs[(obs["individualID"] != "") & (obs["sex"] == "female")
-                  & (obs["eventID"] != "")]
-    pairs = young[["eventID", "year", "count"]].merge(
-        mothers[["eventID", "individualID"]], on="eventID")
-    pairs["count"] = pairs["count"].fillna(1).astype(int)
-    table = pairs.groupby(["year", "individualID"], as_index=False)["count"].max()
-    return table.rename(columns={"count": "cubs"})
+                  & obs["lifeStage"].isin(["adult", ""])
+                  & obs["eventID"].isin(per_event.index)]
+    mothers = mothers.drop_duplicates(["eventID", "individualID"])
+    pairs = mothers[["eventID", "year", "individualID"]].assign(
+        cubs=mothers["eventID"].map(per_event).astype(int).to_numpy())
+    table = pairs.groupby(["year", "individualID"], as_index=False)["cubs"].max()
+    return table[["year", "individualID", "cubs"]]
 
 
 def yearly_population(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
