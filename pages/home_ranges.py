@@ -63,8 +63,8 @@ with right:
 if len(skipped):
     names = skipped["individualID"].drop_duplicates()
     with st.expander(ngettext(
-            "{n} individual has too few distinct stations for some ranges (no range drawn)",
-            "{n} individuals have too few distinct stations for some ranges (no range drawn)",
+            "{n} individual has no range for some methods (too few places, or all on a line)",
+            "{n} individuals have no range for some methods (too few places, or all on a line)",
             len(names)).format(n=len(names))):
         st.dataframe(skipped.assign(note=range_notes(skipped, state.lang()))[
                          ["individualID", "method", "year_from", "note"]], hide_index=True,

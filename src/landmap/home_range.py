@@ -44,11 +44,14 @@ __all__ = [
 RANGE_COLUMNS = ["individualID", "year_from", "year_to", "method", "level", "n_locations",
                  "n_stations", "bandwidth_m", "area_km2", "note", "geometry"]
 
-#: Fewest distinct stations for each method (a KDE of fewer locations says little).
+#: Fewest distinct places for each method (a KDE of fewer places says little). A place is
+#: a point of its own: two stations at the same coordinates are one place.
 MIN_STATIONS = {"mcp": 3, "kde": 5}
 # Why a range is missing or doubtful (the ``note`` column), written once for every language.
-_TOO_FEW = N_("only {n} distinct station(s); {method} needs at least {need}")
-_NO_LSCV = N_("LSCV did not converge (minimum at the edge of the search range)")
+_TOO_FEW = N_("only {n} distinct place(s); {method} needs at least {need}")
+_ON_A_LINE = N_("the places lie on a line: a convex polygon around them has no area")
+_NO_LSCV = N_("LSCV found no minimum inside its search range; the reference bandwidth "
+              "(href) is used")
 
 
 # ----------------------------------------------------------------------------- locations
@@ -124,13 +127,13 @@ def range_notes(ranges: pd.DataFrame, lang: Language) -> pd.Series:
     >>> t = pd.DataFrame({"method": ["kde", "mcp"], "n_stations": [2, 9],
     ...                   "note": [_TOO_FEW.format(n=2, method="KDE", need=5), ""]})
     >>> range_notes(t, language("ru")).tolist()
-    ['разных станций: 2; для KDE нужно не меньше 5', '']
+    ['разных мест: 2; для KDE нужно не меньше 5', '']
     """
     def one(method: str, n: int, note: str) -> str:
         if not note:
             return ""
-        if note == _NO_LSCV:
-            return lang.gettext(_NO_LSCV)
+        if note in (_NO_LSCV, _ON_A_LINE):
+            return lang.gettext(note)
         return lang.gettext(_TOO_FEW).format(n=n, method=method.upper(),
                                              need=MIN_STATIONS[method])
 
@@ -217,11 +220,18 @@ def lscv_bandwidth(points, lower: float = 0.1, upper: float = 2.0,
     >>> h, ok = lscv_bandwidth(rng.normal(0, 1000, (300, 2)))
     >>> ok and 150 < h < 700
     True
+    >>> lscv_bandwidth([(5, 5)] * 4)
+    Traceback (most recent call last):
+    ...
+    ValueError: points: every location is at the same place, so no bandwidth fits them; ...
     """
     xy = _xy(points)
     n = len(xy)
     if n < 3:
         raise ValueError("points: LSCV needs at least 3 locations.")
+    if len(np.unique(xy, axis=0)) < 2:
+        raise ValueError("points: every location is at the same place, so no bandwidth fits "
+                         "them; LSCV needs locations at two or more places.")
     d2 = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
     off = ~np.eye(n, dtype=bool)
     d2 = d2[off]
@@ -236,16 +246,30 @@ def lscv_bandwidth(points, lower: float = 0.1, upper: float = 2.0,
     return float(candidates[best]), 0 < best < steps - 1
 
 
-def _density_grid(xy: np.ndarray, h: float, cell: float, reach: float = 4.5):
-    lo = xy.min(axis=0) - reach * h
-    hi = xy.max(axis=0) + reach * h
+def _clusters(xy: np.ndarray, reach: float) -> list[np.ndarray]:
+    """Groups of locations whose kernels (cut at ``reach`` metres) touch: each gets a grid of
+    its own, so a disperser's far-apart places do not stretch one grid over the gap."""
+    boxes = shapely.box(*(xy - reach).T, *(xy + reach).T)
+    parts = shapely.get_parts(shapely.union_all(boxes))
+    tree = shapely.STRtree(parts)
+    which = tree.query(shapely.points(xy), predicate="intersects")
+    label = np.empty(len(xy), dtype=int)
+    label[which[0]] = which[1]
+    return [xy[label == k] for k in np.unique(label)]
+
+
+def _density_grid(xy: np.ndarray, h: float, cell: float, n_total: int, reach: float):
+    """Kernel density of ``xy`` (a share ``len(xy) / n_total`` of the mass) on a grid of
+    ``cell`` metres aligned on multiples of the cell, covering ``reach`` around them."""
+    lo = np.floor((xy.min(axis=0) - reach) / cell) * cell
+    hi = xy.max(axis=0) + reach
     nx, ny = np.ceil((hi - lo) / cell).astype(int) + 1
     xs = lo[0] + (np.arange(nx) + 0.5) * cell
     ys = lo[1] + (np.arange(ny) + 0.5) * cell
     # A separable Gaussian: the grid density is a product of two small matrices.
     kx = np.exp(-0.5 * ((xs[:, None] - xy[None, :, 0]) / h) ** 2)
     ky = np.exp(-0.5 * ((ys[:, None] - xy[None, :, 1]) / h) ** 2)
-    density = ky @ kx.T / (2 * np.pi * h * h * len(xy))
+    density = ky @ kx.T / (2 * np.pi * h * h * n_total)
     return xs, ys, density
 
 
@@ -276,8 +300,10 @@ def kde_isopleths(points, levels=(50, 95), bandwidth: float | str = "href",
     bandwidth : "href", "lscv" or float, default "href"
         Kernel standard deviation in metres, or how to choose it.
     cell : float, optional
-        Grid cell size in metres; by default h / 8 (at most 400 x 400 cells), fine enough that
-        refining the grid changes the 95 % area by well under 1 %.
+        Grid cell size in metres; by default h / 8, coarsened to keep a group of places
+        within 400 cells a side but never coarser than h / 4 (refining the grid then changes
+        the 95 % area by under 1 %). Places farther apart than the kernels reach get grids
+        of their own, so a long spread (a disperser) keeps the fine cell.
 
     Returns
     -------
@@ -292,6 +318,12 @@ def kde_isopleths(points, levels=(50, 95), bandwidth: float | str = "href",
 
     >>> iso, h = kde_isopleths([(0, 0)], levels=[95], bandwidth=1000)
     >>> round(float(iso[95].area / (np.pi * 1000**2 * 2 * np.log(20))), 2)
+    1.0
+
+    Two places 50 km apart with a 200 m bandwidth: two such discs, half the mass each.
+
+    >>> iso, h = kde_isopleths([(0, 0), (50_000, 0)], levels=[95], bandwidth=200)
+    >>> round(float(iso[95].area / (2 * np.pi * 200**2 * 2 * np.log(20))), 2)
     1.0
     """
     xy = _xy(points)
@@ -311,19 +343,25 @@ def kde_isopleths(points, levels=(50, 95), bandwidth: float | str = "href",
     levels = [float(level) for level in levels]
     if any(not 0 < level < 100 for level in levels):
         raise ValueError(f"levels={levels!r}: each level must be in (0, 100).")
-    span = np.ptp(xy, axis=0).max() + 9 * h
-    cell = cell or max(h / 8, span / 400)
-    xs, ys, density = _density_grid(xy, h, cell)
-    flat = density.ravel()
-    order = np.argsort(flat)[::-1]
-    mass = np.cumsum(flat[order]) * cell * cell
+    reach = 4.5 * h
+    grids = []
+    for group in _clusters(xy, reach):
+        size = cell or min(max(h / 8, (np.ptp(group, axis=0).max() + 2 * reach) / 400), h / 4)
+        grids.append((size, *_density_grid(group, h, size, len(xy), reach)))
+    flat = np.concatenate([g[3].ravel() for g in grids])
+    area = np.concatenate([np.full(g[3].size, g[0] ** 2) for g in grids])
+    order = np.argsort(flat, kind="stable")[::-1]
+    mass = np.cumsum(flat[order] * area[order])
+    starts = np.cumsum([0, *(g[3].size for g in grids)])
     out = {}
     for level in levels:
         k = int(np.searchsorted(mass, level / 100)) + 1
         inside = np.zeros(flat.size, dtype=bool)
         inside[order[:k]] = True
-        boxes = _row_runs(inside.reshape(density.shape), xs, ys, cell)
-        merged = shapely.union_all(boxes)
+        boxes = [_row_runs(inside[a:b].reshape(density.shape), xs, ys, size)
+                 for (size, xs, ys, density), a, b in zip(grids, starts[:-1], starts[1:],
+                                                          strict=True)]
+        merged = shapely.union_all(np.concatenate(boxes))
         out[int(level) if level.is_integer() else level] = (
             merged if isinstance(merged, shapely.MultiPolygon)
             else shapely.MultiPolygon([merged]))
@@ -341,7 +379,8 @@ def _check_methods(methods) -> list[str]:
 
 def _one(group: gpd.GeoDataFrame, methods, mcp_percent, levels, bandwidth) -> list[dict]:
     xy = shapely.get_coordinates(group.geometry.to_numpy())
-    n_stations = group["locationID"].nunique()
+    # places, not station IDs: two IDs at one spot add no spread
+    n_stations = len(np.unique(np.round(xy), axis=0))
     base = {"n_locations": len(group), "n_stations": n_stations}
     rows = []
     for method in methods:
@@ -354,6 +393,13 @@ def _one(group: gpd.GeoDataFrame, methods, mcp_percent, levels, bandwidth) -> li
             continue
         if method == "mcp":
             poly = mcp(xy, mcp_percent)
+            # narrower than a metre on average: places on one line (a straight line in degrees
+            # bends a little in UTM, so the hull is a sliver, not exactly empty)
+            if poly.is_empty or poly.area < np.hypot(*np.ptp(xy, axis=0)):
+                rows.append({**base, "method": "mcp", "level": mcp_percent,
+                             "bandwidth_m": np.nan, "area_km2": np.nan, "note": _ON_A_LINE,
+                             "geometry": None})
+                continue
             rows.append({**base, "method": "mcp", "level": mcp_percent, "bandwidth_m": np.nan,
                          "area_km2": poly.area / 1e6, "note": "", "geometry": poly})
             continue
@@ -361,7 +407,7 @@ def _one(group: gpd.GeoDataFrame, methods, mcp_percent, levels, bandwidth) -> li
         if bandwidth == "lscv":
             h, converged = lscv_bandwidth(xy)
             if not converged:
-                note = _NO_LSCV
+                h, note = "href", _NO_LSCV
         else:
             h = bandwidth
         iso, h = kde_isopleths(xy, levels=wanted, bandwidth=h)
