@@ -137,7 +137,10 @@ def geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
     """A layer as GeoJSON in EPSG:4326 (the only CRS GeoJSON allows, RFC 7946).
 
     Each feature states the layer's location precision (``location_precision``) where the
-    layer went through :func:`landmap.privacy.protect`.
+    layer went through :func:`landmap.privacy.protect`. Geometries are valid in WGS 84 as
+    written (rounded to about a metre, then repaired where the rounding or the reprojection
+    made rings touch) and polygons follow RFC 7946's winding: exterior rings
+    counter-clockwise, holes clockwise.
 
     Examples
     --------
@@ -149,8 +152,13 @@ def geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
     [129.0, 43.08271]
     """
     out = _defuse(_plain(_stated(frame).to_crs("EPSG:4326")))
-    # 1e-5 degrees is about a metre: finer digits only add bytes.
-    out["geometry"] = shapely.set_precision(out.geometry.to_numpy(), 1e-5, mode="pointwise")
+    # 1e-5 degrees is about a metre: finer digits only add bytes. Snapping to that grid
+    # with a valid result keeps the rings of grid-cell ranges from touching at a corner
+    # once reprojected (GIS software refuses such polygons).
+    geometry = shapely.make_valid(out.geometry.to_numpy(), method="structure",
+                                  keep_collapsed=False)
+    geometry = shapely.set_precision(geometry, 1e-5, mode="valid_output")
+    out["geometry"] = shapely.orient_polygons(geometry, exterior_cw=False)
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326").to_json(
         drop_id=True, ensure_ascii=False).encode("utf-8")
 
