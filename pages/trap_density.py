@@ -23,7 +23,7 @@ heading = st.empty()
 n = state.lang().number
 ALL = "all"
 with st.expander(_("Grid"), expanded=not briefing):
-    a, b, c = st.columns(3)
+    a, b, c, e = st.columns(4)
     sizes = [k for k in (1, 2, 5, 10) if precision.precision().allows_cells(k)]
     cell_km = a.select_slider(_("Cell size (km)"), sizes, value=5 if 5 in sizes else sizes[0],
                               help=_("Cells finer than the location precision are not offered"))
@@ -31,6 +31,10 @@ with st.expander(_("Grid"), expanded=not briefing):
     years = [ALL, *range(first, last + 1)]
     year = c.selectbox(_("Year"), years, index=0,
                        format_func=lambda y: _("all selected years") if y == ALL else str(y))
+    minutes = e.select_slider(
+        _("Independence interval (min)"), [1, 5, 15, 30, 60, 120, 1440], value=30,
+        help=_("Photographs of the same animal (or, without an ID, the same species) at one "
+               "station closer in time than this are one detection (camtrapR's minDeltaTime)"))
 narrow = None if year == ALL else {"years": (year, year)}
 chosen = selection if narrow is None else selection.filter(**narrow)
 label = f"{first}–{last}" if year == ALL and first != last else str(
@@ -39,7 +43,7 @@ title = _("Trap density, {span}").format(span=label)
 heading.title(title)
 
 grid = cache.compute(effort_grid, narrow, cell_km=cell_km, by_year=False,
-                  species=st.session_state[state.SPECIES])
+                     species=st.session_state[state.SPECIES], threshold=f"{minutes}min")
 gaps = cache.compute(coverage_gaps, narrow, cell_km=cell_km)
 covered = cache.compute(coverage, narrow, distance_km=3.0)
 
@@ -52,14 +56,18 @@ c.metric(_("Park within 3 km of a camera"), state.lang().percent(covered["share"
 d.metric(_("Park cells with no camera"), n(len(gaps)),
          help=_("{size} km cells of the park with no working station: {area}").format(
              size=cell_km, area=state.lang().area(gaps["area_km2"].sum(), 0)))
-m = density_map(chosen, grid, gaps, metric, lang=state.lang())
-st_folium(m, key=cache.map_key("density", cell_km, metric, year), returned_objects=[],
+map_title = (_("{unit} ({minutes} min apart), {span}").format(
+    unit=_(UNITS[metric]), minutes=minutes, span=label) if metric == "detection_rate" else None)
+m = density_map(chosen, grid, gaps, metric, title=map_title, lang=state.lang())
+st_folium(m, key=cache.map_key("density", cell_km, metric, year, minutes), returned_objects=[],
           height=widgets.map_height(), use_container_width=True)
 if not briefing:
     st.caption(_("Grid of {size} km cells in the stations' UTM zone ({crs}). Stations per "
-                 "100 km² use the whole cell area; detection rate is per 100 trap-nights of the "
-                 "species chosen in the filters. Trap-nights include deployments whose clock "
-                 "was unreliable.").format(size=cell_km, crs=selection.metric_crs))
+                 "100 km² use the whole cell area; the detection rate counts independent "
+                 "detections ({minutes} min apart, by individual, or by species without an "
+                 "ID) of the species chosen in the filters per 100 trap-nights. Trap-nights "
+                 "include deployments whose clock was unreliable.").format(
+        size=cell_km, crs=selection.metric_crs, minutes=minutes))
     safe = cache.for_download()
     lang = state.lang()
     widgets.download_row([
@@ -70,6 +78,6 @@ if not briefing:
         (_("Grid (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(grid), "effort_grid"),
          f"landmap-grid-{cell_km}km-{label}.gpkg", "application/geopackage+sqlite3"),
         *widgets.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric,
-                                              lang=lang),
+                                                   title=map_title, lang=lang),
                           title, f"landmap-density-{label}"),
     ], key="density")

@@ -126,3 +126,30 @@ def test_coverage_of_a_square_park_by_one_central_station(make_package):
     assert gaps["area_km2"].sum() == pytest.approx(100 - park.intersection(cell).area / 1e6,
                                                    rel=1e-6)
     assert len(gaps) in (3, 5, 8)  # a 10 km square spans 2 or 3 cells each way
+
+
+def test_detection_rate_counts_independent_events(make_package):
+    # Station S1 has two cameras (d1, d2), each working 10 days: 20 camera-days.
+    # Leo 1F at 02:00 on d1 and 02:05 on d2 (one event at one station); an unidentified
+    # leopard at 03:00 and 03:10 (one event), again at 05:00 (another). By hand at 30 min:
+    # 3 independent detections, 15 per 100 trap-nights; at 1 min every record counts (5).
+    from landmap.effort import effort_grid
+    from landmap.io.camtrapdp import read_camtrapdp
+    from tests.conftest import dep, obs
+
+    days = {"deploymentStart": "2021-01-01T12:00:00+10:00",
+            "deploymentEnd": "2021-01-11T12:00:00+10:00"}
+    deployments = [dep(1, locationID="S1", **days), dep(2, locationID="S1", **days)]
+
+    def at(i, camera, time, who):
+        return obs(i, deploymentID=camera, individualID=who, sex="" if not who else "female",
+                   eventStart=f"2021-01-05T{time}:00+10:00", eventEnd=f"2021-01-05T{time}:30+10:00")
+
+    rows = [at(1, "d1", "02:00", "Leo 1F"), at(2, "d2", "02:05", "Leo 1F"),
+            at(3, "d1", "03:00", ""), at(4, "d2", "03:10", ""), at(5, "d1", "05:00", "")]
+    s = read_camtrapdp(make_package(deployments=deployments, observations=rows))
+    grid = effort_grid(s, cell_km=5, by_year=False)
+    assert grid["trap_nights"].sum() == pytest.approx(20.0)
+    assert int(grid["detections"].sum()) == 3
+    assert grid["detection_rate"].iloc[0] == pytest.approx(15.0)
+    assert int(effort_grid(s, cell_km=5, by_year=False, threshold="1min")["detections"].sum()) == 5

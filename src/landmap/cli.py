@@ -152,6 +152,8 @@ def _export(args) -> int:
     precision = _precision(args.protect)
     survey = _load(args.package)
     years, individuals = _select(survey, _years(args.year), args.individual)
+    if args.interval < 0:
+        raise UsageError(f"--interval {args.interval}: give minutes, 0 or more.")
     if args.what == "effort" and not precision.exact and args.cell_km < precision.cell_km:
         raise UsageError(f"--cell-km {args.cell_km:g} is finer than the location precision "
                          f"({precision.cell_km} km); use --cell-km {precision.cell_km} or more.")
@@ -167,13 +169,15 @@ def _export(args) -> int:
 def _ranges(selection, precision, fmt, args) -> bytes:
     from landmap.home_range import home_ranges
 
-    return _layer(home_ranges(selection), selection, precision, fmt, "home_ranges")
+    ranges = home_ranges(selection, threshold=f"{args.interval}min")
+    return _layer(ranges, selection, precision, fmt, "home_ranges")
 
 
 def _effort(selection, precision, fmt, args) -> bytes:
     from landmap.effort import effort_grid
 
-    grid = effort_grid(selection, cell_km=args.cell_km, by_year=False)
+    grid = effort_grid(selection, cell_km=args.cell_km, by_year=False,
+                       threshold=f"{args.interval}min")
     return _layer(grid, selection, precision, fmt, "effort_grid")
 
 
@@ -193,7 +197,9 @@ def _crossings(selection, precision, fmt, args) -> bytes:
     from landmap.home_range import home_ranges
     from landmap.io.exports import csv_bytes
 
-    table = crossings_by_individual(selection, ranges=home_ranges(selection, levels=(95,)))
+    interval = f"{args.interval}min"
+    table = crossings_by_individual(selection, threshold=interval, ranges=home_ranges(
+        selection, levels=(95,), threshold=interval))
     if fmt == "csv":
         return csv_bytes(table)
     return table.to_json(orient="records", date_format="iso", force_ascii=False,
@@ -276,6 +282,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="location precision: 1, 5 or 10 km, or exact (default 5)")
     export.add_argument("--cell-km", type=float, default=5.0,
                         help="grid cell of --what effort, km (default 5)")
+    export.add_argument("--interval", type=int, default=30, metavar="MIN",
+                        help="independence interval in minutes (default 30)")
     export.add_argument("--output", required=True, metavar="FILE")
     export.set_defaults(func=_export)
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landmap.observations import LEOPARD, local_time, local_year
+from landmap.observations import (
+    INDEPENDENCE,
+    LEOPARD,
+    independent_events,
+    local_time,
+    local_year,
+)
 
 __all__ = ["GRID_COLUMNS", "coverage", "coverage_gaps", "effort_grid", "trap_nights"]
 
@@ -113,6 +119,7 @@ def effort_grid(
     cell_km: float = 5.0,
     species: str | None = None,
     by_year: bool = True,
+    threshold: str | pd.Timedelta = INDEPENDENCE,
 ):
     """Trap effort, station density and detections on a regular grid (UTM 52N).
 
@@ -129,12 +136,17 @@ def effort_grid(
     by_year : bool, default True
         One row per cell and year; False sums the selected years (``year`` is then the span's
         first year and stations count those working in any of them).
+    threshold : str or Timedelta, default "30min"
+        The independence interval: ``detections`` are independent events (see
+        :func:`landmap.observations.independent_events`), as camtrapR and the literature
+        count them for relative abundance.
 
     Returns
     -------
     geopandas.GeoDataFrame
         :data:`GRID_COLUMNS`: only cells with a working station. ``stations_per_100km2`` uses
-        the whole cell area; ``detection_rate`` is detections per 100 trap-nights.
+        the whole cell area; ``detections`` are independent events and ``detection_rate``
+        is independent events per 100 trap-nights.
 
     Examples
     --------
@@ -142,6 +154,8 @@ def effort_grid(
     >>> g = effort_grid(load_demo().filter(years=(2021, 2021)), cell_km=5)
     >>> int(g["stations"].sum()), round(float(g["trap_nights"].sum()))
     (550, 181031)
+    >>> int(g["detections"].sum())  # 1,402 leopard records, 1,247 independent events
+    1247
     """
     size = _check_cell(cell_km)
     species = species or LEOPARD
@@ -158,11 +172,10 @@ def effort_grid(
     grid = effort.groupby(keys).agg(stations=("locationID", "nunique"),
                                     trap_nights=("trap_nights", "sum")).reset_index()
 
-    obs = survey.observations
-    obs = obs[obs["scientificName"] == species]
-    located = obs[["deploymentID", "individualID"]].merge(cells, on="deploymentID")
-    located["year"] = (local_year(obs["eventStart"], obs["eventStart_offset"]).to_numpy()
-                       if by_year else first)
+    obs = independent_events(survey.observations, survey.deployments, species, threshold)
+    year = local_year(obs["eventStart"], obs["eventStart_offset"]) if by_year else first
+    located = obs[["deploymentID", "individualID"]].assign(year=year).merge(
+        cells, on="deploymentID")
     hits = located.groupby(keys).agg(detections=("deploymentID", "size"))
     named = located[located["individualID"] != ""]
     hits["individuals"] = named.groupby(keys)["individualID"].nunique()

@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from landmap.i18n import N_
-from landmap.observations import LEOPARD, local_year
+from landmap.observations import LEOPARD, independent_events, local_year
 from landmap.survey import Survey, catalogue_order
 
 if TYPE_CHECKING:
@@ -59,9 +59,10 @@ def independent_detections(survey: Survey, threshold: str | pd.Timedelta = "30mi
                            species: str = LEOPARD) -> gpd.GeoDataFrame:
     """Independent detections of identified animals, at their stations, in UTM 52N.
 
-    Records of the same individual at the same station less than ``threshold`` after the
-    previous record are one detection (the clock restarts with each record, so a long
-    visit stays one detection). Cubs without an ID are not located.
+    The independent events of :func:`landmap.observations.independent_events` that name
+    an individual: records of the same animal at the same station less than ``threshold``
+    after the previous one are one detection (the clock restarts with each record, so a
+    long visit stays one detection). Cubs without an ID are not located.
 
     Parameters
     ----------
@@ -84,20 +85,12 @@ def independent_detections(survey: Survey, threshold: str | pd.Timedelta = "30mi
     >>> len(independent_detections(s)) <= len(s.observations)
     True
     """
-    gap = pd.Timedelta(threshold)
-    if gap < pd.Timedelta(0):
-        raise ValueError(f"threshold={threshold!r}: must not be negative.")
-    obs = survey.observations
-    obs = obs[(obs["scientificName"] == species) & (obs["individualID"] != "")]
-    stations = survey.deployments[["deploymentID", "locationID", "longitude", "latitude",
-                                   "country"]]
-    rows = obs[["individualID", "deploymentID", "eventStart", "eventStart_offset"]].merge(
-        stations, on="deploymentID")
-    rows = rows.sort_values(["individualID", "locationID", "eventStart"], kind="stable")
-    same = (rows["individualID"].eq(rows["individualID"].shift())
-            & rows["locationID"].eq(rows["locationID"].shift()))
-    close = (rows["eventStart"] - rows["eventStart"].shift()) < gap
-    rows = rows[~(same & close).to_numpy()]
+    events = independent_events(survey.observations, survey.deployments, species, threshold)
+    events = events[events["individualID"] != ""]
+    stations = survey.deployments.drop_duplicates("deploymentID")[
+        ["deploymentID", "longitude", "latitude", "country"]]
+    rows = events[["individualID", "deploymentID", "locationID", "eventStart",
+                   "eventStart_offset"]].merge(stations, on="deploymentID")
     rows = rows.assign(year=local_year(rows["eventStart"], rows["eventStart_offset"]))
     rows = rows.sort_values(["individualID", "eventStart"], kind="stable")
     points = gpd.GeoDataFrame(

@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["LEOPARD", "detection_mask", "detections", "local_time", "local_year"]
+__all__ = ["INDEPENDENCE", "LEOPARD", "detection_mask", "detections", "independent_events",
+           "local_time", "local_year"]
+
+#: The independence interval used unless the user picks another (camtrapR's
+#: ``minDeltaTime``, in its usual 30 minutes).
+INDEPENDENCE = "30min"
 
 #: Scientific name of the Amur leopard as camera-trap data record it.
 LEOPARD = "Panthera pardus orientalis"
@@ -73,3 +78,62 @@ def local_time(instants: pd.Series, offsets: pd.Series) -> pd.Series:
 def local_year(instants: pd.Series, offsets: pd.Series) -> pd.Series:
     """Calendar year in the camera's own time zone (a New Year's Eve photo stays in its year)."""
     return local_time(instants, offsets).dt.year.astype("Int64")
+
+
+def independent_events(observations: pd.DataFrame, deployments: pd.DataFrame,
+                       species: str = LEOPARD, threshold: str | pd.Timedelta = INDEPENDENCE
+                       ) -> pd.DataFrame:
+    """The detections of a species that start an independent event.
+
+    A record of the same animal (its ``individualID``; for records without one, the same
+    species) at the same station less than ``threshold`` after the previous such record
+    belongs to that record's event: the clock restarts with each record, so a long visit
+    stays one event (camtrapR's ``minDeltaTime`` with ``deltaTimeComparedTo =
+    "lastRecord"``). Stations are ``locationID``: several cameras at one station see one
+    event. Cubs with their mother are part of her record (see :func:`detections`).
+
+    Parameters
+    ----------
+    observations, deployments : pandas.DataFrame
+        As a :class:`~landmap.survey.Survey` holds them.
+    species : str, default the Amur leopard
+    threshold : str or Timedelta, default "30min"
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept observation rows (same columns and index), with ``locationID``.
+
+    Examples
+    --------
+    Two cameras at one station photograph Leo 1F five minutes apart; an hour later she
+    comes back; an unidentified leopard passes in between:
+
+    >>> t = pd.to_datetime(["2021-01-10T02:00Z", "2021-01-10T02:05Z", "2021-01-10T03:05Z",
+    ...                     "2021-01-10T02:30Z"])
+    >>> obs = pd.DataFrame({"deploymentID": ["a", "b", "a", "a"], "eventID": ["1", "2", "3", "4"],
+    ...                     "scientificName": [LEOPARD] * 4, "lifeStage": ["adult"] * 4,
+    ...                     "individualID": ["Leo 1F", "Leo 1F", "Leo 1F", ""],
+    ...                     "eventStart": t})
+    >>> dep = pd.DataFrame({"deploymentID": ["a", "b"], "locationID": ["S1", "S1"]})
+    >>> independent_events(obs, dep)["eventID"].tolist()
+    ['1', '4', '3']
+    >>> len(independent_events(obs, dep, threshold="2h"))
+    2
+    """
+    gap = pd.Timedelta(threshold)
+    if gap < pd.Timedelta(0):
+        raise ValueError(f"threshold={threshold!r}: must not be negative.")
+    rows = observations[detection_mask(observations, species)]
+    stations = deployments.drop_duplicates("deploymentID").set_index("deploymentID")
+    rows = rows.assign(locationID=stations["locationID"].reindex(
+        rows["deploymentID"]).to_numpy())
+    # an animal is followed by its ID; records without one, as the species they are
+    who = rows["individualID"].where(rows["individualID"] != "", "\x00" + species)
+    ranked = rows.assign(_who=who).sort_values(["_who", "locationID", "eventStart"],
+                                               kind="stable")
+    same = (ranked["_who"].eq(ranked["_who"].shift())
+            & ranked["locationID"].eq(ranked["locationID"].shift())).to_numpy()
+    close = (ranked["eventStart"].diff() < gap).to_numpy()
+    kept = ranked[~(same & close)].drop(columns="_who")
+    return kept.sort_values("eventStart", kind="stable")

@@ -44,7 +44,7 @@ COLUMN_HEADERS = {
     # effort grid
     "cell_id": N_("Cell"), "stations": N_("Stations"), "trap_nights": N_("Trap-nights"),
     "stations_per_100km2": N_("Stations per 100 km²"), "detections": N_("Detections"),
-    "detection_rate": N_("Detections per 100 trap-nights"),
+    "detection_rate": N_("Independent detections per 100 trap-nights"),
     # cross-border
     "crossings": N_("Crossings (min.)"), "detections_rus": N_("Detections RU"),
     "detections_chn": N_("Detections CN"), "stations_rus": N_("Stations RU"),

@@ -29,7 +29,7 @@ def _bins(values: pd.Series, steps: int = 5) -> list[float]:
 UNITS = {
     "trap_nights": N_("Trap-nights per cell"),
     "stations_per_100km2": N_("Stations per 100 km²"),
-    "detection_rate": N_("Detections per 100 trap-nights"),
+    "detection_rate": N_("Independent detections per 100 trap-nights"),
 }
 
 
