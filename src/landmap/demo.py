@@ -622,7 +622,7 @@ def _assemble(cfg, rng, stations, dep, tn, records, pop, cubs_with, order, reser
     })
 
     individuals = _individuals_table(pop, names)
-    summary = _summary(years, dep, tn, obs)
+    summary = _summary(years, dep, _effort_by_year(dep, obs, cfg), obs)
     metadata = _metadata(cfg, stations)
     return {"deployments": deployments, "observations": observations,
             "individuals": individuals, "summary": summary, "metadata": metadata}
@@ -640,6 +640,16 @@ def _individuals_table(pop: _Population, names: dict[int, str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     number = frame["individualID"].str.extract(r"(\d+)", expand=False).astype(int)
     return frame.assign(_n=number).sort_values("_n").drop(columns="_n").reset_index(drop=True)
+
+
+def _effort_by_year(dep: pd.DataFrame, obs: pd.DataFrame, cfg: SimulationConfig) -> np.ndarray:
+    """Trap-nights as a reader counts them: a deployment tagged failed ends at the end of
+    its last photographed event (its start if it has none), from the simulator's own
+    event times."""
+    last = obs.groupby("dep")["t_end"].max().reindex(np.arange(len(dep))).to_numpy()
+    start, end = dep["start_day"].to_numpy(), dep["end_day"].to_numpy()
+    stop = np.minimum(np.where(np.isnan(last), start, last), end)
+    return _trap_nights_by_year(dep.assign(end_day=np.where(dep["failed"], stop, end)), cfg)
 
 
 def _summary(years, dep, tn, obs) -> pd.DataFrame:

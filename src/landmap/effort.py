@@ -1,4 +1,11 @@
-"""Camera-trap effort: trap-nights per deployment, clipped to a span of years."""
+"""Camera-trap effort: trap-nights per deployment or per station, clipped to a span of years.
+
+Two units, as camtrapR offers them (``cameraOperation(byCamera = ...)``): *camera-days*
+count every camera, so a station with two cameras counts twice; *station-days* count a
+station once on each day at least one of its cameras worked. A deployment tagged
+``failed`` (in ``deploymentTags``) counts until its last photograph, not until it was
+collected (see :func:`effort_end`).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +16,90 @@ from landmap.observations import (
     INDEPENDENCE,
     LEOPARD,
     independent_events,
-    local_time,
     local_year,
 )
 
-__all__ = ["GRID_COLUMNS", "coverage", "coverage_gaps", "effort_grid", "trap_nights"]
+__all__ = ["EFFORT_UNITS", "FAILED_TAG", "GRID_COLUMNS", "coverage", "coverage_gaps",
+           "effort", "effort_end", "effort_grid", "station_days", "trap_nights"]
 
 _DAY = pd.Timedelta(days=1)
+
+#: The units effort can be counted in: ``camera`` (camera-days) or ``station`` (station-days).
+EFFORT_UNITS = {"camera": "camera-days", "station": "station-days"}
+#: The ``deploymentTags`` tag of a deployment whose camera stopped before it was collected.
+FAILED_TAG = "failed"
+
+
+def _check_unit(unit: str) -> str:
+    if unit not in EFFORT_UNITS:
+        raise ValueError(f"effort={unit!r}: use 'camera' (camera-days) or 'station' "
+                         "(station-days).")
+    return unit
+
+
+def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame) -> pd.Series:
+    """When each deployment stopped recording (UTC).
+
+    Its ``deploymentEnd``; for a deployment tagged ``failed`` in ``deploymentTags``
+    (Camtrap DP separates tags with ``|``), the end of its last photographed event, of any
+    species or none (blanks and people count: the camera was working), or its start if it
+    photographed nothing. camtrapR treats such days as a "problem" period.
+
+    Parameters
+    ----------
+    deployments, observations : pandas.DataFrame
+        The whole survey's tables (a selection of observations would move the end).
+
+    Examples
+    --------
+    >>> def utc(*days):
+    ...     return pd.Series(pd.to_datetime(list(days), utc=True))
+    >>> d = pd.DataFrame({"deploymentID": ["a", "b"],
+    ...                   "deploymentStart": utc("2021-01-01", "2021-01-01"),
+    ...                   "deploymentEnd": utc("2021-03-01", "2021-03-01"),
+    ...                   "deploymentTags": ["", "bait | failed"]})
+    >>> o = pd.DataFrame({"deploymentID": ["a", "b"], "eventStart": utc("2021-01-20", "2021-01-20"),
+    ...                   "eventEnd": utc("2021-01-20", "2021-01-20")})
+    >>> effort_end(d, o).dt.strftime("%Y-%m-%d").tolist()
+    ['2021-03-01', '2021-01-20']
+    """
+    end = deployments["deploymentEnd"]
+    if "deploymentTags" not in deployments:
+        return end.rename("effort_end")
+    tags = deployments["deploymentTags"].fillna("").astype(str).str.lower()
+    failed = tags.str.split("|").map(lambda parts: FAILED_TAG in {t.strip() for t in parts})
+    if not failed.any():
+        return end.rename("effort_end")
+    stamp = observations["eventEnd"].fillna(observations["eventStart"]) if \
+        "eventEnd" in observations else observations["eventStart"]
+    last = stamp.groupby(observations["deploymentID"].to_numpy()).max()
+    last_photo = deployments["deploymentID"].map(last)
+    stopped = last_photo.fillna(deployments["deploymentStart"])
+    stopped = stopped.where(stopped < end, end)
+    return end.where(~failed.to_numpy(), stopped).rename("effort_end")
+
+
+def _intervals(deployments: pd.DataFrame, years) -> tuple[pd.Series, pd.Series]:
+    """Each deployment's working interval (UTC), clipped to ``years`` in local time."""
+    missing = {"deploymentStart", "deploymentEnd", "deploymentStart_offset",
+               "deploymentEnd_offset"} - set(deployments.columns)
+    if missing:
+        raise ValueError(f"deployments lacks the column(s) {sorted(missing)}; read the data "
+                         "with landmap.io.camtrapdp.read_camtrapdp.")
+    span = _check_years(years)
+    start = deployments["deploymentStart"]
+    end = deployments["effort_end"] if "effort_end" in deployments else \
+        deployments["deploymentEnd"]
+    if span is None:
+        return start, end
+    # The years' edges in each camera's own clock: a UTC instant per end of the interval.
+    lo = pd.Timestamp(year=span[0], month=1, day=1, tz="UTC")
+    hi = pd.Timestamp(year=span[1] + 1, month=1, day=1, tz="UTC")
+    start_off = pd.to_timedelta(deployments["deploymentStart_offset"].to_numpy(), unit="min")
+    end_off = pd.to_timedelta(deployments["deploymentEnd_offset"].to_numpy(), unit="min")
+    first = pd.Series(lo - start_off, index=deployments.index)
+    last = pd.Series(hi - end_off, index=deployments.index)
+    return start.where(start > first, first), end.where(end < last, last)
 
 
 def _check_years(years) -> tuple[int, int] | None:
@@ -59,28 +143,67 @@ def trap_nights(deployments: pd.DataFrame, years: tuple[int, int] | None = None)
     >>> float(trap_nights(d).iloc[0]), float(trap_nights(d, (2020, 2020)).iloc[0])
     (2.75, 1.5)
     """
-    missing = {"deploymentStart", "deploymentEnd", "deploymentStart_offset",
-               "deploymentEnd_offset"} - set(deployments.columns)
-    if missing:
-        raise ValueError(f"deployments lacks the column(s) {sorted(missing)}; read the data "
-                         "with landmap.io.camtrapdp.read_camtrapdp.")
-    span = _check_years(years)
-    start = deployments["deploymentStart"]
-    end = deployments["deploymentEnd"]
-    if span is None:
-        return ((end - start) / _DAY).clip(lower=0).rename("trap_nights")
-    lo = pd.Timestamp(year=span[0], month=1, day=1)
-    hi = pd.Timestamp(year=span[1] + 1, month=1, day=1)
-    start_local = local_time(start, deployments["deploymentStart_offset"]).clip(lower=lo, upper=hi)
-    end_local = local_time(end, deployments["deploymentEnd_offset"]).clip(lower=lo, upper=hi)
-    # Back to real elapsed time: each end keeps its own offset.
-    shift = pd.to_timedelta(
-        (deployments["deploymentEnd_offset"] - deployments["deploymentStart_offset"]).to_numpy(),
-        unit="min",
-    )
-    days = ((end_local - start_local) - shift) / _DAY
-    inside = end_local > start_local
-    return days.where(inside, 0.0).clip(lower=0).rename("trap_nights")
+    start, end = _intervals(deployments, years)
+    return ((end - start) / _DAY).clip(lower=0).rename("trap_nights")
+
+
+def station_days(deployments: pd.DataFrame, years: tuple[int, int] | None = None) -> pd.Series:
+    """Station-days: per station (``locationID``), the days at least one camera worked.
+
+    Overlapping deployments of one station (two cameras, or a replaced camera left running)
+    count once, as camtrapR's ``cameraOperation(byCamera = FALSE)``.
+
+    Returns
+    -------
+    pandas.Series of float
+        Days, indexed by ``locationID``; 0 for a station outside the years.
+
+    Examples
+    --------
+    Two cameras at one station, 1-11 and 6-16 January: 20 camera-days, 15 station-days.
+
+    >>> from landmap.io.camtrapdp import parse_timestamps
+    >>> s, so, _ = parse_timestamps(pd.Series(["2021-01-01T00:00:00+10:00",
+    ...                                        "2021-01-06T00:00:00+10:00"]))
+    >>> e, eo, _ = parse_timestamps(pd.Series(["2021-01-11T00:00:00+10:00",
+    ...                                        "2021-01-16T00:00:00+10:00"]))
+    >>> d = pd.DataFrame({"locationID": ["S1", "S1"], "deploymentStart": s,
+    ...                   "deploymentStart_offset": so, "deploymentEnd": e,
+    ...                   "deploymentEnd_offset": eo})
+    >>> float(trap_nights(d).sum()), float(station_days(d)["S1"])
+    (20.0, 15.0)
+    """
+    start, end = _intervals(deployments, years)
+    frame = pd.DataFrame({"station": deployments["locationID"].to_numpy(),
+                          "start": start.to_numpy(), "end": end.to_numpy()})
+    frame = frame[frame["end"] > frame["start"]].sort_values(["station", "start"],
+                                                            kind="stable")
+    # the latest end so far at the station: a deployment counts only past it
+    reached = frame.groupby("station")["end"].cummax()
+    before = reached.groupby(frame["station"]).shift()
+    begin = frame["start"].where(before.isna() | (frame["start"] > before), before)
+    days = ((frame["end"] - begin) / _DAY).clip(lower=0)
+    totals = days.groupby(frame["station"]).sum()
+    stations = pd.Index(deployments["locationID"].unique(), name="locationID")
+    return totals.reindex(stations, fill_value=0.0).rename("station_days")
+
+
+def effort(deployments: pd.DataFrame, years: tuple[int, int] | None = None,
+           unit: str = "camera") -> pd.Series:
+    """Effort per station (``locationID``) in camera-days or station-days (``unit``).
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> d = load_demo().deployments
+    >>> camera, station = effort(d, (2021, 2021)), effort(d, (2021, 2021), "station")
+    >>> round(float(camera.sum())), round(float(station.sum()))
+    (180728, 180728)
+    """
+    if _check_unit(unit) == "station":
+        return station_days(deployments, years)
+    nights = trap_nights(deployments, years)
+    return nights.groupby(deployments["locationID"].to_numpy()).sum().rename_axis("locationID")
 
 
 # ----------------------------------------------------------------------------- grid
@@ -153,7 +276,7 @@ def effort_grid(
     >>> from landmap.demo import load_demo
     >>> g = effort_grid(load_demo().filter(years=(2021, 2021)), cell_km=5)
     >>> int(g["stations"].sum()), round(float(g["trap_nights"].sum()))
-    (550, 181031)
+    (550, 180728)
     >>> int(g["detections"].sum())  # 1,402 leopard records, 1,247 independent events
     1247
     """

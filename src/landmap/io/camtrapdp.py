@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from landmap.boundaries import Boundaries, country_of, load_boundaries
+from landmap.effort import FAILED_TAG, effort_end
 from landmap.i18n import Text
 from landmap.io.conformance import TABLES
 from landmap.io.validate import DataError, Problem
@@ -505,6 +506,17 @@ def read_camtrapdp(
     counted = _drop_empty(observations[observations["observationLevel"] == level]
                           .reset_index(drop=True), OBSERVATION_FIELDS)
 
+    # effort stops at a failed camera's last photograph (of any level, species or none)
+    deployments["effort_end"] = effort_end(deployments, observations)
+    cut = deployments["effort_end"] < deployments["deploymentEnd"]
+    if cut.any():
+        lost = float(((deployments["deploymentEnd"] - deployments["effort_end"])[cut]
+                      / pd.Timedelta(days=1)).sum())
+        problems.append(Problem(paths["deployments"].name, None, "deploymentTags", FAILED_TAG,
+                                "kept", Text("{n} deployments tagged 'failed' count until "
+                                             "their last photograph: {days} camera-days "
+                                             "after it are not effort",
+                                             n=int(cut.sum()), days=f"{lost:,.1f}")))
     boundaries = boundaries or load_boundaries()
     deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
     stations = gpd.GeoDataFrame(

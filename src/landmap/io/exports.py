@@ -229,7 +229,9 @@ def camtrapdp_zip(survey) -> bytes:
     >>> sorted(zipfile.ZipFile(io.BytesIO(camtrapdp_zip(s))).namelist())
     ['datapackage.json', 'deployments.csv', 'individuals.csv', 'media.csv', 'observations.csv']
     """
-    deployments = _plain(pd.DataFrame(survey.deployments.drop(columns=["geometry", "country"],
+    # landmap's own columns (country, effort_end) are not part of the exchange format
+    computed = ["geometry", "country", "effort_end"]
+    deployments = _plain(pd.DataFrame(survey.deployments.drop(columns=computed,
                                                               errors="ignore")))
     if "timestampIssues" in deployments:
         deployments["timestampIssues"] = deployments["timestampIssues"].map(
