@@ -15,7 +15,7 @@ from landmap import (
     overview_map,
     yearly_table,
 )
-from landmap.app import cache, state, widgets
+from landmap.app import cache, filters, state, widgets
 from landmap.app.state import _
 
 briefing = widgets.briefing_mode()
@@ -33,7 +33,8 @@ st_folium(m, key=cache.map_key("overview"), returned_objects=[], height=widgets.
 
 # "New" needs the years before the selection: the table is counted over all years (with
 # the other filters) and reports the selected span; `landmap summary` prints the same.
-table = cache.compute(yearly_table, all_years=True, years=selection.year_span)
+table = cache.compute(yearly_table, all_years=True, years=selection.year_span,
+                      effort=filters.effort_unit())
 
 left, right = st.columns(2)
 with left:

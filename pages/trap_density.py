@@ -12,7 +12,7 @@ from landmap import (
     geojson_bytes,
     gpkg_bytes,
 )
-from landmap.app import cache, precision, state, widgets
+from landmap.app import cache, filters, precision, state, widgets
 from landmap.app.state import _
 from landmap.maps import UNITS
 
@@ -43,13 +43,16 @@ title = _("Trap density, {span}").format(span=label)
 heading.title(title)
 
 grid = cache.compute(effort_grid, narrow, cell_km=cell_km, by_year=False,
-                     species=st.session_state[state.SPECIES], threshold=f"{minutes}min")
+                     species=st.session_state[state.SPECIES], threshold=f"{minutes}min",
+                     effort=filters.effort_unit())
 gaps = cache.compute(coverage_gaps, narrow, cell_km=cell_km)
 covered = cache.compute(coverage, narrow, distance_km=3.0)
 
 a, b, c, d = st.columns(4)
 a.metric(_("Cells with cameras"), n(len(grid)))
-b.metric(_("Trap-nights"), n(grid["trap_nights"].sum()))
+b.metric(_("Trap-nights"), n(grid["trap_nights"].sum()),
+         help=_("Counted as {unit} (sidebar)").format(
+             unit=_("station-days") if filters.effort_unit() == "station" else _("camera-days")))
 c.metric(_("Park within 3 km of a camera"), state.lang().percent(covered["share"]),
          help=_("Share of Land of the Leopard National Park (approximate outline) within 3 km "
                 "of a station working in the selection"))
@@ -59,7 +62,8 @@ d.metric(_("Park cells with no camera"), n(len(gaps)),
 map_title = (_("{unit} ({minutes} min apart), {span}").format(
     unit=_(UNITS[metric]), minutes=minutes, span=label) if metric == "detection_rate" else None)
 m = density_map(chosen, grid, gaps, metric, title=map_title, lang=state.lang())
-st_folium(m, key=cache.map_key("density", cell_km, metric, year, minutes), returned_objects=[],
+st_folium(m, key=cache.map_key("density", cell_km, metric, year, minutes),
+          returned_objects=[],
           height=widgets.map_height(), use_container_width=True)
 if not briefing:
     st.caption(_("Grid of {size} km cells in the stations' UTM zone ({crs}). Stations per "

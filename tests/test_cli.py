@@ -23,11 +23,12 @@ from landmap.io.sources import CACHE_ENV
 from tests.conftest import ROOT, dep, obs
 
 #: Keys of ``landmap summary --format json`` promised in the README (a stable interface).
-HEADLINE_KEYS = {"stations", "trap_nights", "flagged_trap_nights", "detections", "individuals"}
+HEADLINE_KEYS = {"stations", "trap_nights", "flagged_trap_nights", "detections", "individuals",
+                 "effort_unit"}
 YEARLY_KEYS = {"year", "individuals", "females", "males", "adults", "subadults",
                "new_individuals", "last_seen", "females_with_cubs", "cubs",
                "sex_ratio_m_per_f", "russia", "china", "both", "russia_only", "china_only",
-               "share_both", "stations", "trap_nights"}
+               "share_both", "stations", "trap_nights", "effort_unit"}
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +106,8 @@ def test_summary_of_one_individual_and_as_csv(capsys):
 def test_summary_table_reads_like_a_report(capsys):
     code, out, _ = _run(capsys, "summary", str(DEMO_DIR), "--year", "2021")
     assert code == 0
-    assert "camera stations 550 · trap-nights 180,728 · leopard detections 1,362" in out
+    assert ("camera stations 550 · trap-nights 180,728 (camera-days) · leopard detections "
+            "1,362") in out
     assert "russia_only" in out and "females_with_cubs" in out
 
 

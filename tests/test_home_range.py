@@ -199,7 +199,7 @@ def test_a_disperser_keeps_a_fine_grid_whatever_its_spread():
     # own error is about 0.5 %).
     rng = np.random.default_rng(0)
     xy = np.vstack([rng.normal(0, 300, (6, 2)),
-                    rng.normal(0, 300, (4, 2)) + [70_000, 20_000]])
+                    rng.normal(0, 300, (4, 2)) + np.array([70_000, 20_000])])
     iso, _ = kde_isopleths(xy, levels=[50, 95], bandwidth=50)
     for level in (50, 95):
         expected = _hdr_area_by_sampling(xy, 50, level)

@@ -127,7 +127,7 @@ def _summary(args) -> int:
 
     survey = _load(args.package)
     years, individuals = _select(survey, _years(args.year), args.individual)
-    result = summarise(survey, years=years, individuals=individuals)
+    result = summarise(survey, years=years, individuals=individuals, effort=args.effort)
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif args.format == "csv":
@@ -137,8 +137,9 @@ def _summary(args) -> int:
         first, last = result.years
         span = str(first) if first == last else f"{first}–{last}"
         print(f"{result.title}, {span}")
-        print(f"camera stations {h.stations:,} · trap-nights {h.trap_nights:,.0f} · leopard "
-              f"detections {h.detections:,} · individuals {h.individuals:,} (minimum count)\n")
+        print(f"camera stations {h.stations:,} · trap-nights {h.trap_nights:,.0f} "
+              f"({h.effort_unit}) · leopard detections {h.detections:,} · individuals "
+              f"{h.individuals:,} (minimum count)\n")
         shown = result.yearly[["year", "stations", "trap_nights", "individuals", "adults",
                                "cubs", "females_with_cubs", "new_individuals", "males",
                                "females", "russia_only", "china_only", "both"]]
@@ -177,7 +178,7 @@ def _effort(selection, precision, fmt, args) -> bytes:
     from landmap.effort import effort_grid
 
     grid = effort_grid(selection, cell_km=args.cell_km, by_year=False,
-                       threshold=f"{args.interval}min")
+                       threshold=f"{args.interval}min", effort=args.effort)
     return _layer(grid, selection, precision, fmt, "effort_grid")
 
 
@@ -267,6 +268,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="a year (2021) or span (2017-2019); may be repeated")
         sub.add_argument("--individual", action="append", metavar="ID",
                          help="an individual (\"Leo 16F\"); may be repeated")
+        sub.add_argument("--effort", choices=["camera", "station"], default="camera",
+                         help="trap-nights as camera-days (default) or station-days")
 
     summary = commands.add_parser("summary", help="headline and yearly table of a package")
     selection(summary)
@@ -319,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (head, less) went away: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # a fault of ours: say so in one line, keep the traceback out
         if os.environ.get(DEBUG_ENV):
             raise

@@ -20,7 +20,7 @@ from landmap.observations import (
 )
 
 __all__ = ["EFFORT_UNITS", "FAILED_TAG", "GRID_COLUMNS", "coverage", "coverage_gaps",
-           "effort", "effort_end", "effort_grid", "station_days", "trap_nights"]
+           "effort_end", "effort_grid", "station_days", "station_effort", "trap_nights"]
 
 _DAY = pd.Timedelta(days=1)
 
@@ -174,21 +174,23 @@ def station_days(deployments: pd.DataFrame, years: tuple[int, int] | None = None
     (20.0, 15.0)
     """
     start, end = _intervals(deployments, years)
+    epoch = pd.Timestamp("1970-01-01", tz="UTC")
     frame = pd.DataFrame({"station": deployments["locationID"].to_numpy(),
-                          "start": start.to_numpy(), "end": end.to_numpy()})
+                          "start": ((start - epoch) / _DAY).to_numpy(dtype=float),
+                          "end": ((end - epoch) / _DAY).to_numpy(dtype=float)})
     frame = frame[frame["end"] > frame["start"]].sort_values(["station", "start"],
                                                             kind="stable")
     # the latest end so far at the station: a deployment counts only past it
     reached = frame.groupby("station")["end"].cummax()
     before = reached.groupby(frame["station"]).shift()
-    begin = frame["start"].where(before.isna() | (frame["start"] > before), before)
-    days = ((frame["end"] - begin) / _DAY).clip(lower=0)
+    begin = np.fmax(frame["start"].to_numpy(), before.to_numpy())
+    days = pd.Series(np.clip(frame["end"].to_numpy() - begin, 0, None), index=frame.index)
     totals = days.groupby(frame["station"]).sum()
     stations = pd.Index(deployments["locationID"].unique(), name="locationID")
     return totals.reindex(stations, fill_value=0.0).rename("station_days")
 
 
-def effort(deployments: pd.DataFrame, years: tuple[int, int] | None = None,
+def station_effort(deployments: pd.DataFrame, years: tuple[int, int] | None = None,
            unit: str = "camera") -> pd.Series:
     """Effort per station (``locationID``) in camera-days or station-days (``unit``).
 
@@ -196,19 +198,21 @@ def effort(deployments: pd.DataFrame, years: tuple[int, int] | None = None,
     --------
     >>> from landmap.demo import load_demo
     >>> d = load_demo().deployments
-    >>> camera, station = effort(d, (2021, 2021)), effort(d, (2021, 2021), "station")
+    >>> camera = station_effort(d, (2021, 2021))
+    >>> station = station_effort(d, (2021, 2021), "station")
     >>> round(float(camera.sum())), round(float(station.sum()))
     (180728, 180728)
     """
     if _check_unit(unit) == "station":
         return station_days(deployments, years)
     nights = trap_nights(deployments, years)
-    return nights.groupby(deployments["locationID"].to_numpy()).sum().rename_axis("locationID")
+    return nights.groupby(deployments["locationID"].to_numpy()).sum().rename_axis(
+        "locationID").rename("trap_nights")
 
 
 # ----------------------------------------------------------------------------- grid
 #: Columns of an effort grid, in order.
-GRID_COLUMNS = ["cell_id", "year", "stations", "trap_nights", "stations_per_100km2",
+GRID_COLUMNS = ["cell_id", "year", "stations", "trap_nights", "effort_unit", "stations_per_100km2",
                 "detections", "detection_rate", "individuals", "geometry"]
 
 
@@ -243,6 +247,7 @@ def effort_grid(
     species: str | None = None,
     by_year: bool = True,
     threshold: str | pd.Timedelta = INDEPENDENCE,
+    effort: str = "camera",
 ):
     """Trap effort, station density and detections on a regular grid (UTM 52N).
 
@@ -263,6 +268,8 @@ def effort_grid(
         The independence interval: ``detections`` are independent events (see
         :func:`landmap.observations.independent_events`), as camtrapR and the literature
         count them for relative abundance.
+    effort : {"camera", "station"}, default "camera"
+        ``trap_nights`` as camera-days or station-days (named in ``effort_unit``).
 
     Returns
     -------
@@ -284,15 +291,20 @@ def effort_grid(
     species = species or LEOPARD
     first, last = survey.year_span
     years = list(range(first, last + 1)) if by_year else [first]
+    _check_unit(effort)
     cells = _station_cells(survey, size)
+    # a station lies in the cell of its (first) deployment
+    station_cell = cells.drop_duplicates("locationID").set_index("locationID")[["ix", "iy"]]
     parts = []
     for year in years:
         span = (year, year) if by_year else (first, last)
-        nights = trap_nights(survey.deployments, span).to_numpy()
-        parts.append(cells.assign(year=year, trap_nights=nights)[nights > 0])
-    effort = pd.concat(parts, ignore_index=True)
+        nights = station_effort(survey.deployments, span, effort)
+        nights = nights[nights > 0]
+        parts.append(station_cell.loc[nights.index].assign(year=year,
+                                                           trap_nights=nights.to_numpy()))
+    worked = pd.concat(parts)
     keys = ["ix", "iy", "year"]
-    grid = effort.groupby(keys).agg(stations=("locationID", "nunique"),
+    grid = worked.groupby(keys).agg(stations=("trap_nights", "size"),
                                     trap_nights=("trap_nights", "sum")).reset_index()
 
     obs = independent_events(survey.observations, survey.deployments, species, threshold)
@@ -308,6 +320,7 @@ def effort_grid(
     grid["stations_per_100km2"] = grid["stations"] / area_km2 * 100
     grid["detection_rate"] = grid["detections"] / grid["trap_nights"] * 100
     grid["cell_id"] = grid["ix"].astype(str) + "_" + grid["iy"].astype(str)
+    grid["effort_unit"] = EFFORT_UNITS[effort]
     return _cells(grid, size, survey.metric_crs)[GRID_COLUMNS]
 
 

@@ -23,11 +23,12 @@ __all__ = ["YEARLY_COLUMNS", "Summary", "summarise", "yearly_table"]
 #: ``russia_only``/``china_only``/``both`` split them), then the camera effort.
 YEARLY_COLUMNS = [
     *POPULATION_COLUMNS, "russia", "china", "both", "russia_only", "china_only", "share_both",
-    "stations", "trap_nights",
+    "stations", "trap_nights", "effort_unit",
 ]  # fmt: skip
 
 
-def yearly_table(survey: Survey, years: tuple[int, int] | None = None) -> pd.DataFrame:
+def yearly_table(survey: Survey, years: tuple[int, int] | None = None,
+                 effort: str = "camera") -> pd.DataFrame:
     """One row per year: animals, cubs, sides of the border and camera effort.
 
     Parameters
@@ -37,6 +38,8 @@ def yearly_table(survey: Survey, years: tuple[int, int] | None = None) -> pd.Dat
         means first photographed in the data, so the years before the selection count.
     years : (int, int), optional
         First and last year to report; the survey's span by default.
+    effort : {"camera", "station"}, default "camera"
+        ``trap_nights`` as camera-days or station-days (named in ``effort_unit``).
 
     Returns
     -------
@@ -63,10 +66,11 @@ def yearly_table(survey: Survey, years: tuple[int, int] | None = None) -> pd.Dat
     sides["russia_only"] = sides["russia"] - sides["both"]
     sides["china_only"] = sides["china"] - sides["both"]
     effort = pd.DataFrame(
-        [{"year": y, "stations": h.stations, "trap_nights": h.trap_nights}
-         for y, h in ((y, headline(selection.filter(years=(y, y))))
+        [{"year": y, "stations": h.stations, "trap_nights": h.trap_nights,
+          "effort_unit": h.effort_unit}
+         for y, h in ((y, headline(selection.filter(years=(y, y)), effort=effort))
                       for y in range(first, last + 1))],
-        columns=["year", "stations", "trap_nights"])
+        columns=["year", "stations", "trap_nights", "effort_unit"])
     table = population.merge(sides, on="year", how="left").merge(effort, on="year", how="left")
     return table[YEARLY_COLUMNS].reset_index(drop=True)
 
@@ -101,7 +105,7 @@ def _plain(value):
 
 
 def summarise(survey: Survey, years: tuple[int, int] | int | None = None,
-              individuals=None, species: str = LEOPARD) -> Summary:
+              individuals=None, species: str = LEOPARD, effort: str = "camera") -> Summary:
     """Headline numbers and the yearly table of a selection, as the Overview shows them.
 
     Parameters
@@ -114,6 +118,8 @@ def summarise(survey: Survey, years: tuple[int, int] | int | None = None,
         Only these animals.
     species : str, default the Amur leopard
         The species whose detections the headline counts.
+    effort : {"camera", "station"}, default "camera"
+        Trap-nights as camera-days or station-days.
 
     Raises
     ------
@@ -134,7 +140,8 @@ def summarise(survey: Survey, years: tuple[int, int] | int | None = None,
     span = _check_years(survey, years)
     others = survey.filter(individuals=individuals)
     selection = others.filter(years=span)
-    return Summary(headline=headline(selection, species), yearly=yearly_table(others, span),
+    return Summary(headline=headline(selection, species, effort),
+                   yearly=yearly_table(others, span, effort),
                    years=span, species=species,
                    title=str(survey.metadata.get("title", survey.source)))
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from landmap.boundaries import Boundaries, utm_crs
-from landmap.effort import trap_nights
+from landmap.effort import EFFORT_UNITS, station_effort
 from landmap.io.validate import Problem, problems_frame
 from landmap.observations import LEOPARD, detection_mask, local_year
 from landmap.privacy import EXACT, Precision
@@ -244,9 +244,11 @@ class Headline:
     flagged_trap_nights: float
     detections: int
     individuals: int
+    #: What ``trap_nights`` counts: "camera-days" or "station-days".
+    effort_unit: str = "camera-days"
 
 
-def headline(survey: Survey, species: str = LEOPARD) -> Headline:
+def headline(survey: Survey, species: str = LEOPARD, effort: str = "camera") -> Headline:
     """Headline numbers of a selection: stations, trap-nights, detections, individuals.
 
     Parameters
@@ -255,6 +257,8 @@ def headline(survey: Survey, species: str = LEOPARD) -> Headline:
         Usually a :meth:`Survey.filter` selection.
     species : str, default the Amur leopard
         Scientific name whose detections and individuals are counted.
+    effort : {"camera", "station"}, default "camera"
+        Trap-nights as camera-days or station-days (see :mod:`landmap.effort`).
 
     Returns
     -------
@@ -268,21 +272,22 @@ def headline(survey: Survey, species: str = LEOPARD) -> Headline:
     --------
     >>> from landmap.demo import load_demo
     >>> h = headline(load_demo().filter(years=(2013, 2013)))
-    >>> h.stations
-    200
+    >>> h.stations, h.effort_unit
+    (200, 'camera-days')
     """
     d = survey.deployments
-    nights = trap_nights(d, survey.years)
-    active = nights > 0
+    per_station = station_effort(d, survey.years, effort)
+    flagged = station_effort(d[d["timestampIssues"].to_numpy(dtype=bool)], survey.years,
+                             effort)
     obs = survey.observations
     mask = detection_mask(obs, species)
     named = obs["individualID"][mask]
     ids = named[named != ""]
-    flagged = float(nights[d["timestampIssues"].to_numpy()].sum())
     return Headline(
-        stations=int(d.loc[active.to_numpy(), "locationID"].nunique()),
-        trap_nights=float(np.round(nights.sum(), 2)),
-        flagged_trap_nights=float(np.round(flagged, 2)),
+        stations=int((per_station > 0).sum()),
+        trap_nights=float(np.round(per_station.sum(), 2)),
+        flagged_trap_nights=float(np.round(flagged.sum(), 2)),
         detections=int(mask.sum()),
         individuals=int(ids.nunique()),
+        effort_unit=EFFORT_UNITS[effort],
     )

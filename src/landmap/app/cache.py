@@ -12,7 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from landmap.app.data import data_key, survey_exact
-from landmap.app.filters import filters
+from landmap.app.filters import effort_unit, filters
 from landmap.app.precision import download_precision, precision
 from landmap.app.state import SPECIES
 from landmap.observations import LEOPARD
@@ -101,7 +101,8 @@ def compute(func: Callable, narrow: dict | None = None, all_years: bool = False,
 
 def current_headline() -> Headline:
     """Headline numbers of the current selection for the chosen species (cached)."""
-    return compute(headline, species=st.session_state.get(SPECIES, LEOPARD))
+    return compute(headline, species=st.session_state.get(SPECIES, LEOPARD),
+                   effort=effort_unit())
 
 
 def map_key(prefix: str, *extra) -> str:
@@ -111,6 +112,7 @@ def map_key(prefix: str, *extra) -> str:
     it, so a map whose layers depend on the filters needs the filters in its key.
     """
     text = repr((data_key(survey_exact()), filters(), st.session_state.get(SPECIES),
+                 effort_unit(),
                  precision().code, extra))
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 

@@ -20,6 +20,7 @@ from landmap.app.state import (
     BRIEFING,
     CHOICES,
     COUNTRY,
+    EFFORT,
     EXACT_DOWNLOADS,
     INDIVIDUALS,
     LANG,
@@ -31,6 +32,7 @@ from landmap.app.state import (
     _,
     lang,
 )
+from landmap.effort import EFFORT_UNITS
 from landmap.i18n import LANGUAGES, N_, from_browser
 from landmap.observations import LEOPARD
 from landmap.privacy import Precision
@@ -40,6 +42,14 @@ from landmap.survey import Survey
 _LABELS = {"RUS": N_("Russia"), "CHN": N_("China")}
 _CHOICE_LABELS = {"female": N_("female"), "male": N_("male"), "adult": N_("adult"),
                   "subadult": N_("subadult"), "juvenile": N_("juvenile")}
+
+
+_EFFORT_LABELS = {"camera": N_("camera-days"), "station": N_("station-days")}
+
+
+def effort_unit() -> str:
+    """How this session counts trap-nights: "camera" or "station" (see landmap.effort)."""
+    return st.session_state.get(EFFORT, "camera")
 
 
 def _parse_years(text: str | None, span: tuple[int, int]) -> tuple[int, int]:
@@ -72,6 +82,11 @@ def _init_state(s: Survey) -> None:
     if SPECIES not in st.session_state:
         asked = st.query_params.get(SPECIES, LEOPARD)
         st.session_state[SPECIES] = asked if asked in species_present(s) else LEOPARD
+    if EFFORT not in st.session_state:
+        asked = st.query_params.get(EFFORT, "camera")
+        if asked not in EFFORT_UNITS:
+            st.session_state.setdefault("_unknown", []).append(f"{EFFORT}: {asked}")
+        st.session_state[EFFORT] = asked if asked in EFFORT_UNITS else "camera"
     if BRIEFING not in st.session_state:
         st.session_state[BRIEFING] = st.query_params.get(BRIEFING) == "1"
     if PRECISION not in st.session_state:
@@ -133,6 +148,10 @@ def _to_url() -> None:
         st.query_params[SPECIES] = st.session_state[SPECIES]
     elif SPECIES in st.query_params:
         del st.query_params[SPECIES]
+    if st.session_state[EFFORT] != "camera":
+        st.query_params[EFFORT] = st.session_state[EFFORT]
+    elif EFFORT in st.query_params:
+        del st.query_params[EFFORT]
     st.query_params[PRECISION] = precision().code
     st.query_params[LANG] = st.session_state[LANG]
     if st.session_state[BRIEFING]:
@@ -168,6 +187,10 @@ def sidebar_filters(s: Survey) -> None:
                        placeholder=_("Both sides"), format_func=lambda v: _(_LABELS[v]))
         st.selectbox(_("Species (sightings and detection rates)"), species_present(s),
                      key=SPECIES, format_func=lambda n: species_label(n, lang().gettext))
+        st.radio(_("Trap-nights counted as"), list(EFFORT_UNITS), key=EFFORT,
+                 format_func=lambda u: _(_EFFORT_LABELS[u]), horizontal=True,
+                 help=_("Camera-days count every camera; station-days count a station once on "
+                        "each day one of its cameras worked (camtrapR's byCamera = FALSE)."))
         st.toggle(_("Briefing mode"), key=BRIEFING, on_change=briefing_changed,
                   help=_("Hides the sidebar and enlarges text and maps for a projector; "
                          "generalises exact locations"))

@@ -24,6 +24,8 @@ COUNTRY = "country"
 
 
 SPECIES = "species"
+#: How trap-nights are counted: "camera" (camera-days) or "station" (station-days).
+EFFORT = "effort"
 
 
 BRIEFING = "briefing"

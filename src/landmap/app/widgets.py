@@ -22,10 +22,13 @@ def headline_metrics(h: Headline, species: str = LEOPARD) -> None:
     n = lang().number
     a, b, c, d = st.columns(4)
     a.metric(_("Camera stations"), n(h.stations))
+    unit = (_("Station-days (a station with several cameras counts once)")
+            if h.effort_unit == "station-days" else _("Camera-days (each camera counts)"))
     b.metric(_("Trap-nights"), n(h.trap_nights),
-             help=_("Camera-days in the selected years; {flagged} of them from deployments "
-                    "whose clock was unreliable (timestampIssues).").format(
-                 flagged=n(h.flagged_trap_nights)))
+             help=_("{unit} in the selected years; {flagged} of them from deployments whose "
+                    "clock was unreliable (timestampIssues). A deployment tagged 'failed' "
+                    "counts until its last photograph.").format(
+                 unit=unit, flagged=n(h.flagged_trap_nights)))
     label = (_("Leopard detections") if species == LEOPARD else
              _("{species} detections").format(species=species_label(species, lang().gettext)))
     c.metric(label, n(h.detections),

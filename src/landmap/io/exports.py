@@ -43,6 +43,7 @@ COLUMN_HEADERS = {
     "bandwidth_m": N_("Bandwidth (m)"), "area_km2": N_("Area (km²)"), "note": N_("Why"),
     # effort grid
     "cell_id": N_("Cell"), "stations": N_("Stations"), "trap_nights": N_("Trap-nights"),
+    "effort_unit": N_("Trap-nights counted as"),
     "stations_per_100km2": N_("Stations per 100 km²"), "detections": N_("Detections"),
     "detection_rate": N_("Independent detections per 100 trap-nights"),
     # cross-border
