@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from landmap import (
+    RANGE_DEFAULTS,
     cross_border_by_year,
     cross_border_map,
     crossings_by_individual,
@@ -23,9 +24,10 @@ st.title(title)
 n = state.lang().number
 
 with st.spinner(_("Splitting ranges by the border…")):
-    ranges = cache.compute(home_ranges, levels=(95,))
+    # the Home ranges page's default ranges: computed once, shared by both pages
+    ranges = cache.compute(home_ranges, **RANGE_DEFAULTS)
     table = cache.compute(crossings_by_individual,
-                       inputs={"ranges": (home_ranges, {"levels": (95,)})})
+                          inputs={"ranges": (home_ranges, RANGE_DEFAULTS)})
     by_year = cache.compute(cross_border_by_year)
 counts = table["status"].value_counts()
 a, b, c, d = st.columns(4)
@@ -78,7 +80,7 @@ if not briefing:
     st.caption(_("Stations take the country of the Natural Earth polygon they stand in; the "
                  "1:10m border is generalised to about 1 km. Crossings are a minimum: only "
                  "changes seen by cameras count."))
-    kde = ranges[(ranges["method"] == "kde") & ranges.geometry.notna()]
+    kde = ranges[(ranges["method"] == "kde") & (ranges["level"] == 95) & ranges.geometry.notna()]
     safe = cache.for_download()
     widgets.download_row([
         (_("Individuals (CSV)"),

@@ -14,7 +14,7 @@ def test_benchmark_table_at_demo_scale(tmp_path):
     for name in ("raw read of the CSV files (pyarrow)", "load + validation from CSV",
                  "filter change, warm (Overview)",
                  "load from the GeoParquet cache", "all home ranges",
-                 "effort grid 5 km", "cross-border table", "yearly summary",
+                 "effort grid 5 km", "cross-border table (ranges shared)", "yearly summary",
                  "map HTML: overview", "map HTML: sightings", "peak memory so far"):
         assert name in measures
     seconds = table[table["unit"] == "s"]["value"]

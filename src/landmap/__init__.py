@@ -56,6 +56,7 @@ _API = {
     "yearly_population": "landmap.population",
     "cubs_by_mother": "landmap.population",
     "range_notes": "landmap.home_range",
+    "RANGE_DEFAULTS": "landmap.home_range",
     "local_time": "landmap.observations",
     "summarise": "landmap.summary",
     "yearly_table": "landmap.summary",

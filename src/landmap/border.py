@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landmap.home_range import home_ranges, independent_detections
+from landmap.home_range import RANGE_DEFAULTS, home_ranges, independent_detections
 from landmap.i18n import N_
 from landmap.observations import local_time
 from landmap.survey import Survey, catalogue_order
@@ -131,7 +131,7 @@ def crossings_by_individual(survey: Survey, threshold: str = "30min",
     table["crossings"] = changed.groupby(ordered["individualID"]).sum().astype(int)
 
     if ranges is None:
-        ranges = home_ranges(survey, threshold=threshold, levels=(95,))
+        ranges = home_ranges(survey, **{**RANGE_DEFAULTS, "threshold": threshold})
     for method, level, label in (("kde", 95, "kde95"), ("mcp", 100, "mcp")):
         chosen = ranges[(ranges["method"] == method) & (ranges["level"] == level)
                         & ranges.geometry.notna()].set_index("individualID")

@@ -58,7 +58,8 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame) -> pd.Seri
     ...                   "deploymentStart": utc("2021-01-01", "2021-01-01"),
     ...                   "deploymentEnd": utc("2021-03-01", "2021-03-01"),
     ...                   "deploymentTags": ["", "bait | failed"]})
-    >>> o = pd.DataFrame({"deploymentID": ["a", "b"], "eventStart": utc("2021-01-20", "2021-01-20"),
+    >>> o = pd.DataFrame({"deploymentID": ["a", "b"],
+    ...                   "eventStart": utc("2021-01-20", "2021-01-20"),
     ...                   "eventEnd": utc("2021-01-20", "2021-01-20")})
     >>> effort_end(d, o).dt.strftime("%Y-%m-%d").tolist()
     ['2021-03-01', '2021-01-20']

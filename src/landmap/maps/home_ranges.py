@@ -74,7 +74,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     t = lang.gettext
     drawn, limited = limit_individuals(ranges[ranges.geometry.notna()], max_individuals, lang)
     drawn = drawn.copy()
-    # The isopleths follow the density grid in steps of about h/8 (100-300 m); smoothing
+    # Isopleths are traced through a grid of about h/6 (100-400 m); simplifying
     # them by 100 m is invisible at park scale and cuts the page several times over.
     drawn["geometry"] = drawn.geometry.simplify(100)
     keys = drawn[colour_key].drop_duplicates().tolist()
