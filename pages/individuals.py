@@ -101,7 +101,9 @@ st.dataframe(ranges.drop(columns="geometry").assign(note=lambda t: range_notes(t
                                                                       format="%.1f"),
                             "note": _("Why")})
 
-cubs = cache.compute(cubs_by_mother, narrow={"individuals": [animal]})
+# over the whole selection: narrowed to her ID, the cubs' own rows (no ID) would be gone
+cubs = cache.compute(cubs_by_mother)
+cubs = cubs[cubs["individualID"] == animal]
 if len(cubs):
     st.subheader(_("Cubs photographed with her"))
     st.dataframe(cubs, hide_index=True, width="stretch",

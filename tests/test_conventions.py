@@ -164,3 +164,31 @@ def test_pages_show_the_hand_count(family, monkeypatch, tmp_path):
     assert mcp["area_km2"].iloc[0] == pytest.approx(_triangle_km2(["S1", "S2", "S4"]),
                                                     rel=1e-6)
     assert np.isfinite(mcp["area_km2"].iloc[0])
+    app.switch_page("pages/sightings.py").run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Leopard detections"] == "9"
+    app.switch_page("pages/cross_border.py").run()
+    assert not app.exception
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["Russia only"], shown["Seen on both sides"], shown["China only"]) == \
+        ("4", "0", "0")
+    app.switch_page("pages/individuals.py").run()
+    app.selectbox(key="profile").set_value("Leo 1F").run()
+    assert not app.exception
+    shown = {m.label: m.value for m in app.metric}
+    # Leo 1F: the two cameras of S1 saw one event; S2 and S4 one each
+    assert (shown["Independent detections"], shown["Stations"]) == ("3", "3")
+    cubs = [d.value for d in app.dataframe if "cubs" in d.value.columns]
+    assert cubs and cubs[0]["cubs"].tolist() == [3]
+
+
+def test_a_mothers_selection_keeps_her_cubs(family):
+    # Selecting Leo 1F keeps the unidentified cubs of her events (their row has no ID to
+    # select them by); her identified cub Leo 9M is an individual of its own and counts
+    # when it is selected too. Before, a mother's selection showed no cubs at all.
+    s = read_camtrapdp(family)
+    year = summarise(s, individuals=["Leo 1F"]).yearly.iloc[0]
+    assert (year["individuals"], year["females_with_cubs"], year["cubs"]) == (1, 1, 2)
+    both = summarise(s, individuals=["Leo 1F", "Leo 9M"]).yearly.iloc[0]
+    assert (both["individuals"], both["cubs"]) == (2, 3)
+    assert headline(s.filter(individuals=["Leo 1F"])).detections == 4  # the cubs ride along

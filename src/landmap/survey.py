@@ -120,8 +120,9 @@ class Survey:
             deployments that overlap the span are kept, and their trap-nights are
             clipped to it by the analyses.
         individuals : iterable of str, optional
-            Keep only observations of these individuals. An empty iterable or ``None``
-            means every individual.
+            Keep only observations of these individuals (and the unidentified cubs
+            photographed in their events). An empty iterable or ``None`` means every
+            individual.
         sex : iterable of {"female", "male", ""}, optional
             Keep observations recorded with these sexes ("" = not recorded).
         life_stage : iterable of {"adult", "subadult", "juvenile", ""}, optional
@@ -181,7 +182,12 @@ class Survey:
                     "individuals: unknown ID(s) " + ", ".join(repr(u) for u in unknown)
                     + f"; the survey has {sample}, ..."
                 )
-            obs = obs[obs["individualID"].isin(wanted)]
+            chosen = obs["individualID"].isin(wanted).to_numpy()
+            # cubs without an ID ride in their mother's event: they stay with her
+            events = obs.loc[chosen & (obs["eventID"] != "").to_numpy(), "eventID"]
+            riders = ((obs["individualID"] == "") & (obs["lifeStage"] == "juvenile")
+                      & obs["eventID"].isin(events)).to_numpy()
+            obs = obs[chosen | riders]
         obs = _keep(obs, "sex", sex, {"female", "male", ""})
         obs = _keep(obs, "lifeStage", life_stage, {"adult", "subadult", "juvenile", ""})
         if country:
