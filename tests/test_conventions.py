@@ -137,6 +137,12 @@ def test_summary_command_gives_the_hand_count(family, capsys, monkeypatch, tmp_p
                 year["females_with_cubs"], year["russia_only"], year["both"]) == (4, 3, 3, 1,
                                                                                   4, 0)
     assert summarise(read_camtrapdp(family)).yearly["trap_nights"].tolist() == [171.0]
+    grid = tmp_path / "grid.csv"
+    assert main(["export", str(family), "--what", "effort", "--effort", "station",
+                 "--cell-km", "50", "--output", str(grid)]) == 0
+    cells = pd.read_csv(grid)
+    assert (cells["trap_nights"].sum(), cells["detections"].sum()) == (141.0, 8)
+    assert set(cells["effort_unit"]) == {"station-days"}
 
 
 def test_pages_show_the_hand_count(family, monkeypatch, tmp_path):

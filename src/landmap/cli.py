@@ -188,7 +188,7 @@ def _layer(frame, selection, precision, fmt, name) -> bytes:
 
     safe = protect(frame, precision, selection.metric_crs)
     if fmt == "csv":
-        return csv_bytes(safe.drop(columns="geometry"))
+        return csv_bytes(safe)  # as the pages write it: the precision column included
     drawn = safe[safe.geometry.notna()]
     return geojson_bytes(drawn) if fmt == "geojson" else gpkg_bytes(drawn, name)
 

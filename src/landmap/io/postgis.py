@@ -254,7 +254,8 @@ def read_survey(url: str, years: tuple[int, int] | None = None,
                         "v.problems, v.columns FROM landmap.current c JOIN landmap.versions "
                         "v USING (version)")
             version, source, level, metadata, problems, columns = cur.fetchone()
-            where_dep, where_obs, params_dep, params_obs = _filters(years, individuals)
+            where_dep, where_obs, params_dep, params_obs = _filters(
+                years, individuals, f"landmap.observations_v{version}")
             deployments = _read_table(
                 cur, f"SELECT * FROM landmap.deployments_v{version} {where_dep}",
                 {**columns["deployments"], "geom": "str"}, params_dep)
@@ -276,7 +277,7 @@ def read_survey(url: str, years: tuple[int, int] | None = None,
     return survey.filter(years=years, individuals=individuals)
 
 
-def _filters(years, individuals):
+def _filters(years, individuals, observations: str):
     dep, obs, p_dep, p_obs = [], [], [], []
     if years is not None:
         # A day's margin: the exact cut is by each camera's local calendar year.
@@ -288,8 +289,11 @@ def _filters(years, individuals):
         obs.append('"eventStart" >= %s AND "eventStart" < %s')
         p_obs += [start, end]
     if individuals:
-        obs.append('"individualID" = ANY(%s)')
-        p_obs.append(list(individuals))
+        # their unidentified cubs ride in their events, as Survey.filter keeps them
+        obs.append(f'("individualID" = ANY(%s) OR ("individualID" = \'\' AND "lifeStage" = '
+                   f'\'juvenile\' AND "eventID" IN (SELECT "eventID" FROM {observations} '
+                   f'WHERE "individualID" = ANY(%s) AND "eventID" <> \'\')))')
+        p_obs += [list(individuals), list(individuals)]
     return (("WHERE " + " AND ".join(dep)) if dep else "",
             ("WHERE " + " AND ".join(obs)) if obs else "", p_dep, p_obs)
 
