@@ -235,7 +235,7 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
                 rows.append({"scale": scale, "measure": "peak memory so far",
                              "value": round(peak), "unit": "MB"})
                 continue
-            seconds, ranges = _timed(lambda s=survey: home_ranges(s), 1)
+            seconds, ranges = _timed(lambda s=survey: home_ranges(s), repeat)
             steps |= {
                 "all home ranges": seconds,
                 "effort grid 5 km": _timed(lambda s=survey: effort_grid(s), repeat)[0],
