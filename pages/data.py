@@ -1,11 +1,14 @@
 """Data: the sources of this session, loading your own data, what the reader found, downloads."""
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
 from landmap import (
     COLUMN_HEADERS,
     DataError,
+    Text,
     camtrapdp_zip,
     csv_bytes,
     problems_frame,
@@ -21,6 +24,7 @@ from landmap.io import (
     LAYER_SUFFIXES,
     MAX_FILE_MB,
     PROBLEM_COLUMNS,
+    Problem,
     guess_columns,
     layer_names,
     package_from_files,
@@ -47,8 +51,17 @@ def load(title: str, reader) -> None:
     except DataError as error:
         report(title, error.problems, failed=True)
         return
+    except Exception:  # a reader's own fault: the log gets the traceback, the page a line
+        logging.getLogger("landmap").exception("loading %s failed", title)
+        report(title, [Problem(title, None, None, None, "refused",
+                               Text("could not be read (an error in landmap; the server log "
+                                    "has the details)"))], failed=True)
+        return
     data.add_source(loaded)
     report(title, loaded.problems, failed=False)
+    # Run the whole page again: the sidebar and the numbers above were drawn from the
+    # previous data (its filters are gone now).
+    st.rerun()
 
 
 survey = cache.survey()

@@ -9,6 +9,7 @@ from landmap import (
     LEOPARD,
     briefing_pack,
     build_briefing,
+    camera_offset,
     csv_bytes,
     detections,
     local_time,
@@ -76,7 +77,7 @@ with right:
 st.subheader(_("Detections per month"))
 species = st.session_state[state.SPECIES]
 obs = detections(selection.observations, species)
-local = local_time(obs["eventStart"], obs["eventStart_offset"])
+local = local_time(obs["eventStart"], camera_offset(obs))
 monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
 monthly = monthly.rename_axis("month").reset_index(name="detections")
 st.altair_chart(

@@ -198,3 +198,33 @@ def test_a_mothers_selection_keeps_her_cubs(family):
     both = summarise(s, individuals=["Leo 1F", "Leo 9M"]).yearly.iloc[0]
     assert (both["individuals"], both["cubs"]) == (2, 3)
     assert headline(s.filter(individuals=["Leo 1F"])).detections == 4  # the cubs ride along
+
+
+def test_loading_on_the_data_page_switches_every_number_at_once(family, monkeypatch, tmp_path):
+    # Before: right after a load, a KeyError on "years" and the previous package's numbers.
+    monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("LANDMAP_DATA_ROOTS", str(family.parent))
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
+    legacy_pages_off()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params["years"] = "2017-2018"  # a span the new package does not have
+    app.run()
+    app.switch_page("pages/data.py").run()
+    app.text_input(key="package-path").set_value(str(family)).run()
+    app.button(key="load-path").click().run()
+    assert not app.exception
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["Deployments"], shown["Stations"], shown["Years"]) == ("5", "4", "2021–2021")
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Trap-nights"] == "171"
+    # a folder outside the data folders is refused with a message, the data stay
+    app.switch_page("pages/data.py").run()
+    app.text_input(key="package-path").set_value("/etc").run()
+    app.button(key="load-path").click().run()
+    assert not app.exception
+    assert any("loads packages only from its data folders" in e.value for e in
+               [*app.error, *app.markdown, *app.caption]) or any(
+        "loads packages only from its data folders" in str(d.value.to_csv())
+        for d in app.dataframe)
+    assert {m.label: m.value for m in app.metric}["Deployments"] == "5"

@@ -58,6 +58,7 @@ _API = {
     "range_notes": "landmap.home_range",
     "RANGE_DEFAULTS": "landmap.home_range",
     "local_time": "landmap.observations",
+    "camera_offset": "landmap.observations",
     "summarise": "landmap.summary",
     "yearly_table": "landmap.summary",
     # the location policy

@@ -15,6 +15,7 @@ import pandas as pd
 from landmap.observations import (
     INDEPENDENCE,
     LEOPARD,
+    camera_offset,
     independent_events,
     local_year,
 )
@@ -309,7 +310,7 @@ def effort_grid(
                                     trap_nights=("trap_nights", "sum")).reset_index()
 
     obs = independent_events(survey.observations, survey.deployments, species, threshold)
-    year = local_year(obs["eventStart"], obs["eventStart_offset"]) if by_year else first
+    year = local_year(obs["eventStart"], camera_offset(obs)) if by_year else first
     located = obs[["deploymentID", "individualID"]].assign(year=year).merge(
         cells, on="deploymentID")
     hits = located.groupby(keys).agg(detections=("deploymentID", "size"))

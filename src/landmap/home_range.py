@@ -26,7 +26,7 @@ import shapely
 from contourpy import FillType, contour_generator
 
 from landmap.i18n import N_
-from landmap.observations import LEOPARD, independent_events, local_year
+from landmap.observations import LEOPARD, camera_offset, independent_events, local_year
 from landmap.survey import Survey, catalogue_order
 
 if TYPE_CHECKING:
@@ -99,8 +99,8 @@ def independent_detections(survey: Survey, threshold: str | pd.Timedelta = "30mi
     events = events[events["individualID"] != ""]
     stations = survey.deployments.drop_duplicates("deploymentID")[
         ["deploymentID", "longitude", "latitude", "country"]]
-    rows = events[["individualID", "deploymentID", "locationID", "eventStart",
-                   "eventStart_offset"]].merge(stations, on="deploymentID")
+    rows = events[["individualID", "deploymentID", "locationID", "eventStart"]].assign(
+        eventStart_offset=camera_offset(events).to_numpy()).merge(stations, on="deploymentID")
     rows = rows.assign(year=local_year(rows["eventStart"], rows["eventStart_offset"]))
     rows = rows.sort_values(["individualID", "eventStart"], kind="stable")
     points = gpd.GeoDataFrame(

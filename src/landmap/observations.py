@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["INDEPENDENCE", "LEOPARD", "detection_mask", "detections", "independent_events",
-           "local_time", "local_year"]
+__all__ = ["INDEPENDENCE", "LEOPARD", "camera_offset", "detection_mask", "detections",
+           "independent_events", "local_time", "local_year"]
 
 #: The independence interval used unless the user picks another (camtrapR's
 #: ``minDeltaTime``, in its usual 30 minutes).
@@ -73,6 +73,25 @@ def local_time(instants: pd.Series, offsets: pd.Series) -> pd.Series:
     '2021-01-01 00:30:00'
     """
     return instants.dt.tz_convert(None) + pd.to_timedelta(offsets.to_numpy(), unit="min")
+
+
+def camera_offset(observations: pd.DataFrame) -> pd.Series:
+    """The UTC offset (minutes) of the clock each observation's camera kept: its
+    deployment's (``local_offset``, set by the reader), else the observation's own.
+
+    Camtrap DP packages may write observations in UTC (``Z``) and deployments in local
+    time, as the standard's own example does: a date, a year or an hour of the day must
+    then follow the deployment's offset, not the observation's.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"eventStart_offset": [0, 600], "local_offset": [120, 600]})
+    >>> camera_offset(obs).tolist()
+    [120, 600]
+    """
+    if "local_offset" in observations:
+        return observations["local_offset"]
+    return observations["eventStart_offset"]
 
 
 def local_year(instants: pd.Series, offsets: pd.Series) -> pd.Series:

@@ -19,7 +19,7 @@ import pandas as pd
 from landmap.boundaries import Boundaries, utm_crs
 from landmap.effort import EFFORT_UNITS, station_effort
 from landmap.io.validate import Problem, problems_frame
-from landmap.observations import LEOPARD, detection_mask, local_year
+from landmap.observations import LEOPARD, camera_offset, detection_mask, local_year
 from landmap.privacy import EXACT, Precision
 
 __all__ = ["Headline", "Survey", "catalogue_order", "headline"]
@@ -93,7 +93,7 @@ class Survey:
 
     def observation_years(self) -> pd.Series:
         """Local calendar year of each observation."""
-        return local_year(self.observations["eventStart"], self.observations["eventStart_offset"])
+        return local_year(self.observations["eventStart"], camera_offset(self.observations))
 
     def leopard_ids(self) -> list[str]:
         """Sorted IDs of the identified leopards in this selection."""

@@ -173,6 +173,11 @@ def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
     return (local + suffix).where(instants.notna(), "")
 
 
+def _offset_text(minutes) -> str:
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(int(minutes)) // 60:02d}:{abs(int(minutes)) % 60:02d}"
+
+
 # --------------------------------------------------------------------------- reading
 def _resource_paths(folder: Path, descriptor: dict, problems: list[Problem]
                     ) -> dict[str, Path]:
@@ -495,6 +500,21 @@ def read_camtrapdp(
     if errors:
         raise DataError(errors)
 
+    # local dates and hours follow the camera's clock: its deployment's offset
+    start_offset = deployments.drop_duplicates("deploymentID").set_index("deploymentID")[
+        "deploymentStart_offset"]
+    local = observations["deploymentID"].map(start_offset)
+    observations["local_offset"] = local.fillna(observations["eventStart_offset"]).astype(
+        observations["eventStart_offset"].dtype)
+    differs = (observations["local_offset"] != observations["eventStart_offset"]).to_numpy()
+    if differs.any():
+        shown = sorted({_offset_text(m) for m in observations.loc[differs, "local_offset"]})
+        problems.append(Problem(paths["observations"].name, None, "eventStart",
+                                None, "kept",
+                                Text("{n} observations are written with another UTC offset "
+                                     "than their deployment; their local dates and hours use "
+                                     "the deployment's ({offsets})", n=int(differs.sum()),
+                                     offsets=", ".join(shown))))
     levels = set(observations["observationLevel"].unique())
     level = "event" if "event" in levels or not levels else "media"
     if len(levels) > 1:

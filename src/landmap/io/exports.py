@@ -237,7 +237,7 @@ def camtrapdp_zip(survey) -> bytes:
     if "timestampIssues" in deployments:
         deployments["timestampIssues"] = deployments["timestampIssues"].map(
             {True: "true", False: "false"})
-    observations = _plain(survey.observations)
+    observations = _plain(survey.observations.drop(columns="local_offset", errors="ignore"))
     metadata = _descriptor(survey)
     with tempfile.TemporaryDirectory() as folder:
         write_camtrapdp(folder, deployments, observations, metadata, survey.individuals)

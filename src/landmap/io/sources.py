@@ -33,7 +33,7 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 4  # 3: problems keep their translatable templates; 4: effort_end
+_LAYOUT = 5  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 

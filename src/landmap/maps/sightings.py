@@ -15,7 +15,7 @@ from landmap.maps.base import base_map, finish_map, map_language
 from landmap.maps.legend import NOTE, swatch_dot
 from landmap.maps.stations import CLUSTER_ICON, add_stations
 from landmap.maps.style import COLOURS, colour_cycle
-from landmap.observations import LEOPARD, detections, local_time
+from landmap.observations import LEOPARD, camera_offset, detections, local_time
 from landmap.species import species_label
 from landmap.survey import Survey, catalogue_order
 
@@ -105,7 +105,7 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     location = stations.loc[obs["deploymentID"], "locationID"].to_numpy()
     station_list = sorted(set(location))
     countries = stations.drop_duplicates("locationID").set_index("locationID")["country"]
-    local = local_time(obs["eventStart"], obs["eventStart_offset"])
+    local = local_time(obs["eventStart"], camera_offset(obs))
     when = local.dt.strftime("%Y-%m-%d %H:%M").to_numpy()
     lat = stations.loc[obs["deploymentID"], "latitude"].to_numpy()
     lon = stations.loc[obs["deploymentID"], "longitude"].to_numpy()
