@@ -150,8 +150,9 @@ def test_archive_with_too_many_members(tmp_path, monkeypatch):
 def test_archive_expanding_beyond_its_claims_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(intake, "MAX_UNPACKED_MB", 1)
     data = _zip({"a.csv": b"a" * 700_000, "b.csv": b"b" * 700_000})
-    [problem] = _problems(lambda: safe_unzip(data, tmp_path, "big.zip"))
-    assert problem.message == "the archive expands to 1.3 MB; at most 1 MB are unpacked"
+    found = [p.message for p in _problems(lambda: safe_unzip(data, tmp_path, "big.zip"))]
+    # letters repeated compress far: the whole-archive ratio check speaks up too
+    assert "the archive expands to 1.3 MB; at most 1 MB are unpacked" in found
 
 
 def test_oversized_upload(monkeypatch):

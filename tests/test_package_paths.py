@@ -134,3 +134,59 @@ def test_a_typed_server_path_must_lie_under_the_data_folders(tmp_path, sentinel,
     assert [str(r) for r in data_roots()] == [str(tmp_path.resolve()), "/srv/x"]
     assert data_roots({"landmap": {"data_roots": ["/srv/parks"]}}) == [
         type(DEMO_DIR)("/srv/parks").resolve()]
+
+
+def _zip(members: list[tuple[str, bytes | str]], compression=zipfile.ZIP_STORED) -> bytes:
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():  # zipfile warns about the duplicate name we want
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(buffer, "w", compression) as archive:
+            for name, data in members:
+                info = zipfile.ZipInfo(name)
+                info.compress_type = compression
+                archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _package_members(prefix: str = "") -> list[tuple[str, str]]:
+    return [(f"{prefix}datapackage.json", json.dumps({"name": "t", "resources": [
+        {"name": "deployments", "path": "deployments.csv"},
+        {"name": "observations", "path": "observations.csv"}]})),
+        (f"{prefix}deployments.csv", _csv([dep()])), (f"{prefix}observations.csv", _csv([obs()]))]
+
+
+@pytest.mark.parametrize(("members", "member", "reason"), [
+    ([*_package_members(), ("observations.csv", _csv([obs(2)]))], "observations.csv",
+     "two members of this name"),
+    ([*_package_members(), ("", "x")], "", "a member without a name"),
+    ([*_package_members(), ("a" * 300 + "/x.csv", "x")], "a" * 300 + "/x.csv",
+     "name is too long"),
+    ([*_package_members(), ("notes", "x"), ("notes/more.txt", "y")], "notes",
+     "both a file and a folder"),
+])
+def test_an_archive_whose_members_clash_is_refused_naming_the_member(members, member, reason):
+    with pytest.raises(DataError) as caught:
+        open_package(_zip(members), "upload.zip")
+    problem = next(p for p in caught.value.problems if reason in p.message)
+    assert problem.file == "upload.zip" and problem.field == member
+
+
+def test_an_archive_with_two_packages_lists_them_and_takes_none():
+    members = _package_members("2021/") + _package_members("2022/")
+    with pytest.raises(DataError) as caught:
+        open_package(_zip(members), "seasons.zip")
+    text = str(caught.value)
+    assert "the archive holds 2 packages (2021/datapackage.json, 2022/datapackage.json)" \
+        in text and "zip one package at a time" in text
+
+
+def test_many_small_members_that_expand_too_far_are_refused_before_unpacking(tmp_path):
+    # 300 members of 100 kB of zeros each: every one is under the per-member check, but
+    # the archive as a whole expands about a thousand times.
+    members = [*_package_members(), *((f"pad/{i}.csv", "0" * 100_000) for i in range(300))]
+    data = _zip(members, zipfile.ZIP_DEFLATED)
+    with pytest.raises(DataError) as caught:
+        open_package(data, "padded.zip")
+    assert "the archive expands" in str(caught.value) and "a zip bomb?" in str(caught.value)

@@ -42,11 +42,16 @@ MAX_FILE_MB = 200
 #: Environment variable naming the folders (``os.pathsep``-separated) that packages may be
 #: loaded from by path on the server (see :func:`data_roots`).
 DATA_ROOTS_ENV = "LANDMAP_DATA_ROOTS"
-#: Most an archive may expand to, in MB, and most members it may hold.
-MAX_UNPACKED_MB = 2000
-MAX_MEMBERS = 5000
-#: Compression ratio above which a large member is taken for a zip bomb (CSV packs ~10:1).
-MAX_RATIO = 200
+#: Most an archive may expand to, in MB, and most members it may hold; an administrator
+#: may change them with ``LANDMAP_MAX_UNPACKED_MB`` and ``LANDMAP_MAX_MEMBERS``.
+MAX_UNPACKED_MB = int(os.environ.get("LANDMAP_MAX_UNPACKED_MB", 2000))
+MAX_MEMBERS = int(os.environ.get("LANDMAP_MAX_MEMBERS", 5000))
+#: Compression ratio above which a large member, or the archive as a whole, is taken for a
+#: zip bomb (CSV packs about 10:1); ``LANDMAP_MAX_RATIO``.
+MAX_RATIO = int(os.environ.get("LANDMAP_MAX_RATIO", 200))
+#: Longest member name, and longest part of one, that is unpacked (file systems stop at 255).
+MAX_NAME = 1024
+MAX_NAME_PART = 255
 _MB = 1024 * 1024
 
 
@@ -66,6 +71,12 @@ def check_size(size: int, name: str, limit_mb: float | None = None) -> None:
 
 def _member_problem(info: zipfile.ZipInfo) -> Text | None:
     path = PurePosixPath(info.filename.replace("\\", "/"))
+    if not path.parts:
+        return Text("a member without a name; nothing was unpacked")
+    if len(info.filename) > MAX_NAME or any(len(p.encode()) > MAX_NAME_PART
+                                            for p in path.parts):
+        return Text("the member's name is too long (at most {limit} characters a folder or "
+                    "file name); nothing was unpacked", limit=MAX_NAME_PART)
     if info.filename.startswith(("/", "\\")) or ":" in path.parts[0] or ".." in path.parts:
         return Text("the path leads outside the archive's folder; nothing was unpacked")
     mode = info.external_attr >> 16
@@ -133,7 +144,13 @@ def safe_unzip(archive: str | Path | bytes, target: str | Path, name: str | None
                                      limit=f"{MAX_MEMBERS:,}"))
         problems = [Problem(name, None, info.filename, None, "refused", message)
                     for info in members if (message := _member_problem(info))]
+        problems += _clashes(members, name)
         claimed = sum(info.file_size for info in members)
+        if claimed > _MB and claimed > MAX_RATIO * max(size, 1):
+            problems.append(Problem(name, None, None, None, "refused",
+                                    Text("the archive expands {ratio} times (a zip bomb?); "
+                                         "nothing was unpacked",
+                                         ratio=f"{claimed / max(size, 1):,.0f}")))
         if claimed > MAX_UNPACKED_MB * _MB:
             problems.append(Problem(name, None, None, None, "refused",
                                     Text("the archive expands to {size} MB; at most {limit} "
@@ -157,6 +174,31 @@ def safe_unzip(archive: str | Path | bytes, target: str | Path, name: str | None
     return target
 
 
+def _clashes(members: list[zipfile.ZipInfo], name: str) -> list[Problem]:
+    """Members that would overwrite each other: a name twice, or a file that is also a
+    folder. Unpacking would silently keep only one of them."""
+    seen: set[str] = set()
+    files, folders = set(), set()
+    problems = []
+    for info in members:
+        path = PurePosixPath(info.filename.replace("\\", "/"))
+        key = str(path)
+        if not path.parts:
+            continue
+        if key in seen:
+            problems.append(Problem(name, None, info.filename, None, "refused",
+                                    Text("the archive holds two members of this name; "
+                                         "nothing was unpacked")))
+        seen.add(key)
+        (folders if info.is_dir() else files).add(key)
+        folders.update(str(parent) for parent in path.parents if str(parent) != ".")
+    for key in sorted(files & folders):
+        problems.append(Problem(name, None, key, None, "refused",
+                                Text("the name is both a file and a folder in the archive; "
+                                     "nothing was unpacked")))
+    return problems
+
+
 def _copy_member(bundle: zipfile.ZipFile, info: zipfile.ZipInfo, destination: Path,
                  budget: int, name: str) -> int:
     """Copy one member, counting the bytes really written against the budget."""
@@ -178,6 +220,10 @@ def _find_descriptor(folder: Path, name: str) -> Path:
         raise _refuse(name, Text("no datapackage.json in it; a Camtrap DP package is a "
                                  "folder holding datapackage.json, deployments.csv and "
                                  "observations.csv"))
+    if len(found) > 1:  # never guess which one the user meant
+        listed = ", ".join(sorted(str(p.relative_to(folder)) for p in found))
+        raise _refuse(name, Text("the archive holds {n} packages ({listed}); zip one "
+                                 "package at a time", n=len(found), listed=listed))
     return found[0].parent
 
 
