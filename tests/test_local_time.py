@@ -68,3 +68,26 @@ def test_the_official_example_shows_its_cameras_local_time():
 
 def test_example_path_is_where_the_brief_says():
     assert EXAMPLE.name == "camtrap-dp-example" and isinstance(EXAMPLE, Path)
+
+
+# --- loaded, but flagged for a look (issue 19, plausibility) -------------------------------
+def _flags(survey, field):
+    return [p for p in survey.problems if p.field == field and p.action == "flagged"]
+
+
+def test_doubtful_rows_load_with_a_named_note(make_package):
+    deployments = [dep(1), dep(2, timestampIssues="maybe"),
+                   dep(3, latitude="51.5", longitude="4.8")]      # Belgium: far away
+    observations = [obs(1, scientificName=""),                    # an ID with no species
+                    obs(2, eventStart="2022-04-10T02:00:00+10:00",  # 13 months too late
+                        eventEnd="2022-04-10T02:00:30+10:00")]
+    s = read_camtrapdp(make_package(deployments=deployments, observations=observations))
+    assert len(s.deployments) == 3 and len(s.observations) == 2  # nothing dropped
+    [odd] = _flags(s, "timestampIssues")
+    assert (odd.row, odd.value) == (3, "maybe") and "read as false" in odd.message
+    [far] = _flags(s, "latitude")
+    assert far.row == 4 and far.message.startswith("far from the mapped region")
+    [nameless] = _flags(s, "individualID")
+    assert nameless.row == 2 and "an individual without a species" in nameless.message
+    [late] = [p for p in _flags(s, "eventStart") if "span" in p.message]
+    assert late.row == 3 and "was the camera clock reset?" in late.message

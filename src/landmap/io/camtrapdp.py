@@ -173,6 +173,47 @@ def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
     return (local + suffix).where(instants.notna(), "")
 
 
+#: How far an observation may lie outside its deployment's span before it is flagged (a
+#: camera's clock drifts; a reset clock or a wrong deployment is off by far more).
+_SPAN_SLACK = pd.Timedelta(days=1)
+
+
+def _plausible(observations: pd.DataFrame, deployments: pd.DataFrame, label: str,
+               problems: list[Problem]) -> None:
+    """Rows that load but deserve a look, flagged by row: an individual without a species,
+    an observation outside its deployment's working span (a reset clock?)."""
+    nameless = ((observations["individualID"] != "")
+                & (observations["scientificName"].str.strip() == "")).to_numpy()
+    _flag_cells(problems, label, observations, nameless, "individualID",
+                Text("an individual without a species (scientificName is empty); kept, "
+                     "counted with no species"), action="flagged")
+    spans = deployments.drop_duplicates("deploymentID").set_index("deploymentID")
+    start = observations["deploymentID"].map(spans["deploymentStart"])
+    end = observations["deploymentID"].map(spans["deploymentEnd"])
+    when = observations["eventStart"]
+    outside = (((when < start - _SPAN_SLACK) | (when > end + _SPAN_SLACK))
+               .fillna(False).to_numpy(dtype=bool))
+    _flag_cells(problems, label, observations.assign(eventStart=when.astype(str)), outside,
+                "eventStart", Text("outside its deployment's span (more than a day before "
+                                   "it started or after it ended): was the camera clock "
+                                   "reset? Kept, and counted"), action="flagged")
+
+
+def _far_away(stations: pd.DataFrame, label: str, boundaries, problems: list[Problem]
+              ) -> None:
+    """Stations beyond the bundled boundary layers (half a degree around them): kept, and
+    named. (A swap of latitude and longitude cannot land here unnoticed: the region's
+    longitudes are no latitudes, and the reader refuses them with that hint.)"""
+    x0, y0, x1, y1 = boundaries.countries.total_bounds
+    x0, y0, x1, y1 = x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5
+    outside = ~(stations["longitude"].between(x0, x1) & stations["latitude"].between(y0, y1))
+    _flag_cells(problems, label, stations, outside.to_numpy(), "latitude",
+                Text("far from the mapped region ({region}): kept, but the bundled park and "
+                     "border layers do not cover this station; load your own boundary "
+                     "layers", region=f"{y0:.1f}–{y1:.1f}° N, {x0:.1f}–{x1:.1f}° E"),
+                action="flagged")
+
+
 def _offset_text(minutes) -> str:
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(int(minutes)) // 60:02d}:{abs(int(minutes)) % 60:02d}"
@@ -348,6 +389,10 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
         out["locationID"] = out["deploymentID"]
     issues = out.get("timestampIssues", pd.Series("", index=out.index)).str.lower()
     out["timestampIssues"] = issues.isin(["true", "1", "yes"])
+    odd = ~issues.str.strip().isin(["true", "false", "1", "0", "yes", "no", ""])
+    _flag_cells(problems, label, frame, odd.to_numpy(), "timestampIssues",
+                Text("not true or false (Camtrap DP's booleans); read as false"),
+                action="flagged")
     _flag_cells(problems, label, out.assign(timestampIssues=issues),
                 out["timestampIssues"].to_numpy(), "timestampIssues",
                 Text("the camera clock was unreliable; kept, and flagged in effort and maps"),
@@ -515,6 +560,7 @@ def read_camtrapdp(
                                      "than their deployment; their local dates and hours use "
                                      "the deployment's ({offsets})", n=int(differs.sum()),
                                      offsets=", ".join(shown))))
+    _plausible(observations, deployments, paths["observations"].name, problems)
     levels = set(observations["observationLevel"].unique())
     level = "event" if "event" in levels or not levels else "media"
     if len(levels) > 1:
@@ -545,6 +591,7 @@ def read_camtrapdp(
         crs="EPSG:4326",
     )
     stations["country"] = country_of(stations["longitude"], stations["latitude"], boundaries)
+    _far_away(stations, paths["deployments"].name, boundaries, problems)
     return Survey(
         deployments=stations,
         observations=counted,
