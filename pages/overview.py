@@ -17,7 +17,7 @@ from landmap import (
     yearly_table,
 )
 from landmap.app import cache, filters, state, widgets
-from landmap.app.state import _
+from landmap.app.state import _, ngettext
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()
@@ -25,6 +25,15 @@ span = selection.span_label
 title = _("Amur leopard camera traps, {span}").format(span=span)
 st.title(title)
 st.caption(_("Data: {title}").format(title=selection.metadata.get("title", selection.source)))
+# rows the reader doubted (a clock the package itself calls unreliable is no doubt)
+declared = ("true", "1", "yes")
+flagged = sum(p.action == "flagged"
+              and not (p.field == "timestampIssues" and str(p.value).lower() in declared)
+              for p in selection.problems)
+if flagged and not briefing:
+    st.warning(ngettext("{n} row of these data was flagged for a look (see the Data page).",
+                        "{n} rows of these data were flagged for a look (see the Data page).",
+                        flagged).format(n=state.lang().number(flagged)))
 widgets.headline_metrics(cache.current_headline(), st.session_state[state.SPECIES])
 
 with st.spinner(_("Drawing the map…")):

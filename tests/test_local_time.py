@@ -91,3 +91,22 @@ def test_doubtful_rows_load_with_a_named_note(make_package):
     assert nameless.row == 2 and "an individual without a species" in nameless.message
     [late] = [p for p in _flags(s, "eventStart") if "span" in p.message]
     assert late.row == 3 and "was the camera clock reset?" in late.message
+
+
+def test_the_overview_says_when_rows_were_flagged(make_package, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from landmap.app import signin
+    from landmap.app.serve import legacy_pages_off
+
+    folder = make_package(deployments=[dep(1), dep(2, timestampIssues="maybe")],
+                          observations=[obs(1, scientificName="")])
+    monkeypatch.setenv("LANDMAP_DATA", str(folder))
+    monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
+    legacy_pages_off()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == [
+        "2 rows of these data were flagged for a look (see the Data page)."]
