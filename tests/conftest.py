@@ -95,6 +95,29 @@ def make_package(tmp_path):
     return make
 
 
+@pytest.fixture
+def dashboard_on(monkeypatch, tmp_path):
+    """Start the dashboard (Streamlit AppTest) on a package folder as this computer's
+    analyst (no sign-in configured), with its own cache; ``env`` sets more variables."""
+
+    def start(folder=None, **env):
+        from streamlit.testing.v1 import AppTest
+
+        from landmap.app import signin
+        from landmap.app.serve import legacy_pages_off
+
+        if folder is not None:
+            monkeypatch.setenv("LANDMAP_DATA", str(folder))
+        monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "app-cache"))
+        for name, value in env.items():
+            monkeypatch.setenv(name, str(value))
+        monkeypatch.setattr(signin, "_local_client", lambda: True)
+        legacy_pages_off()
+        return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+    return start
+
+
 # --- real browser against the running dashboard (see tests/test_browser.py) -----------
 CHROMIUM = os.environ.get("LANDMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -31,10 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from landmap.app import signin
-from landmap.app.serve import legacy_pages_off
 from landmap.cli import main
 from landmap.effort import effort_grid
 from landmap.home_range import home_ranges, independent_detections
@@ -43,7 +40,7 @@ from landmap.io.exports import geojson_bytes
 from landmap.population import yearly_population
 from landmap.summary import summarise
 from landmap.survey import headline
-from tests.conftest import ROOT, dep, obs
+from tests.conftest import dep, obs
 
 PLACES = {"S1": (43.10, 131.40), "S2": (43.15, 131.47), "S3": (43.20, 131.50),
           "S4": (43.12, 131.55)}
@@ -145,12 +142,8 @@ def test_summary_command_gives_the_hand_count(family, capsys, monkeypatch, tmp_p
     assert set(cells["effort_unit"]) == {"station-days"}
 
 
-def test_pages_show_the_hand_count(family, monkeypatch, tmp_path):
-    monkeypatch.setenv("LANDMAP_DATA", str(family))
-    monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(signin, "_local_client", lambda: True)
-    legacy_pages_off()
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+def test_pages_show_the_hand_count(family, dashboard_on):
+    app = dashboard_on(family)
     app.run()
     assert not app.exception
     shown = {m.label: m.value for m in app.metric}
@@ -200,13 +193,9 @@ def test_a_mothers_selection_keeps_her_cubs(family):
     assert headline(s.filter(individuals=["Leo 1F"])).detections == 4  # the cubs ride along
 
 
-def test_loading_on_the_data_page_switches_every_number_at_once(family, monkeypatch, tmp_path):
+def test_loading_on_the_data_page_switches_every_number_at_once(family, dashboard_on):
     # Before: right after a load, a KeyError on "years" and the previous package's numbers.
-    monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("LANDMAP_DATA_ROOTS", str(family.parent))
-    monkeypatch.setattr(signin, "_local_client", lambda: True)
-    legacy_pages_off()
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app = dashboard_on(LANDMAP_DATA_ROOTS=family.parent)
     app.query_params["years"] = "2017-2018"  # a span the new package does not have
     app.run()
     app.switch_page("pages/data.py").run()

@@ -93,19 +93,10 @@ def test_doubtful_rows_load_with_a_named_note(make_package):
     assert late.row == 3 and "was the camera clock reset?" in late.message
 
 
-def test_the_overview_says_when_rows_were_flagged(make_package, monkeypatch, tmp_path):
-    from streamlit.testing.v1 import AppTest
-
-    from landmap.app import signin
-    from landmap.app.serve import legacy_pages_off
-
+def test_the_overview_says_when_rows_were_flagged(make_package, dashboard_on):
     folder = make_package(deployments=[dep(1), dep(2, timestampIssues="maybe")],
                           observations=[obs(1, scientificName="")])
-    monkeypatch.setenv("LANDMAP_DATA", str(folder))
-    monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(signin, "_local_client", lambda: True)
-    legacy_pages_off()
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app = dashboard_on(folder)
     app.run()
     assert not app.exception
     assert [w.value for w in app.warning] == [
