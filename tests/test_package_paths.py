@@ -190,3 +190,52 @@ def test_many_small_members_that_expand_too_far_are_refused_before_unpacking(tmp
     with pytest.raises(DataError) as caught:
         open_package(data, "padded.zip")
     assert "the archive expands" in str(caught.value) and "a zip bomb?" in str(caught.value)
+
+
+# --- inputs that used to end in a traceback (issue 19) --------------------------------------
+def test_a_spreadsheet_saved_csv_with_a_byte_order_mark_and_numeric_ids_loads():
+    descriptor = json.dumps({"name": "t", "resources": [
+        {"name": "deployments", "path": "deployments.csv"},
+        {"name": "observations", "path": "observations.csv"}]}).encode()
+    deployments = ("\ufeffdeploymentID,locationID,latitude,longitude,deploymentStart,"
+                   "deploymentEnd\n1,7,43.1,131.4,2021-01-01T00:00:00+10:00,"
+                   "2021-02-01T00:00:00+10:00\n").encode()
+    observations = ("\ufeffobservationID,deploymentID,eventID,eventStart,eventEnd,"
+                    "observationLevel,observationType,scientificName\n1,1,1,"
+                    "2021-01-05T00:00:00+10:00,2021-01-05T00:00:10+10:00,event,animal,"
+                    "Panthera pardus orientalis\n").encode()
+    s = package_from_files([("datapackage.json", descriptor), ("deployments.csv", deployments),
+                            ("observations.csv", observations)])
+    assert s.deployments["deploymentID"].tolist() == ["1"]  # IDs stay text, as written
+    assert s.deployments["locationID"].tolist() == ["7"]
+    assert len(s.observations) == 1
+
+
+def test_a_records_table_with_only_its_header_is_a_survey_with_no_detections():
+    from landmap.io.tables import guess_columns, read_csv_text, survey_from_tables
+    from landmap.survey import headline
+
+    stations = read_csv_text(b"Station,lat,lon,Setup_date,Retrieval_date\n"
+                             b"A,43.1,131.4,2021-01-01,2021-02-01\n", "stations.csv")
+    records = read_csv_text(b"Station,DateTimeOriginal,Species,Individual\n", "records.csv")
+    s = survey_from_tables(stations, records,
+                           station_columns=guess_columns(stations, "stations"),
+                           record_columns=guess_columns(records, "records"))
+    h = headline(s)
+    assert (h.stations, h.trap_nights, h.detections) == (1, 31.0, 0)
+
+
+def test_a_geojson_point_with_nan_is_refused_naming_the_feature(tmp_path):
+    from landmap.io.layers import read_layer
+
+    path = tmp_path / "nan.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"a": 1},
+         "geometry": {"type": "Point", "coordinates": [131.4, 43.1]}},
+        {"type": "Feature", "properties": {"a": 2},
+         "geometry": {"type": "Point", "coordinates": [float("nan"), 43.0]}}]}))
+    with pytest.raises(DataError) as caught:
+        read_layer(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.field) == ("nan.geojson", 2, "geometry")
+    assert problem.message == "a coordinate is not a number"

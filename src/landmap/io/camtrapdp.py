@@ -164,6 +164,8 @@ def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
     >>> format_timestamps(t, off).tolist()
     ['2021-01-01T00:30:00+10:00']
     """
+    if instants.empty:  # (numpy cannot pad the digits of no offsets)
+        return pd.Series([], index=instants.index, dtype=object)
     off = offsets.astype(int).to_numpy()
     local = local_time(instants, offsets).dt.strftime("%Y-%m-%dT%H:%M:%S")
     sign = np.where(off < 0, "-", "+")
@@ -278,7 +280,9 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
                                      kind=kind)))
         return None
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        # utf-8-sig: spreadsheet programs start a CSV with a byte-order mark, which the
+        # table reader skips; the header must match its column names
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, None, None, None, "refused",

@@ -148,6 +148,15 @@ def _checked(frame: gpd.GeoDataFrame, name: str, layer: str | None) -> UserLayer
         raise _refuse(name, Text("the layer has no features"), layer)
     problems = []
     geoms = frame.geometry.to_numpy()
+    # a coordinate that is not a number (NaN, infinity) cannot be drawn or repaired
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    broken = np.zeros(len(geoms), dtype=bool)
+    broken[owner[~np.isfinite(coords).all(axis=1)]] = True
+    for i in np.flatnonzero(broken):
+        problems.append(Problem(name, int(i) + 1, "geometry", None, "refused",
+                                Text("a coordinate is not a number")))
+    if broken.any():
+        raise DataError(problems)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     for i in np.flatnonzero(missing):
         problems.append(Problem(name, int(i) + 1, "geometry", None, "kept",
