@@ -239,3 +239,53 @@ def test_a_geojson_point_with_nan_is_refused_naming_the_feature(tmp_path):
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.field) == ("nan.geojson", 2, "geometry")
     assert problem.message == "a coordinate is not a number"
+
+
+def _tables(stations_csv: bytes, crs=None):
+    from landmap.io.tables import guess_columns, read_csv_text, survey_from_tables
+
+    stations = read_csv_text(stations_csv, "stations.csv")
+    records = read_csv_text(b"Station,DateTimeOriginal,Species,Individual\n"
+                            b"A,2021-01-05 02:00:00,Panthera pardus orientalis,Leo 1F\n",
+                            "records.csv")
+    return survey_from_tables(stations, records,
+                              station_columns=guess_columns(stations, "stations"),
+                              record_columns=guess_columns(records, "records"), crs=crs)
+
+
+@pytest.mark.parametrize(("x", "y", "reason"), [
+    ("131.4", "43.1", "looks like degrees, not metres of the chosen CRS"),
+    ("4774833", "699375", "the two columns look swapped"),
+])
+def test_utm_columns_holding_degrees_or_swapped_are_refused(x, y, reason):
+    with pytest.raises(DataError) as caught:
+        _tables(f"Station,utm_x,utm_y,Setup_date,Retrieval_date\n"
+                f"A,{x},{y},2021-01-01,2021-02-01\n".encode(), crs="EPSG:32652")
+    [problem] = [p for p in caught.value.problems if p.file == "stations.csv"]
+    assert (problem.row, problem.field) == (2, "utm_x")
+    assert reason in problem.message
+
+
+def test_a_station_row_pasted_twice_loads_with_a_note():
+    s = _tables(b"Station,lat,lon,Setup_date,Retrieval_date\n"
+                b"A,43.1,131.4,2021-01-01,2021-02-01\n"
+                b"A,43.1,131.4,2021-01-01,2021-02-01\n")
+    assert len(s.deployments) == 2  # kept: nothing is dropped without the user's say
+    [note] = [p for p in s.problems if p.action == "flagged" and p.row == 3]
+    assert note.file == "stations.csv" and "pasted twice?" in note.message
+
+
+def test_a_geojson_in_metres_without_crs_is_refused_and_the_zone_offered(tmp_path):
+    from landmap.io.layers import read_layer
+
+    path = tmp_path / "zones.geojson"  # UTM 52N metres near Kedrovaya Pad, no "crs" member
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"zone": "core"}, "geometry": {
+            "type": "Polygon", "coordinates": [[[699000, 4774000], [704000, 4774000],
+                                                [704000, 4779000], [699000, 4774000]]]}}]}))
+    with pytest.raises(DataError) as caught:
+        read_layer(path)
+    [problem] = caught.value.problems
+    assert problem.file == "zones.geojson"
+    assert "the coordinates are not degrees (up to 4,779,000)" in problem.message
+    assert "they fit EPSG:32652 (UTM, metres)" in problem.message

@@ -139,6 +139,34 @@ def read_layer(path: str | Path, name: str | None = None, layer: str | None = No
     return _checked(frame, name, layer)
 
 
+def _check_degrees(frame: gpd.GeoDataFrame, name: str, layer: str | None) -> None:
+    """A layer said to be in degrees (a GeoJSON without ``crs`` is WGS 84 by definition)
+    whose coordinates are metres: refused, naming the UTM zone that fits if one does."""
+    if not frame.crs.is_geographic:
+        return
+    coords = shapely.get_coordinates(frame.geometry.to_numpy())
+    coords = coords[np.isfinite(coords).all(axis=1)]
+    if not len(coords) or (np.abs(coords[:, 0]).max() <= 180
+                           and np.abs(coords[:, 1]).max() <= 90):
+        return
+    fits = [code for code in ("EPSG:32652", "EPSG:32651", "EPSG:32653")
+            if _inside_region(coords, code)]
+    hint = (Text("they fit {crs} (UTM, metres): save the file with that CRS, or in degrees",
+                 crs=fits[0]) if fits else
+            Text("save the file with its CRS, or in degrees"))
+    raise _refuse(name, Text("the coordinates are not degrees (up to {largest}), but the file "
+                             "says WGS 84 (a GeoJSON without a 'crs' member is); {hint}",
+                             largest=f"{np.abs(coords).max():,.0f}", hint=hint), layer)
+
+
+def _inside_region(coords: np.ndarray, crs: str) -> bool:
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(
+        coords[:, 0], coords[:, 1])
+    return bool(((lon > 125) & (lon < 137) & (lat > 39) & (lat < 48)).all())
+
+
 def _checked(frame: gpd.GeoDataFrame, name: str, layer: str | None) -> UserLayer:
     if frame.crs is None:
         raise _refuse(name, Text("the layer has no CRS (a Shapefile needs its .prj file); "
@@ -146,6 +174,7 @@ def _checked(frame: gpd.GeoDataFrame, name: str, layer: str | None) -> UserLayer
                                  "and load again"), layer)
     if frame.empty:
         raise _refuse(name, Text("the layer has no features"), layer)
+    _check_degrees(frame, name, layer)
     problems = []
     geoms = frame.geometry.to_numpy()
     # a coordinate that is not a number (NaN, infinity) cannot be drawn or repaired

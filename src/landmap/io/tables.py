@@ -202,6 +202,22 @@ def _problem(problems, file, row, field, value, message, action="refused"):
 
 
 # ----------------------------------------------------------------------------- stations
+def _doubtful_metres(x, y, rows, name, x_field, y_field, frame, problems) -> None:
+    """x/y in a projected CRS that are plainly not metres of it: degrees (latitude and
+    longitude typed into the x/y columns), or easting and northing swapped (a UTM northing
+    runs to millions of metres, an easting stays under a million)."""
+    degrees = (x.abs() <= 180) & (y.abs() <= 90)
+    swapped = ~degrees & (x.abs() >= 1_000_000) & (y.abs() < 1_000_000)
+    for i in np.flatnonzero(degrees.to_numpy()):
+        _problem(problems, name, int(rows[i]), x_field, frame[x_field].iloc[i],
+                 Text("looks like degrees, not metres of the chosen CRS: use the latitude "
+                      "and longitude columns for degrees"))
+    for i in np.flatnonzero(swapped.to_numpy()):
+        _problem(problems, name, int(rows[i]), x_field, frame[x_field].iloc[i],
+                 Text("x looks like a northing and y like an easting: the two columns "
+                      "look swapped"))
+
+
 def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
     n = len(frame)
     rows = np.arange(n) + 2
@@ -237,6 +253,8 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
                      Text("x/y coordinates need their CRS (an EPSG code such as 32652)"))
             return None
         x, y = _numbers(frame[column("x")]), _numbers(frame[column("y")])
+        if source.is_projected:
+            _doubtful_metres(x, y, rows, name, column("x"), column("y"), frame, problems)
         lon_arr, lat_arr = Transformer.from_crs(source, "EPSG:4326", always_xy=True
                                                 ).transform(x.to_numpy(), y.to_numpy())
         lat, lon = pd.Series(lat_arr, index=frame.index), pd.Series(lon_arr, index=frame.index)
@@ -252,6 +270,12 @@ def _station_rows(frame, name, mapping, date_format, timezone, crs, problems):
                        Text("out of range: must lie between {lo} and {hi} degrees", lo=lo,
                             hi=hi))
             _problem(problems, name, int(rows[i]), field, text.iloc[i], message)
+    # the same row twice would count its effort twice: kept, and named
+    repeated = frame.duplicated(keep="first").to_numpy()
+    for i in np.flatnonzero(repeated):
+        _problem(problems, name, int(rows[i]), column("station"), station.iloc[i],
+                 Text("the same row as an earlier one (pasted twice?); kept, so its "
+                      "trap-nights count twice"), action="flagged")
     times = {}
     for field in ("setup", "retrieval"):
         t, off, bad, _ = _parse_dates(frame[column(field)], date_format, timezone)
@@ -482,14 +506,16 @@ def survey_from_tables(stations: pd.DataFrame, records: pd.DataFrame, *,
                            problems)
     station_problems = list(problems)
     problems.clear()
-    deployments = _deployments(*parsed) if parsed and not station_problems else pd.DataFrame(
+    refused = any(p.action == "refused" for p in station_problems)
+    deployments = _deployments(*parsed) if parsed and not refused else pd.DataFrame(
         columns=["locationID"])
     observations = _records(records, record_file, record_columns, date_format, timezone,
                             deployments, problems)
     problems = station_problems + problems
-    if problems:
-        raise DataError(problems)
-    return _as_survey(deployments, observations, names)
+    if any(p.action == "refused" for p in problems):
+        raise DataError([p for p in problems if p.action == "refused"])
+    survey = _as_survey(deployments, observations, names)
+    return replace(survey, problems=[*problems, *survey.problems])
 
 
 def _as_survey(deployments: pd.DataFrame, observations: pd.DataFrame,
