@@ -5,6 +5,8 @@ Screenshots of each page are kept in ``test-artifacts/`` (named after the test).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -271,3 +273,42 @@ def test_map_png_and_briefing_pack_from_the_overview(dashboard, page, demo, tmp_
         assert "Amur leopard camera traps, 2022" in text
         assert "locations generalised to 5 km" in text
         assert f"{h.detections:,}" in text
+
+
+EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / \
+    "camtrap-dp-example"
+
+
+@pytest.mark.skipif(not (EXAMPLE / "datapackage.json").exists(),
+                    reason="the shared copy of Camtrap DP's example is not beside the project")
+def test_upload_the_official_camtrap_dp_example(dashboard, page, tmp_path):
+    """Camtrap DP's own example, zipped as a user would, loads on the Data page with no
+    exception; every number switches to it at once, and the Overview shows its stations."""
+    import zipfile
+
+    from landmap.io.camtrapdp import read_camtrapdp
+
+    # the package's tables and descriptor in their folder (its photos are not read)
+    package = tmp_path / "example.zip"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(EXAMPLE.glob("*")):
+            if path.is_file():
+                archive.write(path, f"camtrap-dp-example/{path.name}")
+    example = read_camtrapdp(EXAMPLE)
+    page.goto(dashboard + "/data")
+    page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
+    upload(page, 0, package)
+    page.get_by_role("button", name="Load package").click()
+    page.get_by_text("example.zip loaded").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "official-example-data-page.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shown = dict(zip(page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
+                     page.locator('[data-testid="stMetricValue"]').all_inner_texts(),
+                     strict=False))
+    assert shown["Deployments"] == "4"
+    assert shown["Observations"] == f"{len(example.observations):,}"  # event level
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Overview").click()
+    metrics = wait_for_metrics(page, expected_metrics(headline(example)))
+    assert metrics["Camera stations"] == "4"
+    assert page.locator('[data-testid="stException"]').count() == 0
