@@ -12,6 +12,7 @@ from landmap import (
     camera_offset,
     csv_bytes,
     detections,
+    doubtful,
     local_time,
     overview_map,
     yearly_table,
@@ -25,11 +26,7 @@ span = selection.span_label
 title = _("Amur leopard camera traps, {span}").format(span=span)
 st.title(title)
 st.caption(_("Data: {title}").format(title=selection.metadata.get("title", selection.source)))
-# rows the reader doubted (a clock the package itself calls unreliable is no doubt)
-declared = ("true", "1", "yes")
-flagged = sum(p.action == "flagged"
-              and not (p.field == "timestampIssues" and str(p.value).lower() in declared)
-              for p in selection.problems)
+flagged = doubtful(selection.problems)
 if flagged and not briefing:
     st.warning(ngettext("{n} row of these data was flagged for a look (see the Data page).",
                         "{n} rows of these data were flagged for a look (see the Data page).",

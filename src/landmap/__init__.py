@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 _IO_NAMES = (
     "load_survey", "read_camtrapdp", "open_package", "survey_from_tables", "read_layer",
     "check_package", "DataError", "csv_bytes", "geojson_bytes", "gpkg_bytes",
-    "html_bytes", "camtrapdp_zip", "COLUMN_HEADERS", "problems_frame", "map_png",
+    "html_bytes", "camtrapdp_zip", "COLUMN_HEADERS", "problems_frame", "doubtful", "map_png",
     "build_briefing", "briefing_pack",
 )
 #: Public name -> the module that defines it.

@@ -23,6 +23,7 @@ from landmap.app.state import (
     YEARS,
     _,
     lang,
+    secrets,
 )
 from landmap.demo import DEMO_DIR
 from landmap.i18n import Text
@@ -34,14 +35,12 @@ from landmap.survey import Survey
 def data_source() -> DataSource:
     """The configured source: a PostGIS database (``$LANDMAP_DATABASE_URL`` or secrets
     ``[landmap.database] url``), else ``$LANDMAP_DATA``, else the demo."""
-    secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
-    return configured_source(secrets)
+    return configured_source(secrets())
 
 
 def server_package(path: str) -> Survey:
     """A package by its path on the server, only from the configured data folders."""
-    secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
-    return intake.server_package(path, intake.data_roots(secrets))
+    return intake.server_package(path, intake.data_roots(secrets()))
 
 
 def files_stamp(path: Path) -> float:

@@ -8,15 +8,14 @@ import math
 import streamlit as st
 
 from landmap.access import ANALYST, VIEWER, Access, AccessError, Throttle, access_config
-from landmap.app.state import _
+from landmap.app.state import _, secrets
 
 _ROLE, _USER, _HOW = "_role", "_user", "_signed_in_with"
 
 
 def access() -> Access:
     """The sign-in configuration from Streamlit's secrets (none: local use only)."""
-    secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
-    return access_config(secrets)
+    return access_config(secrets())
 
 
 @st.cache_resource

@@ -66,6 +66,11 @@ LOADED_SOURCES = "_sources"
 USER_LAYERS = "_layers"
 
 
+def secrets() -> dict:
+    """Streamlit's secrets as a plain dict (empty when no secrets.toml exists)."""
+    return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+
+
 def lang() -> Language:
     """This session's language: chosen in the sidebar or the URL, else the browser's."""
     # The URL counts before the filters are read too: the sign-in page and a data source

@@ -30,6 +30,7 @@ _IO = {
     "Problem": "landmap.io.validate",
     "PROBLEM_COLUMNS": "landmap.io.validate",
     "problems_frame": "landmap.io.validate",
+    "doubtful": "landmap.io.validate",
     "check_package": "landmap.io.conformance",
     "load_survey": "landmap.io.sources",
     "csv_bytes": "landmap.io.exports",

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from landmap.demo import DEMO_DIR
 from landmap.i18n import Text
 from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.sources import DATA_ENV
 from landmap.io.validate import DataError, Problem
 from landmap.survey import Survey
 
@@ -284,8 +285,7 @@ def data_roots(secrets: dict | None = None) -> list[Path]:
     if configured is None and os.environ.get(DATA_ROOTS_ENV):
         configured = os.environ[DATA_ROOTS_ENV].split(os.pathsep)
     if configured is None:
-        configured = [DEMO_DIR, *([os.environ["LANDMAP_DATA"]]
-                                  if os.environ.get("LANDMAP_DATA") else [])]
+        configured = [DEMO_DIR, *([os.environ[DATA_ENV]] if os.environ.get(DATA_ENV) else [])]
     if isinstance(configured, str):
         configured = [configured]
     return [Path(root).expanduser().resolve() for root in configured if str(root).strip()]

@@ -18,7 +18,7 @@ from landmap.i18n import N_, Text, text_from_data, text_to_data
 if TYPE_CHECKING:
     from landmap.i18n import Language
 
-__all__ = ["ACTIONS", "PROBLEM_COLUMNS", "DataError", "Problem", "problem_from_record",
+__all__ = ["ACTIONS", "PROBLEM_COLUMNS", "DataError", "Problem", "doubtful", "problem_from_record",
            "problem_record", "problems_frame"]
 
 #: Columns of a problem report, in the order users read them.
@@ -94,6 +94,23 @@ def problem_from_record(record: dict) -> Problem:
     for key, data in texts.items():
         values[key] = text_from_data(data)
     return Problem(**values)
+
+
+def doubtful(problems: list[Problem]) -> int:
+    """How many rows a reader flagged for a look. A clock that the package itself declares
+    unreliable (``timestampIssues`` true) is the package's word, not a doubt.
+
+    Examples
+    --------
+    >>> doubtful([Problem("d.csv", 2, "timestampIssues", "true", "flagged", "clock"),
+    ...           Problem("d.csv", 3, "timestampIssues", "maybe", "flagged", "odd"),
+    ...           Problem("o.csv", 2, "eventStart", "x", "kept", "offset")])
+    1
+    """
+    declared = ("true", "1", "yes")
+    return sum(p.action == "flagged"
+               and not (p.field == "timestampIssues" and str(p.value).lower() in declared)
+               for p in problems)
 
 
 def problems_frame(problems: list[Problem], lang: Language | None = None) -> pd.DataFrame:
