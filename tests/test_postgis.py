@@ -236,3 +236,33 @@ def test_unreachable_database_gets_a_message(monkeypatch, tmp_path):
     assert not at.exception
     assert "The camera-trap data (PostGIS database) cannot be used" in at.error[0].value
     assert "the database cannot be read" in at.error[0].value
+
+
+def test_media_other_level_rows_and_own_resources_survive_the_database(database, tmp_path,
+                                                                        make_package):
+    """A database of its own (the module's database keeps the demo as current)."""
+    import psycopg
+
+    from landmap.io.camtrapdp import read_camtrapdp
+    from tests.test_round_trip import (
+        instants,
+        media_rows,
+        official_errors,
+        per_species,
+        write_rich_package,
+    )
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE round_trip")
+    url = database.replace("/postgres?", "/round_trip?")
+    survey = read_camtrapdp(write_rich_package(make_package))
+    load_survey_into(url, survey)
+    back = read_survey(url)
+    assert per_species(back) == per_species(survey)
+    assert instants(back) == instants(survey)
+    assert media_rows(back) == media_rows(survey)
+    assert back.kept.files == survey.kept.files
+    assert read_survey(url, years=(2022, 2022)).kept.media["mediaID"].tolist() == ["m4"]
+    export_package(url, tmp_path / "out")
+    assert official_errors(tmp_path / "out") == []
+    assert (tmp_path / "out" / "weather.csv").read_bytes() == survey.kept.files["weather.csv"]

@@ -22,7 +22,86 @@ from landmap.io.validate import Problem, problems_frame
 from landmap.observations import LEOPARD, camera_offset, detection_mask, local_year
 from landmap.privacy import EXACT, Precision
 
-__all__ = ["Headline", "Survey", "catalogue_order", "headline"]
+__all__ = ["Headline", "Kept", "Survey", "catalogue_order", "headline"]
+
+
+def _no_rows() -> pd.DataFrame:
+    return pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a package holds that landmap carries but does not count, kept for the export.
+
+    A programme's package is written back with everything landmap read and did not use
+    (see :func:`landmap.io.exports.camtrapdp_zip`): a selection keeps the part of these
+    tables that belongs to it.
+
+    Attributes
+    ----------
+    observations : pandas.DataFrame
+        Observations of the level not counted (the media-level rows of a package that
+        holds both levels), parsed like :attr:`Survey.observations`.
+    media : pandas.DataFrame
+        The ``media`` table as read (text), with ``timestamp_utc`` and
+        ``timestamp_offset`` (minutes) added when its timestamps could be read.
+    files : dict of str -> bytes
+        The files of resources landmap does not read, by their path in the package.
+    """
+
+    observations: pd.DataFrame = field(default_factory=_no_rows)
+    media: pd.DataFrame = field(default_factory=_no_rows)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.observations.empty and self.media.empty and not self.files
+
+    def select(self, deployments: pd.DataFrame, years: tuple[int, int] | None,
+               observations: pd.DataFrame, kept_observations: pd.DataFrame,
+               by_animal: bool) -> Kept:
+        """The part of these tables that belongs to a selection.
+
+        Media stay with their deployment and year; when the selection names animals
+        (individuals, sex, life stage), only the media of its observations stay: those
+        a kept media-level observation points to, and those taken during a kept event
+        at its deployment.
+        """
+        media = self.media
+        if media.empty or "timestamp_utc" not in media:
+            # a media table that does not follow the standard is written back whole
+            return dataclasses.replace(self, observations=kept_observations)
+        media = media[media["deploymentID"].isin(deployments["deploymentID"]).to_numpy()]
+        if years is not None:
+            offsets = media["deploymentID"].map(
+                deployments.drop_duplicates("deploymentID").set_index("deploymentID")[
+                    "deploymentStart_offset"]).fillna(media["timestamp_offset"])
+            year = local_year(media["timestamp_utc"], offsets)
+            media = media[((year >= years[0]) & (year <= years[1])).to_numpy()]
+        if by_animal:
+            pointed = (media["mediaID"].isin(kept_observations["mediaID"]).to_numpy()
+                       if "mediaID" in kept_observations else np.zeros(len(media), bool))
+            media = media[pointed | _during_events(media, observations)]
+        return dataclasses.replace(self, observations=kept_observations,
+                                   media=media.reset_index(drop=True))
+
+
+def _during_events(media: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
+    """True for each medium taken at the deployment and within the span of an event."""
+    if media.empty or events.empty:
+        return np.zeros(len(media), dtype=bool)
+    spans = (events[["deploymentID", "eventStart", "eventEnd"]].dropna()
+             .sort_values("eventStart", kind="stable"))
+    shots = (media[["deploymentID", "timestamp_utc"]].reset_index(drop=True)
+             .rename_axis("_row").reset_index().dropna()
+             .sort_values("timestamp_utc", kind="stable"))
+    # the latest event at the same deployment that started before the photograph
+    joined = pd.merge_asof(shots, spans, left_on="timestamp_utc", right_on="eventStart",
+                           by="deploymentID", direction="backward")
+    inside = (joined["timestamp_utc"] <= joined["eventEnd"]).fillna(False).to_numpy(dtype=bool)
+    out = np.zeros(len(media), dtype=bool)
+    out[joined["_row"].to_numpy()[inside]] = True
+    return out
 
 @dataclass(frozen=True)
 class Survey:
@@ -50,6 +129,9 @@ class Survey:
         The selected span of years (inclusive); ``None`` for all.
     precision : Precision
         How precise the station coordinates are (see :func:`landmap.privacy.protect`).
+    kept : Kept
+        The media, the observations of the other level and the resources landmap does
+        not read, carried for the export.
     """
 
     deployments: gpd.GeoDataFrame
@@ -62,6 +144,7 @@ class Survey:
     problems: list[Problem] = field(default_factory=list)
     years: tuple[int, int] | None = None
     precision: Precision = EXACT
+    kept: Kept = field(default_factory=Kept)
 
     @property
     def metric_crs(self) -> str:
@@ -157,21 +240,18 @@ class Survey:
         ...
         ValueError: individuals: unknown ID(s) 'Leo 999X'; the survey has Leo 1M, Leo 2F, ...
         """
-        obs = self.observations
         deployments = self.deployments
         if years is not None:
             first, last = _span(years)
             if first > last:
                 raise ValueError(f"years={years!r}: the first year must not come after the last.")
-            obs_year = self.observation_years()
-            obs = obs[(obs_year >= first).to_numpy() & (obs_year <= last).to_numpy()]
             d = deployments
             start_year = local_year(d["deploymentStart"], d["deploymentStart_offset"])
             end_year = local_year(d["deploymentEnd"], d["deploymentEnd_offset"])
             deployments = d[(start_year <= last).to_numpy() & (end_year >= first).to_numpy()]
-            years = (first, last)
+            span = (first, last)
         else:
-            years = self.years
+            span = None
         wanted = sorted(set(individuals or []))
         if wanted:
             known = set(self.observations["individualID"])
@@ -182,14 +262,6 @@ class Survey:
                     "individuals: unknown ID(s) " + ", ".join(repr(u) for u in unknown)
                     + f"; the survey has {sample}, ..."
                 )
-            chosen = obs["individualID"].isin(wanted).to_numpy()
-            # cubs without an ID ride in their mother's event: they stay with her
-            events = obs.loc[chosen & (obs["eventID"] != "").to_numpy(), "eventID"]
-            riders = ((obs["individualID"] == "") & (obs["lifeStage"] == "juvenile")
-                      & obs["eventID"].isin(events)).to_numpy()
-            obs = obs[chosen | riders]
-        obs = _keep(obs, "sex", sex, {"female", "male", ""})
-        obs = _keep(obs, "lifeStage", life_stage, {"adult", "subadult", "juvenile", ""})
         if country:
             countries = set(country)
             unknown = countries - {"RUS", "CHN", "PRK", ""}
@@ -197,9 +269,35 @@ class Survey:
                 raise ValueError(f"country: unknown code(s) {sorted(unknown)}; use RUS, CHN "
                                  "or PRK.")
             deployments = deployments[deployments["country"].isin(countries)]
-            obs = obs[obs["deploymentID"].isin(deployments["deploymentID"])]
-        return dataclasses.replace(self, observations=obs.reset_index(drop=True),
-                                   deployments=deployments, years=years)
+        places = deployments["deploymentID"] if country else None
+        obs = _select(self.observations, span, wanted, sex, life_stage, places)
+        kept = self.kept
+        if not kept.empty:
+            other = (_select(kept.observations, span, wanted, sex, life_stage, places)
+                     if not kept.observations.empty else kept.observations)
+            kept = kept.select(deployments, span, obs, other,
+                               by_animal=bool(wanted or sex or life_stage))
+        return dataclasses.replace(self, observations=obs, deployments=deployments,
+                                   years=span if span is not None else self.years, kept=kept)
+
+
+def _select(obs: pd.DataFrame, span, wanted, sex, life_stage, places) -> pd.DataFrame:
+    """The observations of a selection (one level; see :meth:`Survey.filter`)."""
+    if span is not None:
+        year = local_year(obs["eventStart"], camera_offset(obs))
+        obs = obs[((year >= span[0]) & (year <= span[1])).to_numpy()]
+    if wanted:
+        chosen = obs["individualID"].isin(wanted).to_numpy()
+        # cubs without an ID ride in their mother's event: they stay with her
+        events = obs.loc[chosen & (obs["eventID"] != "").to_numpy(), "eventID"]
+        riders = ((obs["individualID"] == "") & (obs["lifeStage"] == "juvenile")
+                  & obs["eventID"].isin(events)).to_numpy()
+        obs = obs[chosen | riders]
+    obs = _keep(obs, "sex", sex, {"female", "male", ""})
+    obs = _keep(obs, "lifeStage", life_stage, {"adult", "subadult", "juvenile", ""})
+    if places is not None:
+        obs = obs[obs["deploymentID"].isin(places).to_numpy()]
+    return obs.reset_index(drop=True)
 
 
 def _span(years) -> tuple[int, int]:

@@ -14,6 +14,7 @@ are both possible.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -31,7 +32,7 @@ from landmap.i18n import Text
 from landmap.io.conformance import TABLES
 from landmap.io.validate import DataError, Problem
 from landmap.observations import local_time
-from landmap.survey import Survey
+from landmap.survey import Kept, Survey
 
 __all__ = [
     "DEPLOYMENT_FIELDS",
@@ -60,6 +61,7 @@ _REQUIRED = {
         "observationType",
     ],
     "individuals": ["individualID"],
+    "media": [f.name for f in TABLES["media"] if f.required],
 }  # fmt: skip
 _ALLOWED = {f.name: set(f.allowed) for f in TABLES["observations"] if f.allowed}
 _OBSERVATION_TYPES = _ALLOWED["observationType"]
@@ -440,6 +442,102 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
     return out
 
 
+def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployment_ids
+           ) -> pd.DataFrame:
+    """The media table, checked like the others (unique IDs, known deployments, times).
+
+    landmap counts nothing from media, so a media table that breaks the standard does not
+    stop a load: its problems are listed, the table is kept as read (text unchanged) and
+    written back whole. ``timestamp_utc`` and ``timestamp_offset`` are added for
+    selections.
+    """
+    found: list[Problem] = []
+    frame = _extra_columns(_read_table(path, "media", found), "media", paths, found)
+    label = path.name
+    if frame is None:
+        frame = _raw_text(path)
+    else:
+        _check_unique(found, label, frame, "mediaID")
+        unknown = ~frame["deploymentID"].isin(deployment_ids).to_numpy()
+        _flag_cells(found, label, frame, unknown, "deploymentID",
+                    Text("refers to a deployment that is not in deployments.csv"))
+        when, offset = _parse_times(found, label, frame, "timestamp")
+        frame = frame.assign(timestamp_utc=when, timestamp_offset=offset)
+    if found:
+        problems.extend(dataclasses.replace(p, action="flagged") for p in found)
+        problems.append(Problem(label, None, None, None, "kept", Text(
+            "the media table does not follow Camtrap DP ({n} problems above); it is kept "
+            "as read and written back with every row", n=len(found))))
+    return frame
+
+
+def _raw_text(path: Path) -> pd.DataFrame:
+    """A CSV file as text columns, for a table kept but not checked (empty if unreadable)."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, OSError):
+        return pd.DataFrame()
+
+
+#: Resources landmap reads itself; the descriptor's others are carried through unread.
+_READ = ("deployments", "observations", "media", "individuals",
+         "deployments-extra-columns", "observations-extra-columns", "media-extra-columns")
+#: The ID column of each standard table, the key of its extra columns.
+_KEYS = {"deployments": "deploymentID", "observations": "observationID", "media": "mediaID"}
+
+
+def _extra_columns(frame: pd.DataFrame | None, kind: str, paths: dict[str, Path],
+                   problems: list[Problem]) -> pd.DataFrame | None:
+    """A standard table with its extra columns put back (see :func:`write_camtrapdp`):
+    the official schemas allow no column beyond the standard's, so a table's own columns
+    travel in a ``<table>-extra-columns`` resource keyed by the table's ID."""
+    name = f"{kind}-extra-columns"
+    if frame is None or name not in paths:
+        return frame
+    found: list[Problem] = []
+    extra = _read_table(paths[name], name, found)
+    key = _KEYS[kind]
+    label = paths[name].name
+    if extra is None or key not in extra or extra[key].duplicated().any():
+        problems.extend(dataclasses.replace(p, action="flagged") for p in found)
+        problems.append(Problem(label, None, key, None, "flagged", Text(
+            "not readable as extra columns by {key} (one row per ID); left out",
+            key=key)))
+        return frame
+    extra = extra[[key] + [c for c in extra.columns if c != key and c not in frame]]
+    lost = ~extra[key].isin(frame[key]).to_numpy()
+    _flag_cells(problems, label, extra, lost, key,
+                Text("no row of {table} has this ID; its extra columns are left out",
+                     table=f"{kind}.csv"), action="flagged")
+    return frame.merge(extra, on=key, how="left", validate="many_to_one").fillna(
+        {c: "" for c in extra.columns})
+#: The largest file of an unread resource carried through to the export.
+_KEPT_FILE_LIMIT = 64 * 2**20
+
+
+def _unread_files(paths: dict[str, Path], folder: Path, descriptor: dict,
+                  problems: list[Problem]) -> dict[str, bytes]:
+    """The bytes of the resources landmap does not read, to write back unchanged."""
+    files = {}
+    for resource in descriptor.get("resources", []):
+        if not isinstance(resource, dict) or resource.get("name") in _READ:
+            continue
+        path = paths.get(resource.get("name"))
+        if path is None:
+            continue  # inline data stay in the descriptor
+        relative = path.relative_to(folder).as_posix()
+        if not path.is_file():
+            problems.append(Problem("datapackage.json", None, "path", relative, "kept",
+                                    Text("the file of this resource is missing; the "
+                                         "resource is left out of exports")))
+        elif path.stat().st_size > _KEPT_FILE_LIMIT:
+            problems.append(Problem(relative, None, None, None, "kept", Text(
+                "larger than {mb} MB: not carried through to exports", mb=64)))
+        else:
+            files[relative] = path.read_bytes()
+    return files
+
+
 # Columns the analyses read even when a package leaves them empty.
 _ALWAYS = {"deploymentID", "locationID", "locationName", "latitude", "longitude",
            "deploymentStart", "deploymentEnd", "timestampIssues", "deploymentTags",
@@ -533,8 +631,10 @@ def read_camtrapdp(
                                          kind=kind)))
     if problems:
         raise DataError(problems)
-    dep_raw = _read_table(paths["deployments"], "deployments", problems)
-    obs_raw = _read_table(paths["observations"], "observations", problems)
+    dep_raw = _extra_columns(_read_table(paths["deployments"], "deployments", problems),
+                             "deployments", paths, problems)
+    obs_raw = _extra_columns(_read_table(paths["observations"], "observations", problems),
+                             "observations", paths, problems)
     ind_raw = (_read_table(paths["individuals"], "individuals", problems)
                if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
     if dep_raw is None or obs_raw is None or ind_raw is None:
@@ -545,6 +645,8 @@ def read_camtrapdp(
                                  deployments["deploymentID"])
     individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
                                problems)
+    media = (_media(paths["media"], paths, problems, deployments["deploymentID"])
+             if "media" in paths else pd.DataFrame())
     errors = [p for p in problems if p.action == "refused"]
     if errors:
         raise DataError(errors)
@@ -573,8 +675,10 @@ def read_camtrapdp(
                                 "kept", Text("media-level observations kept aside: {n}; "
                                              "animals are counted from event level only",
                                              n=int(aside.sum()))))
-    counted = _drop_empty(observations[observations["observationLevel"] == level]
-                          .reset_index(drop=True), OBSERVATION_FIELDS)
+    at_level = (observations["observationLevel"] == level).to_numpy()
+    counted = _drop_empty(observations[at_level].reset_index(drop=True), OBSERVATION_FIELDS)
+    kept = Kept(observations=observations[~at_level].reset_index(drop=True), media=media,
+                files=_unread_files(paths, folder, descriptor, problems))
 
     # effort stops at a failed camera's last photograph (of any level, species or none)
     deployments["effort_end"] = effort_end(deployments, observations)
@@ -605,6 +709,7 @@ def read_camtrapdp(
         source=str(folder),
         observation_level=level,
         problems=problems,
+        kept=kept,
     )
 
 
@@ -612,6 +717,29 @@ def read_camtrapdp(
 def _csv(frame: pd.DataFrame, fields: list[str], path: Path) -> None:
     out = frame.reindex(columns=fields + [c for c in frame.columns if c not in fields])
     out.to_csv(path, index=False, lineterminator="\n")
+
+
+def _standard_csv(frame: pd.DataFrame, kind: str, fields: list[str], folder: Path
+                  ) -> dict | None:
+    """Write a standard table with the standard's columns only; its other columns go to
+    a ``<kind>-extra-columns`` table keyed by the table's ID (the official schemas allow
+    no extra column; Camtrap DP's FAQ advises a custom table with a foreign key).
+    Returns that table's resource, if any."""
+    key = _KEYS[kind]
+    extra = [c for c in frame.columns if c not in fields]
+    frame.reindex(columns=fields).to_csv(folder / f"{kind}.csv", index=False,
+                                         lineterminator="\n")
+    if not extra or key not in frame:
+        return None
+    name = f"{kind}-extra-columns"
+    frame[[key, *extra]].to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "description": f"Columns of {kind}.csv that are not Camtrap DP fields, by {key}.",
+            "schema": {"fields": [{"name": c, "type": "string"} for c in [key, *extra]],
+                       "primaryKey": key,
+                       "foreignKeys": [{"fields": key, "reference": {
+                           "resource": kind, "fields": key}}]}}
 
 
 def write_camtrapdp(
@@ -622,11 +750,15 @@ def write_camtrapdp(
     individuals: pd.DataFrame | None = None,
     extra_resources: dict[str, pd.DataFrame] | None = None,
     media: pd.DataFrame | None = None,
+    carried: list[dict] | None = None,
+    files: dict[str, bytes] | None = None,
 ) -> Path:
     """Write tables of text and numbers as a Camtrap DP 1.0 package.
 
     Timestamps must already be text with offsets (see :func:`format_timestamps`);
-    columns are written in the standard's order, unknown ones after them.
+    columns are written in the standard's order. The official schemas allow no other
+    column, so a table's own columns go to a ``<table>-extra-columns`` resource keyed by
+    the table's ID, which :func:`read_camtrapdp` puts back.
 
     Parameters
     ----------
@@ -643,6 +775,12 @@ def write_camtrapdp(
     media : pandas.DataFrame, optional
         The media table; the standard requires the resource, so without one an empty
         table (the header only) is written.
+    carried : list of dict, optional
+        Descriptor entries of resources carried through unread (another programme's own
+        tables), listed after landmap's; their files come from ``files``.
+    files : dict of str -> bytes, optional
+        The files of the carried resources, by their path in the package, written
+        byte for byte.
 
     Returns
     -------
@@ -651,10 +789,10 @@ def write_camtrapdp(
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    _csv(deployments, DEPLOYMENT_FIELDS, folder / "deployments.csv")
-    _csv(observations, OBSERVATION_FIELDS, folder / "observations.csv")
-    _csv(pd.DataFrame(columns=MEDIA_FIELDS) if media is None else media, MEDIA_FIELDS,
-         folder / "media.csv")
+    extra_columns = [_standard_csv(deployments, "deployments", DEPLOYMENT_FIELDS, folder),
+                     _standard_csv(pd.DataFrame(columns=MEDIA_FIELDS) if media is None
+                                   else media, "media", MEDIA_FIELDS, folder),
+                     _standard_csv(observations, "observations", OBSERVATION_FIELDS, folder)]
     resources = [
         {"name": "deployments", "path": "deployments.csv", "profile": "tabular-data-resource",
          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
@@ -666,6 +804,7 @@ def write_camtrapdp(
          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
          "schema": _SCHEMA.format("observations")},
     ]
+    resources += [r for r in extra_columns if r is not None]
     tables = dict(extra_resources or {})
     if individuals is not None:
         tables = {"individuals": individuals, **tables}
@@ -676,6 +815,17 @@ def write_camtrapdp(
                           "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                           "schema": {"fields": [{"name": c, "type": "string"}
                                                 for c in table.columns]}})
+    written = {r["name"] for r in resources}
+    for entry in carried or []:
+        if entry.get("name") in written:
+            continue
+        resources.append(entry)
+    for relative, content in (files or {}).items():
+        target = folder / relative
+        if _outside(folder.resolve(), relative) is not None or target.name == "datapackage.json":
+            raise ValueError(f"files: {relative!r} would be written outside the package")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
     descriptor = {"profile": PROFILE, **metadata, "resources": resources}
     target = folder / "datapackage.json"
     target.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",

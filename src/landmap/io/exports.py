@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -219,8 +220,15 @@ def camtrapdp_zip(survey) -> bytes:
     (completed where the standard requires a property the source lacks, see
     :func:`landmap.io.conformance.check_package`) and states the location precision
     (``coordinatePrecision`` and ``location_precision``) of a survey that went through
-    :func:`landmap.privacy.protect`. landmap reads no media files, so the media table is
-    written empty.
+    :func:`landmap.privacy.protect`.
+
+    Nothing the source held is lost: the observations of the level landmap does not
+    count, the media table, extra columns and the resources landmap does not read are
+    written back (the rows of the selection; other programmes' own resources byte for
+    byte). With generalised locations, the media's EXIF data (which may hold the camera's
+    GPS position) are emptied, media not marked public are left out, and resources with
+    coordinate columns are withheld. The descriptor's ``landmap`` property says what was
+    written: the selection, the rows of each table, and what was withheld.
 
     Examples
     --------
@@ -228,7 +236,8 @@ def camtrapdp_zip(survey) -> bytes:
     >>> from landmap.demo import load_demo
     >>> s = load_demo().filter(years=(2015, 2015), individuals=["Leo 16F"])
     >>> sorted(zipfile.ZipFile(io.BytesIO(camtrapdp_zip(s))).namelist())
-    ['datapackage.json', 'deployments.csv', 'individuals.csv', 'media.csv', 'observations.csv']
+    ['datapackage.json', 'deployments.csv', 'individuals.csv', 'media.csv', 'observations.csv', \
+'simulation_summary.csv']
     """
     # landmap's own columns (country, effort_end) are not part of the exchange format
     computed = ["geometry", "country", "effort_end"]
@@ -237,12 +246,117 @@ def camtrapdp_zip(survey) -> bytes:
     if "timestampIssues" in deployments:
         deployments["timestampIssues"] = deployments["timestampIssues"].map(
             {True: "true", False: "false"})
-    observations = _plain(survey.observations.drop(columns="local_offset", errors="ignore"))
+    kept = survey.kept
+    both = [survey.observations, kept.observations] if len(kept.observations) else [
+        survey.observations]
+    observations = pd.concat(both, ignore_index=True) if len(both) > 1 else both[0]
+    observations = _plain(observations.drop(columns="local_offset", errors="ignore"))
+    if "count" in observations:  # Int64 with <NA> would be written as "<NA>"
+        observations["count"] = observations["count"].astype("string").fillna("")
+    media = (kept.media.drop(columns=["timestamp_utc", "timestamp_offset"], errors="ignore")
+             if len(kept.media.columns) else None)
+    withheld = []
+    generalised = not survey.precision.exact
+    if generalised and media is not None:
+        media, observations, note = _public_media(media, observations)
+        withheld += note
+    carried, files = _carried(survey, generalised, withheld)
     metadata = _descriptor(survey)
+    levels = set(observations["observationLevel"])
+    if len(levels) > 1 and set(metadata["project"].get("observationLevel") or []) != levels:
+        metadata["project"] = {**metadata["project"], "observationLevel": sorted(levels)}
+    metadata["landmap"] = {
+        "selection": _selection(survey),
+        "rows": {"deployments": len(deployments),
+                 "observations": {level: int(n) for level, n in
+                                  observations["observationLevel"].value_counts().items()},
+                 "media": 0 if media is None else len(media)},
+        "carried unchanged": sorted(files),
+        "withheld": withheld,
+    }
+    # no empty individuals table of landmap's own: none where the source had none, and
+    # the source's own "individuals" resource (carried above) where it had one
+    individuals = None if survey.individuals.empty else survey.individuals
     with tempfile.TemporaryDirectory() as folder:
-        write_camtrapdp(folder, deployments, observations, metadata, survey.individuals)
+        write_camtrapdp(folder, deployments, observations, metadata, individuals,
+                        media=media, carried=carried, files=files)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(Path(folder).iterdir()):
-                archive.write(path, path.name)
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folder).as_posix())
     return buffer.getvalue()
+
+
+# Column names that hold a position: a carried resource with one is withheld from an
+# export with generalised locations (landmap cannot coarsen a table it does not know).
+_POSITION = re.compile(r"^(lat|lon|lng|latitude|longitude|x|y|easting|northing|utm.*|"
+                       r"coordinates?|geometry|geom|wkt|geojson|location)$", re.IGNORECASE)
+_OWN_FILES = {"deployments.csv", "observations.csv", "media.csv", "individuals.csv",
+              "datapackage.json"}
+
+
+def _carried(survey, generalised: bool, withheld: list[str]) -> tuple[list[dict],
+                                                                      dict[str, bytes]]:
+    """The source's resources landmap does not read, with their files."""
+    entries, files = [], {}
+    for entry in survey.metadata.get("resources", []) or []:
+        if not isinstance(entry, dict):
+            continue
+        name, path = entry.get("name"), entry.get("path")
+        if name in ("deployments", "observations", "media"):
+            continue
+        if name == "individuals" and isinstance(path, str | list):
+            continue  # read by landmap and written from survey.individuals
+        path = path[0] if isinstance(path, list) and path else path
+        content = survey.kept.files.get(path) if isinstance(path, str) else None
+        if isinstance(path, str) and (content is None or path in _OWN_FILES):
+            continue
+        if generalised and _has_positions(entry, content):
+            withheld.append(f"resource {name!r}: it has coordinate columns")
+            continue
+        entries.append(entry)
+        if content is not None:
+            files[path] = content
+    return entries, files
+
+
+def _has_positions(entry: dict, content: bytes | None) -> bool:
+    names: set[str] = set()
+    schema = entry.get("schema")
+    if isinstance(schema, dict):
+        names |= {f.get("name", "") for f in schema.get("fields", []) if isinstance(f, dict)}
+    data = entry.get("data")
+    if isinstance(data, list):
+        names |= {k for row in data if isinstance(row, dict) for k in row}
+    if content is not None:
+        first = content.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+        names |= {n.strip().strip('"') for n in first.split(",")}
+    return any(_POSITION.match(str(n)) for n in names)
+
+
+def _public_media(media: pd.DataFrame, observations: pd.DataFrame):
+    """Media as they may leave with generalised locations: public ones only, without
+    EXIF data (a photograph's EXIF may hold the camera's GPS position)."""
+    note = []
+    public = media["filePublic"].str.strip().str.lower().isin(["true", "1", "yes"])
+    if (~public).any():
+        hidden = set(media.loc[~public, "mediaID"])
+        media = media[public.to_numpy()]
+        if "mediaID" in observations:
+            pointing = observations["mediaID"].isin(hidden).to_numpy()
+            observations = observations[~pointing]
+            note.append(f"{int(pointing.sum())} media-level observations of media not "
+                        "marked public")
+        note.append(f"{len(hidden)} media not marked public (filePublic)")
+    if "exifData" in media and (media["exifData"] != "").any():
+        media = media.assign(exifData="")
+        note.append("the media's EXIF data (exifData)")
+    return media, observations, note
+
+
+def _selection(survey) -> dict:
+    """The selection an export holds, in the descriptor's words."""
+    out = {"years": list(survey.years) if survey.years else "all",
+           "location_precision": str(survey.precision.label)}
+    return out

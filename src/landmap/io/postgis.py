@@ -36,14 +36,14 @@ import shapely
 
 from landmap.boundaries import Boundaries, load_boundaries
 from landmap.io.validate import problem_from_record, problem_record
-from landmap.survey import Survey
+from landmap.survey import Kept, Survey
 
 __all__ = ["DATABASE_ENV", "current_version", "export_package", "load_survey_into",
            "read_survey"]
 
 #: Environment variable naming the database (a libpq URL).
 DATABASE_ENV = "LANDMAP_DATABASE_URL"
-_TABLES = ("deployments", "observations", "individuals")
+_TABLES = ("deployments", "observations", "individuals", "kept_observations", "media")
 _LAYERS = ("countries", "border", "parks")
 
 
@@ -131,13 +131,15 @@ def load_survey_into(url: str, survey: Survey, fail_after: str | None = None) ->
         cur.execute("SELECT coalesce(max(version), 0) + 1 FROM landmap.versions")
         version = cur.fetchone()[0]
         frames = {"deployments": survey.deployments, "observations": survey.observations,
-                  "individuals": survey.individuals}
+                  "individuals": survey.individuals,
+                  "kept_observations": survey.kept.observations, "media": survey.kept.media}
         columns = {}
         for name, frame in frames.items():
             table = f"landmap.{name}_v{version}"
             plain = _plain_columns(frame)
             _create(cur, table, plain, "Point" if name == "deployments" else None)
-            _copy_frame(cur, table, plain)
+            if len(plain.columns):
+                _copy_frame(cur, table, plain)
             columns[name] = {c: str(frame[c].dtype) for c in plain.columns}
             columns[f"order:{name}"] = list(frame.columns)
             if name == "deployments":
@@ -166,6 +168,11 @@ def load_survey_into(url: str, survey: Survey, fail_after: str | None = None) ->
             for row in layers:
                 copy.write_row(row)
         cur.execute(f"CREATE INDEX ON landmap.boundaries_v{version} USING gist (geom)")
+        cur.execute(f"CREATE TABLE landmap.files_v{version} (path text PRIMARY KEY, "
+                    "content bytea NOT NULL)")
+        for path, content in survey.kept.files.items():
+            cur.execute(f"INSERT INTO landmap.files_v{version} VALUES (%s, %s)",
+                        (path, content))
         cur.execute(
             "INSERT INTO landmap.versions (version, source, observation_level, metadata, "
             "problems, columns) VALUES (%s, %s, %s, %s, %s, %s)",
@@ -174,7 +181,7 @@ def load_survey_into(url: str, survey: Survey, fail_after: str | None = None) ->
         cur.execute("INSERT INTO landmap.current (version) VALUES (%s) ON CONFLICT (only_row) "
                     "DO UPDATE SET version = excluded.version", (version,))
         for old in _old_versions(cur, version):
-            for name in (*_TABLES, "boundaries"):
+            for name in (*_TABLES, "boundaries", "files"):
                 cur.execute(f"DROP TABLE IF EXISTS landmap.{name}_v{old}")
             cur.execute("DELETE FROM landmap.versions WHERE version = %s", (old,))
     return version
@@ -265,16 +272,30 @@ def read_survey(url: str, years: tuple[int, int] | None = None,
             individuals_frame = _read_table(
                 cur, f"SELECT * FROM landmap.individuals_v{version}", columns["individuals"])
             boundaries = _read_boundaries(cur, version, columns)
+            kept = _read_kept(cur, version, columns)
     geometry = shapely.from_wkb(deployments.pop("geom").to_numpy())
     deployments = gpd.GeoDataFrame(deployments, geometry=geometry, crs="EPSG:4326")[
         columns["order:deployments"]]
     survey = Survey(deployments=deployments, observations=observations,
                     individuals=individuals_frame, metadata=metadata, boundaries=boundaries,
                     source=f"{source} (PostGIS, version {version})", observation_level=level,
-                    problems=[problem_from_record(p) for p in problems])
+                    problems=[problem_from_record(p) for p in problems], kept=kept)
     if years is None and individuals is None:
         return survey
     return survey.filter(years=years, individuals=individuals)
+
+
+def _read_kept(cur, version: int, columns: dict) -> Kept:
+    """The kept tables and files (a database loaded before they were kept has none)."""
+    cur.execute("SELECT to_regclass(%s)", (f"landmap.files_v{version}",))
+    if cur.fetchone()[0] is None:
+        return Kept()
+    tables = {name: (_read_table(cur, f"SELECT * FROM landmap.{name}_v{version}",
+                                 columns[name]) if columns.get(name) else pd.DataFrame())
+              for name in ("kept_observations", "media")}
+    cur.execute(f"SELECT path, content FROM landmap.files_v{version}")
+    return Kept(observations=tables["kept_observations"], media=tables["media"],
+                files={path: bytes(content) for path, content in cur.fetchall()})
 
 
 def _filters(years, individuals, observations: str):

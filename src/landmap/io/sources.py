@@ -23,7 +23,7 @@ from landmap.boundaries import Boundaries, load_boundaries
 from landmap.i18n import Text
 from landmap.io.camtrapdp import read_camtrapdp
 from landmap.io.validate import PROBLEM_COLUMNS, problem_from_record, problem_record
-from landmap.survey import Survey
+from landmap.survey import Kept, Survey
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
            "configured_source", "load_survey"]
@@ -33,7 +33,8 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 5  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset
+_LAYOUT = 6  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+#             6: the kept media, other-level observations and unread resources
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -58,7 +59,16 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     pd.DataFrame([problem_record(p) for p in survey.problems],
                  columns=[*PROBLEM_COLUMNS, "texts"]).astype(
         {"row": "Int64"}).to_parquet(folder / "problems.parquet")
-    meta = {"metadata": survey.metadata, "observation_level": survey.observation_level}
+    survey.kept.observations.to_parquet(folder / "kept_observations.parquet")
+    survey.kept.media.to_parquet(folder / "media.parquet")
+    files = folder / "files"
+    files.mkdir(exist_ok=True)
+    names = {}
+    for i, (path, content) in enumerate(survey.kept.files.items()):
+        (files / str(i)).write_bytes(content)
+        names[str(i)] = path
+    meta = {"metadata": survey.metadata, "observation_level": survey.observation_level,
+            "files": names}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     # Written last: a cache without it (an interrupted write) is never used.
     (folder / "fingerprint.json").write_text(json.dumps(fingerprint), encoding="utf-8")
@@ -75,6 +85,10 @@ def _read(folder: Path, package: Path, boundaries: Boundaries) -> Survey:
         boundaries=boundaries,
         source=str(package),
         observation_level=meta["observation_level"],
+        kept=Kept(observations=pd.read_parquet(folder / "kept_observations.parquet"),
+                  media=pd.read_parquet(folder / "media.parquet"),
+                  files={path: (folder / "files" / i).read_bytes()
+                         for i, path in meta["files"].items()}),
         problems=[problem_from_record({k: None if pd.isna(v) else v
                                        for k, v in record.items()} | (
             {"row": int(record["row"])} if pd.notna(record["row"]) else {}))
