@@ -238,6 +238,10 @@ def _resource_paths(folder: Path, descriptor: dict, problems: list[Problem]
     paths = {}
     for i, resource in enumerate(resources):
         if not isinstance(resource, dict):
+            problems.append(Problem("datapackage.json", None, f"resources[{i}]",
+                                    str(resource)[:60], "kept",
+                                    Text("not a resource (an object with a name and a "
+                                         "path); left out")))
             continue
         name, path = resource.get("name"), resource.get("path")
         if isinstance(path, list):
@@ -629,7 +633,7 @@ def read_camtrapdp(
             problems.append(Problem("datapackage.json", None, None, kind, "refused",
                                     Text("the package has no '{kind}' resource",
                                          kind=kind)))
-    if problems:
+    if any(p.action == "refused" for p in problems):
         raise DataError(problems)
     dep_raw = _extra_columns(_read_table(paths["deployments"], "deployments", problems),
                              "deployments", paths, problems)
