@@ -254,3 +254,114 @@ def test_single_sign_on_refuses_someone_not_listed(secured, page):
     message.wait_for(timeout=60_000)
     assert page.locator("iframe").count() == 0
     assert page.locator('[data-testid="stMetric"]').count() == 0
+
+
+def test_no_role_can_make_the_app_read_a_file_outside_the_package(secured, browser, demo,
+                                                                    tmp_path):
+    """A viewer and an analyst try every path form that could reach a file outside the
+    package; the sentinel's content never reaches a page, and nothing is loaded."""
+    import stat
+    from pathlib import Path
+
+    from tests.corpus import SENTINEL, _files, _with_resource, _zip
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    # a complete package outside the data folders, its station named by the sentinel
+    for name, data in _files():
+        (outside / name).write_bytes(data.replace(b"d1", SENTINEL.encode()))
+    sentinel = outside / "deployments.csv"
+    climb = "../" * 12 + str(sentinel).lstrip("/")
+    uploads = {
+        "absolute.zip": _zip([(n, d) for n, d in _files(
+            descriptor=_with_resource(str(sentinel)))]),
+        "climbing.zip": _zip([(n, d) for n, d in _files(descriptor=_with_resource(climb))]),
+        "file-url.zip": _zip([(n, d) for n, d in _files(
+            descriptor=_with_resource(sentinel.as_uri()))]),
+        "symlink.zip": _zip([(n, str(sentinel).encode() if n == "deployments.csv" else d)
+                             for n, d in _files()],
+                            mode={"deployments.csv": stat.S_IFLNK | 0o777}),
+    }
+    for name, data in uploads.items():
+        (tmp_path / name).write_bytes(data)
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    for name, data in _files(descriptor=_with_resource(climb)):
+        (loose / name).write_bytes(data)
+    demo_root = Path(__file__).resolve().parents[1] / "geodata" / "demo"
+    typed = [str(outside), str(sentinel), f"{demo_root}/{'../' * 12}{str(outside).lstrip('/')}",
+             sentinel.as_uri()]
+    static = Path(__file__).resolve().parents[1] / "static"
+    relative = "../" * (len(static.parts) - 1) + str(sentinel).lstrip("/")
+
+    def clean(page) -> None:
+        assert SENTINEL not in page.content()
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+    # --- the viewer has no way to load anything; links and static paths read nothing --
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    # (a local account's sign-in lasts one browser session: each link signs in again)
+    for query in ("", f"source={sentinel}", f"individuals={climb}", f"lang={climb}",
+                  f"precision={sentinel}", f"years={climb}"):
+        _sign_in(page, f"{secured}/?{query}", "ranger")
+        wait_idle(page)
+        clean(page)
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Data").click()
+        page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
+        wait_idle(page)
+        assert page.get_by_test_id("stFileUploader").count() == 0
+        assert page.get_by_placeholder("/data/camtrap/2024").count() == 0
+        clean(page)
+    for url in (f"/app/static/{relative}", f"/app/static/{relative.replace('../', '%2e%2e%2f')}",
+                f"/app/static/{relative.replace('/', '%2f')}", f"/media/{relative}",
+                f"/{relative}", f"/app/static/..%5c..%5c{sentinel.name}"):
+        response = page.request.get(secured + url)
+        assert SENTINEL not in response.text(), url
+    context.close()
+
+    # --- the analyst tries uploads and typed paths --------------------------------------
+    def analyst_on_data_page():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        _sign_in(page, secured, "anna")
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Data").click()
+        page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
+        wait_idle(page)
+        return context, page
+
+    attempts = 0
+    for name in [*uploads, "loose"]:
+        context, page = analyst_on_data_page()  # a fresh uploader for each attempt
+        files = sorted(loose.iterdir()) if name == "loose" else [tmp_path / name]
+        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+            [str(f) for f in files])
+        page.get_by_test_id("stFileUploader").first.get_by_text(files[0].name).first.wait_for(
+            timeout=15_000)
+        wait_idle(page)
+        page.get_by_role("button", name="Load package").click()
+        page.get_by_text("was not loaded").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        clean(page)
+        attempts += 1
+        context.close()
+    context, page = analyst_on_data_page()
+    for path in typed:
+        box = page.get_by_placeholder("/data/camtrap/2024")
+        box.fill(path)
+        box.press("Enter")
+        wait_idle(page)
+        page.get_by_role("button", name="Load from the server").click()
+        page.get_by_text("was not loaded").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        clean(page)
+        attempts += 1
+    page.screenshot(path="test-artifacts/security-analyst-attempts.png", full_page=True)
+    # nothing was loaded: the page still shows the demo, the only data source
+    shown = dict(zip(page.get_by_test_id("stMetricLabel").all_inner_texts(),
+                     page.get_by_test_id("stMetricValue").all_inner_texts(), strict=False))
+    assert shown["Deployments"] == f"{len(demo.deployments):,}"
+    main = page.get_by_test_id("stMain").get_by_test_id("stRadio").first.inner_text()
+    assert "demo" in main and "upload" not in main
+    assert attempts == 9
+    context.close()
