@@ -92,6 +92,13 @@ b.metric(_("Stations"), n(survey.deployments["locationID"].nunique()))
 c.metric(_("Observations"), n(len(obs)), help=_("Counted at {level} level").format(
     level=levels.get(survey.observation_level, survey.observation_level)))
 d.metric(_("Years"), f"{first}–{last}")
+kept = survey.kept
+if not kept.empty:
+    st.caption(_("Kept for the export, not counted: {media} media, {other} observations at "
+                 "{level} level, {files} other resources of the package.").format(
+        media=n(len(kept.media)), other=n(len(kept.observations)),
+        level=levels["media" if survey.observation_level == "event" else "event"],
+        files=n(len(kept.files))))
 
 if analyst:
     st.subheader(_("Load your own data"))

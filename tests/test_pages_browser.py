@@ -308,6 +308,9 @@ def test_upload_the_official_camtrap_dp_example(dashboard, page, tmp_path):
                      strict=False))
     assert shown["Deployments"] == "4"
     assert shown["Observations"] == f"{len(example.observations):,}"  # event level
+    # what is carried to the export without being counted
+    assert page.get_by_text("Kept for the export, not counted: 423 media, 513 observations "
+                            "at media level").is_visible()
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Overview").click()
     metrics = wait_for_metrics(page, expected_metrics(headline(example)))
     assert metrics["Camera stations"] == "4"
