@@ -49,6 +49,8 @@ page = st.navigation([
             icon=":material/compare_arrows:", url_path="cross_border"),
     st.Page("pages/individuals.py", title=_("Individuals"), icon=":material/pets:",
             url_path="individuals"),
+    st.Page("pages/activity.py", title=_("Activity and species"), icon=":material/schedule:",
+            url_path="activity"),
     st.Page("pages/data.py", title=_("Data"), icon=":material/table:", url_path="data"),
     st.Page("pages/about.py", title=_("About and sources"), icon=":material/info:",
             url_path="about"),

@@ -106,7 +106,7 @@ def test_summary_of_one_individual_and_as_csv(capsys):
 def test_summary_table_reads_like_a_report(capsys):
     code, out, _ = _run(capsys, "summary", str(DEMO_DIR), "--year", "2021")
     assert code == 0
-    assert ("camera stations 550 · trap-nights 180,728 (camera-days) · leopard detections "
+    assert ("camera stations 550 · trap-nights 180,727 (camera-days) · leopard detections "
             "1,362") in out
     assert "russia_only" in out and "females_with_cubs" in out
 

@@ -61,6 +61,23 @@ _API = {
     "camera_offset": "landmap.observations",
     "summarise": "landmap.summary",
     "yearly_table": "landmap.summary",
+    # when and with whom: activity, overlap, the species tables
+    "activity_times": "landmap.activity",
+    "activity_density": "landmap.activity",
+    "overlap": "landmap.activity",
+    "overlap_interval": "landmap.activity",
+    "compare_activity": "landmap.activity",
+    "day_bands": "landmap.activity",
+    "missing_positions": "landmap.activity",
+    "MIN_DETECTIONS": "landmap.activity",
+    "sun_events": "landmap.sun",
+    "sun_time": "landmap.sun",
+    "wild_species": "landmap.community",
+    "species_by_station": "landmap.community",
+    "naive_occupancy": "landmap.community",
+    "co_occurrence": "landmap.community",
+    "detection_history": "landmap.community",
+    "TIGER": "landmap.community",
     # the location policy
     "Precision": "landmap.privacy",
     "protect": "landmap.privacy",
@@ -70,6 +87,9 @@ _API = {
     "home_range_map": "landmap.maps",
     "density_map": "landmap.maps",
     "cross_border_map": "landmap.maps",
+    "station_values_map": "landmap.maps",
+    "co_occurrence_map": "landmap.maps",
+    "activity_chart": "landmap.charts",
 }
 
 __all__ = sorted(_API)

@@ -186,6 +186,27 @@ def _first_map(folder: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _two_samples(n: int):
+    import numpy as np
+
+    rng = np.random.default_rng(n)
+    return rng.vonmises(0.0, 2.0, n), rng.vonmises(1.5, 1.0, n)
+
+
+def _curve_and_overlap(n: int) -> None:
+    from landmap.activity import activity_density, overlap
+
+    a, b = _two_samples(n)
+    activity_density(a)
+    overlap(a, b)
+
+
+def _overlap_interval(n: int) -> None:
+    from landmap.activity import overlap_interval
+
+    overlap_interval(*_two_samples(n), resamples=999)
+
+
 def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
         full_from: int = 50) -> pd.DataFrame:
     """Measure every step at each scale; one row per scale and measure.
@@ -193,7 +214,9 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
     From scale ``full_from`` on, only loading, the first map and the map sizes are measured
     (the analyses of a survey that size take minutes; ``--full`` measures them too).
     """
+    from landmap.activity import activity_times
     from landmap.border import cross_border_by_year, crossings_by_individual
+    from landmap.community import detection_history, species_by_station
     from landmap.effort import effort_grid
     from landmap.home_range import home_ranges
     from landmap.io.camtrapdp import read_camtrapdp
@@ -247,6 +270,16 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
                 "cross-border by year": _timed(lambda s=survey: cross_border_by_year(s),
                                                repeat)[0],
                 "yearly summary": _timed(lambda s=survey: yearly_population(s), repeat)[0],
+                "leopard activity times, all years (sun time)": _timed(
+                    lambda s=survey: activity_times(s, time="sun"), repeat)[0],
+                "activity curve + overlap, 5,000 x 5,000 detections": _timed(
+                    lambda: _curve_and_overlap(5000), repeat)[0],
+                "overlap interval, 999 resamples, 5,000 x 5,000": _timed(
+                    lambda: _overlap_interval(5000), 1)[0],
+                "species by station (all species)": _timed(
+                    lambda s=survey: species_by_station(s), repeat)[0],
+                "detection history, weekly occasions": _timed(
+                    lambda s=survey: detection_history(s), repeat)[0],
             }
             if filter_change:
                 steps["filter change, warm (Overview)"] = _filter_change_seconds(folder)

@@ -3,6 +3,7 @@
     landmap serve [streamlit options]          start the dashboard (as tasks.py start)
     landmap summary PACKAGE [--year Y ...] [--format table|json|csv]
     landmap export PACKAGE --what ranges|effort|crossings|camtrapdp --output FILE
+    landmap activity PACKAGE --species A [--species B] [--year Y] [--time clock|sun]
     landmap demo [--out DIR]                   rewrite the simulated demo package
     landmap bench [--scales 1 10 ...]          the benchmark table
     landmap postgis load|export PATH           the PostGIS team database
@@ -144,6 +145,55 @@ def _summary(args) -> int:
                                "cubs", "females_with_cubs", "new_individuals", "males",
                                "females", "russia_only", "china_only", "both"]]
         print(shown.round({"trap_nights": 0}).to_string(index=False))
+    return 0
+
+
+def _activity(args) -> int:
+    from landmap.activity import MIN_DETECTIONS, activity_times, overlap_interval
+
+    survey = _load(args.package)
+    years, _ = _select(survey, _years(args.year), None)
+    selection = survey.filter(years=years)
+    if not 1 <= len(args.species) <= 2:
+        raise UsageError("--species: give one species (its activity) or two (their overlap).")
+    known = set(selection.observations["scientificName"]) | {"human", "vehicle"}
+    unknown = [s for s in args.species if s not in known]
+    if unknown:
+        raise UsageError(f"--species {unknown[0]!r}: not photographed in the selection.")
+    threshold = f"{args.interval}min"
+    times = [activity_times(selection, s, args.time, threshold) for s in args.species]
+    result = {"years": list(selection.year_span), "time": args.time,
+              "independence_minutes": args.interval,
+              "species": [{"species": s, "n": len(t)} for s, t in
+                          zip(args.species, times, strict=True)]}
+    for entry, t in zip(result["species"], times, strict=True):
+        clock = t["clock"]
+        entry["night_share"] = (float(((clock < t["sunrise"]) | (clock >= t["sunset"])).mean())
+                                if len(t) else None)
+    if len(times) == 2:
+        small = [e["species"] for e, t in zip(result["species"], times, strict=True)
+                 if len(t) < MIN_DETECTIONS]
+        if small:
+            raise DataProblem(f"{small[0]}: fewer than {MIN_DETECTIONS} independent "
+                              "detections in the selection; no overlap is estimated.")
+        found = overlap_interval(times[0]["radians"], times[1]["radians"],
+                                 resamples=args.resamples, seed=args.seed)
+        result["overlap"] = found.as_dict()
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    first, last = result["years"]
+    print(f"activity ({args.time} time), {first}-{last}, independent detections "
+          f"{args.interval} min apart")
+    for entry in result["species"]:
+        night = ("" if entry["night_share"] is None
+                 else f", {entry['night_share']:.0%} between sunset and sunrise")
+        print(f"  {entry['species']}: n = {entry['n']:,}{night}")
+    if "overlap" in result:
+        o = result["overlap"]
+        print(f"overlap {o['estimator']} = {o['estimate']:.3f} (95 % interval "
+              f"{o['lower']:.3f}-{o['upper']:.3f}, smoothed bootstrap, {o['resamples']} "
+              "resamples)")
     return 0
 
 
@@ -289,6 +339,23 @@ def _parser() -> argparse.ArgumentParser:
                         help="independence interval in minutes (default 30)")
     export.add_argument("--output", required=True, metavar="FILE")
     export.set_defaults(func=_export)
+
+    activity = commands.add_parser("activity", help="diel activity of a species, or the "
+                                   "overlap of two")
+    activity.add_argument("package", help="Camtrap DP package: a folder or a zip file")
+    activity.add_argument("--species", action="append", required=True, metavar="NAME",
+                          help="scientific name (or human, vehicle); once or twice")
+    activity.add_argument("--year", action="append", metavar="Y",
+                          help="a year (2021) or span (2017-2019); may be repeated")
+    activity.add_argument("--time", choices=["clock", "sun"], default="clock",
+                          help="camera clock (default) or sun time")
+    activity.add_argument("--interval", type=int, default=30, metavar="MIN",
+                          help="independence interval in minutes (default 30)")
+    activity.add_argument("--resamples", type=int, default=999,
+                          help="bootstrap resamples for the overlap interval (default 999)")
+    activity.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    activity.add_argument("--format", choices=["table", "json"], default="table")
+    activity.set_defaults(func=_activity)
 
     passthrough("demo", "rewrite the simulated demo package (--out DIR)", _demo)
     passthrough("bench", "benchmark on scaled demo surveys (--scales, --output)", _bench)

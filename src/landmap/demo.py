@@ -90,6 +90,53 @@ _OTHER = [
 ]
 _OFFSET = {"RUS": 600, "CHN": 480}  # minutes east of UTC: Primorye +10, China +8
 
+#: When each kind of record is made, in sun time (sunrise 6 h, sunset 18 h; see
+#: landmap.sun): mixtures of von Mises curves, each (weight, peak hour, concentration).
+DIEL_PATTERNS: dict[str, tuple[tuple[float, float, float], ...]] = {
+    LEOPARD: ((0.4, 18.5, 6.0), (0.3, 5.5, 6.0), (0.3, 0.5, 2.0)),  # nocturnal, crepuscular
+    "Cervus nippon": ((0.45, 6.0, 8.0), (0.45, 18.0, 8.0), (0.1, 12.0, 1.0)),  # crepuscular
+    "Capreolus pygargus": ((0.4, 6.5, 6.0), (0.4, 17.5, 6.0), (0.2, 0.0, 1.0)),
+    "Sus scrofa": ((0.8, 12.0, 2.0), (0.2, 0.0, 2.0)),  # mostly by day
+    "Meles leucurus": ((1.0, 0.0, 3.0),),  # nocturnal
+    "Nyctereutes procyonoides": ((1.0, 23.0, 3.0),),  # nocturnal
+    "Panthera tigris altaica": ((0.35, 19.0, 5.0), (0.35, 5.0, 5.0), (0.3, 0.0, 2.0)),
+    "human": ((1.0, 12.0, 6.0),),  # by day
+    "vehicle": ((1.0, 12.5, 5.0),),
+    "blank": ((1.0, 12.0, 0.0),),  # wind and vegetation: any hour
+}
+
+
+def _sun_hours(pattern, rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` sun times (hours) drawn from a diel pattern."""
+    weights = np.array([w for w, _, _ in pattern])
+    part = rng.choice(len(pattern), size=n, p=weights / weights.sum())
+    peak = np.array([h for _, h, _ in pattern])[part] / 24 * 2 * np.pi
+    kappa = np.array([k for _, _, k in pattern])[part]
+    angle = np.where(kappa > 0, peak + rng.vonmises(0.0, np.maximum(kappa, 1e-9)),
+                     rng.uniform(0, 2 * np.pi, n))
+    return np.mod(angle, 2 * np.pi) / (2 * np.pi) * 24
+
+
+def _on_the_diel_clock(t, kinds, dep_index, lo, hi, dep, origin, rng) -> np.ndarray:
+    """Move each record to a time of its day drawn from its kind's diel pattern (sun time
+    turned into the camera's clock with the station's sunrise and sunset that day). A time
+    that would fall outside the deployment (its first and last days) is kept as it was."""
+    from landmap.sun import clock_from_sun_time, sun_events
+
+    t = np.asarray(t, dtype=float)
+    day = np.floor(t)
+    sun = np.zeros(len(t))
+    for kind in np.unique(kinds):
+        mine = kinds == kind
+        sun[mine] = _sun_hours(DIEL_PATTERNS[kind], rng, int(mine.sum()))
+    dates = origin + pd.to_timedelta(day, unit="D")
+    offsets = dep["country"].map(_OFFSET).to_numpy()[dep_index]
+    rise, set_ = sun_events(dates, dep["latitude"].to_numpy()[dep_index],
+                            dep["longitude"].to_numpy()[dep_index], offsets)
+    moved = day + clock_from_sun_time(sun, rise, set_) / 24
+    fits = np.isfinite(moved) & (moved >= lo) & (moved < hi)
+    return np.where(fits, moved, t)
+
 
 @dataclasses.dataclass(frozen=True)
 class SimulationConfig:
@@ -507,19 +554,35 @@ def _assemble(cfg, rng, stations, dep, tn, records, pop, cubs_with, order, reser
         lo = max(dep.at[di, "start_day"], edges[yi])
         hi = min(dep.at[di, "end_day"], edges[yi + 1])
         t = rng.uniform(lo, hi)
-        # Mostly at night: move the clock time into dusk-to-dawn hours for 3 of 4 photos.
+        # (An older night bias; its draws stay so that the rest of the simulation is
+        # unchanged. The hour is set afterwards by the leopard's diel pattern.)
         if rng.random() < 0.75:
             night = np.floor(t) + rng.choice([rng.uniform(0, 5), rng.uniform(19, 24)]) / 24
             if night >= hi:  # past the camera's last day: the night before instead
                 night -= 1
             if lo <= night < hi:
                 t = night
-        rows.append((key, di, t))
+        rows.append((key, di, t, lo, hi, -1))
         if rng.random() < 0.1:  # a second, non-independent event minutes later
             t2 = t + rng.uniform(3, 25) / 1440
             if t2 < hi:
-                rows.append((key, di, t2))
-    leo = pd.DataFrame(rows, columns=["key", "dep", "t"])
+                rows.append((key, di, t2, lo, hi, len(rows) - 1))
+    leo = pd.DataFrame(rows, columns=["key", "dep", "t", "lo", "hi", "parent"])
+    # The hour of each photograph follows the leopard's diel pattern (a stream of its own,
+    # so that every other draw of the simulation stays as it was); a second photograph
+    # keeps its minutes after the first.
+    diel = np.random.default_rng([cfg.seed, 24])
+    first = (leo["parent"] < 0).to_numpy()
+    moved = leo["t"].to_numpy().copy()
+    moved[first] = _on_the_diel_clock(moved[first], np.full(first.sum(), LEOPARD),
+                                      leo["dep"].to_numpy()[first],
+                                      leo["lo"].to_numpy()[first], leo["hi"].to_numpy()[first],
+                                      dep, origin, diel)
+    parent = leo["parent"].to_numpy()[~first]
+    later = moved[parent] + (leo["t"].to_numpy()[~first] - leo["t"].to_numpy()[parent])
+    moved[~first] = np.where(later < leo["hi"].to_numpy()[~first], later,
+                             leo["t"].to_numpy()[~first])
+    leo = leo.assign(t=moved).drop(columns=["lo", "hi", "parent"])
     leo["year"] = years[0] + np.searchsorted(edges, leo["t"].to_numpy(), side="right") - 1
     leo["individualID"] = leo["key"].map(names)
     animals = pop.animals
@@ -567,6 +630,12 @@ def _assemble(cfg, rng, stations, dep, tn, records, pop, cubs_with, order, reser
         other.append(pd.DataFrame({"dep": di, "t": t, "observationType": kind,
                                    "scientificName": name, "count": count}))
     other = pd.concat(other, ignore_index=True)
+    kinds = np.where(other["scientificName"] != "", other["scientificName"],
+                     other["observationType"])
+    di = other["dep"].to_numpy()
+    other["t"] = _on_the_diel_clock(other["t"].to_numpy(), kinds, di,
+                                    dep["start_day"].to_numpy()[di],
+                                    dep["end_day"].to_numpy()[di], dep, origin, diel)
     other["year"] = years[0] + np.searchsorted(edges, other["t"].to_numpy(), side="right") - 1
 
     # ---- events, sorted in time, then IDs

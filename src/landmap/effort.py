@@ -203,7 +203,7 @@ def station_effort(deployments: pd.DataFrame, years: tuple[int, int] | None = No
     >>> camera = station_effort(d, (2021, 2021))
     >>> station = station_effort(d, (2021, 2021), "station")
     >>> round(float(camera.sum())), round(float(station.sum()))
-    (180728, 180728)
+    (180727, 180727)
     """
     if _check_unit(unit) == "station":
         return station_days(deployments, years)
@@ -285,7 +285,7 @@ def effort_grid(
     >>> from landmap.demo import load_demo
     >>> g = effort_grid(load_demo().filter(years=(2021, 2021)), cell_km=5)
     >>> int(g["stations"].sum()), round(float(g["trap_nights"].sum()))
-    (550, 180728)
+    (550, 180727)
     >>> int(g["detections"].sum())  # 1,402 leopard records, 1,247 independent events
     1247
     """

@@ -1,10 +1,10 @@
 """Folium maps of the survey, drawn with landmap's own copies of Leaflet.
 
 One module per kind of map (``overview``, ``sightings``, ``home_ranges``,
-``trap_density``, ``cross_border``) on shared parts: ``base`` (the map every page starts
-from), ``legend``, ``style`` (colours), ``stations`` and ``offline`` (local assets). Every
-builder returns a :class:`folium.Map` whose scripts and stylesheets are local
-(:func:`landmap.maps.offline.use_local_assets`), so a map draws with no internet.
+``trap_density``, ``cross_border``, ``species``) on shared parts: ``base`` (the map every
+page starts from), ``legend``, ``style`` (colours), ``stations`` and ``offline`` (local
+assets). Every builder returns a :class:`folium.Map` whose scripts and stylesheets are
+local (:func:`landmap.maps.offline.use_local_assets`), so a map draws with no internet.
 """
 
 from landmap.maps.base import base_map, finish_map
@@ -12,10 +12,27 @@ from landmap.maps.cross_border import cross_border_map
 from landmap.maps.home_ranges import MAX_RANGES, home_range_map
 from landmap.maps.overview import overview_map
 from landmap.maps.sightings import MAX_POINTS, sightings_map
+from landmap.maps.species import co_occurrence_map, station_values_map
 from landmap.maps.stations import station_sightings
 from landmap.maps.style import COLOURS, PALETTE, RAMP, STATUS_COLOURS
 from landmap.maps.trap_density import UNITS, density_map
 
-__all__ = ["COLOURS", "MAX_POINTS", "MAX_RANGES", "PALETTE", "RAMP", "STATUS_COLOURS", "UNITS",
-           "base_map", "cross_border_map", "density_map", "finish_map", "home_range_map",
-           "overview_map", "sightings_map", "station_sightings"]
+__all__ = [
+           "COLOURS",
+           "MAX_POINTS",
+           "MAX_RANGES",
+           "PALETTE",
+           "RAMP",
+           "STATUS_COLOURS",
+           "UNITS",
+           "base_map",
+           "co_occurrence_map",
+           "cross_border_map",
+           "density_map",
+           "finish_map",
+           "home_range_map",
+           "overview_map",
+           "sightings_map",
+           "station_sightings",
+           "station_values_map",
+]
