@@ -51,17 +51,23 @@ CHART_TEXT = {"hour": _("Hour of the day"), "density": _("Activity (density per 
 RULE = _("Independent detections: photographs of the same animal (or, without an ID, the "
          "same species) at one station less than 30 minutes apart count once. Hours are "
          "on each camera's own clock (the UTC offset of its deployment).")
+BANDS = _("Behind the curves: night (dark), twilight (light) and day (white), averaged over "
+          "the stations and dates of the detections.")
 SUN = _("Sun time puts every sunrise at 06:00 and every sunset at 18:00 (Vazquez et al. "
         "2019), so that a peak at dusk stays one peak over a year whose days last 9 to 15 "
         "hours; sunrise and sunset from NOAA's solar equations at each station.")
 
-a, b = st.columns([2, 3])
-time = a.radio(_("Time of day"), list(TIMES), format_func=TIMES.get, horizontal=True,
+# One section at a time (a map drawn in a hidden tab keeps a height of 0, and only the
+# section shown is computed: the overlap's bootstrap runs when it is asked for).
+SECTIONS = {"when": _("When"), "together": _("Overlap in time"), "where": _("Where"),
+            "histories": _("Detection histories")}
+a, b = st.columns([3, 2])
+section = a.radio(_("Section"), list(SECTIONS), format_func=SECTIONS.get, horizontal=True,
+                  key="activity-section", label_visibility="collapsed")
+time = b.radio(_("Time of day"), list(TIMES), format_func=TIMES.get, horizontal=True,
                key="activity-time")
-when, together, where, histories = st.tabs([
-    _("When"), _("Overlap in time"), _("Where"), _("Detection histories")])
 
-with when:
+if section == "when":
     a, b = st.columns([3, 2])
     species = a.selectbox(_("Species"), choices, format_func=name, key="activity-species")
     adjust = b.select_slider(_("Smoothing"), [0.5, 0.75, 1.0, 1.5, 2.0, 3.0], value=1.0,
@@ -79,7 +85,7 @@ with when:
         curve = activity_density(times["radians"], adjust).rename(
             columns={"density": label})
         st.altair_chart(activity_chart(curve, [times], day_bands(times, time), CHART_TEXT),
-                        use_container_width=True)
+                        width="stretch")
         if not briefing:
             st.download_button(
                 _("Activity curve (CSV)"), csv_bytes(curve, lang),
@@ -91,9 +97,9 @@ with when:
             st.warning(_("Stations without a position or UTC offset have no sun time and "
                          "are left out: {stations}").format(stations=", ".join(missing)))
     if not briefing:
-        st.caption(RULE + " " + (SUN if time == "sun" else ""))
+        st.caption(BANDS + " " + RULE + " " + (SUN if time == "sun" else ""))
 
-with together:
+elif section == "together":
     pairs = {"species": _("Leopards and another species"),
              "sex": _("Male and female leopards"),
              "country": _("Leopards in Russia and in China")}
@@ -135,20 +141,21 @@ with together:
     chart = activity_chart(result["curves"], result["times"],
                            day_bands(result["times"][0], time),
                            CHART_TEXT, shade_overlap=found is not None)
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
     if not briefing:
-        st.caption(_("Shaded: the overlap, the area under both curves.") + " " + RULE)
+        st.caption(_("Shaded: the overlap, the area under both curves.") + " " + BANDS + " "
+                   + RULE)
         st.download_button(_("Both curves (CSV)"), csv_bytes(result["curves"], lang),
                            "landmap-activity-overlap.csv", "text/csv",
                            key="activity-overlap-csv", on_click="ignore")
 
-with where:
+elif section == "where":
     table = cache.compute(species_by_station)
     shown = {"rai": _("Relative abundance (independent detections per 100 trap-nights)"),
              "richness": _("Species richness (species photographed)"),
              "tiger": _("Where leopards and tigers are photographed")}
     a, b = st.columns([3, 2])
-    what = a.radio(_("Show"), list(shown), format_func=shown.get, key="activity-map")
+    what = a.radio(_("Map"), list(shown), format_func=shown.get, key="activity-map")
     if what == "rai":
         mapped = b.selectbox(_("Species"), animals, format_func=name, key="activity-rai")
         m = station_values_map(selection, table, f"{mapped} RAI",
@@ -190,7 +197,7 @@ with where:
              "landmap-naive-occupancy.csv", "text/csv"),
         ], key="activity-where")
 
-with histories:
+else:
     a, b = st.columns(2)
     history_species = a.selectbox(_("Species"), animals, format_func=name,
                                   key="activity-history-species")

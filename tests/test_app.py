@@ -139,3 +139,56 @@ def test_individuals_page_defaults_to_the_most_photographed(app, demo):
     app.switch_page("pages/individuals.py").run()
     ids = detections(demo.filter(years=(2021, 2021)).observations)["individualID"]
     assert app.title[0].value.startswith(ids[ids != ""].value_counts().index[0])
+
+
+def test_activity_page_shows_the_numbers_the_api_computes(app, demo):
+    from landmap import LEOPARD, activity_times, compare_activity, detection_history
+
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    app.switch_page("pages/activity.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Activity and species, 2021"
+    s = demo.filter(years=2021)
+    assert _metrics(app)["Independent detections"] == f"{len(activity_times(s)):,}"
+    # leopards and sika deer, as the page compares them by default
+    app.radio(key="activity-section").set_value("together").run()
+    shown = _metrics(app)
+    expected = compare_activity(s, {"species": LEOPARD}, {"species": "Cervus nippon"})
+    found = expected["overlap"]
+    assert shown["Overlap (Δ̂₄)"] == f"{found.estimate:.2f}"
+    assert shown["95 % interval"] == f"{found.lower:.2f} – {found.upper:.2f}"
+    assert shown["Detections"] == f"{found.n[0]:,} / {found.n[1]:,}"
+    # males and females in sun time
+    app.radio(key="activity-pair").set_value("sex").run()
+    app.radio(key="activity-time").set_value("sun").run()
+    assert not app.exception
+    males = len(activity_times(s.filter(sex=["male"]), time="sun"))
+    females = len(activity_times(s.filter(sex=["female"]), time="sun"))
+    assert _metrics(app)["Detections"] == f"{males:,} / {females:,}"
+    app.radio(key="activity-section").set_value("histories").run()
+    history, _ = detection_history(s)
+    shown = _metrics(app)
+    assert shown["Occasions"] == str(history.shape[1])
+    assert shown["Occasions with a detection"] == f"{int(history.sum().sum()):,}"
+    app.radio(key="activity-section").set_value("where").run()
+    for view in ("rai", "tiger", "richness"):
+        app.radio(key="activity-map").set_value(view).run()
+        assert not app.exception
+
+
+def test_activity_page_says_why_there_is_no_curve(app, demo):
+    from landmap import activity_times
+
+    # vehicles on the Chinese side in 2016: fewer than ten independent detections
+    app.query_params["years"] = "2016-2016"
+    app.query_params["country"] = "CHN"
+    app.run()
+    app.switch_page("pages/activity.py").run()
+    app.selectbox(key="activity-species").set_value("vehicle").run()
+    assert not app.exception
+    n = len(activity_times(demo.filter(years=2016, country=["CHN"]), "vehicle"))
+    assert 0 < n < 10 and _metrics(app)["Independent detections"] == str(n)
+    assert [i.value for i in app.info] == [
+        f"vehicle: {n} independent detections in the selection; an activity curve needs "
+        "at least 10."]

@@ -93,6 +93,41 @@ def test_trap_density_page(dashboard, page, demo, tmp_path):
     assert gpkg["trap_nights"].sum() == pytest.approx(grid["trap_nights"].sum(), rel=1e-9)
 
 
+def test_activity_page(dashboard, page, demo, tmp_path):
+    """The activity curve, the overlap and the species map draw from local assets, with the
+    numbers of the API; screenshots at a projector's 1280x720 too."""
+    from landmap import activity_times, compare_activity, species_by_station
+
+    page.goto(dashboard + "/activity?years=2021-2021")
+    page.get_by_role("heading", name="Activity and species, 2021").wait_for(timeout=60_000)
+    wait_idle(page)
+    s = demo.filter(years=2021)
+    shown = _metrics(page)
+    assert shown["Independent detections"] == f"{len(activity_times(s)):,}"
+    # the curve: a Vega chart drawn on the page (no CDN: every request stays local)
+    chart = page.locator(".vega-embed").first
+    chart.wait_for(timeout=30_000)
+    assert chart.bounding_box()["height"] > 200
+    page.screenshot(path=str(ARTIFACTS / "activity-when.png"), full_page=True)
+    page.get_by_text("Overlap in time", exact=True).click()
+    wait_idle(page)
+    found = compare_activity(s, {"species": LEOPARD}, {"species": "Cervus nippon"})["overlap"]
+    assert _metrics(page)["Overlap (Δ̂₄)"] == f"{found.estimate:.2f}"
+    page.screenshot(path=str(ARTIFACTS / "activity-overlap.png"), full_page=True)
+    page.get_by_text("Where", exact=True).click()
+    wait_idle(page)
+    frame = map_frame(page)
+    stations = species_by_station(s)
+    places = stations.drop_duplicates(["latitude", "longitude"])
+    assert frame.locator("path.lm-station-value").count() == len(places)
+    assert "independent detections per 100 trap-nights, 2021" in frame.locator(
+        ".lm-legend").inner_text()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    wait_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "activity-where-1280x720.png"))
+    assert page.outside == []
+
+
 def _metrics(page) -> dict[str, str]:
     from tests.conftest import metrics
 

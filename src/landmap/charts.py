@@ -53,7 +53,8 @@ def activity_chart(curves: pd.DataFrame, times: list[pd.DataFrame], bands: pd.Da
     layers.append(alt.Chart(long).mark_line(strokeWidth=2.5).encode(
         x=x, y=alt.Y("density:Q", title=labels["density"],
                      scale=alt.Scale(domain=[-top * 0.12, top], nice=False)),
-        color=alt.Color("curve:N", scale=colours, title=labels.get("curve", "")),
+        color=alt.Color("curve:N", scale=colours, title=labels.get("curve", ""),
+                        legend=alt.Legend(orient="bottom", labelLimit=500)),
         tooltip=["curve:N", alt.Tooltip("hour:Q", format=".1f"),
                  alt.Tooltip("density:Q", format=".3f")]))
     rug = pd.concat([t[["hour"]].assign(curve=name, level=-top * (0.04 + 0.05 * i))
