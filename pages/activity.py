@@ -178,17 +178,23 @@ elif section == "where":
     st_folium(m, key=cache.map_key("species", *key), returned_objects=[],
               height=widgets.map_height(), use_container_width=True)
     occupancy_species = mapped if what == "rai" else LEOPARD
-    occupancy = cache.compute(naive_occupancy, all_years=False, species=occupancy_species)
     st.subheader(_("Naive occupancy of {species}").format(species=name(occupancy_species)))
-    st.dataframe(occupancy, hide_index=True, width="stretch", column_config={
-        "year": st.column_config.NumberColumn(_("Year"), format="%d"),
-        "stations": _("Stations working"), "with_detections": _("Stations with detections"),
-        "naive_occupancy": st.column_config.NumberColumn(_("Naive occupancy"),
-                                                         format="%.2f")})
+    sites = {"station": _("stations"), "cell": _("5 km cells")}
+    site = st.radio(_("Sites"), list(sites), format_func=sites.get, horizontal=True,
+                    key="activity-sites")
+    occupancy = cache.compute(naive_occupancy, species=occupancy_species,
+                              cell_km=5.0 if site == "cell" else None)
+    st.dataframe(occupancy.drop(columns="site"), hide_index=True, width="stretch",
+                 column_config={
+                     "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+                     "sites": _("Sites working"), "with_detections": _("Sites with detections"),
+                     "naive_occupancy": st.column_config.NumberColumn(_("Naive occupancy"),
+                                                                      format="%.2f")})
     if not briefing:
-        st.caption(_("Naive occupancy is the share of working stations where the species was "
-                     "photographed; a station where it was missed counts as unoccupied. An "
-                     "occupancy model (next tab) corrects for missed detections."))
+        st.caption(_("Naive occupancy is the share of working sites where the species was "
+                     "photographed; a site where it was missed counts as unoccupied. An "
+                     "occupancy model (see Detection histories) corrects for missed "
+                     "detections."))
         safe = cache.for_download()
         widgets.download_row([
             (_("Stations and species (CSV)"), lambda: csv_bytes(safe(table), lang),

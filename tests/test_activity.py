@@ -238,8 +238,13 @@ def test_rai_richness_and_co_occurrence_by_hand(two_stations):
     found = co_occurrence(two_stations).set_index("locationID")["found"].to_dict()
     assert found == {"L1": "both", "L2": "first"}
     occupancy = naive_occupancy(two_stations).iloc[0].to_dict()
-    assert occupancy == {"year": 2021, "stations": 2, "with_detections": 2,
-                         "naive_occupancy": 1.0}
+    assert occupancy == {"year": 2021, "sites": 2, "with_detections": 2,
+                         "naive_occupancy": 1.0, "site": "station"}
+    # the two stations lie 11 km apart: two 5 km cells, one 100 km cell
+    tiger_cells = naive_occupancy(two_stations, TIGER, cell_km=5).iloc[0].to_dict()
+    assert (tiger_cells["sites"], tiger_cells["with_detections"]) == (2, 1)
+    one_cell = naive_occupancy(two_stations, TIGER, cell_km=100).iloc[0].to_dict()
+    assert (one_cell["sites"], one_cell["with_detections"]) == (1, 1)
 
 
 def test_detection_history_by_hand(two_stations):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landmap.effort import _intervals, station_effort
+from landmap.effort import _check_cell, _intervals, _station_cells, station_effort
 from landmap.observations import (
     INDEPENDENCE,
     LEOPARD,
@@ -86,37 +86,56 @@ def species_by_station(survey, species: list[str] | None = None,
     return out
 
 
-def naive_occupancy(survey, species: str = LEOPARD,
+def naive_occupancy(survey, species: str = LEOPARD, cell_km: float | None = None,
                     threshold: str | pd.Timedelta = INDEPENDENCE) -> pd.DataFrame:
-    """Per year, the share of working stations where the species was photographed.
+    """Per year, the share of working sites (stations, or grid cells) where the species
+    was photographed.
 
-    Naive: a station where it was missed counts as unoccupied (no correction for
+    Naive: a site where it was missed counts as unoccupied (no correction for
     detection probability; an occupancy model corrects it, see
     :func:`detection_history`).
+
+    Parameters
+    ----------
+    survey : Survey
+    species : str, default the Amur leopard
+    cell_km : float, optional
+        Sites are cells of this size (the Trap density page's grid) instead of stations.
+    threshold : str or Timedelta, default "30min"
 
     Returns
     -------
     pandas.DataFrame
-        ``year``, ``stations`` (with effort that year), ``with_detections``, ``naive_occupancy``
-        (0–1).
+        ``year``, ``sites`` (working that year), ``with_detections``, ``naive_occupancy``
+        (0–1), ``site`` ("station" or "5 km cell").
 
     Examples
     --------
     >>> from landmap.demo import load_demo
     >>> o = naive_occupancy(load_demo().filter(years=2021))
-    >>> o[["year", "stations"]].to_dict("records")
-    [{'year': 2021, 'stations': 550}]
+    >>> o[["year", "sites", "site"]].to_dict("records")
+    [{'year': 2021, 'sites': 550, 'site': 'station'}]
     """
     first, last = survey.year_span
     events = _events(survey, species, threshold)
     event_year = local_year(events["eventStart"], camera_offset(events)).to_numpy()
+    if cell_km is None:
+        site_of = pd.Series(survey.deployments["locationID"].unique(),
+                            index=survey.deployments["locationID"].unique())
+        label = "station"
+    else:
+        cells = _station_cells(survey, _check_cell(cell_km))
+        cells = cells.drop_duplicates("locationID").set_index("locationID")
+        site_of = cells["ix"].astype(str) + "_" + cells["iy"].astype(str)
+        label = f"{cell_km:g} km cell"
     rows = []
     for year in range(first, last + 1):
         nights = station_effort(survey.deployments, (year, year), "camera")
-        working = set(nights.index[nights.to_numpy() > 0])
-        seen = set(events.loc[event_year == year, "locationID"]) & working
-        rows.append({"year": year, "stations": len(working), "with_detections": len(seen),
-                     "naive_occupancy": len(seen) / len(working) if working else np.nan})
+        working = set(site_of.reindex(nights.index[nights.to_numpy() > 0]))
+        seen = set(site_of.reindex(events.loc[event_year == year, "locationID"])) & working
+        rows.append({"year": year, "sites": len(working), "with_detections": len(seen),
+                     "naive_occupancy": len(seen) / len(working) if working else np.nan,
+                     "site": label})
     return pd.DataFrame(rows)
 
 
