@@ -288,3 +288,29 @@ def test_activity_command_prints_the_documented_json(capsys):
         "upper"] < 1
     assert main(["activity", str(DEMO_DIR), "--species", "Lynx lynx"]) == 2
     assert "not photographed in the selection" in capsys.readouterr().err
+
+
+def test_species_tables_and_histories_from_the_command_line(tmp_path, demo, capsys):
+    from landmap.demo import DEMO_DIR
+
+    s = demo.filter(years=2021)
+    out = tmp_path / "history.csv"
+    assert main(["export", str(DEMO_DIR), "--what", "history", "--year", "2021",
+                 "--occasion-days", "30", "--output", str(out)]) == 0
+    history, effort = detection_history(s, occasion_days=30)
+    written = pd.read_csv(out, index_col="locationID", keep_default_na=False)
+    assert written.shape == history.shape
+    assert (written == "NA").sum().sum() == int(history.isna().sum().sum())
+    assert pd.read_csv(tmp_path / "history-effort.csv", index_col="locationID").sum(
+    ).sum() == pytest.approx(effort.sum().sum(), abs=0.05)
+    assert main(["export", str(DEMO_DIR), "--what", "occupancy", "--species", TIGER,
+                 "--year", "2021", "--output", str(tmp_path / "o.json")]) == 0
+    rows = json.loads((tmp_path / "o.json").read_text())
+    expected = naive_occupancy(s, TIGER).to_dict("records")
+    assert rows == [r | {"naive_occupancy": pytest.approx(r["naive_occupancy"], abs=1e-9)}
+                    for r in expected]
+    assert main(["export", str(DEMO_DIR), "--what", "species", "--year", "2021",
+                 "--output", str(tmp_path / "s.csv")]) == 0
+    table = pd.read_csv(tmp_path / "s.csv")
+    assert table[LEOPARD].sum() == species_by_station(s)[LEOPARD].sum()
+    assert set(table["location_precision"]) == {"locations generalised to 5 km"}

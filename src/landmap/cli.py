@@ -2,7 +2,8 @@
 
     landmap serve [streamlit options]          start the dashboard (as tasks.py start)
     landmap summary PACKAGE [--year Y ...] [--format table|json|csv]
-    landmap export PACKAGE --what ranges|effort|crossings|camtrapdp --output FILE
+    landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history
+                   --output FILE
     landmap activity PACKAGE --species A [--species B] [--year Y] [--time clock|sun]
     landmap demo [--out DIR]                   rewrite the simulated demo package
     landmap bench [--scales 1 10 ...]          the benchmark table
@@ -33,6 +34,9 @@ EXPORTS = {
     "effort": ("geojson", "gpkg", "csv"),
     "crossings": ("csv", "json"),
     "camtrapdp": ("zip",),
+    "species": ("csv",),
+    "occupancy": ("csv", "json"),
+    "history": ("csv",),
 }
 _SUFFIX_FORMAT = {".geojson": "geojson", ".json": "json", ".gpkg": "gpkg", ".csv": "csv",
                   ".zip": "zip"}
@@ -264,8 +268,44 @@ def _camtrapdp(selection, precision, fmt, args) -> bytes:
     return camtrapdp_zip(protect(selection, precision))
 
 
+def _species(selection, precision, fmt, args) -> bytes:
+    from landmap.community import species_by_station
+    from landmap.io.exports import csv_bytes
+    from landmap.privacy import protect
+
+    table = species_by_station(selection, threshold=f"{args.interval}min")
+    return csv_bytes(protect(table, precision, selection.metric_crs))
+
+
+def _occupancy(selection, precision, fmt, args) -> bytes:
+    from landmap.community import naive_occupancy
+    from landmap.io.exports import csv_bytes
+
+    table = naive_occupancy(selection, args.species or _LEOPARD,
+                            threshold=f"{args.interval}min")
+    if fmt == "csv":
+        return csv_bytes(table)
+    return table.to_json(orient="records", force_ascii=False, indent=2).encode()
+
+
+def _history(selection, precision, fmt, args) -> bytes:
+    from landmap.community import detection_history
+
+    history, effort = detection_history(selection, args.species or _LEOPARD,
+                                        occasion_days=args.occasion_days,
+                                        threshold=f"{args.interval}min")
+    # the effort matrix beside the history, as occupancy software takes them
+    effort_file = Path(args.output).with_name(Path(args.output).stem + "-effort.csv")
+    effort.round(3).to_csv(effort_file)
+    print(f"wrote {effort_file} (camera-days per occasion)", file=sys.stderr)
+    return history.to_csv(na_rep="NA").encode("utf-8")
+
+
+_LEOPARD = "Panthera pardus orientalis"
 _EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort,
-                                   "crossings": _crossings, "camtrapdp": _camtrapdp}
+                                   "crossings": _crossings, "camtrapdp": _camtrapdp,
+                                   "species": _species, "occupancy": _occupancy,
+                                   "history": _history}
 
 
 def _serve(args) -> int:
@@ -326,7 +366,8 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--format", choices=["table", "json", "csv"], default="table")
     summary.set_defaults(func=_summary)
 
-    export = commands.add_parser("export", help="ranges, effort grid, crossings or a package")
+    export = commands.add_parser("export", help="ranges, effort grid, crossings, species "
+                                 "tables, detection histories or a package")
     selection(export)
     export.add_argument("--what", choices=list(EXPORTS), required=True)
     export.add_argument("--format", choices=sorted({f for fs in EXPORTS.values() for f in fs}),
@@ -337,6 +378,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="grid cell of --what effort, km (default 5)")
     export.add_argument("--interval", type=int, default=30, metavar="MIN",
                         help="independence interval in minutes (default 30)")
+    export.add_argument("--species", metavar="NAME",
+                        help="scientific name for --what occupancy|history (default: the "
+                             "Amur leopard)")
+    export.add_argument("--occasion-days", type=int, default=7,
+                        help="occasion length of --what history, days (default 7)")
     export.add_argument("--output", required=True, metavar="FILE")
     export.set_defaults(func=_export)
 
