@@ -344,6 +344,14 @@ class _Simulation:
         return {k for k, c in shots.items() if c[mask].sum() > 0}
 
 
+def leopard_habitat(boundaries: Boundaries | None = None):
+    """Where the simulator places activity centres (UTM 52N): the Russian park and the
+    Chinese park within 40 km of the border. Density estimates of the demo are checked
+    against the simulator's animals in it."""
+    b = boundaries or load_boundaries()
+    return _Population(b, SimulationConfig(), np.random.default_rng(0)).habitat
+
+
 def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None = None) -> dict:
     """Simulate the demo survey.
 
@@ -357,7 +365,9 @@ def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None 
     dict
         ``deployments``, ``observations``, ``individuals`` (frames of text and numbers in
         Camtrap DP columns), ``summary`` (the simulator's own counts per year) and
-        ``metadata`` (the package descriptor without resources).
+        ``metadata`` (the package descriptor without resources); ``centres``, the
+        simulator's truth: the activity centre (UTM 52N metres), sex and age of every
+        independent animal alive at the end of each year (not written to the package).
     """
     cfg = cfg or SimulationConfig()
     rng = np.random.default_rng(cfg.seed)
@@ -367,6 +377,7 @@ def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None 
     sim = _Simulation(cfg, rng, stations, dep, _trap_nights_by_year(dep, cfg),
                       list(range(cfg.first_year, cfg.last_year + 1)), _Population(b, cfg, rng))
     _found_population(sim)
+    centres = []
     for yi, year in enumerate(sim.years):
         if yi > 0:
             _survive_and_disperse(sim, year)
@@ -378,8 +389,13 @@ def simulate(cfg: SimulationConfig | None = None, boundaries: Boundaries | None 
         _catalogue_photographs(sim, yi, shots)
         if yi == 0:
             _reserve_named_females(sim)
-    return _assemble(cfg, rng, stations, dep, sim.trap_nights, sim.records, sim.pop,
-                     sim.cubs_with, sim.first_seen, sim.reserved, sim.years)
+        centres += [(year, a.key, a.sex, year - a.birth_year, a.x, a.y)
+                    for a in sim.pop.animals if a.alive and a.independent]
+    result = _assemble(cfg, rng, stations, dep, sim.trap_nights, sim.records, sim.pop,
+                       sim.cubs_with, sim.first_seen, sim.reserved, sim.years)
+    # the truth an estimate can be checked against (never written into the package)
+    result["centres"] = pd.DataFrame(centres, columns=["year", "key", "sex", "age", "x", "y"])
+    return result
 
 
 def _found_population(sim: _Simulation) -> None:
