@@ -51,6 +51,8 @@ page = st.navigation([
             url_path="individuals"),
     st.Page("pages/activity.py", title=_("Activity and species"), icon=":material/schedule:",
             url_path="activity"),
+    st.Page("pages/density.py", title=_("Density"), icon=":material/density_medium:",
+            url_path="density"),
     st.Page("pages/data.py", title=_("Data"), icon=":material/table:", url_path="data"),
     st.Page("pages/about.py", title=_("About and sources"), icon=":material/info:",
             url_path="about"),

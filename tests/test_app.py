@@ -192,3 +192,19 @@ def test_activity_page_says_why_there_is_no_curve(app, demo):
     assert [i.value for i in app.info] == [
         f"vehicle: {n} independent detections in the selection; an activity curve needs "
         "at least 10."]
+
+
+def test_density_page_shows_the_secr_estimate(app, demo):
+    from landmap import density_report
+
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    app.switch_page("pages/density.py").run(timeout=300)
+    assert not app.exception
+    assert app.title[0].value == "Leopard density (SECR), 2021"
+    found = density_report(demo.filter(years=2021))["estimates"]["null"]
+    shown = _metrics(app)
+    assert shown["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"
+    assert shown["95 % interval"] == f"{found.lcl_100km2:.2f} – {found.ucl_100km2:.2f}"
+    assert shown["Identified adults"] == str(found.n)
+    assert shown["Animal-station-days"] == f"{found.detections:,}"

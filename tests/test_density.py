@@ -150,3 +150,24 @@ def test_the_demo_density_is_its_simulated_truth(demo):
     assert by_sex.fits["male"].value("sigma (m)") == pytest.approx(3400, rel=0.1)
     assert by_sex.fits["female"].value("lambda0") == pytest.approx(2.4 / 365, rel=0.15)
     assert by_sex.aic < found.aic  # the demo's sexes do range differently
+
+
+def test_density_command_prints_the_documented_json(capsys):
+    import json
+
+    from landmap.cli import main
+    from landmap.demo import DEMO_DIR
+
+    assert main(["density", str(DEMO_DIR), "--year", "2013", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"likelihood", "months", "years"}
+    (year,) = out["years"]
+    (estimate,) = year["estimates"]
+    assert year["year"] == 2013 and estimate["model"] == "null"
+    assert {"n", "detections", "density_per_100km2", "se", "lcl", "ucl", "aic", "buffer_m",
+            "mask_spacing_m", "mask_km2", "notes", "parameters"} <= set(estimate)
+    assert estimate["lcl"] < estimate["density_per_100km2"] < estimate["ucl"]
+    assert [p["parameter"] for p in estimate["parameters"]["all"]] == [
+        "D (per ha)", "D (per 100 km2)", "lambda0", "sigma (m)"]
+    assert main(["density", str(DEMO_DIR), "--months", "13-2"]) == 2
+    assert "--months '13-2'" in capsys.readouterr().err

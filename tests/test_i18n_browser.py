@@ -72,11 +72,13 @@ def test_every_page_in_the_language_with_no_english_left(dashboard, page, demo, 
     assert language(code).number(h.trap_nights) in page.inner_text("body")
     links = page.locator('[data-testid="stSidebarNav"]').get_by_role("link")
     names = [catalog[n] for n in ("Overview", "Sightings", "Home ranges", "Trap density",
-                                  "Cross-border", "Individuals", "Data", "About and sources")]
+                                  "Cross-border", "Individuals", "Activity and species", "Density",
+                                  "Data", "About and sources")]
     # Each link shows its icon's name (a ligature) above the page name.
     assert [t.strip().splitlines()[-1] for t in links.all_inner_texts()] == names
     for english, shown in zip(("Overview", "Sightings", "Home ranges", "Trap density",
-                               "Cross-border", "Individuals", "Data", "About and sources"),
+                               "Cross-border", "Individuals", "Activity and species", "Density",
+                                  "Data", "About and sources"),
                               names, strict=True):
         links.filter(has_text=shown).first.click()
         wait_idle(page)

@@ -78,6 +78,15 @@ _API = {
     "co_occurrence": "landmap.community",
     "detection_history": "landmap.community",
     "TIGER": "landmap.community",
+    # density by spatially explicit capture-recapture
+    "capture_data": "landmap.density",
+    "estimate_density": "landmap.density",
+    "density_by_year": "landmap.density",
+    "density_report": "landmap.density",
+    "fit_secr": "landmap.density",
+    "make_mask": "landmap.density",
+    "read_secr_text": "landmap.density",
+    "CaptureData": "landmap.density",
     # the location policy
     "Precision": "landmap.privacy",
     "protect": "landmap.privacy",

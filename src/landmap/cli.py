@@ -5,6 +5,7 @@
     landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history
                    --output FILE
     landmap activity PACKAGE --species A [--species B] [--year Y] [--time clock|sun]
+    landmap density PACKAGE [--year Y] [--model null|sex|both] [--likelihood full|conditional]
     landmap demo [--out DIR]                   rewrite the simulated demo package
     landmap bench [--scales 1 10 ...]          the benchmark table
     landmap postgis load|export PATH           the PostGIS team database
@@ -198,6 +199,57 @@ def _activity(args) -> int:
         print(f"overlap {o['estimator']} = {o['estimate']:.3f} (95 % interval "
               f"{o['lower']:.3f}-{o['upper']:.3f}, smoothed bootstrap, {o['resamples']} "
               "resamples)")
+    return 0
+
+
+def _density(args) -> int:
+    from landmap.density import capture_data, estimate_density, habitat
+
+    survey = _load(args.package)
+    years, _ = _select(survey, _years(args.year), None)
+    selection = survey.filter(years=years) if years else survey
+    first, last = selection.year_span
+    months = None
+    if args.months:
+        try:
+            months = tuple(int(m) for m in args.months.split("-"))
+        except ValueError:
+            months = ()
+        if len(months) != 2 or not all(1 <= m <= 12 for m in months):
+            raise UsageError(f"--months {args.months!r}: give first-last month, e.g. 11-4.")
+    models = ["null", "sex"] if args.model == "both" else [args.model]
+    result = {"likelihood": args.likelihood, "months": list(months) if months else None,
+              "years": []}
+    for year in range(first, last + 1):
+        one = selection.filter(years=year)
+        entry = {"year": year, "estimates": []}
+        try:
+            captures = capture_data(one, months=months)
+        except ValueError as error:
+            entry["notes"] = [str(error)]
+            result["years"].append(entry)
+            continue
+        for model in models:
+            try:
+                found = estimate_density(captures, habitat(one), model, args.likelihood,
+                                         label=str(year))
+            except ValueError as error:
+                entry["estimates"].append({"model": model, "notes": [str(error)]})
+                continue
+            entry["estimates"].append(found.as_dict())
+        result["years"].append(entry)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=float))
+        return 0
+    print(f"SECR density ({args.likelihood} likelihood), identified adults, per 100 km2")
+    for entry in result["years"]:
+        for e in entry["estimates"] or [{"model": "-", "notes": entry.get("notes", [])}]:
+            if "density_per_100km2" not in e:
+                print(f"  {entry['year']} {e['model']}: {'; '.join(e['notes'])}")
+                continue
+            print(f"  {entry['year']} {e['model']:<4} D = {e['density_per_100km2']:.2f} "
+                  f"(95 % {e['lcl']:.2f}-{e['ucl']:.2f}), n = {e['n']}, "
+                  f"AIC {e['aic']:.1f}" + "".join(f"; {n}" for n in e["notes"]))
     return 0
 
 
@@ -402,6 +454,18 @@ def _parser() -> argparse.ArgumentParser:
     activity.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     activity.add_argument("--format", choices=["table", "json"], default="table")
     activity.set_defaults(func=_activity)
+
+    density = commands.add_parser("density", help="SECR density per year with its interval")
+    density.add_argument("package", help="Camtrap DP package: a folder or a zip file")
+    density.add_argument("--year", action="append", metavar="Y",
+                         help="a year (2021) or span (2017-2019); may be repeated")
+    density.add_argument("--model", choices=["null", "sex", "both"], default="null",
+                         help="one sigma and lambda0, one per sex, or both with their AIC")
+    density.add_argument("--likelihood", choices=["full", "conditional"], default="full")
+    density.add_argument("--months", metavar="M-M",
+                         help="a season of each year, first-last month (11-4)")
+    density.add_argument("--format", choices=["table", "json"], default="table")
+    density.set_defaults(func=_density)
 
     passthrough("demo", "rewrite the simulated demo package (--out DIR)", _demo)
     passthrough("bench", "benchmark on scaled demo surveys (--scales, --output)", _bench)

@@ -30,9 +30,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from landmap.i18n import Text
+
 __all__ = ["CaptureData", "DensityEstimate", "Mask", "SecrFit", "SurveyCaptures",
-           "capture_data", "estimate_density", "fit_secr", "habitat", "make_mask",
-           "read_secr_text"]
+           "capture_data", "density_by_year", "density_report", "estimate_density",
+           "fit_secr", "habitat", "make_mask", "read_secr_text"]
 
 _Z = stats.norm.ppf(0.975)
 _DETECTORS = ("proximity", "count", "multi")
@@ -209,7 +211,7 @@ class _Model:
         # matrix of how often each animal has it.
         keys = pd.DataFrame({"k": self.k, "u": self.u, "y": self.y,
                              "s": self.s if d.kind == "multi" else 0})
-        codes, unique = pd.factorize(pd.MultiIndex.from_frame(keys))
+        codes, _ = pd.factorize(pd.MultiIndex.from_frame(keys))
         first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
         self.k, self.s, self.u, self.y = (self.k[first], self.s[first], self.u[first],
                                           self.y[first])
@@ -351,7 +353,7 @@ def fit_secr(data: CaptureData, mask: Mask, likelihood: str = "full",
         raise ValueError(f"function={function!r}: choose 'HN' or 'HHN'.")
     n = data.n_animals
     if n == 0:
-        raise ValueError("no animal was detected: SECR needs detections.")
+        raise ValueError(Text("no animal was detected: SECR needs detections"))
     model = _Model(data, mask, function)
 
     def nll(beta):
@@ -474,7 +476,7 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
                                                     unit="min")
     working = (end > start).to_numpy()
     if not working.any():
-        raise ValueError("no camera worked in the selection.")
+        raise ValueError(Text("no camera worked in the selection"))
     origin = start[working].min().normalize()
     s = ((start - origin) / pd.Timedelta(days=1)).to_numpy()
     e = ((end - origin) / pd.Timedelta(days=1)).to_numpy()
@@ -511,8 +513,8 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
     ok[inside] = usage.to_numpy()[k[inside], day[inside]] > 0
     notes = []
     if (~ok).any():
-        notes.append(f"{int((~ok).sum())} detections on a day their station did not work "
-                     "(or outside the season) are left out")
+        notes.append(Text("{n} detections on a day their station did not work (or outside "
+                          "the season) are left out", n=int((~ok).sum())))
     animals = sorted(rows["individualID"][ok].unique())
     index = {a: i for i, a in enumerate(animals)}
     detections = (pd.DataFrame({"animal": rows["individualID"][ok].map(index).to_numpy(),
@@ -588,8 +590,9 @@ def estimate_density(captures: SurveyCaptures, habitat_shape=None, model: str = 
     if model == "sex":
         unknown = int((~np.isin(captures.sex, ["female", "male"])).sum())
         if unknown:
-            raise ValueError(f"model='sex': {unknown} animals have no recorded sex; use the "
-                             "null model or record their sex.")
+            raise ValueError(Text("the sex model needs every animal's sex: {n} have none "
+                                  "recorded; use the model with one σ and λ0, or record "
+                                  "their sex", n=unknown))
         groups = {sex: np.flatnonzero(captures.sex == sex) for sex in ("female", "male")}
     fits, buffers, spacings = {}, [], []
     for name, members in groups.items():
@@ -602,8 +605,9 @@ def estimate_density(captures: SurveyCaptures, habitat_shape=None, model: str = 
         sigma = first.value("sigma (m)")
         used_buffer = buffer or 4 * sigma
         if used_buffer < 3 * sigma:
-            notes.append(f"{name}: the mask buffer ({used_buffer:,.0f} m) is below 3 sigma "
-                         f"({3 * sigma:,.0f} m); density may be overestimated")
+            notes.append(Text("the mask buffer ({buffer} m) is below 3 σ ({three} m): the "
+                              "density may be overestimated", buffer=f"{used_buffer:,.0f}",
+                              three=f"{3 * sigma:,.0f}"))
         mask = make_mask(part.detectors, used_buffer, spacing=spacing or sigma / 2,
                          habitat=habitat_shape)
         fits[name] = fit_secr(part, mask, likelihood)
@@ -627,3 +631,61 @@ def estimate_density(captures: SurveyCaptures, habitat_shape=None, model: str = 
                            float(min(spacings)),
                            float(max(f.mask_area_km2 for f in fits.values())), aic,
                            tuple(notes))
+
+
+def density_by_year(survey, years: list[int] | None = None, model: str = "null",
+                    likelihood: str = "full", months: tuple[int, int] | None = None,
+                    species: str | None = None) -> pd.DataFrame:
+    """One SECR estimate per year of a selection (each year its own session).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``n`` (identified adults), ``detections`` (animal-station-days),
+        ``density_per_100km2``, ``se``, ``lcl``, ``ucl`` (95 %, log-normal), ``sigma_m``
+        (or ``sigma_female_m`` and ``sigma_male_m``), ``aic``, ``notes``; a year without
+        detections has a note and no estimate.
+    """
+    first, last = survey.year_span
+    rows = []
+    for year in years or range(first, last + 1):
+        one = survey.filter(years=year)
+        row = {"year": year}
+        try:
+            captures = capture_data(one, species, months=months)
+            found = estimate_density(captures, habitat(one), model, likelihood,
+                                     label=str(year))
+        except ValueError as error:
+            rows.append(row | {"notes": str(error)})
+            continue
+        row |= {"n": found.n, "detections": found.detections,
+                "density_per_100km2": found.density_100km2, "se": found.se_100km2,
+                "lcl": found.lcl_100km2, "ucl": found.ucl_100km2}
+        for name, fit in found.fits.items():
+            suffix = "" if name == "all" else f"_{name}"
+            row[f"sigma{suffix}_m"] = fit.value("sigma (m)")
+        rows.append(row | {"aic": found.aic, "notes": "; ".join(found.notes)})
+    return pd.DataFrame(rows)
+
+
+def density_report(survey, models: tuple[str, ...] = ("null",), likelihood: str = "full",
+                   months: tuple[int, int] | None = None) -> dict:
+    """What the Density page shows for one selection (usually one year).
+
+    Returns
+    -------
+    dict
+        ``captures`` (:class:`SurveyCaptures`), ``estimates`` (model -> DensityEstimate)
+        and ``aic`` (a table of the models by AIC, the best first, with ΔAIC).
+    """
+    captures = capture_data(survey, months=months)
+    land = habitat(survey)
+    estimates = {model: estimate_density(captures, land, model, likelihood,
+                                         label=survey.span_label) for model in models}
+    aic = pd.DataFrame([{"model": m, "parameters": sum(len(f.beta) for f in e.fits.values())
+                         + (1 if m == "null" and likelihood == "full"
+                            and {"female", "male"} <= set(captures.sex) else 0),
+                         "aic": e.aic, "density_per_100km2": e.density_100km2}
+                        for m, e in estimates.items()]).sort_values("aic")
+    aic["delta_aic"] = aic["aic"] - aic["aic"].min()
+    return {"captures": captures, "estimates": estimates, "aic": aic.reset_index(drop=True)}
