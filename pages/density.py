@@ -14,6 +14,7 @@ lang = state.lang()
 n = lang.number
 first, last = selection.year_span
 years = list(range(first, last + 1))
+heading = st.empty()
 a, b, c = st.columns([1, 2, 2])
 year = a.selectbox(_("Year"), years, index=len(years) - 1, key="density-year")
 MODELS = {"null": _("one σ and λ0"), "sex": _("σ and λ0 by sex"),
@@ -23,7 +24,7 @@ model = b.radio(_("Model"), list(MODELS), format_func=MODELS.get, key="density-m
 LIKELIHOODS = {"full": _("full"), "conditional": _("conditional (D = n / a)")}
 likelihood = c.radio(_("Likelihood"), list(LIKELIHOODS), format_func=LIKELIHOODS.get,
                      key="density-likelihood", horizontal=True)
-st.title(_("Leopard density (SECR), {year}").format(year=year))
+heading.title(_("Leopard density (SECR), {year}").format(year=year))
 models = ("null", "sex") if model == "both" else (model,)
 with st.spinner(_("Fitting the SECR model (about half a minute)…")):
     try:
@@ -62,7 +63,8 @@ rows = [fit.table.assign(group=groups[group],
         for group, fit in found.fits.items()]
 parameters = pd.concat(rows, ignore_index=True)[["group", "parameter", "estimate", "se",
                                                   "lcl", "ucl"]]
-st.dataframe(parameters, hide_index=True, width="stretch", column_config={
+per_ha = parameters["parameter"] == names["D (per ha)"]  # in the download, too small here
+st.dataframe(parameters[~per_ha], hide_index=True, width="stretch", column_config={
     "group": _("Animals"), "parameter": _("Parameter"), "estimate": _("Estimate"),
     "se": _("SE"), "lcl": _("Lower 95 %"), "ucl": _("Upper 95 %")})
 if not briefing:

@@ -128,6 +128,21 @@ def test_activity_page(dashboard, page, demo, tmp_path):
     assert page.outside == []
 
 
+def test_density_page(dashboard, page, demo):
+    from landmap import density_report
+
+    page.goto(dashboard + "/density?years=2021-2021")
+    page.get_by_role("heading", name="Leopard density (SECR), 2021").wait_for(
+        timeout=180_000)
+    # the fit takes its time: wait for its numbers
+    page.get_by_test_id("stMetricLabel").first.wait_for(timeout=180_000)
+    wait_idle(page, timeout=180)
+    found = density_report(demo.filter(years=2021))["estimates"]["null"]
+    assert _metrics(page)["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"
+    page.screenshot(path=str(ARTIFACTS / "density.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def _metrics(page) -> dict[str, str]:
     from tests.conftest import metrics
 
