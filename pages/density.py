@@ -53,6 +53,31 @@ if len(models) > 1:
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "model": _("Model"), "parameters": _("Parameters"), "aic": _("AIC"),
         "delta_aic": _("ΔAIC"), "density_per_100km2": _("Leopards per 100 km²")})
+st.subheader(_("Leopards in each area"))
+AREAS = {"land-of-the-leopard": _("Land of the Leopard National Park"),
+         "ne-china-tiger-leopard": _("Northeast China Tiger and Leopard National Park"),
+         "RUS": _("Russian side"), "CHN": _("Chinese side")}
+areas = report["areas"][best]
+shown = areas.assign(area=areas["area"].map(AREAS).fillna(areas["area"]),
+                     expected=[f"{n(v, 1)} ({n(lo, 1)}–{n(hi, 1)})" for v, lo, hi in zip(
+                         areas["expected"], areas["expected_lcl"], areas["expected_ucl"],
+                         strict=True)],
+                     realised=[f"{n(v, 1)} ({n(lo, 1)}–{n(hi, 1)})" for v, lo, hi in zip(
+                         areas["realised"], areas["realised_lcl"], areas["realised_ucl"],
+                         strict=True)])
+st.dataframe(shown[["area", "mask_km2", "detected", "realised", "expected"]],
+             hide_index=True, width="stretch", column_config={
+                 "area": _("Area"),
+                 "mask_km2": st.column_config.NumberColumn(_("Habitat in the mask (km²)"),
+                                                           format="%.0f"),
+                 "detected": st.column_config.NumberColumn(
+                     _("Photographed adults living there"), format="%.1f"),
+                 "realised": _("Realised N (95 %)"), "expected": _("Expected N (95 %)")})
+if not briefing:
+    st.caption(_("Realised N: the photographed adults whose activity centre lies in the area "
+                 "(each by the probability that it does) plus those expected there but never "
+                 "photographed. Expected N: the density times the area, as if leopards lived "
+                 "evenly on all the land of the mask, also where none lives."))
 st.subheader(_("Estimates ({model})").format(model=MODELS[best]))
 names = {"D (per ha)": _("D (per ha)"), "D (per 100 km2)": _("D (per 100 km²)"),
          "lambda0": _("λ0 (daily hazard at the centre)"), "g0": "g0",

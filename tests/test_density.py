@@ -164,10 +164,84 @@ def test_density_command_prints_the_documented_json(capsys):
     (year,) = out["years"]
     (estimate,) = year["estimates"]
     assert year["year"] == 2013 and estimate["model"] == "null"
-    assert {"n", "detections", "density_per_100km2", "se", "lcl", "ucl", "aic", "buffer_m",
-            "mask_spacing_m", "mask_km2", "notes", "parameters"} <= set(estimate)
-    assert estimate["lcl"] < estimate["density_per_100km2"] < estimate["ucl"]
+    assert {"D_per_100km2", "se", "lcl", "ucl", "lambda0", "sigma_m", "n_animals",
+            "n_detections", "esa_km2", "mask_area_km2", "buffer_m", "detector", "likelihood",
+            "model", "loglik", "aic", "notes", "parameters"} <= set(estimate)
+    assert estimate["lcl"] < estimate["D_per_100km2"] < estimate["ucl"]
     assert [p["parameter"] for p in estimate["parameters"]["all"]] == [
         "D (per ha)", "D (per 100 km2)", "lambda0", "sigma (m)"]
     assert main(["density", str(DEMO_DIR), "--months", "13-2"]) == 2
     assert "--months '13-2'" in capsys.readouterr().err
+    # secr's own text files, as secr fits them
+    assert main(["density", "--traps", str(SECR / "trap.txt"), "--captures",
+                 str(SECR / "capt.txt"), "--likelihood", "conditional", "--format",
+                 "json"]) == 0
+    fit = json.loads(capsys.readouterr().out)
+    assert fit["D_per_100km2"] == pytest.approx(54798.074, rel=2e-6)
+    assert (fit["g0"], fit["sigma_m"]) == pytest.approx((0.2732, 29.366), abs=5e-4)
+    assert (fit["n_animals"], fit["n_detections"], fit["detector"]) == (76, 235, "multi")
+    assert main(["density", "--traps", str(SECR / "trap.txt")]) == 2
+    assert "--traps and --captures go together" in capsys.readouterr().err
+
+
+def test_too_few_spatial_recaptures_or_no_ids_give_an_answer_not_a_number(make_package):
+    from landmap.density import capture_data, estimate_density
+    from landmap.io.camtrapdp import read_camtrapdp
+    from tests.conftest import dep, obs
+
+    # four animals, each at one station only: no spatial recapture
+    deployments = [dep(i, latitude=f"{43.0 + i / 50:.3f}") for i in range(1, 5)]
+    observations = [obs(i, deploymentID=f"d{i}", individualID=f"Leo {i}F") for i in
+                    range(1, 5)]
+    survey = read_camtrapdp(make_package(deployments=deployments, observations=observations))
+    captures = capture_data(survey)
+    with pytest.raises(ValueError, match="only 0 animals were photographed at two or more "
+                                         "stations; SECR needs at least 5"):
+        estimate_density(captures)
+    anonymous = [obs(i, deploymentID=f"d{i}", individualID="") for i in range(1, 5)]
+    survey = read_camtrapdp(make_package(deployments=deployments, observations=anonymous))
+    with pytest.raises(ValueError, match="carries an individual ID: SECR needs identified"):
+        capture_data(survey)
+
+
+def test_animals_in_areas_add_up():
+    """Hand checks: an area holding the whole mask holds every detected animal and the
+    expected undetected ones; two halves of it add up to it."""
+    import shapely
+
+    from landmap.density import (
+        DensityEstimate,
+        _Model,
+        _real,
+        animals_in_areas,
+        estimate_density,
+    )
+
+    data = _simulate("proximity", density_ha=0.02, lam0=0.08, sigma=300.0, occasions=20,
+                     seed=11)
+    sexes = np.array(["female"] * data.n_animals)
+    from landmap.density import SurveyCaptures
+
+    captures = SurveyCaptures(data, sexes, (), "EPSG:32652", None)
+    found = estimate_density(captures)
+    assert isinstance(found, DensityEstimate)
+    (part, mask), fit = found.parts["all"], found.fits["all"]
+    x0, y0 = mask.points.min(axis=0) - mask.spacing
+    x1, y1 = mask.points.max(axis=0) + mask.spacing
+    middle = (x0 + x1) / 2
+    areas = {"all": shapely.box(x0, y0, x1, y1), "west": shapely.box(x0, y0, middle, y1),
+             "east": shapely.box(middle, y0, x1, y1)}
+    table = animals_in_areas(found, areas).set_index("area")
+    assert table.loc["all", "detected"] == pytest.approx(data.n_animals, rel=1e-9)
+    model = _Model(part, mask, fit.function)
+    _, pdot = model.pieces(*_real(model, fit.beta))
+    density = fit.value("D (per ha)")
+    undetected = density * (1 - pdot).sum() * mask.cell_ha
+    assert table.loc["all", "realised"] == pytest.approx(data.n_animals + undetected)
+    assert table.loc["all", "expected"] == pytest.approx(density * len(mask.points)
+                                                         * mask.cell_ha)
+    for column in ("expected", "detected", "realised", "mask_km2"):
+        assert table.loc["west", column] + table.loc["east", column] == pytest.approx(
+            table.loc["all", column])
+    assert (table["realised_lcl"] <= table["realised"]).all()
+    assert (table["realised"] <= table["realised_ucl"]).all()

@@ -207,6 +207,21 @@ def _overlap_interval(n: int) -> None:
     overlap_interval(*_two_samples(n), resamples=999)
 
 
+def _secr_demo_fit() -> None:
+    from landmap.density import fit_secr, make_mask, read_secr_text
+
+    folder = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "secr"
+    data = read_secr_text(folder / "trap.txt", folder / "capt.txt")
+    fit_secr(data, make_mask(data.detectors, 100))
+
+
+def _secr_year(survey) -> None:
+    from landmap.density import capture_data, estimate_density, habitat
+
+    last = survey.filter(years=survey.year_span[1])
+    estimate_density(capture_data(last), habitat(last))
+
+
 def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
         full_from: int = 50) -> pd.DataFrame:
     """Measure every step at each scale; one row per scale and measure.
@@ -280,6 +295,10 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
                     lambda s=survey: species_by_station(s), repeat)[0],
                 "detection history, weekly occasions": _timed(
                     lambda s=survey: detection_history(s), repeat)[0],
+                "SECR fit of secr's demonstration data (full likelihood)": _timed(
+                    _secr_demo_fit, 1)[0],
+                "SECR density of the last year (null model, two fits)": _timed(
+                    lambda s=survey: _secr_year(s), 1)[0],
             }
             if filter_change:
                 steps["filter change, warm (Overview)"] = _filter_change_seconds(folder)

@@ -202,9 +202,40 @@ def _activity(args) -> int:
     return 0
 
 
-def _density(args) -> int:
-    from landmap.density import capture_data, estimate_density, habitat
+def _secr_files(args) -> int:
+    from landmap.density import fit_secr, make_mask, read_secr_text
 
+    for name in (args.traps, args.captures):
+        if not Path(name).is_file():
+            raise UsageError(f"{name}: no such file.")
+    try:
+        data = read_secr_text(args.traps, args.captures, kind=args.detector)
+        fit = fit_secr(data, make_mask(data.detectors, args.buffer), args.likelihood)
+    except (ValueError, KeyError, IndexError) as error:
+        raise DataProblem(f"{args.traps} + {args.captures}: {error}") from None
+    result = fit.as_dict(buffer_m=args.buffer)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=float))
+    else:
+        print(fit.table.to_string(index=False))
+    return 0
+
+
+def _density(args) -> int:
+    from landmap.density import (
+        animals_in_areas,
+        capture_data,
+        estimate_density,
+        habitat,
+        survey_areas,
+    )
+
+    if args.traps or args.captures:
+        if not (args.traps and args.captures):
+            raise UsageError("--traps and --captures go together (secr's text formats).")
+        return _secr_files(args)
+    if not args.package:
+        raise UsageError("give a PACKAGE, or --traps and --captures.")
     survey = _load(args.package)
     years, _ = _select(survey, _years(args.year), None)
     selection = survey.filter(years=years) if years else survey
@@ -236,7 +267,9 @@ def _density(args) -> int:
             except ValueError as error:
                 entry["estimates"].append({"model": model, "notes": [str(error)]})
                 continue
-            entry["estimates"].append(found.as_dict())
+            areas = animals_in_areas(found, survey_areas(one))
+            entry["estimates"].append(found.as_dict() | {
+                "areas": areas.round(4).to_dict("records")})
         result["years"].append(entry)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2, default=float))
@@ -244,11 +277,11 @@ def _density(args) -> int:
     print(f"SECR density ({args.likelihood} likelihood), identified adults, per 100 km2")
     for entry in result["years"]:
         for e in entry["estimates"] or [{"model": "-", "notes": entry.get("notes", [])}]:
-            if "density_per_100km2" not in e:
+            if "D_per_100km2" not in e:
                 print(f"  {entry['year']} {e['model']}: {'; '.join(e['notes'])}")
                 continue
-            print(f"  {entry['year']} {e['model']:<4} D = {e['density_per_100km2']:.2f} "
-                  f"(95 % {e['lcl']:.2f}-{e['ucl']:.2f}), n = {e['n']}, "
+            print(f"  {entry['year']} {e['model']:<4} D = {e['D_per_100km2']:.2f} "
+                  f"(95 % {e['lcl']:.2f}-{e['ucl']:.2f}), n = {e['n_animals']}, "
                   f"AIC {e['aic']:.1f}" + "".join(f"; {n}" for n in e["notes"]))
     return 0
 
@@ -456,7 +489,15 @@ def _parser() -> argparse.ArgumentParser:
     activity.set_defaults(func=_activity)
 
     density = commands.add_parser("density", help="SECR density per year with its interval")
-    density.add_argument("package", help="Camtrap DP package: a folder or a zip file")
+    density.add_argument("package", nargs="?",
+                         help="Camtrap DP package: a folder or a zip file")
+    density.add_argument("--traps", metavar="FILE", help="secr trap file (Detector x y)")
+    density.add_argument("--captures", metavar="FILE",
+                         help="secr capture file (Session ID Occasion x y)")
+    density.add_argument("--detector", choices=["multi", "proximity", "count"],
+                         default="multi", help="detector type of --traps (default multi)")
+    density.add_argument("--buffer", type=float, default=100.0,
+                         help="mask buffer of --traps, metres (default 100, as secr)")
     density.add_argument("--year", action="append", metavar="Y",
                          help="a year (2021) or span (2017-2019); may be repeated")
     density.add_argument("--model", choices=["null", "sex", "both"], default="null",

@@ -32,9 +32,23 @@ from scipy import optimize, special, stats
 
 from landmap.i18n import Text
 
-__all__ = ["CaptureData", "DensityEstimate", "Mask", "SecrFit", "SurveyCaptures",
-           "capture_data", "density_by_year", "density_report", "estimate_density",
-           "fit_secr", "habitat", "make_mask", "read_secr_text"]
+__all__ = [
+    "CaptureData",
+    "DensityEstimate",
+    "Mask",
+    "SecrFit",
+    "SurveyCaptures",
+    "animals_in_areas",
+    "capture_data",
+    "density_by_year",
+    "density_report",
+    "estimate_density",
+    "fit_secr",
+    "habitat",
+    "make_mask",
+    "read_secr_text",
+    "survey_areas",
+]
 
 _Z = stats.norm.ppf(0.975)
 _DETECTORS = ("proximity", "count", "multi")
@@ -223,7 +237,7 @@ class _Model:
         fall = np.exp(-self.d2 / (2 * sigma ** 2))
         if self.function == "HHN":
             return scale * fall
-        return -np.log1p(-np.clip(scale * fall, 0, 1 - 1e-15))
+        return -np.log1p(-np.minimum(scale * fall, 1 - 1e-15))
 
     def pieces(self, scale: float, sigma: float) -> tuple[np.ndarray, np.ndarray]:
         """log Pr(history_i | x) for every mask point and animal (M × n) and p·(x)."""
@@ -234,9 +248,10 @@ class _Model:
             # occasion s: caught at k with prob (1 − e^{−H_s}) u_ks h_k / H_s, where H_s is
             # the summed hazard of that occasion; not caught: e^{−H_s}
             per_occasion = h @ d.usage  # M × S
-            hs = per_occasion[:, self.s]
-            term = (np.log(-np.expm1(-hs)) + hs + np.log(self.u * h[:, self.k])
-                    - np.log(hs))
+            # the parts that depend on the occasion only, and on the detector only, are
+            # computed once each: log(1 − e^{−H_s}) + H_s − log H_s and log h_k
+            caught = np.log(-np.expm1(-per_occasion)) + per_occasion - np.log(per_occasion)
+            term = caught[:, self.s] + np.log(h)[:, self.k] + np.log(self.u)
             base = -per_occasion.sum(axis=1)
         else:
             uh = self.u * h[:, self.k]
@@ -288,6 +303,21 @@ class SecrFit:
 
     def value(self, parameter: str) -> float:
         return float(self.table.set_index("parameter").loc[parameter, "estimate"])
+
+    def as_dict(self, buffer_m: float | None = None) -> dict:
+        """The fit with the keys of ``landmap density --format json``."""
+        d = self.table.set_index("parameter")
+        scale = "g0" if self.function == "HN" else "lambda0"
+        return {"model": "null", "likelihood": self.likelihood, "detector": self.kind,
+                "D_per_100km2": float(d.loc["D (per 100 km2)", "estimate"]),
+                "se": float(d.loc["D (per 100 km2)", "se"]),
+                "lcl": float(d.loc["D (per 100 km2)", "lcl"]),
+                "ucl": float(d.loc["D (per 100 km2)", "ucl"]),
+                scale: self.value(scale), "sigma_m": self.value("sigma (m)"),
+                "n_animals": self.n, "n_detections": self.detections,
+                "esa_km2": self.esa_ha / 100, "mask_area_km2": self.mask_area_km2,
+                "buffer_m": buffer_m, "loglik": self.log_likelihood, "aic": self.aic,
+                "parameters": {"all": self.table.to_dict("records")}}
 
 
 def _hessian(f, x: np.ndarray, step: float = 1e-4) -> np.ndarray:
@@ -500,8 +530,13 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
                           places.geometry.y.reindex(stations).to_numpy()])
 
     obs = survey.observations
-    keep = (detection_mask(obs, species) & (obs["individualID"] != "").to_numpy()
-            & obs["lifeStage"].isin(list(life_stages)).to_numpy())
+    of_species = detection_mask(obs, species)
+    named = (obs["individualID"] != "").to_numpy()
+    if of_species.any() and not (of_species & named).any():
+        raise ValueError(Text("no photograph of {species} carries an individual ID: SECR "
+                              "needs identified animals (by their spot patterns)",
+                              species=species))
+    keep = of_species & named & obs["lifeStage"].isin(list(life_stages)).to_numpy()
     rows = obs[keep]
     local = (rows["eventStart"].dt.tz_convert(None)
              + pd.to_timedelta(camera_offset(rows).to_numpy(), unit="min"))
@@ -526,6 +561,21 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
                        tuple(animals), tuple(map(str, stations)))
     return SurveyCaptures(data, sex, tuple(map(str, stations)), survey.metric_crs, origin,
                           tuple(notes))
+
+
+#: Animals seen at two or more detectors that σ needs (fewer: no estimate).
+MIN_SPATIAL_RECAPTURES = 5
+
+
+def _enough_recaptures(data: CaptureData, group: str) -> None:
+    places = data.detections.groupby("animal")["detector"].nunique()
+    moved = int((places >= 2).sum())
+    if moved < MIN_SPATIAL_RECAPTURES:
+        why = Text("only {n} animals were photographed at two or more stations; SECR needs "
+                   "at least {least} such spatial recaptures to estimate how far animals "
+                   "range", n=moved, least=MIN_SPATIAL_RECAPTURES)
+        raise ValueError(Text("{group}: {why}", group=Text(group), why=why) if group
+                         else why)
 
 
 def habitat(survey):
@@ -555,14 +605,28 @@ class DensityEstimate:
     mask_km2: float
     aic: float
     notes: tuple = ()
+    #: per group: (its CaptureData, its final Mask), for the areas and surfaces
+    parts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def as_dict(self) -> dict:
+        """The keys ``landmap density --format json`` prints (see the README). With the
+        sex model, the detection parameters are objects by sex."""
+        def each(get):
+            values = {name: get(fit) for name, fit in self.fits.items()}
+            return values.get("all", values)
+
+        scale = "g0" if next(iter(self.fits.values())).function == "HN" else "lambda0"
         return {"label": self.label, "model": self.model, "likelihood": self.likelihood,
-                "n": self.n, "detections": self.detections,
-                "density_per_100km2": self.density_100km2, "se": self.se_100km2,
-                "lcl": self.lcl_100km2, "ucl": self.ucl_100km2, "aic": self.aic,
-                "buffer_m": self.buffer_m, "mask_spacing_m": self.spacing_m,
-                "mask_km2": self.mask_km2, "notes": list(self.notes),
+                "detector": "proximity", "D_per_100km2": self.density_100km2,
+                "se": self.se_100km2, "lcl": self.lcl_100km2, "ucl": self.ucl_100km2,
+                scale: each(lambda f: f.value(scale)),
+                "sigma_m": each(lambda f: f.value("sigma (m)")),
+                "n_animals": self.n, "n_detections": self.detections,
+                "esa_km2": each(lambda f: f.esa_ha / 100),
+                "mask_area_km2": self.mask_km2, "buffer_m": self.buffer_m,
+                "mask_spacing_m": self.spacing_m,
+                "loglik": float(sum(f.log_likelihood for f in self.fits.values())),
+                "aic": self.aic, "notes": [str(n) for n in self.notes],
                 "parameters": {name: fit.table.to_dict("records")
                                for name, fit in self.fits.items()}}
 
@@ -594,9 +658,10 @@ def estimate_density(captures: SurveyCaptures, habitat_shape=None, model: str = 
                                   "recorded; use the model with one σ and λ0, or record "
                                   "their sex", n=unknown))
         groups = {sex: np.flatnonzero(captures.sex == sex) for sex in ("female", "male")}
-    fits, buffers, spacings = {}, [], []
+    fits, buffers, spacings, parts = {}, [], [], {}
     for name, members in groups.items():
         part = data.subset(members) if model == "sex" else data
+        _enough_recaptures(part, "" if name == "all" else name)
         sigma0 = float(np.exp(_start(part, "HHN")[1]))
         # a coarse first fit (spacing sigma) only to size the mask of the final one
         first = fit_secr(part, make_mask(part.detectors, buffer or 4 * sigma0,
@@ -611,6 +676,7 @@ def estimate_density(captures: SurveyCaptures, habitat_shape=None, model: str = 
         mask = make_mask(part.detectors, used_buffer, spacing=spacing or sigma / 2,
                          habitat=habitat_shape)
         fits[name] = fit_secr(part, mask, likelihood)
+        parts[name] = (part, mask)
         buffers.append(used_buffer)
         spacings.append(mask.spacing)
     densities = [f.value("D (per 100 km2)") for f in fits.values()]
@@ -630,7 +696,89 @@ def estimate_density(captures: SurveyCaptures, habitat_shape=None, model: str = 
                            data.n_animals, data.n_detections, float(max(buffers)),
                            float(min(spacings)),
                            float(max(f.mask_area_km2 for f in fits.values())), aic,
-                           tuple(notes))
+                           tuple(notes), parts)
+
+
+def animals_in_areas(estimate: DensityEstimate, areas: dict) -> pd.DataFrame:
+    """Expected and realised numbers of animals in areas (parks, sides of the border).
+
+    Expected N = D̂ × the area's part of the mask (log-normal interval from D̂'s): with a
+    homogeneous D over all the land of the mask, it spreads the animals evenly, also over
+    land where none lives. Realised N = the detected animals whose activity centre lies in
+    the area (each counted by the posterior probability of its centre there) plus the
+    undetected expected there, D̂ ∫ (1 − p·(x)) dx; its variance adds the Bernoulli
+    variance of each detected animal's place and a Poisson number of undetected ones with
+    D̂'s uncertainty; interval log-normal.
+
+    Parameters
+    ----------
+    estimate : DensityEstimate
+    areas : dict of name -> shapely geometry
+        In the metric CRS of the captures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area``, ``mask_km2``, ``expected``, ``expected_lcl``, ``expected_ucl``,
+        ``detected`` (posterior sum), ``realised``, ``realised_lcl``, ``realised_ucl``.
+    """
+    import shapely
+
+    rows = {name: dict.fromkeys(["mask_km2", "expected", "var_expected", "detected",
+                                 "var_detected", "undetected", "var_undetected"], 0.0)
+            for name in areas}
+    for group, (data, mask) in estimate.parts.items():
+        fit = estimate.fits[group]
+        model = _Model(data, mask, fit.function)
+        ll, pdot = model.pieces(*_real(model, fit.beta))
+        post = np.exp(ll - ll.max(axis=0))
+        post /= post.sum(axis=0)
+        d = fit.table.set_index("parameter").loc["D (per ha)"]
+        density, se = float(d["estimate"]), float(d["se"])
+        for name, shape in areas.items():
+            inside = shapely.contains_xy(shape, mask.points[:, 0], mask.points[:, 1])
+            area_ha = inside.sum() * mask.cell_ha
+            missed_ha = float((1 - pdot[inside]).sum() * mask.cell_ha)
+            r = rows[name]
+            r["mask_km2"] = max(r["mask_km2"], area_ha / 100)
+            r["expected"] += density * area_ha
+            r["var_expected"] += (se * area_ha) ** 2
+            share = post[inside].sum(axis=0)  # each detected animal's chance to live here
+            r["detected"] += float(share.sum())
+            r["var_detected"] += float((share * (1 - share)).sum())
+            r["undetected"] += density * missed_ha
+            r["var_undetected"] += (se * missed_ha) ** 2 + density * missed_ha
+    out = []
+    for name, r in rows.items():
+        expected_lcl, expected_ucl = (_lognormal(r["expected"], np.sqrt(r["var_expected"]))
+                                      if r["expected"] > 0 else (0.0, 0.0))
+        realised = r["detected"] + r["undetected"]
+        spread = np.sqrt(r["var_detected"] + r["var_undetected"])
+        low, high = _lognormal(realised, spread) if realised > 0 else (0.0, 0.0)
+        out.append({"area": name, "mask_km2": r["mask_km2"], "expected": r["expected"],
+                    "expected_lcl": expected_lcl, "expected_ucl": expected_ucl,
+                    "detected": r["detected"], "realised": realised,
+                    "realised_lcl": low, "realised_ucl": high})
+    return pd.DataFrame(out)
+
+
+def survey_areas(survey) -> dict:
+    """The parks and the two sides of the border, in the survey's metric CRS."""
+    import shapely
+
+    b = survey.boundaries
+    parks = b.parks.to_crs(survey.metric_crs).set_index("park_id").geometry
+    countries = b.countries.to_crs(survey.metric_crs)
+    areas = {}
+    for park_id in ("land-of-the-leopard", "ne-china-tiger-leopard"):
+        if park_id in parks.index:
+            areas[park_id] = parks[park_id]
+    code = "iso_a3" if "iso_a3" in countries else countries.columns[0]
+    for side in ("RUS", "CHN"):
+        chosen = countries[countries[code] == side]
+        if len(chosen):
+            areas[side] = shapely.union_all(chosen.geometry.to_numpy())
+    return areas
 
 
 def density_by_year(survey, years: list[int] | None = None, model: str = "null",
@@ -675,8 +823,9 @@ def density_report(survey, models: tuple[str, ...] = ("null",), likelihood: str 
     Returns
     -------
     dict
-        ``captures`` (:class:`SurveyCaptures`), ``estimates`` (model -> DensityEstimate)
-        and ``aic`` (a table of the models by AIC, the best first, with ΔAIC).
+        ``captures`` (:class:`SurveyCaptures`), ``estimates`` (model -> DensityEstimate),
+        ``aic`` (a table of the models by AIC, the best first, with ΔAIC) and ``areas``
+        (model -> :func:`animals_in_areas` of the parks and the sides of the border).
     """
     captures = capture_data(survey, months=months)
     land = habitat(survey)
@@ -688,4 +837,6 @@ def density_report(survey, models: tuple[str, ...] = ("null",), likelihood: str 
                          "aic": e.aic, "density_per_100km2": e.density_100km2}
                         for m, e in estimates.items()]).sort_values("aic")
     aic["delta_aic"] = aic["aic"] - aic["aic"].min()
-    return {"captures": captures, "estimates": estimates, "aic": aic.reset_index(drop=True)}
+    areas = survey_areas(survey)
+    return {"captures": captures, "estimates": estimates, "aic": aic.reset_index(drop=True),
+            "areas": {m: animals_in_areas(e, areas) for m, e in estimates.items()}}
