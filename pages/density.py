@@ -1,6 +1,7 @@
 """Density: leopards per 100 km² with a 95 % interval, by spatially explicit
 capture–recapture of the identified adults (one session per year)."""
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -106,3 +107,43 @@ if not briefing:
     st.download_button(_("Estimates (CSV)"), csv_bytes(parameters, lang),
                        f"landmap-density-{year}.csv", "text/csv", key="density-csv",
                        on_click="ignore")
+
+st.subheader(_("Every year of the selection"))
+if st.button(_("Estimate every year"), key="density-every-year",
+             help=_("One fit per year, about 10–20 s each; each year is kept once fitted")):
+    st.session_state["density-years-shown"] = True
+if st.session_state.get("density-years-shown"):
+    rows, progress = [], st.progress(0.0)
+    for i, one_year in enumerate(years):
+        progress.progress(i / len(years), text=_("Fitting {year}…").format(year=one_year))
+        try:
+            yearly = cache.compute(density_report, narrow={"years": (one_year, one_year)},
+                                   models=models, likelihood=likelihood)
+        except ValueError as error:
+            rows.append({"year": one_year, "note": lang.text(error.args[0])})
+            continue
+        top = yearly["estimates"][yearly["aic"].iloc[0]["model"]]
+        rows.append({"year": one_year, "n": top.n, "density": top.density_100km2,
+                     "lcl": top.lcl_100km2, "ucl": top.ucl_100km2, "note": ""})
+    progress.empty()
+    by_year = pd.DataFrame(rows)
+    fitted = by_year.dropna(subset=["density"]) if "density" in by_year else by_year.iloc[0:0]
+    if len(fitted):
+        base = alt.Chart(fitted).encode(x=alt.X("year:O", title=_("Year"),
+                                                axis=alt.Axis(labelAngle=0)))
+        st.altair_chart(
+            base.mark_rule(strokeWidth=2).encode(
+                y=alt.Y("lcl:Q", title=_("Leopards per 100 km²")), y2="ucl:Q")
+            + base.mark_point(filled=True, size=80).encode(
+                y="density:Q", tooltip=[alt.Tooltip("year:O"),
+                                        alt.Tooltip("density:Q", format=".2f"),
+                                        alt.Tooltip("lcl:Q", format=".2f"),
+                                        alt.Tooltip("ucl:Q", format=".2f")]),
+            width="stretch")
+    st.dataframe(by_year, hide_index=True, width="stretch", column_config={
+        "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+        "n": _("Identified adults"),
+        "density": st.column_config.NumberColumn(_("Leopards per 100 km²"), format="%.2f"),
+        "lcl": st.column_config.NumberColumn(_("Lower 95 %"), format="%.2f"),
+        "ucl": st.column_config.NumberColumn(_("Upper 95 %"), format="%.2f"),
+        "note": _("Note")})

@@ -208,3 +208,18 @@ def test_density_page_shows_the_secr_estimate(app, demo):
     assert shown["95 % interval"] == f"{found.lcl_100km2:.2f} – {found.ucl_100km2:.2f}"
     assert shown["Identified adults"] == str(found.n)
     assert shown["Animal-station-days"] == f"{found.detections:,}"
+
+
+def test_density_page_estimates_every_year_on_request(app, demo):
+    from landmap import density_report
+
+    app.query_params["years"] = "2013-2014"
+    app.run()
+    app.switch_page("pages/density.py").run(timeout=300)
+    app.button(key="density-every-year").click().run(timeout=600)
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert table["year"].tolist() == [2013, 2014]
+    for year, shown in zip((2013, 2014), table["density"], strict=True):
+        found = density_report(demo.filter(years=year))["estimates"]["null"]
+        assert shown == pytest.approx(found.density_100km2)

@@ -131,7 +131,7 @@ def test_activity_page(dashboard, page, demo, tmp_path):
 def test_density_page(dashboard, page, demo):
     from landmap import density_report
 
-    page.goto(dashboard + "/density?years=2021-2021")
+    page.goto(dashboard + "/density?years=2020-2021")
     page.get_by_role("heading", name="Leopard density (SECR), 2021").wait_for(
         timeout=180_000)
     # the fit takes its time: wait for its numbers
@@ -139,6 +139,9 @@ def test_density_page(dashboard, page, demo):
     wait_idle(page, timeout=180)
     found = density_report(demo.filter(years=2021))["estimates"]["null"]
     assert _metrics(page)["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"
+    page.get_by_role("button", name="Estimate every year").click()
+    page.locator(".vega-embed").first.wait_for(timeout=300_000)
+    wait_idle(page, timeout=300)
     page.screenshot(path=str(ARTIFACTS / "density.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
 
