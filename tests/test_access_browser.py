@@ -331,6 +331,17 @@ def test_no_role_can_make_the_app_read_a_file_outside_the_package(secured, brows
         return context, page
 
     attempts = 0
+
+    def refused(button: str) -> None:
+        """Press the load button: the page says it was not loaded, and shows no sentinel."""
+        nonlocal attempts
+        wait_idle(page)
+        page.get_by_role("button", name=button).click()
+        page.get_by_text("was not loaded").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        clean(page)
+        attempts += 1
+
     for name in [*uploads, "loose"]:
         context, page = analyst_on_data_page()  # a fresh uploader for each attempt
         files = sorted(loose.iterdir()) if name == "loose" else [tmp_path / name]
@@ -338,24 +349,14 @@ def test_no_role_can_make_the_app_read_a_file_outside_the_package(secured, brows
             [str(f) for f in files])
         page.get_by_test_id("stFileUploader").first.get_by_text(files[0].name).first.wait_for(
             timeout=15_000)
-        wait_idle(page)
-        page.get_by_role("button", name="Load package").click()
-        page.get_by_text("was not loaded").first.wait_for(timeout=60_000)
-        wait_idle(page)
-        clean(page)
-        attempts += 1
+        refused("Load package")
         context.close()
     context, page = analyst_on_data_page()
     for path in typed:
         box = page.get_by_placeholder("/data/camtrap/2024")
         box.fill(path)
         box.press("Enter")
-        wait_idle(page)
-        page.get_by_role("button", name="Load from the server").click()
-        page.get_by_text("was not loaded").first.wait_for(timeout=60_000)
-        wait_idle(page)
-        clean(page)
-        attempts += 1
+        refused("Load from the server")
     page.screenshot(path="test-artifacts/security-analyst-attempts.png", full_page=True)
     # nothing was loaded: the page still shows the demo, the only data source
     shown = dict(zip(page.get_by_test_id("stMetricLabel").all_inner_texts(),

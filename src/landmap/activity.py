@@ -30,7 +30,13 @@ import pandas as pd
 from scipy import special
 
 from landmap.i18n import Text
-from landmap.observations import INDEPENDENCE, LEOPARD, camera_offset, independent_events
+from landmap.observations import (
+    INDEPENDENCE,
+    LEOPARD,
+    camera_offset,
+    independent_events,
+    local_time,
+)
 
 __all__ = ["MIN_DETECTIONS", "Overlap", "activity_density", "activity_times", "bandwidth",
            "compare_activity", "day_bands", "missing_positions", "overlap",
@@ -94,8 +100,7 @@ def activity_times(survey, species: str = LEOPARD, time: str = "clock",
                                                  obs["scientificName"]))
     events = independent_events(obs, survey.deployments, species, threshold)
     stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
-    local = (events["eventStart"].dt.tz_convert(None)
-             + pd.to_timedelta(camera_offset(events).to_numpy(), unit="min"))
+    local = local_time(events["eventStart"], camera_offset(events))
     clock = ((local - local.dt.normalize()) / pd.Timedelta(hours=1)).to_numpy()
     out = pd.DataFrame({
         "locationID": events["locationID"].to_numpy(),

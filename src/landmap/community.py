@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landmap.effort import _check_cell, _intervals, _station_cells, station_effort
+from landmap.effort import _check_cell, _station_cells, station_effort, working_periods
 from landmap.observations import (
     INDEPENDENCE,
     LEOPARD,
     camera_offset,
     independent_events,
+    local_time,
     local_year,
 )
 
@@ -190,29 +191,15 @@ def detection_history(survey, species: str = LEOPARD, occasion_days: int = 7,
     if not 1 <= occasion_days <= 366:
         raise ValueError(f"occasion_days={occasion_days!r}: choose 1 to 366 days.")
     d = survey.deployments
-    start, end = _intervals(d, survey.years)
-    # local clock time in days since the first local midnight
-    start_local = (start.dt.tz_convert(None) + pd.to_timedelta(
-        d["deploymentStart_offset"].to_numpy(), unit="min"))
-    end_local = (end.dt.tz_convert(None) + pd.to_timedelta(
-        d["deploymentEnd_offset"].to_numpy(), unit="min"))
-    working = (end_local > start_local).to_numpy()
-    origin = start_local[working].min().normalize()
-    s = ((start_local - origin) / pd.Timedelta(days=1)).to_numpy()
-    e = ((end_local - origin) / pd.Timedelta(days=1)).to_numpy()
-    n_occasions = max(1, int(np.ceil(np.nanmax(e[working]) / occasion_days)))
-    edges = np.arange(n_occasions + 1) * occasion_days
-    worked = np.clip(np.minimum(e[:, None], edges[None, 1:])
-                     - np.maximum(s[:, None], edges[None, :-1]), 0, None)
-    worked[~working] = 0
+    origin, worked = working_periods(d, survey.years, occasion_days)
+    n_occasions = worked.shape[1]
     columns = [f"o{k + 1}" for k in range(n_occasions)]
     effort = (pd.DataFrame(worked, columns=columns).assign(locationID=d["locationID"].to_numpy())
               .groupby("locationID", sort=True).sum())
     effort = effort[effort.sum(axis=1) > 0]
 
     events = _events(survey, species, threshold)
-    local = (events["eventStart"].dt.tz_convert(None)
-             + pd.to_timedelta(camera_offset(events).to_numpy(), unit="min"))
+    local = local_time(events["eventStart"], camera_offset(events))
     k = np.floor(((local - origin) / pd.Timedelta(days=1)).to_numpy() / occasion_days)
     inside = (k >= 0) & (k < n_occasions) & events["locationID"].isin(effort.index).to_numpy()
     hits = np.zeros(effort.shape, dtype=bool)

@@ -494,27 +494,13 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
     >>> c.data.kind, c.data.usage.shape[0], c.data.n_animals > 50
     ('proximity', 550, True)
     """
-    from landmap.effort import _intervals
-    from landmap.observations import LEOPARD, camera_offset, detection_mask
+    from landmap.effort import working_periods
+    from landmap.observations import LEOPARD, camera_offset, detection_mask, local_time
 
     species = species or LEOPARD
     d = survey.deployments
-    start, end = _intervals(d, survey.years)
-    start = start.dt.tz_convert(None) + pd.to_timedelta(
-        d["deploymentStart_offset"].to_numpy(), unit="min")
-    end = end.dt.tz_convert(None) + pd.to_timedelta(d["deploymentEnd_offset"].to_numpy(),
-                                                    unit="min")
-    working = (end > start).to_numpy()
-    if not working.any():
-        raise ValueError(Text("no camera worked in the selection"))
-    origin = start[working].min().normalize()
-    s = ((start - origin) / pd.Timedelta(days=1)).to_numpy()
-    e = ((end - origin) / pd.Timedelta(days=1)).to_numpy()
-    days = int(np.ceil(np.nanmax(e[working])))
-    edges = np.arange(days + 1, dtype=float)
-    worked = np.clip(np.minimum(e[:, None], edges[None, 1:])
-                     - np.maximum(s[:, None], edges[None, :-1]), 0, 1)
-    worked[~working] = 0
+    origin, worked = working_periods(d, survey.years)
+    days = worked.shape[1]
     if months is not None:
         first, last = months
         month = (origin + pd.to_timedelta(np.arange(days), unit="D")).month.to_numpy()
@@ -538,8 +524,7 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
                               species=species))
     keep = of_species & named & obs["lifeStage"].isin(list(life_stages)).to_numpy()
     rows = obs[keep]
-    local = (rows["eventStart"].dt.tz_convert(None)
-             + pd.to_timedelta(camera_offset(rows).to_numpy(), unit="min"))
+    local = local_time(rows["eventStart"], camera_offset(rows))
     day = np.floor(((local - origin) / pd.Timedelta(days=1)).to_numpy()).astype(int)
     station = d.drop_duplicates("deploymentID").set_index("deploymentID")["locationID"]
     k = pd.Index(stations).get_indexer(station.reindex(rows["deploymentID"]).to_numpy())

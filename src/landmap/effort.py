@@ -17,11 +17,13 @@ from landmap.observations import (
     LEOPARD,
     camera_offset,
     independent_events,
+    local_time,
     local_year,
 )
 
 __all__ = ["EFFORT_UNITS", "FAILED_TAG", "GRID_COLUMNS", "coverage", "coverage_gaps",
-           "effort_end", "effort_grid", "station_days", "station_effort", "trap_nights"]
+           "effort_end", "effort_grid", "station_days", "station_effort", "trap_nights",
+           "working_periods"]
 
 _DAY = pd.Timedelta(days=1)
 
@@ -102,6 +104,44 @@ def _intervals(deployments: pd.DataFrame, years) -> tuple[pd.Series, pd.Series]:
     first = pd.Series(lo - start_off, index=deployments.index)
     last = pd.Series(hi - end_off, index=deployments.index)
     return start.where(start > first, first), end.where(end < last, last)
+
+
+def working_periods(deployments: pd.DataFrame, years: tuple[int, int] | None = None,
+                    period_days: float = 1.0) -> tuple[pd.Timestamp, np.ndarray]:
+    """Days each deployment worked in each period, on the cameras' local clocks.
+
+    Periods are ``period_days`` long from the local midnight of the first working day
+    (camtrapR's ``day1 = "survey"``); they serve detection histories and SECR occasions.
+
+    Returns
+    -------
+    origin : pandas.Timestamp
+        That midnight (local, naive).
+    worked : numpy.ndarray
+        Deployments × periods: days worked (0 to ``period_days``).
+
+    Raises
+    ------
+    ValueError
+        If no camera worked in the selection.
+    """
+    from landmap.i18n import Text
+
+    start, end = _intervals(deployments, years)
+    start = local_time(start, deployments["deploymentStart_offset"])
+    end = local_time(end, deployments["deploymentEnd_offset"])
+    working = (end > start).to_numpy()
+    if not working.any():
+        raise ValueError(Text("no camera worked in the selection"))
+    origin = start[working].min().normalize()
+    s = ((start - origin) / _DAY).to_numpy()
+    e = ((end - origin) / _DAY).to_numpy()
+    periods = max(1, int(np.ceil(np.nanmax(e[working]) / period_days)))
+    edges = np.arange(periods + 1) * period_days
+    worked = np.clip(np.minimum(e[:, None], edges[None, 1:])
+                     - np.maximum(s[:, None], edges[None, :-1]), 0, None)
+    worked[~working] = 0
+    return origin, worked
 
 
 def _check_years(years) -> tuple[int, int] | None:

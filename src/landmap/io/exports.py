@@ -247,12 +247,10 @@ def camtrapdp_zip(survey) -> bytes:
         deployments["timestampIssues"] = deployments["timestampIssues"].map(
             {True: "true", False: "false"})
     kept = survey.kept
-    both = [survey.observations, kept.observations] if len(kept.observations) else [
-        survey.observations]
-    observations = pd.concat(both, ignore_index=True) if len(both) > 1 else both[0]
+    observations = survey.observations
+    if len(kept.observations):
+        observations = pd.concat([observations, kept.observations], ignore_index=True)
     observations = _plain(observations.drop(columns="local_offset", errors="ignore"))
-    if "count" in observations:  # Int64 with <NA> would be written as "<NA>"
-        observations["count"] = observations["count"].astype("string").fillna("")
     media = (kept.media.drop(columns=["timestamp_utc", "timestamp_offset"], errors="ignore")
              if len(kept.media.columns) else None)
     withheld = []
