@@ -4,9 +4,16 @@ capture–recapture of the identified adults (one session per year)."""
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from landmap import csv_bytes, density_report
-from landmap.app import cache, state, widgets
+from landmap import (
+    csv_bytes,
+    density_report,
+    density_surface_map,
+    report_surface,
+    secr_zip,
+)
+from landmap.app import cache, precision, state, widgets
 from landmap.app.state import _
 
 briefing = widgets.briefing_mode()
@@ -79,6 +86,25 @@ if not briefing:
                  "(each by the probability that it does) plus those expected there but never "
                  "photographed. Expected N: the density times the area, as if leopards lived "
                  "evenly on all the land of the mask, also where none lives."))
+st.subheader(_("Where the activity centres are"))
+shown_precision = precision.precision()
+# never finer than the location policy's grid; 2 km at least, as the mask points are
+# about 1.5 km apart and a finer grid would show holes between them
+cell_km = max(2, shown_precision.cell_km or 2)
+report_input = {"report": (density_report, {"models": models, "likelihood": likelihood})}
+cells = cache.compute(report_surface, narrow={"years": (year, year)}, inputs=report_input,
+                      model=best, cell_km=cell_km)
+surface_title = _("Leopards per 100 km², {year} ({km} km cells)").format(year=year,
+                                                                        km=cell_km)
+st_folium(density_surface_map(selection.filter(years=year), cells, surface_title,
+                              lang=lang),
+          key=cache.map_key("density-surface", year, model, likelihood),
+          returned_objects=[], height=widgets.map_height(), use_container_width=True)
+if not briefing:
+    st.caption(_("Each cell: the photographed adults' chance that their activity centre "
+                 "lies there, plus the adults expected there but never photographed, per "
+                 "100 km² of land in the mask. Summed over the cells they make the realised "
+                 "N of the whole mask ({total})."). format(total=n(cells["leopards"].sum(), 1)))
 st.subheader(_("Estimates ({model})").format(model=MODELS[best]))
 names = {"D (per ha)": _("D (per ha)"), "D (per 100 km2)": _("D (per 100 km²)"),
          "lambda0": _("λ0 (daily hazard at the centre)"), "g0": "g0",
@@ -107,6 +133,17 @@ if not briefing:
     st.download_button(_("Estimates (CSV)"), csv_bytes(parameters, lang),
                        f"landmap-density-{year}.csv", "text/csv", key="density-csv",
                        on_click="ignore")
+    if precision.download_precision().exact:
+        st.download_button(
+            _("Capture history for secr (ZIP)"), secr_zip(report["captures"], str(year)),
+            f"landmap-secr-{year}.zip", "application/zip", key="density-secr",
+            on_click="ignore",
+            help=_("secr's text formats (traps with daily usage, captures by station) and "
+                   "the R lines that read them, to check this fit in R"))
+    else:
+        st.caption(_("The capture history for secr holds the stations' exact positions (a "
+                     "fit needs the distances between them): analysts can download it with "
+                     "exact coordinates in downloads."))
 
 st.subheader(_("Every year of the selection"))
 if st.button(_("Estimate every year"), key="density-every-year",

@@ -11,6 +11,8 @@ from landmap import (
     build_briefing,
     camera_offset,
     csv_bytes,
+    density_report,
+    density_text,
     detections,
     doubtful,
     local_time,
@@ -32,6 +34,14 @@ if flagged and not briefing:
                         "{n} rows of these data were flagged for a look (see the Data page).",
                         flagged).format(n=state.lang().number(flagged)))
 widgets.headline_metrics(cache.current_headline(), st.session_state[state.SPECIES])
+# SECR density needs one survey year and the whole population (not a few individuals);
+# it is fitted last, so that the map and charts are not kept waiting for it
+first, last = selection.year_span
+density_line = (st.empty() if first == last and not st.session_state[state.INDIVIDUALS]
+                else None)
+if density_line is not None:
+    density_line.caption(_("Estimating the leopard density (SECR) for {year}…").format(
+        year=first))
 
 with st.spinner(_("Drawing the map…")):
     m = overview_map(selection, title=title, lang=state.lang())
@@ -94,6 +104,22 @@ st.altair_chart(
                  alt.Tooltip("detections", title=_("Detections"))]),
     width="stretch")
 
+density = None
+if density_line is not None:
+    try:
+        report = cache.compute(density_report, narrow={"years": (first, first)},
+                               models=("null",), likelihood="full")
+    except ValueError as error:
+        density_line.caption(_("No density estimate for {year}: {reason}.").format(
+            year=first, reason=state.lang().text(error.args[0])))
+    else:
+        density = report["estimates"]["null"]
+        density_line.markdown(_(
+            "**Leopard density (SECR), {year}: {value} per 100 km²** (95 % interval), "
+            "{n} identified adults. See the Density page.").format(
+            year=first, value=density_text(density, state.lang()),
+            n=state.lang().number(density.n)))
+
 if not briefing:
     st.caption(_("All counts are minimum counts: camera traps miss animals.")
                + ("" if species == LEOPARD else " " + _("Monthly detections are of {species}.")
@@ -103,7 +129,8 @@ if not briefing:
     release = cache.release()
     chosen = list(st.session_state[state.INDIVIDUALS])
     pack = [(_("Briefing pack (PDF)"),
-             lambda: briefing_pack(build_briefing(release, title, chosen, lang=lang)),
+             lambda: briefing_pack(build_briefing(release, title, chosen, lang=lang,
+                                                  density=density)),
              f"landmap-briefing-{span}.pdf", "application/pdf")] if widgets.chromium_path() else []
     widgets.download_row([
         *pack,

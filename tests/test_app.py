@@ -198,11 +198,19 @@ def test_density_page_shows_the_secr_estimate(app, demo):
     from landmap import density_report
 
     app.query_params["years"] = "2021-2021"
-    app.run()
+    app.run(timeout=300)
+    found = density_report(demo.filter(years=2021))["estimates"]["null"]
+    # the Overview's headline: density and interval of the selected year
+    assert (f"**Leopard density (SECR), 2021: {found.density_100km2:.2f} "
+            f"({found.lcl_100km2:.2f}–{found.ucl_100km2:.2f}) per 100 km²** (95 % interval), "
+            f"{found.n} identified adults. See the Density page.") in [
+        m.value for m in app.markdown]
     app.switch_page("pages/density.py").run(timeout=300)
     assert not app.exception
     assert app.title[0].value == "Leopard density (SECR), 2021"
-    found = density_report(demo.filter(years=2021))["estimates"]["null"]
+    assert "Where the activity centres are" in [h.value for h in app.subheader]
+    assert any("The capture history for secr holds the stations' exact positions" in c.value
+               for c in app.caption)
     shown = _metrics(app)
     assert shown["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"
     assert shown["95 % interval"] == f"{found.lcl_100km2:.2f} – {found.ucl_100km2:.2f}"

@@ -173,3 +173,25 @@ def test_pack_in_russian_and_chinese(release, tmp_path, code, sections, precisio
         fonts = subprocess.run(["pdffonts", str(tmp_path / "pack.pdf")], capture_output=True,
                                text=True, check=True).stdout
         assert "WenQuanYi" in fonts or "ZenHei" in fonts
+
+
+def test_the_pack_headline_gains_the_density_with_its_interval(release):
+    from landmap.density import SurveyCaptures, estimate_density
+    from landmap.io.briefing import density_text
+    from tests.test_density import _simulate
+
+    data = _simulate("proximity", density_ha=0.02, lam0=0.08, sigma=300.0, occasions=20,
+                     seed=7)
+    found = estimate_density(SurveyCaptures(data, np.array([""] * data.n_animals), (),
+                                            "EPSG:32652", None), label="2021")
+    text = density_text(found)
+    assert text == (f"{found.density_100km2:.2f} ({found.lcl_100km2:.2f}–"
+                    f"{found.ucl_100km2:.2f})")
+    with_density = build_briefing(release, "Females, 2021", density=found)
+    assert with_density.headline["Leopards per 100 km² (95 % interval)"] == text
+    assert any(note.startswith("Density: spatially explicit capture–recapture of the "
+                               f"identified adults of 2021 (stations as proximity detectors, "
+                               f"one-day occasions), {found.n} animals")
+               for note in with_density.notes)
+    assert "Leopards per 100 km² (95 % interval)" not in build_briefing(
+        release, "Females, 2021").headline

@@ -27,7 +27,7 @@ _IO_NAMES = (
     "load_survey", "read_camtrapdp", "open_package", "survey_from_tables", "read_layer",
     "check_package", "DataError", "csv_bytes", "geojson_bytes", "gpkg_bytes",
     "html_bytes", "camtrapdp_zip", "COLUMN_HEADERS", "problems_frame", "doubtful", "map_png",
-    "build_briefing", "briefing_pack",
+    "build_briefing", "briefing_pack", "density_text",
 )
 #: Public name -> the module that defines it.
 _API = {
@@ -83,9 +83,13 @@ _API = {
     "estimate_density": "landmap.density",
     "density_by_year": "landmap.density",
     "density_report": "landmap.density",
+    "density_surface": "landmap.density",
+    "report_surface": "landmap.density",
     "fit_secr": "landmap.density",
     "make_mask": "landmap.density",
-    "read_secr_text": "landmap.density",
+    "read_secr_text": "landmap.io.secr",
+    "secr_capture_history": "landmap.io.secr",
+    "secr_zip": "landmap.io.secr",
     "CaptureData": "landmap.density",
     # the location policy
     "Precision": "landmap.privacy",
@@ -95,6 +99,7 @@ _API = {
     "sightings_map": "landmap.maps",
     "home_range_map": "landmap.maps",
     "density_map": "landmap.maps",
+    "density_surface_map": "landmap.maps",
     "cross_border_map": "landmap.maps",
     "station_values_map": "landmap.maps",
     "co_occurrence_map": "landmap.maps",

@@ -3,6 +3,7 @@
     python -m landmap.bench                 # the demo (1x), table on screen and in bench.csv
     python -m landmap.bench --scales 1 10   # also a survey ten times the demo
     python -m landmap.bench --out results.csv
+    python -m landmap.bench --secr-study 100   # SECR: bias and coverage on simulations
 
 A survey ``k`` times the demo is the demo package repeated ``k`` times with new IDs
 (every station, deployment, observation and individual copied, coordinates unchanged),
@@ -327,7 +328,20 @@ def main(argv: list[str] | None = None) -> None:
                         help="skip the Streamlit rerun measurement")
     parser.add_argument("--full", action="store_true",
                         help="run every analysis at every scale (minutes at 100x)")
+    parser.add_argument("--secr-study", type=int, metavar="REPLICATES",
+                        help="instead: the SECR simulation study on a leopard-like design "
+                             "(bias of the mean density and coverage of the intervals)")
     args = parser.parse_args(argv)
+    if args.secr_study:
+        import json
+
+        from landmap.secr_study import run_study, summarise_study
+
+        results = run_study(args.secr_study)
+        if args.output:
+            results.to_csv(args.output, index=False)
+        print(json.dumps(summarise_study(results), indent=2))
+        return
     table = run(tuple(args.scales), args.repeat, not args.no_filter_change,
                 full_from=10**9 if args.full else 50)
     if args.output:

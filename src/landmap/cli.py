@@ -2,7 +2,7 @@
 
     landmap serve [streamlit options]          start the dashboard (as tasks.py start)
     landmap summary PACKAGE [--year Y ...] [--format table|json|csv]
-    landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history
+    landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history|secr
                    --output FILE
     landmap activity PACKAGE --species A [--species B] [--year Y] [--time clock|sun]
     landmap density PACKAGE [--year Y] [--model null|sex|both] [--likelihood full|conditional]
@@ -38,6 +38,7 @@ EXPORTS = {
     "species": ("csv",),
     "occupancy": ("csv", "json"),
     "history": ("csv",),
+    "secr": ("zip",),
 }
 _SUFFIX_FORMAT = {".geojson": "geojson", ".json": "json", ".gpkg": "gpkg", ".csv": "csv",
                   ".zip": "zip"}
@@ -387,10 +388,28 @@ def _history(selection, precision, fmt, args) -> bytes:
 
 
 _LEOPARD = "Panthera pardus orientalis"
+def _secr(selection, precision, fmt, args) -> bytes:
+    from landmap.density import capture_data
+    from landmap.io.secr import secr_zip
+
+    if not precision.exact:
+        raise UsageError("--what secr writes the stations' exact positions (an SECR fit "
+                         "needs the distances between them): add --protect exact.")
+    first, last = selection.year_span
+    if first != last:
+        raise UsageError(f"--what secr: the selection spans {first}-{last}; choose one "
+                         "survey year with --year (SECR fits one session at a time).")
+    try:
+        captures = capture_data(selection)
+    except ValueError as error:
+        raise DataProblem(str(error)) from None
+    return secr_zip(captures, str(first))
+
+
 _EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort,
                                    "crossings": _crossings, "camtrapdp": _camtrapdp,
                                    "species": _species, "occupancy": _occupancy,
-                                   "history": _history}
+                                   "history": _history, "secr": _secr}
 
 
 def _serve(args) -> int:

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from landmap.i18n import Text
+from landmap.io.secr import read_secr_text
 
 __all__ = [
     "CaptureData",
@@ -42,11 +43,13 @@ __all__ = [
     "capture_data",
     "density_by_year",
     "density_report",
+    "density_surface",
     "estimate_density",
     "fit_secr",
     "habitat",
     "make_mask",
     "read_secr_text",
+    "report_surface",
     "survey_areas",
 ]
 
@@ -179,27 +182,6 @@ def make_mask(detectors: np.ndarray, buffer: float, nx: int = 64,
     if not len(points):
         raise ValueError("the mask holds no point: widen the buffer or check the habitat.")
     return Mask(points, spacing)
-
-
-def read_secr_text(trapfile, captfile, kind: str = "multi") -> CaptureData:
-    """Read secr's text formats: a trap file (``Detector x y``) and a capture file
-    (``Session ID Occasion x y``, the detector given by its coordinates)."""
-    traps = pd.read_csv(trapfile, sep=r"\s+", header=None, comment="#").iloc[:, :3]
-    traps.columns = ["detector", "x", "y"]
-    capt = pd.read_csv(captfile, sep=r"\s+", header=None, comment="#").iloc[:, :5]
-    capt.columns = ["session", "id", "occasion", "x", "y"]
-    where = {(x, y): k for k, (x, y) in enumerate(zip(traps["x"], traps["y"], strict=True))}
-    detector = [where.get((x, y), -1) for x, y in zip(capt["x"], capt["y"], strict=True)]
-    if min(detector) < 0:
-        raise ValueError(f"{captfile}: a capture at a place with no detector in {trapfile}.")
-    ids = sorted(capt["id"].unique(), key=str)
-    occasions = int(capt["occasion"].max())
-    detections = pd.DataFrame({"animal": capt["id"].map({a: i for i, a in enumerate(ids)}),
-                               "occasion": capt["occasion"] - 1, "detector": detector,
-                               "count": 1})
-    return CaptureData(traps[["x", "y"]].to_numpy(float), np.ones((len(traps), occasions)),
-                       detections, len(ids), kind, tuple(map(str, ids)),
-                       tuple(map(str, traps["detector"])))
 
 
 # ----------------------------------------------------------------------------- model
@@ -745,6 +727,84 @@ def animals_in_areas(estimate: DensityEstimate, areas: dict) -> pd.DataFrame:
                     "detected": r["detected"], "realised": realised,
                     "realised_lcl": low, "realised_ucl": high})
     return pd.DataFrame(out)
+
+
+def density_surface(estimate: DensityEstimate, crs: str, cell_km: float = 2.0):
+    """Where the activity centres are: expected leopards per 100 km² in square cells.
+
+    Each mask point carries the detected animals' posterior probability that their centre
+    lies there plus the undetected animals expected there, D̂ (1 − p·(x)) (as secr's
+    ``fxTotal``); the cells of a grid aligned on multiples of ``cell_km`` (as the location
+    policy's grid, so that a surface never shows more than the policy allows) sum them and
+    divide by the land of the mask inside the cell. Summed over the cells, the expected
+    animals are the realised N of the whole mask.
+
+    Parameters
+    ----------
+    estimate : DensityEstimate
+        From :func:`estimate_density` (with the sex model, both sexes add up).
+    crs : str
+        The metric CRS of the captures (``captures.crs``).
+    cell_km : float, default 2
+        Cell size; give the location policy's grid (5 or 10 km) for viewers.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per cell with mask points: ``cell_id``, ``leopards`` (expected activity
+        centres in the cell), ``detected`` (of which photographed animals), ``area_km2``
+        (land of the mask in the cell), ``density_100km2``; polygons in ``crs``.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> s = load_demo().filter(years=2021)
+    >>> c = capture_data(s)
+    >>> e = estimate_density(c, habitat(s))
+    >>> cells = density_surface(e, c.crs, cell_km=5)
+    >>> bool(abs(cells["leopards"].sum() - animals_in_areas(e, {"all": habitat(s)})
+    ...      ["realised"].iloc[0]) < 1e-6)
+    True
+    """
+    import geopandas as gpd
+    import shapely
+
+    if cell_km <= 0:
+        raise ValueError(f"cell_km={cell_km!r}: give a positive cell size in km.")
+    cell = cell_km * 1000.0
+    parts = []
+    for group, (data, mask) in estimate.parts.items():
+        fit = estimate.fits[group]
+        model = _Model(data, mask, fit.function)
+        ll, pdot = model.pieces(*_real(model, fit.beta))
+        post = np.exp(ll - ll.max(axis=0))
+        post /= post.sum(axis=0)
+        density_ha = fit.value("D (per ha)")
+        parts.append(pd.DataFrame({
+            "i": np.floor(mask.points[:, 0] / cell).astype(np.int64),
+            "j": np.floor(mask.points[:, 1] / cell).astype(np.int64),
+            "detected": post.sum(axis=1),
+            "leopards": post.sum(axis=1) + density_ha * (1 - pdot) * mask.cell_ha,
+            "group": group, "area_ha": mask.cell_ha}))
+    points = pd.concat(parts, ignore_index=True)
+    sums = points.groupby(["i", "j"], sort=True)[["leopards", "detected"]].sum()
+    # the land of a cell: of the widest mask there (the sexes' masks differ)
+    area = (points.groupby(["i", "j", "group"])["area_ha"].sum().groupby(["i", "j"]).max())
+    cells = sums.join(area).reset_index()
+    i, j = cells["i"].to_numpy(), cells["j"].to_numpy()
+    cells["area_km2"] = cells.pop("area_ha") / 100
+    cells["density_100km2"] = cells["leopards"] / cells["area_km2"] * 100
+    cells.insert(0, "cell_id", [f"{cell_km:g}km-{a}-{b}" for a, b in zip(i, j, strict=True)])
+    boxes = shapely.box(i * cell, j * cell, (i + 1) * cell, (j + 1) * cell)
+    return gpd.GeoDataFrame(cells.drop(columns=["i", "j"]), geometry=boxes, crs=crs)
+
+
+def report_surface(survey, report: dict, model: str | None = None,
+                   cell_km: float = 2.0):
+    """:func:`density_surface` of a :func:`density_report`'s model (the best by AIC by
+    default), called as an analysis of the selection so that a cache can key it."""
+    model = model or report["aic"].iloc[0]["model"]
+    return density_surface(report["estimates"][model], report["captures"].crs, cell_km)
 
 
 def survey_areas(survey) -> dict:

@@ -42,7 +42,11 @@ _IO = {
     "map_png": "landmap.io.briefing",
     "build_briefing": "landmap.io.briefing",
     "briefing_pack": "landmap.io.briefing",
+    "density_text": "landmap.io.briefing",
     "chromium_path": "landmap.io.briefing",
+    "read_secr_text": "landmap.io.secr",
+    "secr_capture_history": "landmap.io.secr",
+    "secr_zip": "landmap.io.secr",
 }
 
 __all__ = sorted(_IO)

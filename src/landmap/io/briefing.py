@@ -33,8 +33,17 @@ from landmap.i18n import Language, Text, language
 from landmap.io.exports import COLUMN_HEADERS
 from landmap.maps.offline import standalone_html
 
-__all__ = ["SIZES", "BriefingData", "ExportUnavailable", "briefing_pack", "build_briefing",
-           "chromium_path", "install_hint", "map_png"]
+__all__ = [
+    "SIZES",
+    "BriefingData",
+    "ExportUnavailable",
+    "briefing_pack",
+    "build_briefing",
+    "chromium_path",
+    "density_text",
+    "install_hint",
+    "map_png",
+]
 
 #: Output sizes in pixels: a 1080p projector, and A4 landscape at 200 dpi.
 SIZES = {"projector": (1920, 1080), "a4": (2339, 1654), "pack": (2400, 1500)}
@@ -386,14 +395,23 @@ def briefing_pack(data: BriefingData) -> bytes:
 PACK_RANGES = 8
 
 
+def density_text(density, lang: Language | None = None) -> str:
+    """"1.62 (1.35–1.96)": a density per 100 km² with its 95 % interval, in ``lang``."""
+    n = (lang or language("en")).number
+    return (f"{n(density.density_100km2, 2)} ({n(density.lcl_100km2, 2)}–"
+            f"{n(density.ucl_100km2, 2)})")
+
+
 def build_briefing(release, title: str, individuals: list[str] | None = None,
-                   lang: Language | None = None) -> BriefingData:
+                   lang: Language | None = None, density=None) -> BriefingData:
     """Gather what the pack shows from a :class:`~landmap.privacy.Release`: analyses on
     the exact data, every table and map at the release's precision.
 
     ``individuals`` are the animals whose home ranges are drawn; by default the
     :data:`PACK_RANGES` most detected ones. ``lang`` is the language of every text, number
-    and date in the pack (English by default).
+    and date in the pack (English by default). ``density``, a
+    :class:`~landmap.density.DensityEstimate` of the selected year, adds "density (95 %
+    interval)" to the headline and a note on how it was estimated.
     """
     from landmap.border import cross_border_by_year, crossings_by_individual
     from landmap.effort import coverage, coverage_gaps, effort_grid
@@ -447,13 +465,22 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
                                                             time=f"{now:%H:%M}"),
     ]
     span = view.span_label
+    headline_numbers = {
+        t("Camera stations"): n(h.stations),
+        f'{t("Trap-nights")} ({t("camera-days")})': n(h.trap_nights),
+        t("Leopard detections"): n(h.detections), t("Individuals"): n(h.individuals)}
+    if density is not None:
+        headline_numbers[t("Leopards per 100 km² (95 % interval)")] = density_text(density,
+                                                                                   lang)
+        notes.insert(1, t(
+            "Density: spatially explicit capture–recapture of the identified adults of "
+            "{label} (stations as proximity detectors, one-day occasions), {n} animals; "
+            "95 % interval log-normal.").format(label=density.label, n=n(density.n)))
     return BriefingData(
         title=title, span=span, precision=precision,
         source=str(release.exact.metadata.get("title", Path(str(release.exact.source)).name)),
         # the pack counts camera-days, as the dashboard does unless asked otherwise
-        headline={t("Camera stations"): n(h.stations),
-                  f'{t("Trap-nights")} ({t("camera-days")})': n(h.trap_nights),
-                  t("Leopard detections"): n(h.detections), t("Individuals"): n(h.individuals)},
+        headline=headline_numbers,
         population=population, sides=release.compute(cross_border_by_year),
         crossings=crossings, ranges=chosen,
         effort={f'{t("Trap-nights")} ({t("camera-days")})': n(grid["trap_nights"].sum()),

@@ -1,14 +1,15 @@
 """Folium maps of the survey, drawn with landmap's own copies of Leaflet.
 
 One module per kind of map (``overview``, ``sightings``, ``home_ranges``,
-``trap_density``, ``cross_border``, ``species``) on shared parts: ``base`` (the map every
-page starts from), ``legend``, ``style`` (colours), ``stations`` and ``offline`` (local
+``trap_density``, ``cross_border``, ``species``, ``density_surface``) on shared parts:
+``base`` (the map every page starts from), ``legend``, ``style`` (colours), ``stations`` and ``offline`` (local
 assets). Every builder returns a :class:`folium.Map` whose scripts and stylesheets are
 local (:func:`landmap.maps.offline.use_local_assets`), so a map draws with no internet.
 """
 
 from landmap.maps.base import base_map, finish_map
 from landmap.maps.cross_border import cross_border_map
+from landmap.maps.density_surface import density_surface_map
 from landmap.maps.home_ranges import MAX_RANGES, home_range_map
 from landmap.maps.overview import overview_map
 from landmap.maps.sightings import MAX_POINTS, sightings_map
@@ -29,6 +30,7 @@ __all__ = [
            "co_occurrence_map",
            "cross_border_map",
            "density_map",
+           "density_surface_map",
            "finish_map",
            "home_range_map",
            "overview_map",
