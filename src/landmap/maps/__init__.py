@@ -2,9 +2,10 @@
 
 One module per kind of map (``overview``, ``sightings``, ``home_ranges``,
 ``trap_density``, ``cross_border``, ``species``, ``density_surface``) on shared parts:
-``base`` (the map every page starts from), ``legend``, ``style`` (colours), ``stations`` and ``offline`` (local
-assets). Every builder returns a :class:`folium.Map` whose scripts and stylesheets are
-local (:func:`landmap.maps.offline.use_local_assets`), so a map draws with no internet.
+``base`` (the map every page starts from), ``legend``, ``style`` (colours),
+``stations`` and ``offline`` (local assets). Every builder returns a :class:`folium.Map`
+whose scripts and stylesheets are local (:func:`landmap.maps.offline.use_local_assets`),
+so a map draws with no internet.
 """
 
 from landmap.maps.base import base_map, finish_map
