@@ -302,17 +302,27 @@ class SecrFit:
                 "parameters": {"all": self.table.to_dict("records")}}
 
 
-def _hessian(f, x: np.ndarray, step: float = 1e-4) -> np.ndarray:
-    """Central finite differences (the link-scale parameters are all of order 1)."""
-    n = len(x)
-    hess = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i, n):
-            e_i, e_j = np.eye(n)[i] * step, np.eye(n)[j] * step
-            value = (f(x + e_i + e_j) - f(x + e_i - e_j) - f(x - e_i + e_j)
-                     + f(x - e_i - e_j)) / (4 * step * step)
-            hess[i, j] = hess[j, i] = value
-    return hess
+def _derivatives(f, x: np.ndarray, step: float = 1e-4):
+    """Values, gradients and Hessians of the two outputs of ``f`` (the log integral and
+    the effective sampling area) at ``x``, by central differences on one stencil: 1 + 2p
+    + 2p(p−1) evaluations (9 for two parameters) serve both outputs. The link-scale
+    parameters are all of order 1, so one step fits them all."""
+    p = len(x)
+    e = np.eye(p) * step
+    centre = np.array(f(x))
+    plus = np.array([f(x + e[i]) for i in range(p)])
+    minus = np.array([f(x - e[i]) for i in range(p)])
+    grad = (plus - minus) / (2 * step)  # p × 2
+    hess = np.empty((2, p, p))
+    hess[:, range(p), range(p)] = ((plus - 2 * centre + minus) / step ** 2).T
+    for i in range(p):
+        for j in range(i + 1, p):
+            corners = [np.array(f(x + si * e[i] + sj * e[j]))
+                       for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+            value = (corners[0] - corners[1] - corners[2] + corners[3]) / (4 * step ** 2)
+            hess[:, i, j] = hess[:, j, i] = value
+    integral, esa = centre
+    return integral, esa, (grad[:, 0], hess[0]), (grad[:, 1], hess[1])
 
 
 def _lognormal(estimate: float, se: float) -> tuple[float, float]:
@@ -368,42 +378,56 @@ def fit_secr(data: CaptureData, mask: Mask, likelihood: str = "full",
         raise ValueError(Text("no animal was detected: SECR needs detections"))
     model = _Model(data, mask, function)
 
-    def nll(beta):
-        scale, sigma = model.scale_of(beta[-2]), float(np.exp(beta[-1]))
-        integral, esa = model.log_integrals(scale, sigma)
-        if likelihood == "full":
-            density = np.exp(beta[0])
-            return -(n * beta[0] - density * esa + integral)
-        return -(integral - n * np.log(esa))
+    def parts(theta):
+        return model.log_integrals(*_real(model, theta))
 
-    start = list(_start(data, function))
-    if likelihood == "full":
-        _, esa0 = model.log_integrals(model.scale_of(start[0]), float(np.exp(start[1])))
-        start = [np.log(n / esa0), *start]
-    result = optimize.minimize(nll, np.array(start), method="BFGS", options={"gtol": 1e-6})
+    def conditional(theta):
+        integral, esa = parts(theta)
+        value = -(integral - n * np.log(esa)) if esa > 0 else np.nan
+        # where nothing could be detected (a(θ) = 0) the ratio is undefined: no optimum
+        return value if np.isfinite(value) else np.inf
+
+    # With a homogeneous D the full likelihood's maximum over D is D = n / a(θ), and what
+    # is left to maximise over θ is the conditional likelihood: both fits search θ alone.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        result = optimize.minimize(conditional, np.array(_start(data, function)),
+                                   method="BFGS", options={"gtol": 1e-6})
     if not np.isfinite(result.fun):
         raise ValueError("the likelihood could not be evaluated at the start: check the "
                          "detectors' usage and the mask.")
-    beta = result.x
-    cov = np.linalg.pinv(_hessian(nll, beta))
+    if np.max(np.abs(result.jac)) > 1e-2:
+        # BFGS stops on "precision loss" close to an optimum too; only a slope left
+        # means it stopped short of one
+        raise ValueError(Text("the model did not converge ({reason}): too few recaptures "
+                              "for this model?", reason=result.message))
+    theta = result.x
+    integral, esa, d_integral, d_esa = _derivatives(parts, theta)
+    density = n / esa
+    cv_n = cv_a = None
+    if likelihood == "full":
+        beta = np.array([np.log(density), *theta])
+        log_likelihood = n * np.log(density) - n + integral
+        # second derivatives of −ℓ(log D, θ), with D a(θ) = n at the maximum
+        hess = np.empty((3, 3))
+        hess[0, 0] = n
+        hess[0, 1:] = hess[1:, 0] = density * d_esa[0]
+        hess[1:, 1:] = density * d_esa[1] - d_integral[1]
+    else:
+        beta = theta
+        log_likelihood = integral - n * np.log(esa)
+        grad_a = d_esa[0]
+        hess = -d_integral[1] + n * (d_esa[1] / esa - np.outer(grad_a, grad_a) / esa ** 2)
+    cov = np.linalg.pinv(hess)
     if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) < 0):
         raise ValueError("the model did not converge (the Hessian is not positive "
                          "definite): too few recaptures for this model?")
-    scale, sigma = model.scale_of(beta[-2]), float(np.exp(beta[-1]))
-    _, esa = model.log_integrals(scale, sigma)
+    scale, sigma = _real(model, beta)
     rows = []
-    cv_n = cv_a = None
     if likelihood == "full":
-        density = float(np.exp(beta[0]))
         se_d = density * np.sqrt(cov[0, 0])
     else:
         # D = n / a(θ): var from a Poisson n and the delta method for a(θ̂)
-        density = n / esa
-        eps = 1e-5
-        grad = np.array([(model.log_integrals(*_real(model, beta + eps * e))[1]
-                          - model.log_integrals(*_real(model, beta - eps * e))[1])
-                         / (2 * eps) for e in np.eye(len(beta))])
-        var_a = float(grad @ cov @ grad)
+        var_a = float(d_esa[0] @ cov @ d_esa[0])
         cv_n, cv_a = 1 / np.sqrt(n), np.sqrt(var_a) / esa
         se_d = density * np.sqrt(cv_n ** 2 + cv_a ** 2)
     lcl, ucl = _lognormal(density, se_d)
@@ -419,7 +443,7 @@ def fit_secr(data: CaptureData, mask: Mask, likelihood: str = "full",
                  float(np.exp(beta[i + 1] - _Z * se_beta[i + 1])),
                  float(np.exp(beta[i + 1] + _Z * se_beta[i + 1]))))
     table = pd.DataFrame(rows, columns=["parameter", "estimate", "se", "lcl", "ucl"])
-    return SecrFit(likelihood, function, data.kind, table, beta, cov, float(-result.fun),
+    return SecrFit(likelihood, function, data.kind, table, beta, cov, float(log_likelihood),
                    n, data.n_detections, len(mask.points), mask.area_km2, float(esa),
                    cv_n, cv_a)
 
