@@ -34,7 +34,7 @@ likelihood = c.radio(_("Likelihood"), list(LIKELIHOODS), format_func=LIKELIHOODS
                      key="density-likelihood", horizontal=True)
 heading.title(_("Leopard density (SECR), {year}").format(year=year))
 models = ("null", "sex") if model == "both" else (model,)
-with st.spinner(_("Fitting the SECR model (about half a minute)…")):
+with st.spinner(_("Fitting the SECR model (a few seconds per model)…")):
     try:
         report = cache.compute(density_report, narrow={"years": (year, year)},
                                models=models, likelihood=likelihood)
@@ -87,10 +87,12 @@ if not briefing:
                  "photographed. Expected N: the density times the area, as if leopards lived "
                  "evenly on all the land of the mask, also where none lives."))
 st.subheader(_("Where the activity centres are"))
-shown_precision = precision.precision()
 # never finer than the location policy's grid; 2 km at least, as the mask points are
 # about 1.5 km apart and a finer grid would show holes between them
-cell_km = max(2, shown_precision.cell_km or 2)
+sizes = [k for k in (2, 5, 10) if precision.precision().allows_cells(k)]
+cell_km = sizes[0] if len(sizes) == 1 else st.select_slider(
+    _("Cell size (km)"), sizes, value=sizes[0], key="density-cell",
+    help=_("Cells finer than the location precision are not offered"))
 report_input = {"report": (density_report, {"models": models, "likelihood": likelihood})}
 cells = cache.compute(report_surface, narrow={"years": (year, year)}, inputs=report_input,
                       model=best, cell_km=cell_km)
@@ -98,7 +100,7 @@ surface_title = _("Leopards per 100 km², {year} ({km} km cells)").format(year=y
                                                                         km=cell_km)
 st_folium(density_surface_map(selection.filter(years=year), cells, surface_title,
                               lang=lang),
-          key=cache.map_key("density-surface", year, model, likelihood),
+          key=cache.map_key("density-surface", year, model, likelihood, cell_km),
           returned_objects=[], height=widgets.map_height(), use_container_width=True)
 if not briefing:
     st.caption(_("Each cell: the photographed adults' chance that their activity centre "

@@ -211,6 +211,10 @@ def test_density_page_shows_the_secr_estimate(app, demo):
     assert "Where the activity centres are" in [h.value for h in app.subheader]
     assert any("The capture history for secr holds the stations' exact positions" in c.value
                for c in app.caption)
+    # an analyst who asks for exact coordinates in downloads gets the file for R
+    app.checkbox(key="exact_downloads").check().run(timeout=300)
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Capture history for secr (ZIP)" in labels
     shown = _metrics(app)
     assert shown["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"
     assert shown["95 % interval"] == f"{found.lcl_100km2:.2f} – {found.ucl_100km2:.2f}"

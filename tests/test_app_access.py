@@ -177,3 +177,15 @@ def test_a_link_in_russian_opens_the_sign_in_page_in_russian(app):
     app.text_input[1].input("not the password")
     app.button[0].click().run()
     assert app.error[0].value == "Неверное имя пользователя или пароль."
+
+
+def test_viewer_density_surface_is_no_finer_than_the_policy_and_has_no_secr_file(app):
+    app.query_params["years"] = "2021-2021"
+    _sign_in(app, "ranger")
+    app.switch_page("pages/density.py").run(timeout=300)
+    assert not app.exception
+    assert app.select_slider(key="density-cell").options == ["5", "10"]
+    assert app.select_slider(key="density-cell").value == 5
+    assert not [b for b in app.get("download_button") if "secr" in str(b.proto.label)]
+    assert any("The capture history for secr holds the stations' exact positions" in c.value
+               for c in app.caption)

@@ -137,8 +137,18 @@ def test_density_page(dashboard, page, demo):
     # the fit takes its time: wait for its numbers
     page.get_by_test_id("stMetricLabel").first.wait_for(timeout=180_000)
     wait_idle(page, timeout=180)
-    found = density_report(demo.filter(years=2021))["estimates"]["null"]
+    report = density_report(demo.filter(years=2021))
+    found = report["estimates"]["null"]
     assert _metrics(page)["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"
+    # the surface: local assets, one shaded cell per 2 km cell of the mask, its legend
+    from landmap.density import density_surface
+
+    cells = density_surface(found, report["captures"].crs, 2)
+    frame = map_frame(page)
+    frame.locator(".lm-surface").first.wait_for(timeout=60_000)
+    assert frame.locator(".lm-surface").count() == len(cells)
+    legend = frame.locator(".lm-legend").inner_text()
+    assert "Leopards per 100 km², 2021 (2 km cells)" in legend and "≥ 4.00" in legend
     page.get_by_role("button", name="Estimate every year").click()
     page.locator(".vega-embed").first.wait_for(timeout=300_000)
     wait_idle(page, timeout=300)
