@@ -32,12 +32,22 @@ model = b.radio(_("Model"), list(MODELS), format_func=MODELS.get, key="density-m
 LIKELIHOODS = {"full": _("full"), "conditional": _("conditional (D = n / a)")}
 likelihood = c.radio(_("Likelihood"), list(LIKELIHOODS), format_func=LIKELIHOODS.get,
                      key="density-likelihood", horizontal=True)
-heading.title(_("Leopard density (SECR), {year}").format(year=year))
+with st.expander(_("Season"), expanded=False):
+    e, f = st.columns(2)
+    start = e.selectbox(_("From month"), range(1, 13), index=0, format_func=lang.month,
+                        key="density-from")
+    end = f.selectbox(_("To month"), range(1, 13), index=11, format_func=lang.month,
+                      key="density-to",
+                      help=_("A season may run over the new year (November to April takes "
+                             "January–April and November–December of the chosen year)"))
+months = None if (start, end) == (1, 12) else (start, end)
+season = "" if months is None else f" ({lang.month(start)}–{lang.month(end)})"
+heading.title(_("Leopard density (SECR), {year}").format(year=year) + season)
 models = ("null", "sex") if model == "both" else (model,)
 with st.spinner(_("Fitting the SECR model (a few seconds per model)…")):
     try:
         report = cache.compute(density_report, narrow={"years": (year, year)},
-                               models=models, likelihood=likelihood)
+                               models=models, likelihood=likelihood, months=months)
     except ValueError as error:
         st.info(_("No estimate for {year}: {reason}.").format(
             year=year, reason=lang.text(error.args[0])))
@@ -93,14 +103,15 @@ sizes = [k for k in (2, 5, 10) if precision.precision().allows_cells(k)]
 cell_km = sizes[0] if len(sizes) == 1 else st.select_slider(
     _("Cell size (km)"), sizes, value=sizes[0], key="density-cell",
     help=_("Cells finer than the location precision are not offered"))
-report_input = {"report": (density_report, {"models": models, "likelihood": likelihood})}
+report_input = {"report": (density_report, {"models": models, "likelihood": likelihood,
+                                            "months": months})}
 cells = cache.compute(report_surface, narrow={"years": (year, year)}, inputs=report_input,
                       model=best, cell_km=cell_km)
 surface_title = _("Leopards per 100 km², {year} ({km} km cells)").format(year=year,
                                                                         km=cell_km)
 st_folium(density_surface_map(selection.filter(years=year), cells, surface_title,
                               lang=lang),
-          key=cache.map_key("density-surface", year, model, likelihood, cell_km),
+          key=cache.map_key("density-surface", year, model, likelihood, months, cell_km),
           returned_objects=[], height=widgets.map_height(), use_container_width=True)
 if not briefing:
     st.caption(_("Each cell: the photographed adults' chance that their activity centre "
@@ -157,7 +168,7 @@ if st.session_state.get("density-years-shown"):
         progress.progress(i / len(years), text=_("Fitting {year}…").format(year=one_year))
         try:
             yearly = cache.compute(density_report, narrow={"years": (one_year, one_year)},
-                                   models=models, likelihood=likelihood)
+                                   models=models, likelihood=likelihood, months=months)
         except ValueError as error:
             rows.append({"year": one_year, "note": lang.text(error.args[0])})
             continue

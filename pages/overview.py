@@ -108,7 +108,7 @@ density = None
 if density_line is not None:
     try:
         report = cache.compute(density_report, narrow={"years": (first, first)},
-                               models=("null",), likelihood="full")
+                               models=("null",), likelihood="full", months=None)
     except ValueError as error:
         density_line.caption(_("No density estimate for {year}: {reason}.").format(
             year=first, reason=state.lang().text(error.args[0])))

@@ -235,3 +235,18 @@ def test_density_page_estimates_every_year_on_request(app, demo):
     for year, shown in zip((2013, 2014), table["density"], strict=True):
         found = density_report(demo.filter(years=year))["estimates"]["null"]
         assert shown == pytest.approx(found.density_100km2)
+
+
+def test_density_page_fits_a_season(app, demo):
+    from landmap import density_report
+
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    app.switch_page("pages/density.py").run(timeout=300)
+    app.selectbox(key="density-from").set_value(11)
+    app.selectbox(key="density-to").set_value(4).run(timeout=300)
+    assert not app.exception
+    assert app.title[0].value == "Leopard density (SECR), 2021 (November–April)"
+    found = density_report(demo.filter(years=2021), months=(11, 4))["estimates"]["null"]
+    assert _metrics(app)["Identified adults"] == str(found.n)
+    assert _metrics(app)["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"

@@ -180,6 +180,10 @@ class Language:
         unit = self.gettext(N_("km²"))
         return f"{self.number(km2, digits)}\xa0{unit}"
 
+    def month(self, month: int) -> str:
+        """A month's name standing alone (``November``, ``ноябрь``, ``十一月``)."""
+        return self.locale.months["stand-alone"]["wide"][month]
+
     def date(self, value: dt.date) -> str:
         """A date written out (``23 ноября 2026 г.``, ``2026年11月23日``)."""
         return format_date(value, format="long", locale=self.locale).replace("\u202f", "\xa0")
