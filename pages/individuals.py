@@ -31,7 +31,8 @@ named = selection.observations["individualID"]
 default = chosen[0] if chosen and chosen[0] in ids else named[named != ""].value_counts().index[0]
 if st.session_state.get(state.PROFILE) not in ids:
     st.session_state[state.PROFILE] = default
-animal = st.selectbox(_("Individual"), ids, key=state.PROFILE, format_func=label)
+animal = st.selectbox(_("Individual"), ids, key=state.PROFILE, format_func=label,
+                      label_visibility="collapsed" if briefing else "visible")
 one = selection.filter(individuals=[animal])
 info = selection.individuals.set_index("individualID").reindex([animal]).iloc[0].fillna("")
 st.title(label(animal))
@@ -41,14 +42,12 @@ n = state.lang().number
 sexes = {"female": _("female"), "male": _("male")}
 country_names = {"RUS": _("Russia"), "CHN": _("China")}
 a, b, c, d = st.columns(4)
-a.metric(_("Sex"), sexes.get(info.get("sex", ""), _("unknown")))
-b.metric(_("Independent detections"), n(len(points)))
-c.metric(_("Stations"), n(points["locationID"].nunique()))
-first_seen = points["eventStart"].min()
-last_seen = points["eventStart"].max()
-d.metric(_("First / last seen"), f"{first_seen:%Y-%m-%d} / {last_seen:%Y-%m-%d}"
-         if len(points) else "—")
-facts = []
+a.metric(_("Independent detections"), n(len(points)))
+b.metric(_("Stations"), n(points["locationID"].nunique()))
+# one date per metric: "first / last" in one box was cut off even at 1920 pixels
+c.metric(_("First seen"), f"{points['eventStart'].min():%Y-%m-%d}" if len(points) else "—")
+d.metric(_("Last seen"), f"{points['eventStart'].max():%Y-%m-%d}" if len(points) else "—")
+facts = [sexes.get(info.get("sex", ""), _("sex unknown"))]
 if info.get("birthYear"):
     facts.append(_("born {year}").format(year=info["birthYear"]))
 if info.get("mother"):
@@ -58,24 +57,31 @@ facts.append(_("seen in {countries}").format(
     countries=_(" and ").join(country_names.get(c, c) for c in countries)))
 st.caption("; ".join(facts) + ".")
 
-st.subheader(_("Capture history"))
-history = points.assign(month=points["eventStart"].dt.tz_convert(None).dt.to_period("M")
-                        .dt.to_timestamp(),
-                        country=points["country"].map(country_names))
-history = history.groupby(["month", "country"], as_index=False).size()
-st.altair_chart(
-    alt.Chart(history).mark_bar(width=6).encode(
-        x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=state.month_format())),
-        y=alt.Y("size:Q", title=_("Independent detections")),
-        color=alt.Color("country:N", title=_("Country"), scale=alt.Scale(
-            domain=[country_names["RUS"], country_names["CHN"]],
-            range=["#0072B2", "#D55E00"])),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=_("Month")),
-                 alt.Tooltip("country", title=_("Country")),
-                 alt.Tooltip("size", title=_("Independent detections"))]),
-    width="stretch")
+def capture_history() -> None:
+    st.subheader(_("Capture history"))
+    history = points.assign(month=points["eventStart"].dt.tz_convert(None).dt.to_period("M")
+                            .dt.to_timestamp(),
+                            country=points["country"].map(country_names))
+    history = history.groupby(["month", "country"], as_index=False).size()
+    st.altair_chart(
+        alt.Chart(history).mark_bar(width=6).encode(
+            x=alt.X("month:T", title=_("Month"), axis=alt.Axis(format=state.month_format())),
+            y=alt.Y("size:Q", title=_("Independent detections"),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("country:N", title=_("Country"), scale=alt.Scale(
+                domain=[country_names["RUS"], country_names["CHN"]],
+                range=["#0072B2", "#D55E00"])),
+            tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=_("Month")),
+                     alt.Tooltip("country", title=_("Country")),
+                     alt.Tooltip("size", title=_("Independent detections"))]),
+        width="stretch")
 
-st.subheader(_("Range per year (KDE 95 %, or MCP where too few stations)"))
+
+# on a projector the map comes first, so that it is on the first screen
+if not briefing:
+    capture_history()
+if not briefing:  # on a projector the map's legend names it
+    st.subheader(_("Range per year (KDE 95 %, or MCP where too few stations)"))
 ranges = cache.compute(home_ranges, narrow={"individuals": [animal]}, by="year", levels=(95,))
 yearly = ranges[ranges.geometry.notna()].copy()
 best = (yearly.sort_values("method").drop_duplicates("year_from", keep="first")
@@ -100,6 +106,8 @@ st.dataframe(ranges.drop(columns="geometry").assign(note=lambda t: range_notes(t
                             "area_km2": st.column_config.NumberColumn(_("Area (km²)"),
                                                                       format="%.1f"),
                             "note": _("Why")})
+if briefing:
+    capture_history()
 
 # over the whole selection: narrowed to her ID, the cubs' own rows (no ID) would be gone
 cubs = cache.compute(cubs_by_mother)

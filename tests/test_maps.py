@@ -31,16 +31,25 @@ def test_legend_names_the_span_and_approximation(map_2021):
     assert "Amur leopard camera traps, 2021" in html
     assert "Park outlines are approximate" in html
     assert f"{headline(s).detections:,} in all" in html
+    from landmap.maps.overview import size_legend
+
+    largest = station_sightings(s)["detections"].max()
+    assert size_legend(largest) == [10, 5, 1]  # the size legend, for at most 17 a station
+    assert "10 detections" in html and "5 detections" in html and "1 detection" in html
 
 
 def test_one_sighting_marker_per_station_with_detections(map_2021):
     s, _, html = map_2021
     per = station_sightings(s)
-    data = re.search(r"var data = (\[\[.*?\]\]);", html, re.S)
-    assert data, "FastMarkerCluster data not found"
-    rows = re.findall(r"\[([\d.]+), ([\d.]+), (\d+),", data.group(1))
+    rows = re.findall(r"\[([\d.]+), ([\d.]+), ([\d.]+), (\d+), \"", html)
     assert len(rows) == len(per)
-    assert sum(int(r[2]) for r in rows) == per["detections"].sum() == headline(s).detections
+    assert sum(int(r[3]) for r in rows) == per["detections"].sum() == headline(s).detections
+    # proportional circles: area grows with the count, the largest drawn first
+    counts = [int(r[3]) for r in rows]
+    radii = [float(r[2]) for r in rows]
+    assert counts == sorted(counts, reverse=True) and radii[0] == 22.0
+    for count, radius in zip(counts, radii, strict=True):
+        assert radius == pytest.approx(max(22 * (count / counts[0]) ** 0.5, 2.5), abs=0.05)
 
 
 def test_sightings_follow_the_individual_filter(demo):

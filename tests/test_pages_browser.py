@@ -190,7 +190,9 @@ def test_individual_profile(dashboard, page, demo):
     shown = _metrics(page)
     assert shown["Independent detections"] == f"{len(points):,}"
     assert shown["Stations"] == f"{points['locationID'].nunique():,}"
-    assert shown["Sex"] == "female"
+    assert shown["First seen"] == f"{points['eventStart'].min():%Y-%m-%d}"
+    assert shown["Last seen"] == f"{points['eventStart'].max():%Y-%m-%d}"
+    assert page.get_by_text("female; born").first.is_visible()
 
 
 def test_data_page(dashboard, page, demo, tmp_path):

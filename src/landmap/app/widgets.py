@@ -42,11 +42,20 @@ _BRIEFING_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-.block-container { padding-top: 1rem !important; max-width: 100% !important; }
-html, body, [data-testid="stMarkdownContainer"] p { font-size: 1.35rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
-h1 { font-size: 3rem !important; }
+.block-container { padding: 0.6rem 1.2rem 0 !important; max-width: 100% !important; }
+html, body, [data-testid="stMarkdownContainer"] p { font-size: 1.2rem !important; }
+/* one compact line of numbers: values larger than their labels */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {
+  font-size: 2.3rem !important; line-height: 1.15 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1rem !important; }
+[data-testid="stMetricLabel"] { min-height: 0 !important; }
+h1 { font-size: 2.1rem !important; padding: 0 0 0.3rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  font-size: 0.95rem !important; }
+[data-testid="stVerticalBlock"] { gap: 0.5rem !important; }
+/* the way out stays at hand without taking a line of the screen */
+.st-key-leave-briefing { position: fixed !important; top: 6px; right: 14px; z-index: 1000;
+  width: auto !important; }
 </style>
 """
 
@@ -65,8 +74,9 @@ def briefing_mode() -> bool:
 
 
 def map_height() -> int:
-    """Map height in pixels: taller on a projector."""
-    return 820 if st.session_state.get(BRIEFING) else 600
+    """The map's first height in pixels; in the browser the frame then grows to the bottom
+    of the window (see :class:`landmap.maps.base._Frame`)."""
+    return 560
 
 
 def download_row(items: list[tuple[str, Callable[[], bytes], str, str]], key: str) -> None:

@@ -17,7 +17,15 @@ from branca.element import MacroElement, Template
 from folium.plugins import Fullscreen
 
 from landmap.i18n import Language, language
-from landmap.maps.legend import BASE_ROWS, NOTE, Legend, legend_html, precision_line, swatch_fill
+from landmap.maps.legend import (
+    BASE_ROWS,
+    NOTE,
+    SIDE_WIDTH,
+    Legend,
+    legend_html,
+    precision_line,
+    swatch_fill,
+)
 from landmap.maps.offline import add_css, use_local_assets
 from landmap.maps.style import COLOURS
 from landmap.survey import Survey
@@ -72,6 +80,17 @@ _CSS = f"""
 .lm-legend {{ background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 250px; max-height: 45%; overflow-y: auto;
   font-size: 12px; line-height: 1.3; }}
+#map_div {{ height: 100vh !important; }}
+body.lm-with-side .leaflet-container {{ width: calc(100% - {SIDE_WIDTH}px) !important; }}
+.lm-legend.lm-side {{ position: fixed; top: 0; right: 0; bottom: 0; width: {SIDE_WIDTH}px;
+  max-width: none; max-height: none; box-sizing: border-box; border-radius: 0;
+  box-shadow: none; border-left: 1px solid #bbb; background: #fff; padding: 8px 10px;
+  font: 13px/1.35 system-ui, sans-serif; }}
+.lm-legend.lm-folded > :not(h4) {{ display: none; }}
+.lm-legend.lm-folded {{ cursor: pointer; }}
+.lm-legend.lm-folded h4::after {{ content: " ▸"; }}
+.lm-home {{ font: 600 12px system-ui, sans-serif; background: #fff; padding: 4px 8px;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); cursor: pointer; }}
 .lm-legend h4 {{ margin: 0 0 4px; font-size: 14px; }}
 .lm-legend .row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
 .lm-legend .sw {{ width: 22px; height: 12px; flex: none; }}
@@ -196,7 +215,9 @@ def base_map(survey: Survey, basemap: bool = False, lang: Language | None = None
     """
     # Without a tile layer Leaflet knows no zoom limits, and the cluster plugin needs one.
     m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=False,
-                   zoom_control=False, **{"maxZoom": 15, "minZoom": 6})
+                   zoom_control=False,
+                   # quarter steps, so that a fitted view fills the frame
+                   **{"maxZoom": 15, "minZoom": 6, "zoomSnap": 0.25, "zoomDelta": 0.5})
     m._landmap_lang = lang or language("en")
     _Controls(m._landmap_lang).add_to(m)
     add_css(m, _CSS)
@@ -230,6 +251,65 @@ def _add_user_layers(m: folium.Map, survey: Survey) -> None:
         ).add_to(m)
 
 
+class _Frame(MacroElement):
+    """The view: fitted on the data; a button toggles to the whole landscape and back.
+
+    In the dashboard the map's frame grows to the bottom of the window (at least
+    :data:`MIN_HEIGHT` pixels), so a page reads as one screen on a projector; the view is
+    fitted again after a resize unless the user has moved the map.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var data = {{ this.data|tojson }}, landscape = {{ this.landscape|tojson }};
+  var labels = {{ this.labels|tojson }};
+  var whole = false, touched = false;
+  function fit() { map.fitBounds(whole ? landscape : data, {padding: [14, 14]}); }
+  var home = L.control({position: 'topleft'});
+  home.onAdd = function () {
+    var b = L.DomUtil.create('div', 'lm-home');
+    b.textContent = labels[0];
+    L.DomEvent.disableClickPropagation(b);
+    b.addEventListener('click', function () {
+      whole = !whole; b.textContent = labels[whole ? 1 : 0]; fit();
+    });
+    return b;
+  };
+  home.addTo(map);
+  map.on('dragstart', function () { touched = true; });
+  map.getContainer().addEventListener('wheel', function () { touched = true; });
+  fit();
+  var frame = null;
+  try { frame = window.frameElement; } catch (e) { frame = null; }
+  if (!frame || !window.parent || (frame.title || '').indexOf('st_folium') < 0) return;
+  function grow() {
+    var top = frame.getBoundingClientRect().top + window.parent.scrollY;
+    var height = Math.max({{ this.min_height }}, window.parent.innerHeight - top - 16);
+    frame.style.setProperty('height', height + 'px', 'important');
+  }
+  grow();
+  window.parent.addEventListener('resize', grow);
+  window.addEventListener('resize', function () {
+    map.invalidateSize();
+    if (!touched) fit();
+  });
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, data: list, landscape: list, labels: list[str]):
+        super().__init__()
+        self._name = "Frame"
+        self.data, self.landscape, self.labels = data, landscape, labels
+        self.min_height = MIN_HEIGHT
+
+
+#: The smallest height (pixels) a map's frame takes in the dashboard.
+MIN_HEIGHT = 420
+
+
 def view_bounds(shapes: gpd.GeoSeries, crs: str) -> list[list[float]]:
     """South-west and north-east corners to fit the map to, as [lat, lon].
 
@@ -256,8 +336,11 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     # Collapsed, the layer list opens on hover and leaves the map and legend readable.
     folium.LayerControl(collapsed=True).add_to(m)
     Fullscreen(title=t("Full screen"), title_cancel=t("Leave full screen")).add_to(m)
+    parks = survey.boundaries.parks.geometry
+    landscape = view_bounds(parks, survey.metric_crs)
     if extent is None:
         extent = survey.deployments.geometry
-    if len(extent):
-        m.fit_bounds(view_bounds(extent, survey.metric_crs))
+    extent = extent[~(extent.isna() | extent.is_empty)] if len(extent) else extent
+    data = view_bounds(extent, survey.metric_crs) if len(extent) else landscape
+    _Frame(data, landscape, [t("Whole landscape"), t("Back to the data")]).add_to(m)
     return use_local_assets(m)

@@ -13,18 +13,40 @@ from landmap.survey import Survey
 
 
 class Legend(MacroElement):
-    """A fixed legend drawn inside the map (travels with it into exports)."""
+    """The legend, beside the map where there is room, else folded inside it.
+
+    From :data:`SIDE_MIN_WIDTH` pixels wide the legend is a panel at the right of the
+    page (or of the dashboard's frame), outside the Leaflet frame, which narrows to make
+    room for it: it never covers data. Narrower, it is a Leaflet control in the bottom
+    right corner that folds to its title (a tap opens it). It travels with the map into
+    the standalone HTML and the PNG exports.
+    """
 
     _template = Template("""
 {% macro html(this, kwargs) %}{% endmacro %}
 {% macro script(this, kwargs) %}
-var legend_{{ this.get_name() }} = L.control({position: 'bottomright'});
-legend_{{ this.get_name() }}.onAdd = function () {
-  var div = L.DomUtil.create('div', 'lm-legend');
-  div.innerHTML = {{ this.body|tojson }};
-  return div;
-};
-legend_{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var body = {{ this.body|tojson }};
+  if (window.innerWidth >= {{ this.side_min }}) {
+    var side = document.createElement('div');
+    side.className = 'lm-legend lm-side';
+    side.innerHTML = body;
+    document.body.appendChild(side);
+    document.body.classList.add('lm-with-side');
+    map.invalidateSize();
+    return;
+  }
+  var control = L.control({position: 'bottomright'});
+  control.onAdd = function () {
+    var div = L.DomUtil.create('div', 'lm-legend lm-folded');
+    div.innerHTML = body;
+    L.DomEvent.disableClickPropagation(div);
+    div.addEventListener('click', function () { div.classList.toggle('lm-folded'); });
+    return div;
+  };
+  control.addTo(map);
+})();
 {% endmacro %}
 """)
 
@@ -32,6 +54,13 @@ legend_{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         super().__init__()
         self._name = "Legend"
         self.body = body
+        self.side_min = SIDE_MIN_WIDTH
+
+
+#: Frames at least this wide (pixels) show the legend beside the map.
+SIDE_MIN_WIDTH = 720
+#: Width of the legend panel beside the map (pixels).
+SIDE_WIDTH = 250
 
 
 def legend_row(swatch: str, text: str) -> str:
