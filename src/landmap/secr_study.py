@@ -134,7 +134,7 @@ def summarise_study(results: pd.DataFrame, design: Design | None = None) -> dict
 
     Examples
     --------
-    >>> r = pd.DataFrame({"D": [0.9, 1.1], "se": [0.1, 0.1], "lcl": [0.7, 0.95],
+    >>> r = pd.DataFrame({"D": [0.9, 1.1], "se": [0.1, 0.1], "lcl": [0.7, 1.05],
     ...                   "ucl": [1.1, 1.3]})
     >>> s = summarise_study(r)
     >>> s["mean_D"], s["coverage"]

@@ -86,7 +86,7 @@ body.lm-with-side .leaflet-container {{ width: calc(100% - {SIDE_WIDTH}px) !impo
   max-width: none; max-height: none; box-sizing: border-box; border-radius: 0;
   box-shadow: none; border-left: 1px solid #bbb; background: #fff; padding: 8px 10px;
   font: 13px/1.35 system-ui, sans-serif; }}
-.lm-legend.lm-folded > :not(h4) {{ display: none; }}
+.lm-legend.lm-folded > :not(h4):not(.precision) {{ display: none; }}
 .lm-legend.lm-folded {{ cursor: pointer; }}
 .lm-legend.lm-folded h4::after {{ content: " ▸"; }}
 .lm-home {{ font: 600 12px system-ui, sans-serif; background: #fff; padding: 4px 8px;
@@ -310,13 +310,19 @@ class _Frame(MacroElement):
 MIN_HEIGHT = 420
 
 
-def view_bounds(shapes: gpd.GeoSeries, crs: str) -> list[list[float]]:
+def view_bounds(shapes: gpd.GeoSeries, crs: str, snap_m: float | None = None
+                ) -> list[list[float]]:
     """South-west and north-east corners to fit the map to, as [lat, lon].
 
     Taken in UTM 52N and converted point by point: a corner made of one station's
     longitude and another's latitude would not lie on the grid of generalised places.
+    ``snap_m`` widens the box to multiples of that many metres (corners of every policy
+    grid, so that a view of public layers shows no off-grid place either).
     """
     x0, y0, x1, y1 = shapes.to_crs(crs).total_bounds
+    if snap_m:
+        x0, y0 = np.floor(np.array([x0, y0]) / snap_m) * snap_m
+        x1, y1 = np.ceil(np.array([x1, y1]) / snap_m) * snap_m
     corners = gpd.GeoSeries(gpd.points_from_xy([x0, x1], [y0, y1]), crs=crs)
     corners = corners.to_crs("EPSG:4326")
     return [[round(p.y, 6), round(p.x, 6)] for p in corners]
@@ -337,7 +343,7 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     folium.LayerControl(collapsed=True).add_to(m)
     Fullscreen(title=t("Full screen"), title_cancel=t("Leave full screen")).add_to(m)
     parks = survey.boundaries.parks.geometry
-    landscape = view_bounds(parks, survey.metric_crs)
+    landscape = view_bounds(parks, survey.metric_crs, snap_m=10_000)
     if extent is None:
         extent = survey.deployments.geometry
     extent = extent[~(extent.isna() | extent.is_empty)] if len(extent) else extent

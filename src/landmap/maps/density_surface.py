@@ -40,7 +40,7 @@ def density_surface_map(survey: Survey, cells: gpd.GeoDataFrame, title: str | No
     ...                           "area_km2": [25.0], "density_100km2": [1.6]},
     ...                          geometry=[shapely.box(700000, 4750000, 705000, 4755000)],
     ...                          crs="EPSG:32652")
-    >>> "Leopards per 100 km²" in density_surface_map(s, cells).get_root().render()
+    >>> "(1 cells)" in density_surface_map(s, cells).get_root().render()
     True
     """
     m = base_map(survey, lang=lang)
