@@ -36,9 +36,15 @@ except (FileNotFoundError, LookupError, OSError) as exc:
 
 filters.sidebar_filters(survey)
 _ = state._
+
+
+def _overview() -> None:
+    st.switch_page("pages/overview.py")
+
+
 page = st.navigation([
     st.Page("pages/overview.py", title=_("Overview"), icon=":material/map:", default=True,
-            url_path="overview"),
+            url_path="home"),
     st.Page("pages/sightings.py", title=_("Sightings"), icon=":material/photo_camera:",
             url_path="sightings"),
     st.Page("pages/home_ranges.py", title=_("Home ranges"),
@@ -56,5 +62,8 @@ page = st.navigation([
     st.Page("pages/data.py", title=_("Data"), icon=":material/table:", url_path="data"),
     st.Page("pages/about.py", title=_("About and sources"), icon=":material/info:",
             url_path="about"),
+    # the landing page answers at /overview too (a link someone shared); hidden from the
+    # navigation so that the Overview is listed once
+    st.Page(_overview, title=_("Overview"), url_path="overview", visibility="hidden"),
 ])
 page.run()

@@ -66,3 +66,10 @@ def test_each_map_page_is_one_screen_in_briefing_mode(dashboard, browser, name, 
             page.screenshot(path=str(ARTIFACTS / f"briefing-{name}-1920x1080.png"))
     finally:
         context.close()
+
+
+def test_a_link_to_overview_opens_the_overview(dashboard, page):
+    page.goto(dashboard + "/overview?years=2021-2021")
+    map_frame(page)
+    page.get_by_role("heading", name="Amur leopard camera traps, 2021").wait_for()
+    assert "page not found" not in page.inner_text("body").lower()
