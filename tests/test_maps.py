@@ -85,3 +85,28 @@ def test_range_maps_draw_at_most_the_limit(demo):
     n = r.groupby("individualID")["n_locations"].max()
     assert len(drawn) == 10
     assert n[list(drawn)].min() >= n.drop(list(drawn)).max()  # the best documented ones
+
+
+def test_many_ranges_are_quiet_outlines_by_sex_with_the_best_documented_in_colour(demo):
+    from landmap.home_range import home_ranges
+    from landmap.maps.home_ranges import HIGHLIGHTED, SEX_COLOURS
+
+    pattern = re.compile(r'"colour": "(#[0-9a-fA-F]{6})", "individualID": "(Leo \d+[FM])", '
+                         r'"label": "[^"]*", "quiet": (true|false)')
+    s = demo.filter(years=(2021, 2021))
+    r = home_ranges(s, method="kde", levels=(95,))
+    found = pattern.findall(home_range_map(s, r).get_root().render())
+    n = r[r.geometry.notna()].groupby("individualID")["n_locations"].max()
+    top = set(n.sort_values(ascending=False, kind="stable").index[:HIGHLIGHTED])
+    assert {i for _, i, quiet in found if quiet == "false"} == top
+    quiet = [(i, colour) for colour, i, q in found if q == "true"]
+    assert len({i for i, _ in quiet}) == len(n) - HIGHLIGHTED
+    sex = s.individuals.set_index("individualID")["sex"]
+    assert all(colour == SEX_COLOURS[sex[i]] for i, colour in quiet)
+    html = home_range_map(s, r).get_root().render()
+    assert "… and" not in html and "Other females (outline)" in html
+    assert f"{len(n) - HIGHLIGHTED} more individuals: in the table" in html
+    # individuals asked for are the coloured ones
+    chosen = pattern.findall(home_range_map(s, r, highlight=["Leo 16F", "Leo 23F"])
+                             .get_root().render())
+    assert {i for _, i, q in chosen if q == "false"} == {"Leo 16F", "Leo 23F"}

@@ -12,7 +12,7 @@ from landmap.maps.stations import pool_places, station_sightings
 from landmap.maps.style import colour_cycle
 from landmap.survey import Survey, catalogue_order
 
-__all__ = ["MAX_RANGES", "home_range_map"]
+__all__ = ["HIGHLIGHTED", "MAX_RANGES", "QUIET_ABOVE", "home_range_map"]
 
 
 def range_label(row, lang: Language) -> str:
@@ -25,6 +25,12 @@ def range_label(row, lang: Language) -> str:
 
 #: Most individuals whose ranges one map draws (those with the most detections).
 MAX_RANGES = 120
+#: With more individuals than this, all are drawn as quiet outlines by sex and only the
+#: :data:`HIGHLIGHTED` best documented ones (or those asked for) in colour.
+QUIET_ABOVE = 10
+HIGHLIGHTED = 8
+#: Outline colours by sex, as published range maps draw them (Okabe–Ito).
+SEX_COLOURS = {"female": "#D55E00", "male": "#0072B2", "": "#777777"}
 
 
 def limit_individuals(ranges: gpd.GeoDataFrame, most: int, lang: Language
@@ -43,6 +49,7 @@ def limit_individuals(ranges: gpd.GeoDataFrame, most: int, lang: Language
 def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None = None,
                    colour_key: str = "individualID", colours: dict | None = None,
                    show_locations: bool = True, max_individuals: int = MAX_RANGES,
+                   highlight: list[str] | None = None,
                    lang: Language | None = None) -> folium.Map:
     """Home ranges (one colour per individual, or per ``colour_key``) over the base layers.
 
@@ -60,6 +67,11 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     show_locations : bool, default True
         Draw the stations where the animals were detected. Never drawn when the survey's
         locations are generalised: the range is shown, the stations inside it are not.
+    highlight : list of str, optional
+        With more than :data:`QUIET_ABOVE` individuals every range is a thin outline
+        coloured by sex and only these individuals (by default the :data:`HIGHLIGHTED`
+        with the most detections) get a colour of their own and a row in the legend; the
+        full list belongs in the table beside the map.
 
     Examples
     --------
@@ -80,9 +92,20 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     keys = drawn[colour_key].drop_duplicates().tolist()
     if colour_key == "individualID":
         keys = sorted(keys, key=catalogue_order)
+    quiet = colour_key == "individualID" and colours is None and len(keys) > QUIET_ABOVE
+    if quiet:
+        counts = drawn.groupby("individualID")["n_locations"].max()
+        chosen = [k for k in highlight or [] if k in counts.index] or counts.sort_values(
+            ascending=False, kind="stable").index[:HIGHLIGHTED].tolist()
+        keys = sorted(chosen, key=catalogue_order)
     palette = colours or colour_cycle(keys)
-    drawn["colour"] = drawn[colour_key].map(palette)
+    sex = survey.individuals.drop_duplicates("individualID").set_index("individualID")["sex"]
+    outline = drawn["individualID"].map(sex).fillna("").map(SEX_COLOURS).fillna("#777777")
+    drawn["colour"] = drawn[colour_key].map(palette).fillna(outline)
+    drawn["quiet"] = ~drawn[colour_key].isin(keys)
     drawn["label"] = [range_label(r, lang) for r in drawn.itertuples()]
+    # the coloured ranges are drawn last, over the quiet outlines
+    drawn = drawn.sort_values("quiet", ascending=False, kind="stable")
     m = base_map(survey, lang=lang)
     styles = {("kde", 95): (0.12, 2, None), ("kde", 50): (0.35, 2, None)}
     for (method, level), part in drawn.groupby(["method", "level"], sort=False):
@@ -90,12 +113,16 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
         name = t("{method} {level} % ranges ({n})").format(
             method="KDE" if method == "kde" else "MCP", level=f"{level:g}", n=len(part))
         folium.GeoJson(
-            features(part, ["individualID", "label", "colour", "area_km2"]),
+            features(part, ["individualID", "label", "colour", "area_km2", "quiet"]),
             name=name,
             style_function=lambda f, fill=fill, weight=weight, dash=dash: {
-                "color": f["properties"]["colour"], "weight": weight, "fillOpacity": fill,
+                "color": f["properties"]["colour"],
+                "weight": 1 if f["properties"]["quiet"] else weight,
+                "fillOpacity": 0.02 if f["properties"]["quiet"] else fill,
+                "opacity": 0.7 if f["properties"]["quiet"] else 1,
                 "fillColor": f["properties"]["colour"], "dashArray": dash,
-                "className": "lm-range"},
+                "className": "lm-range lm-quiet" if f["properties"]["quiet"] else "lm-range"},
+            highlight_function=lambda f: {"weight": 4, "opacity": 1, "fillOpacity": 0.3},
             tooltip=tooltip(["label"], labels=False),
         ).add_to(m)
     if show_locations and not survey.precision.exact:
@@ -117,7 +144,15 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
                                                    t("Individuals")]),
         ).add_to(m)
     rows = [(swatch_fill(palette[k] + "55", palette[k]), str(k)) for k in keys[:10]]
-    if len(keys) > 10:
+    if quiet:
+        others = drawn.loc[drawn["quiet"], "individualID"].nunique()
+        rows += [(swatch_fill("#ffffff00", SEX_COLOURS["female"]),
+                  t("Other females (outline)")),
+                 (swatch_fill("#ffffff00", SEX_COLOURS["male"]), t("Other males (outline)")),
+                 (swatch_dot("#ffffff00"),
+                  t("{n} more individuals: in the table; pick individuals in the filters to "
+                    "colour them").format(n=others))]
+    elif len(keys) > 10:
         rows.append((swatch_dot("#ffffff"), t("… and {n} more").format(n=len(keys) - 10)))
     rows += [(swatch_fill("#88888822", "#666"), t("KDE 95 % (light) and 50 % (dark)")),
              (swatch_fill("#ffffff00", "#666", dashed=True), t("MCP (dashed outline)")),
