@@ -12,10 +12,12 @@ from landmap import (
     home_range_map,
     home_ranges,
     independent_detections,
+    movement_map,
+    movement_path,
     range_notes,
 )
 from landmap.app import cache, filters, state, widgets
-from landmap.app.state import _
+from landmap.app.state import _, ngettext
 
 briefing = widgets.briefing_mode()
 selection = cache.selection()
@@ -108,6 +110,24 @@ st.dataframe(ranges.drop(columns="geometry").assign(note=lambda t: range_notes(t
                             "note": _("Why")})
 if briefing:
     capture_history()
+
+st.subheader(_("Movements in time order"))
+# from the selection as this session may see it: a viewer's path joins cell centres
+path = movement_path(one, animal)
+if len(path):
+    crossings = int(path["crosses_border"].sum())
+    st.caption(ngettext("{n} step between places", "{n} steps between places", len(path))
+               .format(n=n(len(path))) + "; " + ngettext(
+        "{n} across the border", "{n} across the border", crossings).format(n=n(crossings))
+               + ". " + _("Straight lines between the stations of consecutive independent "
+                          "detections: the way the animal went is unknown."))
+    moves_title = _("{animal}: movements in time order").format(animal=animal)
+    st_folium(movement_map(one, path, moves_title, lang=lang),
+              key=cache.map_key("movements", animal), returned_objects=[],
+              height=widgets.map_height(), use_container_width=True)
+else:
+    st.info(_("{animal} was photographed at one place only in the selection.").format(
+        animal=animal))
 
 # over the whole selection: narrowed to her ID, the cubs' own rows (no ID) would be gone
 cubs = cache.compute(cubs_by_mother)

@@ -100,6 +100,8 @@ _API = {
     "home_range_map": "landmap.maps",
     "density_map": "landmap.maps",
     "density_surface_map": "landmap.maps",
+    "movement_map": "landmap.maps",
+    "movement_path": "landmap.movement",
     "cross_border_map": "landmap.maps",
     "station_values_map": "landmap.maps",
     "co_occurrence_map": "landmap.maps",

@@ -2,7 +2,8 @@
 
     landmap serve [streamlit options]          start the dashboard (as tasks.py start)
     landmap summary PACKAGE [--year Y ...] [--format table|json|csv]
-    landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history|secr
+    landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history|
+                   secr|path
                    --output FILE
     landmap activity PACKAGE --species A [--species B] [--year Y] [--time clock|sun]
     landmap density PACKAGE [--year Y] [--model null|sex|both] [--likelihood full|conditional]
@@ -39,6 +40,7 @@ EXPORTS = {
     "occupancy": ("csv", "json"),
     "history": ("csv",),
     "secr": ("zip",),
+    "path": ("geojson", "gpkg", "csv"),
 }
 _SUFFIX_FORMAT = {".geojson": "geojson", ".json": "json", ".gpkg": "gpkg", ".csv": "csv",
                   ".zip": "zip"}
@@ -388,6 +390,23 @@ def _history(selection, precision, fmt, args) -> bytes:
 
 
 _LEOPARD = "Panthera pardus orientalis"
+def _path(selection, precision, fmt, args) -> bytes:
+    from landmap.io.exports import csv_bytes, geojson_bytes, gpkg_bytes
+    from landmap.movement import movement_path
+    from landmap.privacy import METADATA_KEY, protect
+
+    if not args.individual or len(args.individual) != 1:
+        raise UsageError("--what path: name one animal with --individual.")
+    # from the generalised survey, so that the path joins cell centres (generalising the
+    # lines afterwards would move their ends to cell corners)
+    path = movement_path(protect(selection, precision), args.individual[0],
+                         threshold=f"{args.interval}min")
+    path.attrs[METADATA_KEY] = precision.label
+    if fmt == "csv":
+        return csv_bytes(path)
+    return geojson_bytes(path) if fmt == "geojson" else gpkg_bytes(path, "movements")
+
+
 def _secr(selection, precision, fmt, args) -> bytes:
     from landmap.density import capture_data
     from landmap.io.secr import secr_zip
@@ -409,7 +428,7 @@ def _secr(selection, precision, fmt, args) -> bytes:
 _EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort,
                                    "crossings": _crossings, "camtrapdp": _camtrapdp,
                                    "species": _species, "occupancy": _occupancy,
-                                   "history": _history, "secr": _secr}
+                                   "history": _history, "secr": _secr, "path": _path}
 
 
 def _serve(args) -> int:

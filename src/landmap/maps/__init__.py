@@ -1,17 +1,18 @@
 """Folium maps of the survey, drawn with landmap's own copies of Leaflet.
 
 One module per kind of map (``overview``, ``sightings``, ``home_ranges``,
-``trap_density``, ``cross_border``, ``species``, ``density_surface``) on shared parts:
-``base`` (the map every page starts from), ``legend``, ``style`` (colours),
-``stations`` and ``offline`` (local assets). Every builder returns a :class:`folium.Map`
-whose scripts and stylesheets are local (:func:`landmap.maps.offline.use_local_assets`),
-so a map draws with no internet.
+``trap_density``, ``cross_border``, ``species``, ``density_surface``, ``movement``) on
+shared parts: ``base`` (the map every page starts from), ``legend``, ``style``
+(colours), ``stations`` and ``offline`` (local assets). Every builder returns a
+:class:`folium.Map` whose scripts and stylesheets are local
+(:func:`landmap.maps.offline.use_local_assets`), so a map draws with no internet.
 """
 
 from landmap.maps.base import base_map, finish_map
 from landmap.maps.cross_border import cross_border_map
 from landmap.maps.density_surface import density_surface_map
 from landmap.maps.home_ranges import MAX_RANGES, home_range_map
+from landmap.maps.movement import movement_map
 from landmap.maps.overview import overview_map
 from landmap.maps.sightings import MAX_POINTS, sightings_map
 from landmap.maps.species import co_occurrence_map, station_values_map
@@ -34,6 +35,7 @@ __all__ = [
            "density_surface_map",
            "finish_map",
            "home_range_map",
+           "movement_map",
            "overview_map",
            "sightings_map",
            "station_sightings",
