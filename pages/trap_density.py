@@ -1,9 +1,11 @@
 """Trap density: where the cameras are, how much they ran, and where coverage is thin."""
 
+import altair as alt
 import streamlit as st
 from streamlit_folium import st_folium
 
 from landmap import (
+    camera_operation,
     coverage,
     coverage_gaps,
     csv_bytes,
@@ -11,6 +13,7 @@ from landmap import (
     effort_grid,
     geojson_bytes,
     gpkg_bytes,
+    longest_gaps,
 )
 from landmap.app import cache, filters, precision, state, widgets
 from landmap.app.state import _
@@ -85,3 +88,48 @@ if not briefing:
                                                    title=map_title, lang=lang),
                           title, f"landmap-density-{label}"),
     ], key="density")
+
+st.subheader(_("When the cameras worked"))
+a, b = st.columns(2)
+PERIODS = {7: _("weeks"), 1: _("days"), 30: _("30-day periods")}
+period = a.radio(_("Periods"), list(PERIODS), format_func=PERIODS.get, horizontal=True,
+                 key="operation-period")
+ORDERS = {"side": _("side of the border, then station"), "station": _("station"),
+          "worked": _("share of time working")}
+order = b.radio(_("Stations sorted by"), list(ORDERS), format_func=ORDERS.get,
+                horizontal=True, key="operation-order")
+operation = cache.compute(camera_operation, narrow, period_days=period)
+STATES = {"working": _("working"), "failed": _("failed (after its last photograph)"),
+          "not set": _("no camera set")}
+stations = operation.groupby("locationID").agg(country=("country", "first"),
+                                               worked=("worked", "mean"))
+ranked = {"side": stations.sort_values(["country", "locationID"], ascending=[False, True]),
+          "station": stations.sort_index(),
+          "worked": stations.sort_values("worked")}[order].index.tolist()
+cells = len(operation)
+if cells > 60_000:
+    st.info(_("{n} station-periods are too many to draw: choose longer periods or fewer "
+              "years.").format(n=n(cells)))
+else:
+    shown = operation.assign(state=operation["state"].map(STATES),
+                             period_start=operation["period_start"].astype(str))
+    st.altair_chart(alt.Chart(shown).mark_rect().encode(
+        x=alt.X("period_start:O", title=_("Period starting"),
+                axis=alt.Axis(labelOverlap=True, labelAngle=-45)),
+        y=alt.Y("locationID:N", sort=ranked, title=_("Station"),
+                axis=alt.Axis(labels=len(ranked) <= 80)),
+        color=alt.Color("state:N", title=_("State"), scale=alt.Scale(
+            domain=list(STATES.values()), range=["#21918c", "#D55E00", "#e9e9e9"])),
+        tooltip=[alt.Tooltip("locationID", title=_("Station")),
+                 alt.Tooltip("country", title=_("Country")),
+                 alt.Tooltip("period_start", title=_("Period starting")),
+                 alt.Tooltip("state", title=_("State")),
+                 alt.Tooltip("worked", title=_("Share worked"), format=".0%")],
+    ).properties(height=max(240, min(3 * len(ranked), 1400))), width="stretch")
+gaps = longest_gaps(operation)
+st.caption(_("Longest gap of each station between its first and last working period, "
+             "longest first ({n} stations with a gap).").format(n=n(len(gaps))))
+st.dataframe(gaps.head(200), hide_index=True, width="stretch", height=280, column_config={
+    "locationID": _("Station"), "country": _("Country"), "gap_start": _("Gap from"),
+    "gap_end": _("Gap to (period starting)"), "periods": _("Periods without a camera"),
+    "failed_periods": _("Of which a failed camera was out")})

@@ -250,3 +250,18 @@ def test_density_page_fits_a_season(app, demo):
     found = density_report(demo.filter(years=2021), months=(11, 4))["estimates"]["null"]
     assert _metrics(app)["Identified adults"] == str(found.n)
     assert _metrics(app)["Leopards per 100 km²"] == f"{found.density_100km2:.2f}"
+
+
+def test_trap_density_page_shows_when_the_cameras_worked(app, demo):
+    from landmap import camera_operation, longest_gaps
+
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    app.switch_page("pages/trap_density.py").run()
+    assert not app.exception
+    assert "When the cameras worked" in [h.value for h in app.subheader]
+    expected = longest_gaps(camera_operation(demo.filter(years=2021), period_days=7))
+    shown = app.dataframe[-1].value
+    assert shown["locationID"].tolist() == expected["locationID"].head(200).tolist()
+    assert shown["periods"].tolist() == expected["periods"].head(200).tolist()
+    assert any(f"({len(expected)} stations with a gap)" in c.value for c in app.caption)

@@ -102,6 +102,8 @@ _API = {
     "density_surface_map": "landmap.maps",
     "movement_map": "landmap.maps",
     "movement_path": "landmap.movement",
+    "camera_operation": "landmap.operation",
+    "longest_gaps": "landmap.operation",
     "cross_border_map": "landmap.maps",
     "station_values_map": "landmap.maps",
     "co_occurrence_map": "landmap.maps",

@@ -1,0 +1,113 @@
+"""When the cameras worked: a station × period matrix of operation (as camtrapR's
+``cameraOperation``) and each station's longest gap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from landmap.effort import working_periods
+
+__all__ = ["OPERATION_STATES", "camera_operation", "longest_gaps"]
+
+#: States of a station in a period: at least one camera working, a camera tagged
+#: ``failed`` out there but no longer working (after its last photograph), or none set.
+OPERATION_STATES = ("working", "failed", "not set")
+
+
+def _station_days(survey, nominal: bool, period_days: float):
+    d = survey.deployments
+    if nominal:  # until it was collected, failed or not
+        d = d.drop(columns="effort_end", errors="ignore")
+    origin, worked = working_periods(d, survey.years, period_days)
+    frame = pd.DataFrame(worked).groupby(d["locationID"].to_numpy(), sort=True).max()
+    return origin, frame
+
+
+def camera_operation(survey, period_days: float = 1.0) -> pd.DataFrame:
+    """Each station's state in each period of the selection.
+
+    Parameters
+    ----------
+    survey : Survey
+    period_days : float, default 1
+        Days per period (7 for weeks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per station and period: ``locationID``, ``country``, ``period_start``
+        (local date), ``worked`` (share of the period at least one camera of the station
+        worked, 0-1), ``state`` (:data:`OPERATION_STATES`: ``working`` when ``worked`` is
+        above 0; ``failed`` when only a camera tagged failed was out, after its last
+        photograph; else ``not set``).
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> op = camera_operation(load_demo().filter(years=2021), period_days=7)
+    >>> sorted(op["state"].unique())
+    ['failed', 'not set', 'working']
+    """
+    origin, actual = _station_days(survey, False, period_days)
+    _, nominal = _station_days(survey, True, period_days)
+    periods = max(actual.shape[1], nominal.shape[1])
+    actual = actual.reindex(columns=range(periods), fill_value=0.0)
+    nominal = nominal.reindex(index=actual.index, columns=range(periods), fill_value=0.0)
+    share = np.clip(actual.to_numpy() / period_days, 0, 1)
+    failed = (nominal.to_numpy() > actual.to_numpy() + 1e-9) & (share == 0)
+    state = np.where(share > 0, "working", np.where(failed, "failed", "not set"))
+    countries = survey.deployments.drop_duplicates("locationID").set_index(
+        "locationID")["country"]
+    starts = (origin + pd.to_timedelta(np.arange(periods) * period_days, unit="D")).date
+    stations = actual.index.to_numpy()
+    return pd.DataFrame({
+        "locationID": np.repeat(stations, periods),
+        "country": countries.reindex(stations).to_numpy().repeat(periods),
+        "period_start": np.tile(starts, len(stations)),
+        "worked": share.ravel(), "state": state.ravel()})
+
+
+def longest_gaps(operation: pd.DataFrame) -> pd.DataFrame:
+    """Each station's longest run of periods without a working camera, between its first
+    and last working period (the season's start and end are not gaps).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``locationID``, ``country``, ``gap_start``, ``gap_end`` (first and last period of
+        the gap), ``periods``, ``failed_periods`` (of which a failed camera was out),
+        sorted from the longest; stations without a gap are left out.
+
+    Examples
+    --------
+    >>> op = pd.DataFrame({"locationID": ["A"] * 5, "country": "RUS",
+    ...                    "period_start": pd.date_range("2021-01-01", periods=5).date,
+    ...                    "worked": [1, 0, 0, 1, 0],
+    ...                    "state": ["working", "failed", "not set", "working", "not set"]})
+    >>> longest_gaps(op)[["locationID", "periods", "failed_periods"]].values.tolist()
+    [['A', 2, 1]]
+    """
+    rows = []
+    for station, one in operation.groupby("locationID", sort=True):
+        on = (one["state"] == "working").to_numpy()
+        if on.sum() < 2:
+            continue
+        first, last = np.flatnonzero(on)[[0, -1]]
+        off = ~on[first:last + 1]
+        if not off.any():
+            continue
+        # runs of consecutive off periods: their starts and ends from the changes
+        edges = np.diff(np.concatenate([[0], off.astype(int), [0]]))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        k = int(np.argmax(ends - starts))
+        a, b = first + starts[k], first + ends[k] - 1
+        states = one["state"].to_numpy()[a:b + 1]
+        rows.append({"locationID": station, "country": one["country"].iloc[0],
+                     "gap_start": one["period_start"].iloc[a],
+                     "gap_end": one["period_start"].iloc[b], "periods": int(b - a + 1),
+                     "failed_periods": int((states == "failed").sum())})
+    columns = ["locationID", "country", "gap_start", "gap_end", "periods", "failed_periods"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["periods", "locationID"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)
