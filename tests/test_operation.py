@@ -57,3 +57,21 @@ def test_the_longest_gap_lies_between_working_days(survey):
     assert weekly["period_start"].tolist()[:2] == [dt.date(2021, 1, 1), dt.date(2021, 1, 8)]
     # week 2 (8-14 January) worked 3.5 of 7 days
     assert weekly["worked"].iloc[1] == pytest.approx(3.5 / 7)
+
+
+def test_the_command_writes_the_operation_and_the_gaps(tmp_path):
+    import pandas as pd
+
+    from landmap.cli import main
+    from landmap.demo import DEMO_DIR, load_demo
+
+    out = tmp_path / "operation.csv"
+    assert main(["export", str(DEMO_DIR), "--what", "operation", "--year", "2021",
+                 "--occasion-days", "7", "--output", str(out)]) == 0
+    expected = camera_operation(load_demo().filter(years=2021), period_days=7)
+    written = pd.read_csv(out)
+    assert len(written) == len(expected)
+    assert written["state"].value_counts().to_dict() == expected["state"].value_counts(
+        ).to_dict()
+    gaps = pd.read_csv(tmp_path / "operation-gaps.csv")
+    assert gaps["periods"].tolist() == longest_gaps(expected)["periods"].tolist()

@@ -3,7 +3,7 @@
     landmap serve [streamlit options]          start the dashboard (as tasks.py start)
     landmap summary PACKAGE [--year Y ...] [--format table|json|csv]
     landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history|
-                   secr|path
+                   secr|path|operation
                    --output FILE
     landmap activity PACKAGE --species A [--species B] [--year Y] [--time clock|sun]
     landmap density PACKAGE [--year Y] [--model null|sex|both] [--likelihood full|conditional]
@@ -41,6 +41,7 @@ EXPORTS = {
     "history": ("csv",),
     "secr": ("zip",),
     "path": ("geojson", "gpkg", "csv"),
+    "operation": ("csv",),
 }
 _SUFFIX_FORMAT = {".geojson": "geojson", ".json": "json", ".gpkg": "gpkg", ".csv": "csv",
                   ".zip": "zip"}
@@ -390,6 +391,19 @@ def _history(selection, precision, fmt, args) -> bytes:
 
 
 _LEOPARD = "Panthera pardus orientalis"
+
+
+def _operation(selection, precision, fmt, args) -> bytes:
+    from landmap.io.exports import csv_bytes
+    from landmap.operation import camera_operation, longest_gaps
+
+    operation = camera_operation(selection, period_days=args.occasion_days)
+    gaps_file = Path(args.output).with_name(Path(args.output).stem + "-gaps.csv")
+    gaps_file.write_bytes(csv_bytes(longest_gaps(operation)))
+    print(f"wrote {gaps_file} (each station's longest gap)", file=sys.stderr)
+    return csv_bytes(operation)
+
+
 def _path(selection, precision, fmt, args) -> bytes:
     from landmap.io.exports import csv_bytes, geojson_bytes, gpkg_bytes
     from landmap.movement import movement_path
@@ -428,7 +442,8 @@ def _secr(selection, precision, fmt, args) -> bytes:
 _EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort,
                                    "crossings": _crossings, "camtrapdp": _camtrapdp,
                                    "species": _species, "occupancy": _occupancy,
-                                   "history": _history, "secr": _secr, "path": _path}
+                                   "history": _history, "secr": _secr, "path": _path,
+                                   "operation": _operation}
 
 
 def _serve(args) -> int:
@@ -505,7 +520,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="scientific name for --what occupancy|history (default: the "
                              "Amur leopard)")
     export.add_argument("--occasion-days", type=int, default=7,
-                        help="occasion length of --what history, days (default 7)")
+                        help="occasion length of --what history and period of --what "
+                             "operation, days (default 7)")
     export.add_argument("--output", required=True, metavar="FILE")
     export.set_defaults(func=_export)
 
