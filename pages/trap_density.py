@@ -119,7 +119,8 @@ else:
         y=alt.Y("locationID:N", sort=ranked, title=_("Station"),
                 axis=alt.Axis(labels=len(ranked) <= 80)),
         color=alt.Color("state:N", title=_("State"), scale=alt.Scale(
-            domain=list(STATES.values()), range=["#21918c", "#D55E00", "#e9e9e9"])),
+            domain=list(STATES.values()), range=["#21918c", "#D55E00", "#e9e9e9"]),
+            legend=alt.Legend(orient="top", labelLimit=400)),
         tooltip=[alt.Tooltip("locationID", title=_("Station")),
                  alt.Tooltip("country", title=_("Country")),
                  alt.Tooltip("period_start", title=_("Period starting")),
