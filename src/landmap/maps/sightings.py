@@ -148,9 +148,10 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
              else species_label(k, t)) for k in shown[:8]]
     note = t(NOTE)
     if len([k for k in shown if k != "unidentified"]) > 8:
-        rows = [*rows[:7], (swatch_dot("#ffffff", 12),
-                            t("… {n} more").format(n=len(shown) - 7))]
-        note = t("Colours repeat after 8 groups: choose individuals in the filters to tell "
-                 "them apart.") + " " + t(NOTE)
+        # the first seven by name; the rest is no list on the map but a pointer
+        rows = [*rows[:7], (swatch_dot("#ffffff00", 12),
+                            t("{n} more groups share these colours: choose individuals in "
+                              "the filters to tell them apart").format(n=len(shown) - 7))]
+        note = t(NOTE)
     rows.append((swatch_dot(COLOURS["station"]), t("Camera station in the selection")))
     return finish_map(m, survey, title or f"{name}, {survey.span_label}", rows, note)
