@@ -690,6 +690,19 @@ def estimate_density(captures: SurveyCaptures, habitat_shape=None, model: str = 
                            tuple(notes), parts)
 
 
+def _centres(estimate: DensityEstimate):
+    """Per group of the estimate: its mask, its fit, each detected animal's posterior of
+    where its activity centre lies (mask points × animals, columns summing to 1) and the
+    probability p·(x) that an animal centred at each point is detected."""
+    for group, (data, mask) in estimate.parts.items():
+        fit = estimate.fits[group]
+        model = _Model(data, mask, fit.function)
+        ll, pdot = model.pieces(*_real(model, fit.beta))
+        post = np.exp(ll - ll.max(axis=0))
+        post /= post.sum(axis=0)
+        yield mask, fit, post, pdot
+
+
 def animals_in_areas(estimate: DensityEstimate, areas: dict) -> pd.DataFrame:
     """Expected and realised numbers of animals in areas (parks, sides of the border).
 
@@ -718,12 +731,7 @@ def animals_in_areas(estimate: DensityEstimate, areas: dict) -> pd.DataFrame:
     rows = {name: dict.fromkeys(["mask_km2", "expected", "var_expected", "detected",
                                  "var_detected", "undetected", "var_undetected"], 0.0)
             for name in areas}
-    for group, (data, mask) in estimate.parts.items():
-        fit = estimate.fits[group]
-        model = _Model(data, mask, fit.function)
-        ll, pdot = model.pieces(*_real(model, fit.beta))
-        post = np.exp(ll - ll.max(axis=0))
-        post /= post.sum(axis=0)
+    for mask, fit, post, pdot in _centres(estimate):
         d = fit.table.set_index("parameter").loc["D (per ha)"]
         density, se = float(d["estimate"]), float(d["se"])
         for name, shape in areas.items():
@@ -797,12 +805,8 @@ def density_surface(estimate: DensityEstimate, crs: str, cell_km: float = 2.0):
         raise ValueError(f"cell_km={cell_km!r}: give a positive cell size in km.")
     cell = cell_km * 1000.0
     parts = []
-    for group, (data, mask) in estimate.parts.items():
-        fit = estimate.fits[group]
-        model = _Model(data, mask, fit.function)
-        ll, pdot = model.pieces(*_real(model, fit.beta))
-        post = np.exp(ll - ll.max(axis=0))
-        post /= post.sum(axis=0)
+    for (group, _), (mask, fit, post, pdot) in zip(estimate.parts.items(),
+                                                   _centres(estimate), strict=True):
         density_ha = fit.value("D (per ha)")
         parts.append(pd.DataFrame({
             "i": np.floor(mask.points[:, 0] / cell).astype(np.int64),
