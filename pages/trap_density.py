@@ -127,10 +127,12 @@ else:
                  alt.Tooltip("state", title=_("State")),
                  alt.Tooltip("worked", title=_("Share worked"), format=".0%")],
     ).properties(height=max(240, min(3 * len(ranked), 1400))), width="stretch")
-gaps = longest_gaps(operation)
+# not `gaps`: the download buttons above draw the coverage gaps when clicked
+station_gaps = longest_gaps(operation)
 st.caption(_("Longest gap of each station between its first and last working period, "
-             "longest first ({n} stations with a gap).").format(n=n(len(gaps))))
-st.dataframe(gaps.head(200), hide_index=True, width="stretch", height=280, column_config={
+             "longest first ({n} stations with a gap).").format(n=n(len(station_gaps))))
+st.dataframe(station_gaps.head(200), hide_index=True, width="stretch", height=280,
+             column_config={
     "locationID": _("Station"), "country": _("Country"), "gap_start": _("Gap from"),
     "gap_end": _("Gap to (period starting)"), "periods": _("Periods without a camera"),
     "failed_periods": _("Of which a failed camera was out")})
