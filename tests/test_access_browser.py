@@ -95,14 +95,17 @@ def _legend(frame) -> str:
 
 
 def _map_html(page) -> str:
-    """The map document as the browser holds it (scripts and layer data included)."""
+    """The map documents as the browser holds them (scripts and layer data included):
+    every map of the page (the Individuals page draws two), once their number is steady."""
+    counts = []
     for _ in range(120):
         drawn = [f.content() for f in page.frames if "streamlit_folium" in f.url]
         drawn = [html for html in drawn if "lm-legend" in html]
-        if len(drawn) == 1:
-            return drawn[0]
+        counts.append(len(drawn))
+        if drawn and counts[-4:] == [len(drawn)] * 4:
+            return "\n".join(drawn)
         page.wait_for_timeout(250)
-    raise AssertionError(f"{len(drawn)} drawn maps on the page")
+    raise AssertionError(f"no steady number of drawn maps on the page: {counts[-8:]}")
 
 
 def _without_drawing(html: str) -> str:

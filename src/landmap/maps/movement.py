@@ -21,16 +21,19 @@ CROSSING = COLOURS["border"]
 
 
 def _arrow(lat: float, lon: float, angle: float, colour: str) -> folium.Marker:
-    # a rotated character: no icon image or plugin needed offline
+    # A rotated character (no icon image or plugin needed offline), anchored at the step's
+    # end and drawn a little before it along the line: a point between two places would
+    # be a position the data do not hold (for a viewer, off the policy grid).
     return folium.Marker([lat, lon], icon=folium.DivIcon(
-        html=f'<div class="lm-arrow" style="transform:rotate({angle:.0f}deg);'
-             f'color:{colour}">&#10148;</div>', icon_size=(16, 16), icon_anchor=(8, 8)))
+        html=f'<div class="lm-arrow" style="transform:rotate({angle:.0f}deg) '
+             f'translateX(-14px);color:{colour}">&#10148;</div>', icon_size=(16, 16),
+        icon_anchor=(8, 8)))
 
 
 def movement_map(survey: Survey, path: gpd.GeoDataFrame, title: str | None = None,
                  lang: Language | None = None) -> folium.Map:
     """Steps of one animal in time order: lines coloured from the first (light) to the last
-    (dark), steps across the border in the border's red and dashed, an arrow at the middle
+    (dark), steps across the border in the border's red and dashed, an arrow near the end
     of each step, the first and last places marked; tooltips give the dates and stations.
 
     Parameters
@@ -79,7 +82,7 @@ def movement_map(survey: Survey, path: gpd.GeoDataFrame, title: str | None = Non
             # screen angle: east is 0°, clockwise; a degree of longitude is cos(lat) wide
             angle = math.degrees(math.atan2(-(y1 - y0), (x1 - x0) * math.cos(
                 math.radians((y0 + y1) / 2))))
-            _arrow((y0 + y1) / 2, (x0 + x1) / 2, angle, colour).add_to(arrows)
+            _arrow(y1, x1, angle, colour).add_to(arrows)
         arrows.add_to(m)
         first, last = steps.geometry.iloc[0].coords[0], steps.geometry.iloc[-1].coords[-1]
         for (lon, lat), colour, text in (
