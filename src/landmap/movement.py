@@ -69,12 +69,11 @@ def movement_path(survey: Survey, individual: str,
     lines = shapely.linestrings(np.stack([np.column_stack([x[moved], y[moved]]),
                                           np.column_stack([x[moved + 1], y[moved + 1]])],
                                          axis=1)) if len(moved) else []
-    start = before["eventStart"].to_numpy()
-    end = after["eventStart"].to_numpy()
+    start = before["eventStart"].reset_index(drop=True)
+    end = after["eventStart"].reset_index(drop=True)
     frame = pd.DataFrame({
         "individualID": individual, "step": np.arange(1, len(moved) + 1),
-        "start": before["eventStart"].to_numpy(), "end": after["eventStart"].to_numpy(),
-        "days": (pd.to_datetime(end) - pd.to_datetime(start)) / pd.Timedelta(days=1),
+        "start": start, "end": end, "days": (end - start) / pd.Timedelta(days=1),
         "from_station": before["locationID"].to_numpy(),
         "to_station": after["locationID"].to_numpy(),
         "from_country": before["country"].to_numpy(),
