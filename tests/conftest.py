@@ -280,9 +280,13 @@ def set_slider_to_end(page, attempts: int = 5) -> None:
 
 
 # --- location precision: checks that coordinates sit on the generalisation grid -------
-def off_grid(lon, lat, cell_km: float, tolerance_m: float = 3.0):
+def off_grid(lon, lat, cell_km: float, tolerance_m: float = 3.0,
+             outlines: bool = False):
     """Indices of WGS84 points that are neither a cell centre nor a cell corner of the
-    ``cell_km`` grid in UTM 52N (within ``tolerance_m``: files round to about a metre)."""
+    ``cell_km`` grid in UTM 52N (within ``tolerance_m``: files round to about a metre).
+
+    ``outlines=True`` also accepts the vertices of a viewer's outline of an area, which
+    lie on the lines joining neighbouring cell centres (``privacy.cell_outline``)."""
     import numpy as np
     from pyproj import Transformer
 
@@ -296,7 +300,10 @@ def off_grid(lon, lat, cell_km: float, tolerance_m: float = 3.0):
 
     centre = (distance(x, cell / 2) <= tolerance_m) & (distance(y, cell / 2) <= tolerance_m)
     corner = (distance(x, 0) <= tolerance_m) & (distance(y, 0) <= tolerance_m)
-    return np.flatnonzero(~(centre | corner))
+    allowed = centre | corner
+    if outlines:
+        allowed |= (distance(x, cell / 2) <= tolerance_m) | (distance(y, cell / 2) <= tolerance_m)
+    return np.flatnonzero(~allowed)
 
 
 _PAIR = re.compile(r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)")
@@ -318,7 +325,8 @@ def public_places(boundaries) -> set[tuple[float, float]]:
 
 def leaked_places(text: str, cell_km: float, public: set) -> list[tuple[float, float]]:
     """Places in ``text`` (any two adjacent numbers that read as a lon/lat or lat/lon pair
-    in the region) that are neither published layer vertices nor on the ``cell_km`` grid."""
+    in the region) that are neither published layer vertices nor on the ``cell_km`` grid
+    (centres, corners, or an outline's vertex on a line between centres)."""
     found = []
     for a, b in _PAIR.findall(text):
         a, b = float(a), float(b)
@@ -330,7 +338,7 @@ def leaked_places(text: str, cell_km: float, public: set) -> list[tuple[float, f
     if not candidates:
         return []
     lon, lat = zip(*candidates, strict=True)
-    return [candidates[i] for i in off_grid(lon, lat, cell_km)]
+    return [candidates[i] for i in off_grid(lon, lat, cell_km, outlines=True)]
 
 
 def upload(page, index: int, path, attempts: int = 3) -> None:

@@ -156,7 +156,7 @@ def _check_download(path, public, cell_km: int) -> int:
     if path.suffix == ".gpkg":
         layer = gpd.read_file(path).to_crs(4326)
         xy = shapely.get_coordinates(layer.geometry.to_numpy())
-        assert off_grid(xy[:, 0], xy[:, 1], cell_km).size == 0, path.name
+        assert off_grid(xy[:, 0], xy[:, 1], cell_km, outlines=True).size == 0, path.name
         assert set(layer["location_precision"]) == {f"locations generalised to {cell_km} km"}
         return len(xy)
     if path.suffix == ".zip":

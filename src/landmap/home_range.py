@@ -16,15 +16,14 @@ station's coordinates and projected to UTM 52N. Methods follow adehabitatHR (Cal
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from contourpy import FillType, contour_generator
 
+from landmap._contour import superlevel, tracer
 from landmap.i18n import N_
 from landmap.observations import LEOPARD, camera_offset, independent_events, local_year
 from landmap.survey import Survey, catalogue_order
@@ -276,20 +275,6 @@ def _density_grid(xy: np.ndarray, h: float, cell: float, n_total: int, reach: fl
     return xs, ys, density
 
 
-def _contour(generator, peak: float, threshold: float) -> list[shapely.Polygon]:
-    """Polygons (with holes) where the density is at least ``threshold``: marching squares
-    on the grid (contourpy), so the isopleth is a smooth line through the cells rather
-    than their staircase outline."""
-    if peak < threshold:
-        return []
-    points, offsets = generator.filled(threshold, peak * 2)
-    polygons = []
-    for xy, cuts in zip(points, offsets, strict=True):
-        rings = [xy[a:b] for a, b in itertools.pairwise(cuts)]
-        polygons.append(shapely.Polygon(rings[0], rings[1:]))
-    return polygons
-
-
 def kde_isopleths(points, levels=(50, 95), bandwidth: float | str = "href",
                   cell: float | None = None) -> tuple[dict[int, shapely.MultiPolygon], float]:
     """Isopleths of a fixed bivariate normal kernel density estimate.
@@ -362,13 +347,12 @@ def kde_isopleths(points, levels=(50, 95), bandwidth: float | str = "href",
     top = np.flatnonzero(flat >= flat.max() * 1e-4)
     order = top[np.argsort(flat[top], kind="stable")[::-1]]
     mass = np.cumsum(flat[order] * area[order])
-    tracers = [(contour_generator(xs, ys, density, fill_type=FillType.OuterOffset),
-                float(density.max())) for _, xs, ys, density in grids]
+    tracers = [tracer(xs, ys, density) for _, xs, ys, density in grids]
     out = {}
     for level in levels:
         k = int(np.searchsorted(mass, level / 100))
         threshold = flat[order[min(k, len(order) - 1)]]
-        parts = [_contour(generator, peak, threshold) for generator, peak in tracers]
+        parts = [superlevel(generator, peak, threshold) for generator, peak in tracers]
         polygons = [p for part in parts for p in part]
         merged = shapely.MultiPolygon(polygons) if polygons else shapely.MultiPolygon()
         out[int(level) if level.is_integer() else level] = merged

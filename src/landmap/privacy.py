@@ -3,10 +3,11 @@
 Exact camera and leopard locations help poachers, so what leaves the server (a map, a
 table, a download) passes through :func:`protect` first. With a generalised
 :class:`Precision` every point moves to the centre of its cell of a square grid in UTM
-zone 52N (cells aligned on multiples of their size), and every line or polygon (home
-ranges, effort cells) has its vertices moved to the grid's corners. Attributes (counts,
-areas, dates, countries) are left as computed from the exact data: only positions are
-coarsened.
+zone 52N (cells aligned on multiples of their size), lines have their vertices moved to
+the grid's corners, shapes already made of grid cells (effort, density) stay, and any
+other area (home ranges) is redrawn as the 50 % contour of the share of each cell it
+covers (:func:`cell_outline`). Attributes (counts, areas, dates, countries) are left as
+computed from the exact data: only positions are coarsened.
 
 Published boundary layers (countries, the border, park outlines) are public and pass
 through unchanged.
@@ -25,10 +26,11 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from landmap._contour import superlevel, tracer
 from landmap.boundaries import METRIC_CRS
 from landmap.i18n import Text
 
-__all__ = ["EXACT", "GRID_KM", "Precision", "protect", "snap_points"]
+__all__ = ["EXACT", "GRID_KM", "Precision", "cell_outline", "protect", "snap_points"]
 
 #: Grid sizes a user can choose, in kilometres.
 GRID_KM = (1, 5, 10)
@@ -145,8 +147,9 @@ def protect(obj, precision: Precision, crs: str | None = None):
     (:attr:`~landmap.survey.Survey.metric_crs`), a projected layer's CRS, else UTM 52N.
 
     Handles a :class:`~landmap.survey.Survey` (deployments, package metadata and the
-    problem report), a GeoDataFrame (points to cell centres, other shapes to grid
-    corners; a shape smaller than a cell becomes the cells it touches) and a DataFrame
+    problem report), a GeoDataFrame (points to cell centres, lines to grid corners,
+    areas to :func:`cell_outline`; a layer this function already generalised to
+    ``precision`` comes back unchanged) and a DataFrame
     with ``latitude``/``longitude`` columns. Anything else carries no location and is
     returned as it is. Frames come back as new objects that carry the precision in
     ``attrs["location_precision"]``, which :mod:`landmap.io.exports` writes into files.
@@ -168,6 +171,10 @@ def protect(obj, precision: Precision, crs: str | None = None):
     if dataclasses.is_dataclass(obj) and hasattr(obj, "deployments"):
         return _protect_survey(obj, precision, crs or obj.metric_crs)
     if isinstance(obj, gpd.GeoDataFrame):
+        if obj.attrs.get(METADATA_KEY) == precision.label:
+            # already drawn at this precision (a page's layer going out as a download):
+            # outlines traced a second time would shrink, not become safer
+            return obj
         if crs is None:
             crs = obj.crs if obj.crs is not None and obj.crs.is_projected else METRIC_CRS
         out = _protect_table(_protect_geometry(obj, precision, crs), precision, crs)
@@ -215,9 +222,50 @@ def _protect_geometry(frame: gpd.GeoDataFrame, precision: Precision, crs) -> gpd
         lost = shapely.is_empty(snapped)
         # A shape thinner than a cell vanishes when snapped: show the cells it touches.
         snapped[lost] = [_touched_cells(g, cell) for g in geoms[shapes][lost]]
+        # Areas drawn freely (home ranges) become an outline between the cell centres;
+        # shapes already on the grid (effort cells, density cells) stay as they are.
+        free = (shapely.get_dimensions(geoms[shapes]) == 2) & ~shapely.equals(
+            snapped, geoms[shapes])
+        snapped[free] = [cell_outline(g, cell) for g in geoms[shapes][free]]
         result[shapes] = snapped
     series = gpd.GeoSeries(result, index=out.index, crs=crs).to_crs(out.crs)
     return out.set_geometry(series.values, crs=out.crs)
+
+
+def cell_outline(area, cell: float) -> shapely.MultiPolygon:
+    """The outline a viewer sees of an area: the half-covered line of the grid's cells.
+
+    Each cell of the grid (aligned on multiples of ``cell`` metres) gets the share of it
+    that ``area`` covers; the outline is the 50 % contour of these shares, traced by
+    marching squares between the cell centres. Every vertex lies on a line joining two
+    neighbouring centres, placed there by the two cells' shares alone, so the outline says
+    how much of each cell the area covers and nothing finer, and two areas that cover every
+    cell in the same shares look the same. For a large smooth area the outline keeps its
+    size; an area covering less than half of any cell is outlined at half its largest share
+    instead, so that it is not lost.
+
+    Examples
+    --------
+    A disc of 2 km radius in the middle of a 5 km cell: a diamond around the cell's centre
+    whose corners lie halfway to the neighbouring centres.
+
+    >>> shape = cell_outline(shapely.Point(502_500, 4_772_500).buffer(2000), 5000)
+    >>> sorted(set(map(tuple, shapely.get_coordinates(shape).tolist())))[:2]
+    [(500000.0, 4772500.0), (502500.0, 4770000.0)]
+    """
+    x0, y0, x1, y1 = area.bounds
+    # one empty ring of cells around the area, so that every contour closes
+    i = np.arange(math.floor(x0 / cell) - 1, math.floor(x1 / cell) + 2)
+    j = np.arange(math.floor(y0 / cell) - 1, math.floor(y1 / cell) + 2)
+    gx, gy = np.meshgrid(i * cell, j * cell)
+    boxes = shapely.box(gx, gy, gx + cell, gy + cell)
+    shapely.prepare(area)
+    share = np.zeros(boxes.shape)
+    touched = shapely.intersects(boxes, area)
+    share[touched] = shapely.area(shapely.intersection(boxes[touched], area)) / cell**2
+    generator, peak = tracer((i + 0.5) * cell, (j + 0.5) * cell, share)
+    parts = superlevel(generator, peak, min(0.5, peak / 2))
+    return shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon()
 
 
 def _touched_cells(geom, cell: float):

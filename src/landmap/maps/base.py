@@ -349,6 +349,9 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     if extent is None:
         extent = survey.deployments.geometry
     extent = extent[~(extent.isna() | extent.is_empty)] if len(extent) else extent
-    data = view_bounds(extent, survey.metric_crs) if len(extent) else landscape
+    # generalised: widened to the policy grid's corners (an outline's extreme vertices
+    # lie on lines between centres, and a corner made of two of them on neither)
+    cell = None if survey.precision.exact else survey.precision.cell_m
+    data = view_bounds(extent, survey.metric_crs, snap_m=cell) if len(extent) else landscape
     _Frame(data, landscape, [t("Whole landscape"), t("Back to the data")]).add_to(m)
     return use_local_assets(m)
