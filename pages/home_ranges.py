@@ -38,20 +38,25 @@ with st.spinner(_("Computing home ranges…")):
 drawn = ranges[ranges.geometry.notna()]
 skipped = ranges[ranges.geometry.isna()].drop_duplicates(["individualID", "method", "year_from"])
 
+table = drawn.drop(columns="geometry")[
+    ["individualID", "year_from", "year_to", "method", "level", "n_locations",
+     "n_stations", "bandwidth_m", "area_km2"]]
+# Rows picked in the table (kept by Streamlit under the table's key) colour those ranges.
+picked = widgets.picked_rows("ranges_table", table["individualID"])
 left, right = st.columns([5, 3]) if not briefing else (st.container(), st.container())
 with left:
-    m = home_range_map(selection, ranges, lang=state.lang())
+    m = home_range_map(selection, ranges, highlight=picked, lang=state.lang())
     st_folium(m, key=cache.map_key("ranges", tuple(methods), tuple(levels), bandwidth,
-                                mcp_percent, by),
+                                mcp_percent, by, tuple(picked)),
               returned_objects=[], height=widgets.map_height(), use_container_width=True)
 with right:
     count = drawn["individualID"].nunique()
     st.subheader(ngettext("Areas ({n} individual)", "Areas ({n} individuals)", count).format(
         n=count))
-    table = drawn.drop(columns="geometry")[
-        ["individualID", "year_from", "year_to", "method", "level", "n_locations",
-         "n_stations", "bandwidth_m", "area_km2"]]
-    st.dataframe(table, hide_index=True, width="stretch", height=420,
+    st.caption(_("Pick rows to colour those individuals' ranges on the map; click a range "
+                 "on the map to bring it forward."))
+    st.dataframe(table, hide_index=True, width="stretch", height=420, key="ranges_table",
+                 on_select="rerun", selection_mode="multi-row",
                  column_config={"individualID": _("Individual"), "year_from": _("From"),
                                 "year_to": _("To"), "method": _("Method"),
                                 "level": _("Level (%)"), "n_locations": _("Detections"),

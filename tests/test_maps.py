@@ -105,7 +105,7 @@ def test_many_ranges_are_quiet_outlines_by_sex_with_the_best_documented_in_colou
     assert all(colour == SEX_COLOURS[sex[i]] for i, colour in quiet)
     html = home_range_map(s, r).get_root().render()
     assert "… and" not in html and "Other females (outline)" in html
-    assert f"{len(n) - HIGHLIGHTED} more individuals: in the table" in html
+    assert f"{len(n) - HIGHLIGHTED} more individuals: pick them in the table" in html
     # individuals asked for are the coloured ones
     chosen = pattern.findall(home_range_map(s, r, highlight=["Leo 16F", "Leo 23F"])
                              .get_root().render())

@@ -73,6 +73,32 @@ def test_home_ranges_page_and_downloads(dashboard, page, demo, tmp_path):
         ranges[["individualID", "method", "level"]].values.tolist()
 
 
+def test_home_ranges_picked_in_the_table_are_coloured_and_named(dashboard, page, demo):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(dashboard + "/home_ranges?years=2021-2021")
+    frame = map_frame(page)
+    s = demo.filter(years=(2021, 2021))
+    drawn = home_ranges(s, method=("kde", "mcp")).dropna(subset=["area_km2"])
+    first = drawn["individualID"].iloc[0]
+    legend = [t.strip() for t in frame.locator(".lm-legend .row").all_text_contents()]
+    assert first not in legend and "Leo 117F" in legend  # not among the best documented
+    names = frame.locator(".lm-range-name")
+    assert names.count() == 8  # the coloured ranges are named at any zoom
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 52)  # the first row's tick box
+    wait_idle(page)
+    frame = map_frame(page)
+    legend = [t.strip() for t in frame.locator(".lm-legend .row").all_text_contents()]
+    assert first in legend and "Leo 117F" not in legend  # only the picked one is coloured
+    assert frame.locator(".lm-range-name").all_inner_texts() == [first]
+    # zoomed in, every range in view is named
+    for _ in range(4):
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(600)
+    assert frame.locator(".lm-range-name").count() > 1
+
+
 def test_trap_density_page(dashboard, page, demo, tmp_path):
     page.goto(dashboard + "/trap_density?years=2021-2021")
     frame = map_frame(page)

@@ -114,3 +114,14 @@ def map_downloads(build: Callable, heading: str, name: str) -> list:
         (_("Map PNG A4 200 dpi"), lambda: map_png(build(), heading, lines, "a4", language_),
          f"{name}-A4.png", "image/png"),
     ]
+
+
+def picked_rows(key: str, ids) -> list[str]:
+    """The distinct ``ids`` of the rows picked in the table drawn under ``key`` (a
+    dataframe with ``on_select``), in table order; none if the table has changed since."""
+    state = st.session_state.get(key)
+    rows = list(getattr(getattr(state, "selection", None), "rows", None) or [])
+    ids = list(ids)
+    if any(not 0 <= r < len(ids) for r in rows):
+        return []
+    return list(dict.fromkeys(str(ids[r]) for r in sorted(rows)))

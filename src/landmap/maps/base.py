@@ -91,6 +91,9 @@ body.lm-with-side .leaflet-container {{ width: calc(100% - {SIDE_WIDTH}px) !impo
 .lm-legend.lm-folded h4::after {{ content: " ▸"; }}
 .lm-arrow {{ font-size: 15px; line-height: 16px; text-align: center;
   text-shadow: 0 0 3px #fff, 0 0 2px #fff; }}
+.lm-range-name {{ font: 700 12px system-ui, sans-serif; color: #222; white-space: nowrap;
+  transform: translate(-50%, -50%); pointer-events: none;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }}
 .lm-home {{ font: 600 12px system-ui, sans-serif; background: #fff; padding: 4px 8px;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); cursor: pointer; }}
 .lm-legend h4 {{ margin: 0 0 4px; font-size: 14px; }}

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import shapely
+from branca.element import MacroElement, Template
 
 from landmap.i18n import Language, language
 from landmap.maps.base import base_map, features, finish_map, geojson, tooltip
 from landmap.maps.legend import NOTE, swatch_dot, swatch_fill
 from landmap.maps.stations import pool_places, station_sightings
 from landmap.maps.style import colour_cycle
+from landmap.privacy import snap_points
 from landmap.survey import Survey, catalogue_order
 
 __all__ = ["HIGHLIGHTED", "MAX_RANGES", "QUIET_ABOVE", "home_range_map"]
@@ -44,6 +47,94 @@ def limit_individuals(ranges: gpd.GeoDataFrame, most: int, lang: Language
                         "choose individuals in the filters to see others.").format(
         most=most, n=lang.number(len(counts))) + " "
     return ranges[ranges["individualID"].isin(keep)], note
+
+
+#: From this zoom on every range is named at its middle; the coloured ones always are.
+NAMES_FROM_ZOOM = 10
+
+
+def range_names(drawn: gpd.GeoDataFrame, survey: Survey) -> list[list]:
+    """[name, lat, lon] of each individual at a point inside its largest range.
+
+    With generalised locations the point is the centre of its grid cell: a name placed
+    anywhere finer would tell more than the outline it names.
+    """
+    largest = drawn.assign(_area=drawn.geometry.area).sort_values(
+        "_area", ascending=False, kind="stable").drop_duplicates("individualID")
+    inside = largest.geometry.representative_point()
+    x, y = shapely.get_x(inside.to_numpy()), shapely.get_y(inside.to_numpy())
+    if not survey.precision.exact:
+        x, y = snap_points(x, y, survey.precision.cell_m)
+    places = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=drawn.crs).to_crs("EPSG:4326")
+    return [[str(name), round(p.y, 6), round(p.x, 6)]
+            for name, p in zip(largest["individualID"], places, strict=True)]
+
+
+class _RangeNames(MacroElement):
+    """Names at the ranges when zoomed in, and a click on a range that emphasises every
+    range of that individual (clicked again, it returns to the others)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var layers = [{% for l in this.layers %}{{ l.get_name() }}{{ "," if not loop.last }}{% endfor %}];
+  var coloured = new Set({{ this.coloured|tojson }}), chosen = new Set();
+  var names = L.layerGroup(), marks = {}, stacked = {};
+  {{ this.names|tojson }}.forEach(function (n) {
+    var label = document.createElement('div'), at = n[1] + ',' + n[2];
+    label.className = 'lm-range-name';
+    label.textContent = n[0];
+    // names placed on one cell centre are stacked, not printed over each other
+    stacked[at] = (stacked[at] || 0) + 1;
+    label.style.marginTop = (stacked[at] - 1) * 15 + 'px';
+    marks[n[0]] = L.marker([n[1], n[2]], {interactive: false, keyboard: false,
+      icon: L.divIcon({className: '', html: label, iconSize: null})});
+  });
+  function show() {
+    names.clearLayers();
+    var all = map.getZoom() >= {{ this.from_zoom }};
+    Object.keys(marks).forEach(function (id) {
+      if (all || coloured.has(id) || chosen.has(id)) names.addLayer(marks[id]);
+    });
+  }
+  function restyle() {
+    layers.forEach(function (layer) {
+      layer.eachLayer(function (shape) {
+        if (chosen.has(shape.feature.properties.individualID)) {
+          shape.setStyle({weight: 4, opacity: 1, fillOpacity: 0.35});
+          shape.bringToFront();
+        } else { layer.resetStyle(shape); }
+      });
+    });
+    show();
+  }
+  layers.forEach(function (layer) {
+    layer.eachLayer(function (shape) {
+      shape.on('click', function () {
+        var id = shape.feature.properties.individualID;
+        if (chosen.has(id)) chosen.delete(id); else chosen.add(id);
+        restyle();
+      });
+      shape.on('mouseout', function () {
+        if (chosen.has(shape.feature.properties.individualID)) {
+          shape.setStyle({weight: 4, opacity: 1, fillOpacity: 0.35});
+        }
+      });
+    });
+  });
+  map.on('zoomend', show);
+  names.addTo(map);
+  show();
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, layers: list, names: list[list], coloured: list[str]):
+        super().__init__()
+        self._name = "RangeNames"
+        self.layers, self.names, self.coloured = layers, names, [str(k) for k in coloured]
+        self.from_zoom = NAMES_FROM_ZOOM
 
 
 def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None = None,
@@ -108,11 +199,12 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     drawn = drawn.sort_values("quiet", ascending=False, kind="stable")
     m = base_map(survey, lang=lang)
     styles = {("kde", 95): (0.12, 2, None), ("kde", 50): (0.35, 2, None)}
+    layers = []
     for (method, level), part in drawn.groupby(["method", "level"], sort=False):
         fill, weight, dash = styles.get((method, level), (0.0, 3, "8 5"))
         name = t("{method} {level} % ranges ({n})").format(
             method="KDE" if method == "kde" else "MCP", level=f"{level:g}", n=len(part))
-        folium.GeoJson(
+        layers.append(folium.GeoJson(
             features(part, ["individualID", "label", "colour", "area_km2", "quiet"]),
             name=name,
             style_function=lambda f, fill=fill, weight=weight, dash=dash: {
@@ -124,7 +216,9 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
                 "className": "lm-range lm-quiet" if f["properties"]["quiet"] else "lm-range"},
             highlight_function=lambda f: {"weight": 4, "opacity": 1, "fillOpacity": 0.3},
             tooltip=tooltip(["label"], labels=False),
-        ).add_to(m)
+        ).add_to(m))
+    if len(drawn):
+        _RangeNames(layers, range_names(drawn, survey), keys if quiet else []).add_to(m)
     if show_locations and not survey.precision.exact:
         rows_hidden = [("visibility:hidden", t("Stations hidden (locations generalised)"))]
     else:
@@ -150,7 +244,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
                   t("Other females (outline)")),
                  (swatch_fill("#ffffff00", SEX_COLOURS["male"]), t("Other males (outline)")),
                  (swatch_dot("#ffffff00"),
-                  t("{n} more individuals: in the table; pick individuals in the filters to "
+                  t("{n} more individuals: pick them in the table or in the filters to "
                     "colour them").format(n=others))]
     elif len(keys) > 10:
         rows.append((swatch_dot("#ffffff"), t("… and {n} more").format(n=len(keys) - 10)))
