@@ -24,9 +24,9 @@ with st.spinner(_("Placing the detections…")):
 st_folium(m, key=cache.map_key("sightings", every), returned_objects=[],
           height=widgets.map_height(), use_container_width=True)
 if not briefing:
-    st.caption(_("Points cluster when zoomed out; the number is the detections inside. "
-                 "Click a point for the animal, the local date and time, the station and its "
-                 "country.") + (" " + _("Unidentified leopards are grey.")
+    st.caption(_("One circle per station and animal; its area grows with the detections. "
+                 "Point at a circle for the animal, the first and last local date, the "
+                 "station and its country.") + (" " + _("Unidentified leopards are grey.")
                                 if species == LEOPARD else ""))
     obs = selection.observations
     wanted = chosen if isinstance(chosen, list) else [chosen]

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 MAP_PAGES = ["overview", "sightings", "home_ranges", "trap_density", "cross_border",
              "individuals"]
-MARKERS = ("path.lm-station, path.lm-sighting, path.lm-detection, path.lm-range, "
+MARKERS = ("path.lm-station, path.lm-sighting, path.lm-range, "
            "path.lm-cell, path.lm-surface")
 
 _GEOMETRY = """() => {

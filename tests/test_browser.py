@@ -30,8 +30,7 @@ def test_landing_map_draws_offline_from_local_assets(dashboard, page, demo):
     page.wait_for_timeout(1000)
     assert frame.locator("path.lm-border").count() >= 1
     assert frame.locator("path.lm-park").count() == len(demo.boundaries.parks)
-    markers = frame.locator(".lm-cluster").count() + frame.locator("path.lm-sighting").count()
-    assert markers > 10
+    assert frame.locator("path.lm-sighting").count() > 10
     assert frame.locator("path.lm-station").count() == headline(demo).stations
     legend = frame.locator(".lm-legend").inner_text()
     assert "Russia–China border" in legend and "approximate" in legend
@@ -66,7 +65,7 @@ def test_link_restores_the_filters(dashboard, page, demo):
     want = expected_metrics(headline(demo.filter(years=(2017, 2018), individuals=["Leo 16F"])))
     assert wait_for_metrics(page, want) == want
     assert "Leo 16F" in page.locator('[data-testid="stSidebar"]').inner_text()
-    frame.locator("path.lm-sighting, .lm-cluster").first.wait_for()
+    frame.locator("path.lm-sighting").first.wait_for()
 
 
 def test_exported_html_map_draws_with_no_network(browser, demo, tmp_path):
@@ -80,7 +79,7 @@ def test_exported_html_map_draws_with_no_network(browser, demo, tmp_path):
     pg.goto(target.as_uri())
     pg.locator("path.lm-border").first.wait_for(timeout=30_000)
     assert pg.locator("path.lm-park").count() == 3
-    assert pg.locator(".lm-cluster, path.lm-sighting").count() > 10
+    assert pg.locator("path.lm-sighting").count() > 10
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "exported_map.png"))
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []

@@ -2,10 +2,12 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from landmap.maps import home_range_map, overview_map, sightings_map, station_sightings
 from landmap.maps.offline import asset_urls
+from landmap.observations import LEOPARD, detections
 from landmap.survey import headline
 
 
@@ -31,22 +33,29 @@ def test_legend_names_the_span_and_approximation(map_2021):
     assert "Amur leopard camera traps, 2021" in html
     assert "Park outlines are approximate" in html
     assert f"{headline(s).detections:,} in all" in html
-    from landmap.maps.overview import size_legend
+    from landmap.maps.circles import size_legend
 
     largest = station_sightings(s)["detections"].max()
     assert size_legend(largest) == [10, 5, 1]  # the size legend, for at most 17 a station
     assert "10 detections" in html and "5 detections" in html and "1 detection" in html
 
 
+def _circles(m) -> list[list]:
+    from landmap.maps.circles import Circles
+
+    return [row for child in m._children.values() if isinstance(child, Circles)
+            for row in child.rows]
+
+
 def test_one_sighting_marker_per_station_with_detections(map_2021):
-    s, _, html = map_2021
+    s, m, _ = map_2021
     per = station_sightings(s)
-    rows = re.findall(r"\[([\d.]+), ([\d.]+), ([\d.]+), (\d+), \"", html)
+    rows = _circles(m)
     assert len(rows) == len(per)
-    assert sum(int(r[3]) for r in rows) == per["detections"].sum() == headline(s).detections
+    assert sum(r[5] for r in rows) == per["detections"].sum() == headline(s).detections
     # proportional circles: area grows with the count, the largest drawn first
-    counts = [int(r[3]) for r in rows]
-    radii = [float(r[2]) for r in rows]
+    counts = [r[5] for r in rows]
+    radii = [r[2] for r in rows]
     assert counts == sorted(counts, reverse=True) and radii[0] == 22.0
     for count, radius in zip(counts, radii, strict=True):
         assert radius == pytest.approx(max(22 * (count / counts[0]) ** 0.5, 2.5), abs=0.05)
@@ -65,12 +74,28 @@ def test_map_needs_no_cdn(map_2021):
     assert not re.search(r'(src|href)="https?://', html)
 
 
-def test_pooled_sightings_keep_every_detection(demo):
+def test_sightings_are_circles_per_place_and_individual_keeping_every_detection(demo):
+    from landmap.maps.circles import MAX_RADIUS
+
     s = demo.filter(years=(2021, 2021))
-    html = sightings_map(s, max_points=200).get_root().render()
-    data = re.search(r"var data = (\[\[.*?\]\]);", html, re.S).group(1)
-    counts = [int(c) for c in re.findall(r', (\d+)\]', data)]
-    assert sum(counts) == headline(s).detections  # pooled, nothing lost
+    m = sightings_map(s)
+    rows = _circles(m)
+    leopards = detections(s.observations, LEOPARD)
+    assert sum(r[5] for r in rows) == len(leopards) == headline(s).detections
+    # one circle per station and animal (the demo's stations have places of their own)
+    at = leopards.merge(s.deployments[["deploymentID", "locationID"]], on="deploymentID")
+    animal = at["individualID"].where(at["individualID"] != "", "unidentified")
+    assert len(rows) == len(set(zip(at["locationID"], animal, strict=True)))
+    # areas proportional to the counts, largest drawn first
+    counts = np.array([r[5] for r in rows])
+    radius = np.array([r[2] for r in rows])
+    assert radius[0] == MAX_RADIUS and (np.diff(counts) <= 0).all()
+    big = counts >= 4  # (below, the 2.5-pixel floor)
+    assert np.allclose(radius[big] ** 2 / counts[big], MAX_RADIUS**2 / counts[0], rtol=0.02)
+    one = next(r for r in rows if r[4].startswith("Leo 16F"))
+    assert "detection" in one[4] and ("(Russia)" in one[4] or "(China)" in one[4])
+    html = m.get_root().render()
+    assert "markercluster" not in html.lower()
 
 
 def test_range_maps_draw_at_most_the_limit(demo):

@@ -36,10 +36,6 @@ def _download(page, label: str, tmp_path):
     return target
 
 
-def _cluster_total(frame) -> int:
-    """Points on the map: numbers on the clusters plus single markers."""
-    clusters = sum(int(t) for t in frame.locator(".lm-cluster").all_inner_texts())
-    return clusters + frame.locator("path.lm-detection").count()
 
 
 def test_sightings_page(dashboard, page, demo):
@@ -48,7 +44,20 @@ def test_sightings_page(dashboard, page, demo):
     s = demo.filter(years=(2021, 2021), individuals=["Leo 16F"])
     want = expected_metrics(headline(s))
     assert wait_for_metrics(page, want) == want
-    assert _cluster_total(frame) == len(detections(s.observations, LEOPARD))
+    # one circle per station where she was photographed, their counts in the tooltips
+    leopards = detections(s.observations, LEOPARD)
+    circles = frame.locator("path.lm-sighting")
+    assert circles.count() == leopards["deploymentID"].map(
+        s.deployments.set_index("deploymentID")["locationID"]).nunique()
+    texts = frame.locator("body").evaluate("""() => {
+      const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])
+        .find(v => v && v.eachLayer);
+      const out = [];
+      map.eachLayer(l => { if (l.options && l.options.className === 'lm-sighting')
+        out.push(l.getTooltip().getContent()(l).textContent); });
+      return out; }""")
+    assert len(texts) == circles.count()
+    assert sum(int(t.split(": ")[1].split(" ")[0]) for t in texts) == len(leopards)
     legend = frame.locator(".lm-legend").inner_text()
     assert "Leo 16F" in legend and "Leopard detections, 2021" in legend
     assert page.get_by_role("heading", name="Sightings of Amur leopard, 2021").is_visible()
@@ -256,7 +265,7 @@ def test_exported_map_from_the_page_opens_offline(dashboard, page, browser, tmp_
     offline = context.new_page()
     offline.goto(target.as_uri())
     offline.locator("path.lm-border").first.wait_for(timeout=30_000)
-    assert offline.locator(".lm-cluster, path.lm-sighting").count() > 10
+    assert offline.locator("path.lm-sighting").count() > 10
     context.close()
 
 

@@ -14,7 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landmap.i18n import N_
+
 __all__ = [
+    "COUNTRY_NAMES",
     "GEODATA_DIR",
     "METRIC_CRS",
     "Boundaries",
@@ -22,6 +25,10 @@ __all__ = [
     "load_boundaries",
     "utm_crs",
 ]
+
+#: The two sides of the border by their ISO 3166 codes, as readers see them (translate
+#: with the reader's ``gettext``).
+COUNTRY_NAMES = {"RUS": N_("Russia"), "CHN": N_("China")}
 
 #: Projected CRS for areas and distances (UTM zone 52N).
 METRIC_CRS = "EPSG:32652"

@@ -32,6 +32,7 @@ from landmap.app.state import (
     _,
     lang,
 )
+from landmap.boundaries import COUNTRY_NAMES
 from landmap.effort import EFFORT_UNITS
 from landmap.i18n import LANGUAGES, N_, from_browser
 from landmap.observations import LEOPARD
@@ -39,7 +40,6 @@ from landmap.privacy import Precision
 from landmap.species import species_label
 from landmap.survey import Survey
 
-_LABELS = {"RUS": N_("Russia"), "CHN": N_("China")}
 _CHOICE_LABELS = {"female": N_("female"), "male": N_("male"), "adult": N_("adult"),
                   "subadult": N_("subadult"), "juvenile": N_("juvenile")}
 
@@ -184,7 +184,7 @@ def sidebar_filters(s: Survey) -> None:
         st.multiselect(_("Life stage"), CHOICES[LIFE_STAGE], key=LIFE_STAGE,
                        placeholder=_("All"), format_func=lambda v: _(_CHOICE_LABELS[v]))
         st.multiselect(_("Country"), CHOICES[COUNTRY], key=COUNTRY,
-                       placeholder=_("Both sides"), format_func=lambda v: _(_LABELS[v]))
+                       placeholder=_("Both sides"), format_func=lambda v: _(COUNTRY_NAMES[v]))
         st.selectbox(_("Species (sightings and detection rates)"), species_present(s),
                      key=SPECIES, format_func=lambda n: species_label(n, lang().gettext))
         st.radio(_("Trap-nights counted as"), list(EFFORT_UNITS), key=EFFORT,

@@ -14,7 +14,7 @@ from landmap.maps.density_surface import density_surface_map
 from landmap.maps.home_ranges import MAX_RANGES, home_range_map
 from landmap.maps.movement import movement_map
 from landmap.maps.overview import overview_map
-from landmap.maps.sightings import MAX_POINTS, sightings_map
+from landmap.maps.sightings import sightings_map
 from landmap.maps.species import co_occurrence_map, station_values_map
 from landmap.maps.stations import station_sightings
 from landmap.maps.style import COLOURS, PALETTE, RAMP, STATUS_COLOURS
@@ -22,7 +22,6 @@ from landmap.maps.trap_density import UNITS, density_map
 
 __all__ = [
            "COLOURS",
-           "MAX_POINTS",
            "MAX_RANGES",
            "PALETTE",
            "RAMP",

@@ -101,8 +101,6 @@ body.lm-with-side .leaflet-container {{ width: calc(100% - {SIDE_WIDTH}px) !impo
 .lm-legend .sw {{ width: 22px; height: 12px; flex: none; }}
 .lm-legend .note {{ font-size: 11px; color: #444; margin-top: 4px; }}
 .lm-legend .precision {{ font-size: 12px; font-weight: 600; margin-top: 4px; }}
-.lm-cluster {{ background: rgba(230,159,0,.85); border: 2px solid #7a5200; border-radius: 50%;
-  color: #000; font-weight: 700; display: flex; align-items: center; justify-content: center; }}
 """
 
 
@@ -352,9 +350,10 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     if extent is None:
         extent = survey.deployments.geometry
     extent = extent[~(extent.isna() | extent.is_empty)] if len(extent) else extent
-    # generalised: widened to the policy grid's corners (an outline's extreme vertices
-    # lie on lines between centres, and a corner made of two of them on neither)
-    cell = None if survey.precision.exact else survey.precision.cell_m
+    # Generalised: widened to the nearest half cells, the lines through the policy grid's
+    # centres and corners (an outline's extreme vertices lie on lines between centres,
+    # but a corner made of two of them on neither).
+    cell = None if survey.precision.exact else survey.precision.cell_m / 2
     data = view_bounds(extent, survey.metric_crs, snap_m=cell) if len(extent) else landscape
     _Frame(data, landscape, [t("Whole landscape"), t("Back to the data")]).add_to(m)
     return use_local_assets(m)

@@ -102,14 +102,3 @@ def pool_places(per: pd.DataFrame) -> pd.DataFrame:
     pooled["individuals"] = pooled["seen"].map(len)
     pooled["ids"] = pooled["seen"].map(lambda ids: short_list(ids, 12))
     return pooled.drop(columns="seen")
-
-
-CLUSTER_ICON = """
-function (cluster) {
-  var n = 0;
-  cluster.getAllChildMarkers().forEach(function (m) { n += m.options.detections || 0; });
-  var size = Math.round(26 + 8 * Math.log10(n + 1));
-  return L.divIcon({html: '<div class="lm-cluster" style="width:' + size + 'px;height:' +
-    size + 'px">' + n + '</div>', className: 'lm-cluster-icon', iconSize: [size, size]});
-}
-"""
