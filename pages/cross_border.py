@@ -17,6 +17,7 @@ from landmap.app import cache, state, widgets
 from landmap.app.state import _
 
 briefing = widgets.briefing_mode()
+widgets.year_player()
 selection = cache.selection()
 span = selection.span_label
 title = _("Leopards across the Russia–China border, {span}").format(span=span)

@@ -8,6 +8,7 @@ from landmap.app import cache, state, widgets
 from landmap.app.state import _, ngettext
 
 briefing = widgets.briefing_mode()
+widgets.year_player()
 selection = cache.selection()
 span = selection.span_label
 title = _("Home ranges, {span}").format(span=span)

@@ -16,6 +16,7 @@ from landmap import (
     detections,
     doubtful,
     local_time,
+    overview_largest,
     overview_map,
     yearly_table,
 )
@@ -23,6 +24,7 @@ from landmap.app import cache, filters, state, widgets
 from landmap.app.state import _, ngettext
 
 briefing = widgets.briefing_mode()
+playing = widgets.year_player()
 selection = cache.selection()
 span = selection.span_label
 title = _("Amur leopard camera traps, {span}").format(span=span)
@@ -35,16 +37,18 @@ if flagged and not briefing:
                         flagged).format(n=state.lang().number(flagged)))
 widgets.headline_metrics(cache.current_headline(), st.session_state[state.SPECIES])
 # SECR density needs one survey year and the whole population (not a few individuals);
-# it is fitted last, so that the map and charts are not kept waiting for it
+# it is fitted last, so that the map and charts are not kept waiting for it (and not for
+# the year player's frames, which must follow each other quickly)
 first, last = selection.year_span
 density_line = (st.empty() if first == last and not st.session_state[state.INDIVIDUALS]
-                else None)
+                and playing is None else None)
 if density_line is not None:
     density_line.caption(_("Estimating the leopard density (SECR) for {year}…").format(
         year=first))
 
 with st.spinner(_("Drawing the map…")):
-    m = overview_map(selection, title=title, lang=state.lang())
+    m = overview_map(selection, title=title, lang=state.lang(),
+                     scale=cache.frame_scale(overview_largest))
 st_folium(m, key=cache.map_key("overview"), returned_objects=[], height=widgets.map_height(),
           use_container_width=True)
 

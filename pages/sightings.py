@@ -3,11 +3,12 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from landmap import LEOPARD, csv_bytes, sightings_map, species_label
+from landmap import LEOPARD, csv_bytes, sightings_largest, sightings_map, species_label
 from landmap.app import cache, filters, state, widgets
 from landmap.app.state import _
 
 briefing = widgets.briefing_mode()
+widgets.year_player()
 selection = cache.selection()
 species = st.session_state[state.SPECIES]
 heading = _("Sightings of {species}, {span}").format(
@@ -19,8 +20,11 @@ widgets.headline_metrics(cache.current_headline(), species)
 every = st.toggle(_("All species at once (coloured by species)"), key="sightings-all")
 chosen = filters.species_present(selection) if every else species
 colour_by = "species" if every else "individual"
+wanted_species = chosen if isinstance(chosen, list) else [chosen]
 with st.spinner(_("Placing the detections…")):
-    m = sightings_map(selection, chosen, colour_by=colour_by, lang=state.lang())
+    m = sightings_map(selection, chosen, colour_by=colour_by, lang=state.lang(),
+                      scale=cache.frame_scale(sightings_largest, species=tuple(wanted_species),
+                                              colour_by=colour_by))
 st_folium(m, key=cache.map_key("sightings", every), returned_objects=[],
           height=widgets.map_height(), use_container_width=True)
 if not briefing:
@@ -29,8 +33,7 @@ if not briefing:
                  "station and its country.") + (" " + _("Unidentified leopards are grey.")
                                 if species == LEOPARD else ""))
     obs = selection.observations
-    wanted = chosen if isinstance(chosen, list) else [chosen]
-    shown = obs[obs["scientificName"].isin(wanted)]
+    shown = obs[obs["scientificName"].isin(wanted_species)]
     safe = cache.for_download()
     lang = state.lang()
     widgets.download_row([

@@ -20,6 +20,7 @@ from landmap.app.state import _
 from landmap.maps import UNITS
 
 briefing = widgets.briefing_mode()
+widgets.year_player()
 selection = cache.selection()
 first, last = selection.year_span
 heading = st.empty()

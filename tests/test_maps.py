@@ -135,3 +135,18 @@ def test_many_ranges_are_quiet_outlines_by_sex_with_the_best_documented_in_colou
     chosen = pattern.findall(home_range_map(s, r, highlight=["Leo 16F", "Leo 23F"])
                              .get_root().render())
     assert {i for _, i, q in chosen if q == "false"} == {"Leo 16F", "Leo 23F"}
+
+
+def test_the_year_players_frames_share_one_circle_scale(demo):
+    # Drawn to the busiest place-year of the span, a circle of one size means one count
+    # in every year's frame.
+    from landmap.maps.circles import MAX_RADIUS, busiest
+    from landmap.maps.overview import overview_largest
+
+    scale = busiest(demo, (2013, 2024), overview_largest)
+    per_year = [overview_largest(demo.filter(years=(y, y))) for y in range(2013, 2025)]
+    assert scale == max(per_year) and min(per_year) < scale
+    quiet = per_year.index(min(per_year)) + 2013
+    rows = _circles(overview_map(demo.filter(years=(quiet, quiet)), scale=scale))
+    assert rows[0][5] == min(per_year)
+    assert rows[0][2] == pytest.approx(MAX_RADIUS * (min(per_year) / scale) ** 0.5, abs=0.05)

@@ -96,7 +96,10 @@ _API = {
     "protect": "landmap.privacy",
     # maps
     "overview_map": "landmap.maps",
+    "overview_largest": "landmap.maps",
     "sightings_map": "landmap.maps",
+    "sightings_largest": "landmap.maps",
+    "busiest": "landmap.maps",
     "home_range_map": "landmap.maps",
     "density_map": "landmap.maps",
     "density_surface_map": "landmap.maps",

@@ -14,7 +14,8 @@ import streamlit as st
 from landmap.app.data import data_key, survey_exact
 from landmap.app.filters import effort_unit, filters
 from landmap.app.precision import download_precision, precision
-from landmap.app.state import SPECIES
+from landmap.app.state import PLAYER_YEAR, SPECIES, YEARS
+from landmap.maps.circles import busiest
 from landmap.observations import LEOPARD
 from landmap.privacy import Precision, Release, protect
 from landmap.survey import Headline, Survey, headline
@@ -97,6 +98,24 @@ def compute(func: Callable, narrow: dict | None = None, all_years: bool = False,
     """
     key, result = _exact_result(func, narrow, all_years, inputs, params)
     return _protected(key, precision().code, survey_exact().metric_crs, result)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _scale(key: tuple, _largest: Callable, _survey: Survey, span: tuple, params: tuple) -> int:
+    return busiest(_survey, span, lambda s: _largest(s, **dict(params)))
+
+
+def frame_scale(largest: Callable, **params) -> int | None:
+    """While the year player shows one year: the largest count a place reaches in any
+    year of the span (``largest(survey, **params)`` per year, on the survey as shown), so
+    that the player's frames share one circle scale. None otherwise."""
+    if st.session_state.get(PLAYER_YEAR) is None:
+        return None
+    span = tuple(st.session_state[YEARS])
+    s = selection(all_years=True)
+    key = (*data_key(survey_exact()), filters()[1:], precision().code,
+           largest.__module__, largest.__qualname__)
+    return _scale(key, largest, s, span, tuple(sorted(params.items())))
 
 
 def current_headline() -> Headline:

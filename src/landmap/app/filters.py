@@ -25,6 +25,7 @@ from landmap.app.state import (
     INDIVIDUALS,
     LANG,
     LIFE_STAGE,
+    PLAYER_YEAR,
     PRECISION,
     SEX,
     SPECIES,
@@ -220,7 +221,15 @@ def _precision_widgets() -> None:
 
 
 def filters() -> tuple:
-    """The current filter values as one hashable tuple (years, individuals, sex, ...)."""
+    """The current filter values as one hashable tuple (years, individuals, sex, ...).
+
+    While the year player shows one year of the span, the years are that year: every
+    page, cache and map then draws the player's frame like any other selection.
+    """
     state = st.session_state
-    return (tuple(state[YEARS]), tuple(sorted(state[INDIVIDUALS])), tuple(sorted(state[SEX])),
+    years = tuple(state[YEARS])
+    shown = state.get(PLAYER_YEAR)
+    if shown is not None and years[0] <= shown <= years[1]:
+        years = (shown, shown)
+    return (years, tuple(sorted(state[INDIVIDUALS])), tuple(sorted(state[SEX])),
             tuple(sorted(state[LIFE_STAGE])), tuple(sorted(state[COUNTRY])))

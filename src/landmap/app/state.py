@@ -39,6 +39,13 @@ PRECISION = "precision"
 EXACT_DOWNLOADS = "exact_downloads"
 
 
+#: The year the year player shows (absent: the whole span), whether it is playing, and
+#: its speed in seconds per year (see landmap.app.widgets.year_player).
+PLAYER_YEAR = "player_year"
+PLAYER_RUNNING = "player_running"
+PLAYER_SPEED = "player_speed"
+
+
 #: The individual shown on the Individuals page.
 PROFILE = "profile"
 

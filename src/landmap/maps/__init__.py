@@ -9,12 +9,13 @@ shared parts: ``base`` (the map every page starts from), ``legend``, ``style``
 """
 
 from landmap.maps.base import base_map, finish_map
+from landmap.maps.circles import busiest
 from landmap.maps.cross_border import cross_border_map
 from landmap.maps.density_surface import density_surface_map
 from landmap.maps.home_ranges import MAX_RANGES, home_range_map
 from landmap.maps.movement import movement_map
-from landmap.maps.overview import overview_map
-from landmap.maps.sightings import sightings_map
+from landmap.maps.overview import overview_largest, overview_map
+from landmap.maps.sightings import sightings_largest, sightings_map
 from landmap.maps.species import co_occurrence_map, station_values_map
 from landmap.maps.stations import station_sightings
 from landmap.maps.style import COLOURS, PALETTE, RAMP, STATUS_COLOURS
@@ -28,6 +29,7 @@ __all__ = [
            "STATUS_COLOURS",
            "UNITS",
            "base_map",
+           "busiest",
            "co_occurrence_map",
            "cross_border_map",
            "density_map",
@@ -35,7 +37,9 @@ __all__ = [
            "finish_map",
            "home_range_map",
            "movement_map",
+           "overview_largest",
            "overview_map",
+           "sightings_largest",
            "sightings_map",
            "station_sightings",
            "station_values_map",

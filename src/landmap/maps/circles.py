@@ -4,6 +4,8 @@ numbered clusters, so the landscape under them stays visible."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import folium
 import numpy as np
 from branca.element import Template
@@ -11,7 +13,7 @@ from branca.element import Template
 from landmap.i18n import Language
 from landmap.maps.legend import swatch_dot
 
-__all__ = ["MAX_RADIUS", "Circles", "circle_radius", "size_legend", "size_rows"]
+__all__ = ["MAX_RADIUS", "Circles", "busiest", "circle_radius", "size_legend", "size_rows"]
 
 #: Radius (pixels) of the circle of the place with the largest count.
 MAX_RADIUS = 22
@@ -54,6 +56,18 @@ def circle_radius(counts, largest: float) -> np.ndarray:
     """
     counts = np.asarray(counts, dtype=float)
     return np.maximum(MAX_RADIUS * np.sqrt(counts / max(largest, 1)), 2.5)
+
+
+def busiest(survey, years: tuple[int, int], largest: Callable[[object], int]) -> int:
+    """The largest count one place reaches in any single year of ``years``.
+
+    Drawn to this scale, the year player's frames are comparable: a circle of one size
+    means the same count in every year. ``largest(survey)`` gives one frame's largest
+    count (e.g. :func:`overview_largest`); it runs on the survey as drawn, so generalised
+    places are pooled as on the map.
+    """
+    return max((int(largest(survey.filter(years=(y, y)))) for y in
+                range(years[0], years[1] + 1)), default=0)
 
 
 def size_legend(largest: int) -> list[int]:

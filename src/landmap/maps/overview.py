@@ -13,14 +13,20 @@ from landmap.maps.stations import add_stations, pool_places, station_sightings
 from landmap.maps.style import COLOURS
 from landmap.survey import Survey
 
-__all__ = ["overview_map"]
+__all__ = ["overview_largest", "overview_map"]
 
 
-def _add_sightings(m: folium.Map, survey: Survey) -> tuple[int, int]:
-    """Circles per station; returns the total and the largest count."""
+def overview_largest(survey: Survey) -> int:
+    """The most leopard detections at one place of the Overview map (its circles' scale)."""
+    per = station_sightings(survey)
+    return int(pool_places(per)["detections"].max()) if len(per) else 0
+
+
+def _add_sightings(m: folium.Map, survey: Survey, scale: int | None) -> tuple[int, int]:
+    """Circles per station; returns the total and the largest count (or ``scale``)."""
     per = station_sightings(survey)
     if per.empty:
-        return 0, 0
+        return 0, scale or 0
     per = pool_places(per).sort_values("detections", ascending=False, kind="stable")
     lang = map_language(m)
     labels = [
@@ -34,7 +40,7 @@ def _add_sightings(m: folium.Map, survey: Survey) -> tuple[int, int]:
            if r.individuals else "")
         for r in per.itertuples()
     ]
-    largest = int(per["detections"].max())
+    largest = max(int(per["detections"].max()), scale or 0)
     radius = circle_radius(per["detections"], largest).round(1)
     rows = [[float(r.latitude), float(r.longitude), float(size), COLOURS["sighting"], label,
              int(r.detections)] for r, size, label in zip(per.itertuples(), radius, labels,
@@ -45,7 +51,7 @@ def _add_sightings(m: folium.Map, survey: Survey) -> tuple[int, int]:
 
 
 def overview_map(survey: Survey, title: str | None = None, basemap: bool = False,
-                 lang: Language | None = None) -> folium.Map:
+                 scale: int | None = None, lang: Language | None = None) -> folium.Map:
     """The landing map: countries, parks, the border, camera stations and leopard detections.
 
     Parameters
@@ -57,6 +63,9 @@ def overview_map(survey: Survey, title: str | None = None, basemap: bool = False
         Legend title; defaults to the selected span of years.
     basemap : bool, default False
         Offer an OpenStreetMap tile layer (switched off; it needs internet).
+    scale : int, optional
+        The count drawn at the largest circle (by default the largest here); the year
+        player passes :func:`~landmap.maps.circles.busiest` so frames compare.
 
     Returns
     -------
@@ -75,7 +84,7 @@ def overview_map(survey: Survey, title: str | None = None, basemap: bool = False
     m = base_map(survey, basemap, lang)
     t, n = map_language(m).gettext, map_language(m).number
     add_stations(m, survey)
-    detections, largest = _add_sightings(m, survey)
+    detections, largest = _add_sightings(m, survey, scale)
     rows = [(swatch_dot(COLOURS["station"]), t("Camera station in the selection")),
             (swatch_dot(COLOURS["sighting"], 14),
              t("Leopard detections per station ({n} in all); the circle's area grows with "

@@ -17,7 +17,7 @@ from landmap.observations import LEOPARD, camera_offset, detections, local_time
 from landmap.species import species_label
 from landmap.survey import Survey, catalogue_order
 
-__all__ = ["sightings_map"]
+__all__ = ["sightings_largest", "sightings_map"]
 
 
 def _per_place(points: pd.DataFrame, lang: Language) -> pd.DataFrame:
@@ -44,44 +44,13 @@ def _per_place(points: pd.DataFrame, lang: Language) -> pd.DataFrame:
     return per
 
 
-def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
-                  colour_by: str = "individual", title: str | None = None,
-                  lang: Language | None = None) -> folium.Map:
-    """Detections of a species as circles per place, coloured by individual or species.
-
-    Parameters
-    ----------
-    survey : Survey
-    species : str or list of str
-        Scientific name(s) to show.
-    colour_by : {"individual", "species"}
-    title : str, optional
-
-    Returns
-    -------
-    folium.Map
-        One circle per place and individual (or species) whose area grows with its
-        detections, with a size legend; several animals at one place are circles
-        around one centre, the largest behind. A circle's tooltip gives the ID (or
-        species), the number of detections, the first and last local date, the stations
-        and their country. The page grows with the places, not with the detections.
-
-    Examples
-    --------
-    >>> from landmap.demo import load_demo
-    >>> m = sightings_map(load_demo().filter(years=(2021, 2021)))
-    >>> "Leopard detections" in m.get_root().render()
-    True
-    """
-    if colour_by not in ("individual", "species"):
-        raise ValueError(f"colour_by={colour_by!r}: use 'individual' or 'species'.")
-    lang = lang or language("en")
+def _points(survey: Survey, species, colour_by: str, t) -> tuple[pd.DataFrame, dict]:
+    """Each detection with its place, colour group, label, local date, station and
+    country; and the colour of each group."""
     wanted = [species] if isinstance(species, str) else list(species)
     obs = pd.concat([detections(survey.observations, name) for name in wanted])
     stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
     obs = obs[obs["deploymentID"].isin(stations.index)]
-    m = base_map(survey, lang=lang)
-    t = map_language(m).gettext
     if colour_by == "individual":
         group = obs["individualID"].where(obs["individualID"] != "", "unidentified")
         keys = sorted(set(group) - {"unidentified"}, key=catalogue_order)
@@ -102,19 +71,71 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
         "station": at["locationID"].astype(str).to_numpy(),
         "country": at["country"].map(lambda c: t(COUNTRY_NAMES[c]) if c in COUNTRY_NAMES
                                      else str(c)).to_numpy()})
+    return points, colours
+
+
+def sightings_largest(survey: Survey, species: str | list[str] = LEOPARD,
+                      colour_by: str = "individual") -> int:
+    """The most detections of one animal (or species) at one place of the Sightings map
+    (its circles' scale)."""
+    points, _ = _points(survey, species, colour_by, str)
+    if points.empty:
+        return 0
+    return int(points.groupby(["lat", "lon", "group"], sort=False).size().max())
+
+
+def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
+                  colour_by: str = "individual", title: str | None = None,
+                  scale: int | None = None, lang: Language | None = None) -> folium.Map:
+    """Detections of a species as circles per place, coloured by individual or species.
+
+    Parameters
+    ----------
+    survey : Survey
+    species : str or list of str
+        Scientific name(s) to show.
+    colour_by : {"individual", "species"}
+    title : str, optional
+    scale : int, optional
+        The count drawn at the largest circle (by default the largest here); the year
+        player passes :func:`~landmap.maps.circles.busiest` so frames compare.
+
+    Returns
+    -------
+    folium.Map
+        One circle per place and individual (or species) whose area grows with its
+        detections, with a size legend; several animals at one place are circles
+        around one centre, the largest behind. A circle's tooltip gives the ID (or
+        species), the number of detections, the first and last local date, the stations
+        and their country. The page grows with the places, not with the detections.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> m = sightings_map(load_demo().filter(years=(2021, 2021)))
+    >>> "Leopard detections" in m.get_root().render()
+    True
+    """
+    if colour_by not in ("individual", "species"):
+        raise ValueError(f"colour_by={colour_by!r}: use 'individual' or 'species'.")
+    lang = lang or language("en")
+    m = base_map(survey, lang=lang)
+    t = map_language(m).gettext
+    points, colours = _points(survey, species, colour_by, t)
+    wanted = [species] if isinstance(species, str) else list(species)
     total = len(points)
     add_stations(m, survey)
     name = t("Leopard detections") if wanted == [LEOPARD] else t("Detections")
     largest = 0
     if total:
         per = _per_place(points, map_language(m))
-        largest = int(per["count"].max())
+        largest = max(int(per["count"].max()), scale or 0)
         radius = circle_radius(per["count"], largest).round(1)
         rows = [[float(r.lat), float(r.lon), float(size), colours[r.group], r.text,
                  int(r.count)]
                 for r, size in zip(per.itertuples(), radius, strict=True)]
         Circles(rows, f"{name} ({map_language(m).number(total)})").add_to(m)
-    present = set(group.unique())
+    present = set(points["group"].unique())
     shown = [k for k in colours if k in present]
     rows = [(swatch_dot(colours[k], 12),
              (t("unidentified") if k == "unidentified" else k) if colour_by == "individual"
