@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from landmap import (
     LEOPARD,
+    animated_gif,
     briefing_pack,
     build_briefing,
     camera_offset,
@@ -18,6 +19,7 @@ from landmap import (
     local_time,
     overview_largest,
     overview_map,
+    year_sequence,
     yearly_table,
 )
 from landmap.app import cache, filters, state, widgets
@@ -132,10 +134,19 @@ if not briefing:
     lang = state.lang()
     release = cache.release()
     chosen = list(st.session_state[state.INDIVIDUALS])
+    several = first < last
+    each_year = several and st.checkbox(
+        _("Briefing pack: add a page per year with its map"), key="pack-each-year")
     pack = [(_("Briefing pack (PDF)"),
              lambda: briefing_pack(build_briefing(release, title, chosen, lang=lang,
-                                                  density=density)),
+                                                  density=density, sequence=each_year)),
              f"landmap-briefing-{span}.pdf", "application/pdf")] if widgets.chromium_path() else []
+    if several and widgets.chromium_path():
+        pace = float(st.session_state.get(state.PLAYER_SPEED, 2.0))
+        pack.append((_("Years as an animation (GIF)"),
+                     lambda: animated_gif([png for _, png in year_sequence(release, lang=lang)],
+                                          seconds=pace),
+                     f"landmap-years-{span}.gif", "image/gif"))
     widgets.download_row([
         *pack,
         (_("Yearly table (CSV)"), lambda: csv_bytes(safe(table), lang),

@@ -102,7 +102,7 @@ def test_pack_pages_render_with_maps_that_are_not_blank(pack):
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(folder / "pack.pdf"),
                     str(folder / "page")], check=True)
     pages = sorted(folder.glob("page-*.png"))
-    assert 5 <= len(pages) <= 8
+    assert 8 <= len(pages) <= 12
     first = Image.open(pages[0]).convert("RGB")
     width, height = first.size  # A4 landscape: 297 × 210 mm, about 468 × 331 px at 40 dpi
     assert width / height == pytest.approx(297 / 210, rel=0.01)
@@ -195,3 +195,66 @@ def test_the_pack_headline_gains_the_density_with_its_interval(release):
                for note in with_density.notes)
     assert "Leopards per 100 km² (95 % interval)" not in build_briefing(
         release, "Females, 2021").headline
+
+
+# --- the pack reads like slides ----------------------------------------------------------
+A4_LANDSCAPE_IN2 = 297 / 25.4 * 210 / 25.4
+
+
+def _map_shares(pdf) -> list[float]:
+    """Each image's share of its A4 page, from its pixels and its resolution on the page."""
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    shares = []
+    for line in listing:
+        cells = line.split()
+        width, height, x_ppi, y_ppi = int(cells[3]), int(cells[4]), int(cells[12]), \
+            int(cells[13])
+        shares.append(width / x_ppi * height / y_ppi / A4_LANDSCAPE_IN2)
+    return shares
+
+
+def test_every_map_fills_most_of_its_page_and_every_promised_row_is_there(pack):
+    data, folder = pack
+    text = _text(folder)
+    shares = _map_shares(folder / "pack.pdf")
+    assert len(shares) == 4  # overview, cross-border, ranges, effort
+    assert min(shares) >= 0.60, shares
+    # long tables continue on the next pages: every individual of the crossings table,
+    # every range and every year, no "... and N more"
+    words = set(re.findall(r"Leo \d+[FM]", text))
+    assert set(data.crossings["individualID"]) <= words
+    assert len(data.crossings) > 20  # more than a page holds
+    assert "more individual" not in text
+    drawn = data.ranges[data.ranges.geometry.notna()]
+    for row in drawn.itertuples():
+        assert re.search(rf"{row.individualID}\s+{row.method}\s+{row.level:g}\s", text)
+    for year in data.population["year"]:
+        assert re.search(rf"^\s*{year}\s+\d+", text, re.M), year
+
+
+def test_a_pack_of_twelve_years_draws_the_trend_and_a_map_per_year(demo, tmp_path):
+    release = Release(demo, Precision(10), demo)
+    data = build_briefing(release, "Amur leopards, 2013–2024", sequence=True)
+    assert list(data.sequence) == list(range(2013, 2025))  # a frame per selected year
+    pdf = tmp_path / "pack.pdf"
+    pdf.write_bytes(briefing_pack(data))
+    shares = _map_shares(pdf)
+    assert len(shares) == 4 + 12 and min(shares) >= 0.60, shares
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for year in range(2013, 2025):
+        assert f"Year by year: {year}" in text
+    assert len(data.trend) == 12  # the chart's bars: every year of the survey
+
+
+def test_the_year_sequence_has_a_frame_per_selected_year(demo):
+    from landmap.io.briefing import animated_gif, year_sequence
+
+    release = Release(demo.filter(years=(2019, 2021)), Precision(5), demo)
+    frames = year_sequence(release, size="projector")
+    assert [year for year, _ in frames] == [2019, 2020, 2021]
+    assert len({png for _, png in frames}) == 3  # three different pictures
+    assert all(Image.open(io.BytesIO(png)).size == SIZES["projector"] for _, png in frames)
+    gif = Image.open(io.BytesIO(animated_gif([png for _, png in frames], seconds=2)))
+    assert gif.n_frames == 3 and gif.info["duration"] == 2000

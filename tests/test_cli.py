@@ -221,3 +221,31 @@ def test_postgis_without_a_database_says_what_to_give(capsys, monkeypatch):
         main(["postgis", "load", str(DEMO_DIR)])
     assert stop.value.code == 2
     assert "no database: give --database or set LANDMAP_DATABASE_URL" in capsys.readouterr().err
+
+
+def test_export_the_years_as_an_animation_and_the_pack_with_a_page_per_year(capsys, tmp_path):
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    from landmap.io.briefing import chromium_path
+
+    if chromium_path() is None or shutil.which("pdfimages") is None:
+        pytest.skip("needs Debian's Chromium and poppler-utils")
+    gif = tmp_path / "years.gif"
+    code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "years", "--year",
+                        "2020-2021", "--seconds", "0.5", "--output", str(gif))
+    assert code == 0, err
+    image = Image.open(gif)
+    assert image.n_frames == 2 and image.info["duration"] == 500
+    pdf = tmp_path / "pack.pdf"
+    code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "briefing", "--year",
+                        "2020-2021", "--each-year", "--output", str(pdf))
+    assert code == 0, err
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(images) == 4 + 2  # the four maps and one per year
+    code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "years", "--year", "2021",
+                        "--output", str(gif))
+    assert code == 2 and "the selection is one year (2021)" in err

@@ -375,6 +375,16 @@ def test_map_png_and_briefing_pack_from_the_overview(dashboard, page, demo, tmp_
         assert f"{h.detections:,}" in text
 
 
+def test_years_animation_from_the_overview_has_a_frame_per_year(dashboard, page, tmp_path):
+    from PIL import Image
+
+    page.goto(dashboard + "/?years=2019-2021")
+    map_frame(page)
+    gif = Image.open(_download(page, "Years as an animation (GIF)", tmp_path))
+    assert gif.n_frames == 3 and gif.size == (1920, 1080)
+    assert gif.info["duration"] == 2000  # the player's speed, 2 s per year by default
+
+
 EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / \
     "camtrap-dp-example"
 

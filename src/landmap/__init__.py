@@ -27,7 +27,8 @@ _IO_NAMES = (
     "load_survey", "read_camtrapdp", "open_package", "survey_from_tables", "read_layer",
     "check_package", "DataError", "csv_bytes", "geojson_bytes", "gpkg_bytes",
     "html_bytes", "camtrapdp_zip", "COLUMN_HEADERS", "problems_frame", "doubtful", "map_png",
-    "build_briefing", "briefing_pack", "density_text",
+    "build_briefing", "briefing_pack", "density_text", "year_maps", "year_sequence",
+    "animated_gif",
 )
 #: Public name -> the module that defines it.
 _API = {

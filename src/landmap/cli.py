@@ -3,7 +3,7 @@
     landmap serve [streamlit options]          start the dashboard (as tasks.py start)
     landmap summary PACKAGE [--year Y ...] [--format table|json|csv]
     landmap export PACKAGE --what ranges|effort|crossings|camtrapdp|species|occupancy|history|
-                   secr|path|operation
+                   secr|path|operation|briefing|years
                    --output FILE
     landmap activity PACKAGE --species A [--species B] [--year Y] [--time clock|sun]
     landmap density PACKAGE [--year Y] [--model null|sex|both] [--likelihood full|conditional]
@@ -42,9 +42,11 @@ EXPORTS = {
     "secr": ("zip",),
     "path": ("geojson", "gpkg", "csv"),
     "operation": ("csv",),
+    "briefing": ("pdf",),
+    "years": ("gif",),
 }
 _SUFFIX_FORMAT = {".geojson": "geojson", ".json": "json", ".gpkg": "gpkg", ".csv": "csv",
-                  ".zip": "zip"}
+                  ".zip": "zip", ".pdf": "pdf", ".gif": "gif"}
 
 
 class UsageError(Exception):
@@ -302,6 +304,7 @@ def _export(args) -> int:
         raise UsageError(f"--cell-km {args.cell_km:g} is finer than the location precision "
                          f"({precision.cell_km} km); use --cell-km {precision.cell_km} or more.")
     selection = survey.filter(years=years, individuals=individuals)
+    args.every_year = survey.filter(individuals=individuals)  # "new" counts, trends
     data = _EXPORTERS[args.what](selection, precision, fmt, args)
     if not output.parent.is_dir():
         raise UsageError(f"--output {output}: the folder {output.parent} does not exist.")
@@ -439,11 +442,43 @@ def _secr(selection, precision, fmt, args) -> bytes:
     return secr_zip(captures, str(first))
 
 
+def _release(selection, precision, args):
+    from landmap.privacy import Release
+
+    return Release(selection, precision, args.every_year)
+
+
+def _briefing(selection, precision, fmt, args) -> bytes:
+    from landmap.io.briefing import ExportUnavailable, briefing_pack, build_briefing
+
+    title = f"Amur leopard camera traps, {selection.span_label}"
+    try:
+        return briefing_pack(build_briefing(_release(selection, precision, args), title,
+                                            args.individual, sequence=args.each_year))
+    except ExportUnavailable as error:
+        raise DataProblem(str(error)) from None
+
+
+def _year_animation(selection, precision, fmt, args) -> bytes:
+    from landmap.io.briefing import ExportUnavailable, animated_gif, year_sequence
+
+    first, last = selection.year_span
+    if first == last:
+        raise UsageError(f"--what years: the selection is one year ({first}); give a span "
+                         "with --year (2013-2024).")
+    try:
+        frames = year_sequence(_release(selection, precision, args))
+    except ExportUnavailable as error:
+        raise DataProblem(str(error)) from None
+    return animated_gif([png for _, png in frames], seconds=args.seconds)
+
+
 _EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort,
                                    "crossings": _crossings, "camtrapdp": _camtrapdp,
                                    "species": _species, "occupancy": _occupancy,
                                    "history": _history, "secr": _secr, "path": _path,
-                                   "operation": _operation}
+                                   "operation": _operation, "briefing": _briefing,
+                                   "years": _year_animation}
 
 
 def _serve(args) -> int:
@@ -522,6 +557,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--occasion-days", type=int, default=7,
                         help="occasion length of --what history and period of --what "
                              "operation, days (default 7)")
+    export.add_argument("--each-year", action="store_true",
+                        help="--what briefing: add a page per year with its map")
+    export.add_argument("--seconds", type=float, default=1.5,
+                        help="--what years: seconds per year of the animation (default 1.5)")
     export.add_argument("--output", required=True, metavar="FILE")
     export.set_defaults(func=_export)
 

@@ -31,24 +31,28 @@ from branca.element import MacroElement, Template
 
 from landmap.i18n import Language, Text, language
 from landmap.io.exports import COLUMN_HEADERS
+from landmap.maps.legend import SIDE_WIDTH
 from landmap.maps.offline import standalone_html
 
 __all__ = [
     "SIZES",
     "BriefingData",
     "ExportUnavailable",
+    "animated_gif",
     "briefing_pack",
     "build_briefing",
     "chromium_path",
     "density_text",
     "install_hint",
     "map_png",
+    "year_maps",
+    "year_sequence",
 ]
 
 #: Output sizes in pixels: a 1080p projector, and A4 landscape at 200 dpi.
-SIZES = {"projector": (1920, 1080), "a4": (2339, 1654), "pack": (2400, 1500)}
+SIZES = {"projector": (1920, 1080), "a4": (2339, 1654), "pack": (2400, 1400)}
 # CSS viewport and scale giving those sizes with text large enough to read on them.
-_VIEWS = {"projector": ((1280, 720), 1.5), "a4": ((1170, 827), 2.0), "pack": ((1200, 750), 2.0)}
+_VIEWS = {"projector": ((1280, 720), 1.5), "a4": ((1170, 827), 2.0), "pack": ((1200, 700), 2.0)}
 _CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 _ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -104,6 +108,7 @@ class _Frame(MacroElement):
 
     _template = Template("""
 {% macro header(this, kwargs) %}
+<script>window.lmPadTop = 96;</script>
 <style>
 .leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-fullscreen,
 .leaflet-control-attribution { display: none !important; }
@@ -115,6 +120,7 @@ class _Frame(MacroElement):
   font: 700 18px/1 {{ this.fonts }}; text-align: center; background: rgba(255,255,255,.9);
   border-radius: 6px; padding: 4px 8px; }
 .lm-export-north svg { display: block; margin: 0 auto 2px; }
+body.lm-with-side .lm-export-north { right: {{ this.side + 14 }}px; }
 .lm-export-credit { position: absolute; bottom: 4px; left: 50%; transform: translateX(-50%);
   z-index: 1000; font: 11px {{ this.fonts }}; color: #333;
   background: rgba(255,255,255,.85); padding: 1px 6px; border-radius: 3px; }
@@ -136,6 +142,7 @@ class _Frame(MacroElement):
         self.lines = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
         self.credit = html.escape(credit)
         self.fonts = _FONTS
+        self.side = SIDE_WIDTH  # the legend's panel: the arrow stays on the map
 
 
 def _credit(lang: Language) -> str:
@@ -223,6 +230,11 @@ class BriefingData:
     maps: dict[str, Callable[[], folium.Map]]
     notes: list[str] = field(default_factory=list)
     lang: Language = field(default_factory=lambda: language("en"))
+    #: Leopards per year and side over every year of the survey (the trend the chart
+    #: draws, the selected years highlighted); by default ``sides``.
+    trend: pd.DataFrame | None = None
+    #: One Overview map per selected year (the year player's frames), in year order.
+    sequence: dict[int, Callable[[], folium.Map]] = field(default_factory=dict)
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], number_format: dict | None = None
@@ -239,36 +251,42 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], number_format: dict | N
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _bar_chart(sides: pd.DataFrame, t: Callable[[str], str]) -> str:
-    """Leopards per year as stacked bars (Russia only, China only, both), as SVG."""
+def _bar_chart(sides: pd.DataFrame, t: Callable[[str], str],
+               selected: tuple[int, int] | None = None) -> str:
+    """Leopards per year as stacked bars (Russia only, China only, both), as SVG; years
+    outside ``selected`` are drawn pale, so the selection stands in its trend."""
     if sides.empty:
         empty = t("No leopards in the selection.")
         return f"<p>{html.escape(empty)}</p>"
     parts = [(t("Russia only"), sides["russia"] - sides["both"], "#0072B2"),
              (t("China only"), sides["china"] - sides["both"], "#D55E00"),
              (t("Both sides"), sides["both"], "#CC79A7")]
-    width, height, left, bottom = 760, 260, 40, 30
+    width, height, left, bottom = 1000, 300, 40, 30
     top = max(float((sides["russia"] + sides["china"] - sides["both"]).max()), 1.0)
     step = (width - left) / len(sides)
+    years = sides["year"].to_numpy()
+    chosen = (years >= selected[0]) & (years <= selected[1]) if selected else years == years
     bars = []
     base = [0.0] * len(sides)
     for _, values, colour in parts:
         for i, v in enumerate(values.to_numpy()):
             h = (height - bottom - 10) * float(v) / top
             y = height - bottom - (height - bottom - 10) * base[i] / top - h
+            fade = "" if chosen[i] else ' fill-opacity="0.28"'
             bars.append(f'<rect x="{left + i * step + 4:.1f}" y="{y:.1f}" '
-                        f'width="{step - 8:.1f}" height="{h:.1f}" fill="{colour}"/>')
+                        f'width="{step - 8:.1f}" height="{h:.1f}" fill="{colour}"{fade}/>')
             base[i] += float(v)
+    bold = [' font-weight="700"' if c else "" for c in chosen]
     labels = "".join(
         f'<text x="{left + (i + 0.5) * step:.1f}" y="{height - 10}" font-size="12" '
-        f'text-anchor="middle">{int(y)}</text>' for i, y in enumerate(sides["year"]))
+        f'text-anchor="middle"{bold[i]}>{int(y)}</text>' for i, y in enumerate(years))
     totals = "".join(
         f'<text x="{left + (i + 0.5) * step:.1f}" y="{height - bottom - (height - bottom - 10) * b / top - 3:.1f}" '  # noqa: E501
         f'font-size="11" text-anchor="middle">{int(b)}</text>' for i, b in enumerate(base))
     key = "".join(f'<span class="key"><i style="background:{c}"></i>{html.escape(n)}</span>'
                   for n, _, c in parts)
-    return (f'<svg width="{width}" height="{height}" role="img">{"".join(bars)}{labels}'
-            f"{totals}</svg><div>{key}</div>")
+    return (f'<svg viewBox="0 0 {width} {height}" width="100%" role="img">{"".join(bars)}'
+            f"{labels}{totals}</svg><div>{key}</div>")
 
 
 _PACK_CSS = f"""
@@ -276,13 +294,17 @@ _PACK_CSS = f"""
 body {{ font: 11pt/1.35 {_FONTS}; color: #111; margin: 0; }}
 section {{ page-break-after: always; }}
 section:last-child {{ page-break-after: auto; }}
-h1 {{ font-size: 20pt; margin: 0 0 4pt; }} h2 {{ font-size: 15pt; margin: 0 0 6pt; }}
-.meta {{ color: #444; font-size: 10pt; margin-bottom: 6pt; }}
-.numbers {{ display: flex; gap: 18pt; margin: 6pt 0 8pt; }}
-.numbers div {{ font-size: 10pt; color: #444; }} .numbers b {{ display: block;
-  font-size: 20pt; color: #111; }}
-img.map {{ width: 100%; max-height: 122mm; object-fit: contain; object-position: left top; }}
-table {{ border-collapse: collapse; font-size: 7.5pt; width: 100%; }}
+h1 {{ font-size: 20pt; margin: 0 0 2pt; }} h2 {{ font-size: 15pt; margin: 0 0 4pt; }}
+.meta {{ color: #444; font-size: 10pt; margin-bottom: 4pt; }}
+.numbers {{ display: flex; gap: 18pt; margin: 2pt 0 4pt; }}
+.numbers div {{ font-size: 9.5pt; color: #444; }} .numbers b {{ display: block;
+  font-size: 18pt; line-height: 1.1; color: #111; }}
+/* a map is a slide: the page's whole width, or the height left under its heading */
+img.map {{ display: block; width: 100%; height: auto; max-height: 172mm;
+  object-fit: contain; object-position: left top; }}
+img.map.under-numbers {{ max-height: 152mm; }}
+table {{ border-collapse: collapse; font-size: 8.5pt; width: 100%; }}
+thead {{ display: table-header-group; }} tr {{ page-break-inside: avoid; }}
 td {{ white-space: nowrap; }}
 th, td {{ border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; }}
 th {{ background: #eee; }}
@@ -293,13 +315,11 @@ p {{ margin: 0 0 5pt; }}
 """
 
 
-def _img(png: bytes, alt: str) -> str:
+def _img(png: bytes, alt: str, under_numbers: bool = False) -> str:
     data = base64.b64encode(png).decode()
-    return f'<img class="map" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-
-
-# Table rows that fit one A4 landscape page beside a map.
-_ROWS = 20
+    kind = "map under-numbers" if under_numbers else "map"
+    return (f'<img class="{kind}" alt="{html.escape(alt)}" '
+            f'src="data:image/png;base64,{data}">')
 
 
 def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
@@ -313,10 +333,13 @@ def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
                                 "new_individuals": t("New"),
                                 "females_with_cubs": t("Females with cubs"),
                                 "cubs": t("Cubs")})
+
     def share(values: pd.Series) -> list:
         return [lang.percent(v, 0) if pd.notna(v) else None for v in values]
 
-    cross = _table(d.crossings.head(_ROWS).assign(
+    # Every row the pack promises: long tables continue on the next pages (their header
+    # repeated), none is cut to "... and N more".
+    cross = _table(d.crossings.assign(
         status=lambda f: f["status"].map(t),
         kde95_share_rus=lambda f: share(f["kde95_share_rus"]),
         kde95_share_chn=lambda f: share(f["kde95_share_chn"])), {
@@ -324,16 +347,12 @@ def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
                                           "detections_rus", "detections_chn",
                                           "kde95_share_rus", "kde95_share_chn")})
     drawn = d.ranges[d.ranges.geometry.notna()] if len(d.ranges) else d.ranges
-    areas = _table(drawn.drop(columns="geometry").head(_ROWS).assign(
+    areas = _table(drawn.drop(columns="geometry").assign(
         area_km2=lambda f: [lang.number(a, 1) for a in f["area_km2"]]), {
         c: t(COLUMN_HEADERS[c]) for c in ("individualID", "method", "level", "n_locations",
                                           "n_stations", "area_km2")},
         {"level": "{:g}"}) if len(drawn) else \
         "<p>" + e(t("No range could be drawn for the selection.")) + "</p>"
-    more = len(d.crossings) - _ROWS
-    more_text = lang.ngettext("… and {n} more individual.", "… and {n} more individuals.",
-                              more).format(n=more)
-    more_note = f'<p class="meta">{e(more_text)}</p>' if more > 0 else ""
     effort = "".join(f"<div>{e(k)}<b>{e(v)}</b></div>" for k, v in d.effort.items())
     notes = "".join(f"<p>{e(n)}</p>" for n in d.notes)
     # Headings outside the f-string: Babel's extractor does not look inside f-strings.
@@ -342,24 +361,32 @@ def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
         ("minimum", t("Minimum counts: distinct identified animals photographed; cameras "
                       "miss animals.")),
         ("border", t("Across the Russia–China border")), ("ranges", t("Home ranges")),
-        ("effort", t("Trap effort")), ("sources", t("Sources and methods")))}
+        ("effort", t("Trap effort")), ("sources", t("Sources and methods")),
+        ("by_year", t("Year by year")))}
     alt = {"overview": t("Overview map"), "border": t("Cross-border map"),
            "ranges": t("Home ranges"), "effort": t("Trap density map")}
+    first, last = (int(d.population["year"].min()), int(d.population["year"].max())) \
+        if len(d.population) else (None, None)
+    chart = _bar_chart(d.trend if d.trend is not None else d.sides, t,
+                       (first, last) if first is not None else None)
+    sequence = "".join(
+        '<section><h2>{head}: {year}</h2>{img}</section>'.format(
+            head=heads["by_year"], year=year,
+            img=_img(shots["year-" + str(year)], alt["overview"] + " " + str(year)))
+        for year in d.sequence)
     return f"""<!DOCTYPE html><html lang="{lang.code}"><head><meta charset="utf-8">
 <title>{e(d.title)}</title><style>{_PACK_CSS}</style></head><body>
 <section><h1>{e(d.title)}</h1><div class="meta">{meta}</div>
-<div class="numbers">{numbers}</div>{_img(shots["overview"], alt["overview"])}</section>
-<section><h2>{heads["years"]}</h2>
-<div class="cols"><div>{_bar_chart(d.sides, t)}</div><div>{pop}</div></div>
+<div class="numbers">{numbers}</div>{_img(shots["overview"], alt["overview"], True)}</section>
+<section><h2>{heads["years"]}</h2>{chart}{pop}
 <p class="meta">{heads["minimum"]}</p></section>
-<section><h2>{heads["border"]}</h2>
-<div class="cols"><div>{_img(shots["border"], alt["border"])}</div>
-<div>{cross}{more_note}</div>
-</div></section>
-<section><h2>{heads["ranges"]}</h2><div class="cols"><div>
-{_img(shots["ranges"], alt["ranges"])}</div><div>{areas}</div></div></section>
+{sequence}
+<section><h2>{heads["border"]}</h2>{_img(shots["border"], alt["border"])}</section>
+<section><h2>{heads["border"]}</h2>{cross}</section>
+<section><h2>{heads["ranges"]}</h2>{_img(shots["ranges"], alt["ranges"])}</section>
+<section><h2>{heads["ranges"]}</h2>{areas}</section>
 <section><h2>{heads["effort"]}</h2><div class="numbers">{effort}</div>
-{_img(shots["effort"], alt["effort"])}</section>
+{_img(shots["effort"], alt["effort"], True)}</section>
 <section><h2>{heads["sources"]}</h2>{notes}</section>
 </body></html>"""
 
@@ -378,6 +405,9 @@ def briefing_pack(data: BriefingData) -> bytes:
     """
     pages = {name: _framed_html(build(), data.title, [data.span, data.precision], data.lang)
              for name, build in data.maps.items()}
+    pages |= {f"year-{year}": _framed_html(build(), data.title, [str(year), data.precision],
+                                           data.lang)
+              for year, build in data.sequence.items()}
 
     def work(browser) -> bytes:
         shots = {name: _shoot(browser, page_html, "pack") for name, page_html in pages.items()}
@@ -389,6 +419,86 @@ def briefing_pack(data: BriefingData) -> bytes:
             page.close()
 
     return _with_browser(work)
+
+
+def year_maps(release, lang: Language | None = None) -> dict[int, Callable[[], folium.Map]]:
+    """One Overview map per year of a release's span, drawn to one circle scale, so that
+    a circle's size means the same count in every year (the year player's frames).
+
+    Returns functions building the maps (by year, in order); :func:`year_sequence`
+    renders them, :func:`build_briefing` puts them in the pack.
+    """
+    from landmap.maps import overview_map
+    from landmap.maps.circles import busiest
+    from landmap.maps.overview import overview_largest
+
+    lang = lang or language("en")
+    view = release.view()
+    first, last = view.year_span
+    scale = busiest(view, (first, last), overview_largest)
+    heading = lang.gettext("Amur leopard camera traps, {span}")
+
+    def frame(year: int) -> Callable[[], folium.Map]:
+        return lambda: overview_map(view.filter(years=(year, year)), lang=lang, scale=scale,
+                                    title=heading.format(span=year))
+
+    return {year: frame(year) for year in range(first, last + 1)}
+
+
+def year_sequence(release, size: str = "projector", lang: Language | None = None
+                  ) -> list[tuple[int, bytes]]:
+    """The year player's frames as PNGs: ``(year, png)`` for each year of the span.
+
+    Each frame is the year's Overview map (:func:`year_maps`) framed like
+    :func:`map_png`, its title and first line naming the year. One browser draws them all.
+
+    Raises
+    ------
+    ExportUnavailable
+        When Chromium is not installed.
+    """
+    if size not in SIZES:
+        raise ValueError(f"size={size!r}: use one of {', '.join(SIZES)}.")
+    lang = lang or language("en")
+    precision = lang.text(release.precision.label)
+    pages = {year: _framed_html(build(), lang.gettext("Amur leopard camera traps, {span}")
+                                .format(span=year), [str(year), precision], lang)
+             for year, build in year_maps(release, lang).items()}
+    return _with_browser(lambda browser: [(year, _shoot(browser, page, size))
+                                          for year, page in pages.items()])
+
+
+def animated_gif(frames: list[bytes], seconds: float = 1.5) -> bytes:
+    """PNG frames as one looping animated GIF, ``seconds`` per frame (Pillow; no ffmpeg).
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> def png(colour):
+    ...     out = io.BytesIO(); Image.new("RGB", (8, 8), colour).save(out, "PNG")
+    ...     return out.getvalue()
+    >>> gif = Image.open(io.BytesIO(animated_gif([png("red"), png("blue")], 0.5)))
+    >>> gif.n_frames, gif.info["duration"], gif.info["loop"]
+    (2, 500, 0)
+    """
+    from PIL import Image
+
+    if not frames:
+        raise ValueError("frames: an animation needs at least one frame.")
+    images = [Image.open(io.BytesIO(f)).convert("RGB") for f in frames]
+    # one palette, taken from all frames, keeps the colours steady from year to year
+    thumbs = [im.resize((max(1, im.width // 4), max(1, im.height // 4))) for im in images]
+    strip = Image.new("RGB", (sum(th.width for th in thumbs), max(th.height for th in thumbs)))
+    x = 0
+    for th in thumbs:
+        strip.paste(th, (x, 0))
+        x += th.width
+    palette = strip.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    frames_p = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    out = io.BytesIO()
+    frames_p[0].save(out, format="GIF", save_all=True, append_images=frames_p[1:],
+                     duration=round(seconds * 1000), loop=0, optimize=False, disposal=1)
+    return out.getvalue()
 
 
 #: Most individuals whose ranges the pack draws (the most detected, unless chosen).
@@ -403,7 +513,8 @@ def density_text(density, lang: Language | None = None) -> str:
 
 
 def build_briefing(release, title: str, individuals: list[str] | None = None,
-                   lang: Language | None = None, density=None) -> BriefingData:
+                   lang: Language | None = None, density=None,
+                   sequence: bool = False) -> BriefingData:
     """Gather what the pack shows from a :class:`~landmap.privacy.Release`: analyses on
     the exact data, every table and map at the release's precision.
 
@@ -411,7 +522,8 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
     :data:`PACK_RANGES` most detected ones. ``lang`` is the language of every text, number
     and date in the pack (English by default). ``density``, a
     :class:`~landmap.density.DensityEstimate` of the selected year, adds "density (95 %
-    interval)" to the headline and a note on how it was estimated.
+    interval)" to the headline and a note on how it was estimated. ``sequence=True`` adds
+    a page per selected year with its Overview map (:func:`year_maps`).
     """
     from landmap.border import cross_border_by_year, crossings_by_individual
     from landmap.effort import coverage, coverage_gaps, effort_grid
@@ -455,8 +567,9 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
           "in; crossings are changes of country between consecutive independent detections "
           "(a minimum)."),
         t("Location precision: {precision}.").format(precision=precision) + " "
-        + (t("Each station is shown at the centre of its grid cell and ranges with their "
-             "corners on the grid; no exact location is in this document.")
+        + (t("Each station is shown at the centre of its grid cell and each range as the "
+             "line where it covers half of a cell, drawn between the cells' centres; no "
+             "exact location is in this document.")
            if not release.precision.exact else
            t("Exact locations: do not share this document outside the team.")),
         t("Boundaries: countries and the Russia–China border from Natural Earth 1:10m; park "
@@ -482,6 +595,8 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
         # the pack counts camera-days, as the dashboard does unless asked otherwise
         headline=headline_numbers,
         population=population, sides=release.compute(cross_border_by_year),
+        trend=release.compute(cross_border_by_year, all_years=True),
+        sequence=year_maps(release, lang) if sequence and first < last else {},
         crossings=crossings, ranges=chosen,
         effort={f'{t("Trap-nights")} ({t("camera-days")})': n(grid["trap_nights"].sum()),
                 t("{size} km cells with cameras").format(size=cell): n(len(grid)),

@@ -269,7 +269,9 @@ class _Frame(MacroElement):
   var data = {{ this.data|tojson }}, landscape = {{ this.landscape|tojson }};
   var labels = {{ this.labels|tojson }};
   var whole = false, touched = false;
-  function fit() { map.fitBounds(whole ? landscape : data, {padding: [14, 14]}); }
+  // an exported map's title box (window.lmPadTop, its height) keeps the data below it
+  function fit() { map.fitBounds(whole ? landscape : data, {paddingTopLeft:
+    [14, window.lmPadTop || 14], paddingBottomRight: [14, 14]}); }
   var home = L.control({position: 'topleft'});
   home.onAdd = function () {
     var b = L.DomUtil.create('div', 'lm-home');
