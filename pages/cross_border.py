@@ -41,8 +41,9 @@ d.metric(_("Share seen on both sides"),
                 "animals)"))
 
 lang = state.lang()
-m = cross_border_map(selection, table, ranges, lang=lang)
-st_folium(m, key=cache.map_key("border"), returned_objects=[], height=widgets.map_height(),
+map_key = cache.map_key("border")
+m = cache.built_map(map_key, lambda: cross_border_map(selection, table, ranges, lang=lang))
+st_folium(m, key=map_key, returned_objects=[], height=widgets.map_height(),
           use_container_width=True)
 
 st.subheader(_("Individuals"))

@@ -46,9 +46,11 @@ table = drawn.drop(columns="geometry")[
 picked = widgets.picked_rows("ranges_table", table["individualID"])
 left, right = st.columns([5, 3]) if not briefing else (st.container(), st.container())
 with left:
-    m = home_range_map(selection, ranges, highlight=picked, lang=state.lang())
-    st_folium(m, key=cache.map_key("ranges", tuple(methods), tuple(levels), bandwidth,
-                                mcp_percent, by, tuple(picked)),
+    map_key = cache.map_key("ranges", tuple(methods), tuple(levels), bandwidth, mcp_percent, by,
+                            tuple(picked))
+    m = cache.built_map(map_key, lambda: home_range_map(selection, ranges, highlight=picked,
+                                                        lang=state.lang()))
+    st_folium(m, key=map_key,
               returned_objects=[], height=widgets.map_height(), use_container_width=True)
 with right:
     count = drawn["individualID"].nunique()

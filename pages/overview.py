@@ -48,10 +48,12 @@ if density_line is not None:
     density_line.caption(_("Estimating the leopard density (SECR) for {year}…").format(
         year=first))
 
+scale = cache.frame_scale(overview_largest)
+map_key = cache.map_key("overview", scale)
 with st.spinner(_("Drawing the map…")):
-    m = overview_map(selection, title=title, lang=state.lang(),
-                     scale=cache.frame_scale(overview_largest))
-st_folium(m, key=cache.map_key("overview"), returned_objects=[], height=widgets.map_height(),
+    m = cache.built_map(map_key, lambda: overview_map(selection, title=title, lang=state.lang(),
+                                                      scale=scale))
+st_folium(m, key=map_key, returned_objects=[], height=widgets.map_height(),
           use_container_width=True)
 
 # "New" needs the years before the selection: the table is counted over all years (with

@@ -21,11 +21,12 @@ every = st.toggle(_("All species at once (coloured by species)"), key="sightings
 chosen = filters.species_present(selection) if every else species
 colour_by = "species" if every else "individual"
 wanted_species = chosen if isinstance(chosen, list) else [chosen]
+scale = cache.frame_scale(sightings_largest, species=tuple(wanted_species), colour_by=colour_by)
+map_key = cache.map_key("sightings", every, scale)
 with st.spinner(_("Placing the detections…")):
-    m = sightings_map(selection, chosen, colour_by=colour_by, lang=state.lang(),
-                      scale=cache.frame_scale(sightings_largest, species=tuple(wanted_species),
-                                              colour_by=colour_by))
-st_folium(m, key=cache.map_key("sightings", every), returned_objects=[],
+    m = cache.built_map(map_key, lambda: sightings_map(
+        selection, chosen, colour_by=colour_by, lang=state.lang(), scale=scale))
+st_folium(m, key=map_key, returned_objects=[],
           height=widgets.map_height(), use_container_width=True)
 if not briefing:
     st.caption(_("One circle per station and animal; its area grows with the detections. "

@@ -65,8 +65,10 @@ d.metric(_("Park cells with no camera"), n(len(gaps)),
              size=cell_km, area=state.lang().area(gaps["area_km2"].sum(), 0)))
 map_title = (_("{unit} ({minutes} min apart), {span}").format(
     unit=_(UNITS[metric]), minutes=minutes, span=label) if metric == "detection_rate" else None)
-m = density_map(chosen, grid, gaps, metric, title=map_title, lang=state.lang())
-st_folium(m, key=cache.map_key("density", cell_km, metric, year, minutes),
+map_key = cache.map_key("density", cell_km, metric, year, minutes)
+m = cache.built_map(map_key, lambda: density_map(chosen, grid, gaps, metric, title=map_title,
+                                                 lang=state.lang()))
+st_folium(m, key=map_key,
           returned_objects=[],
           height=widgets.map_height(), use_container_width=True)
 if not briefing:

@@ -6,6 +6,7 @@ map shows places); everything a page receives goes through privacy.protect first
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ import streamlit as st
 from landmap.app.data import data_key, survey_exact
 from landmap.app.filters import effort_unit, filters
 from landmap.app.precision import download_precision, precision
-from landmap.app.state import PLAYER_YEAR, SPECIES, YEARS
+from landmap.app.state import LANG, PLAYER_YEAR, SPECIES, YEARS
 from landmap.maps.circles import busiest
 from landmap.observations import LEOPARD
 from landmap.privacy import Precision, Release, protect
@@ -134,6 +135,22 @@ def map_key(prefix: str, *extra) -> str:
                  effort_unit(),
                  precision().code, extra))
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _built(key: str, language: str, _build: Callable):
+    return _build()
+
+
+def built_map(key: str, build: Callable):
+    """The map ``build()`` makes, built once per map key (:func:`map_key`) and language.
+
+    Returning to a selection seen before (a filter set back, the year player's next
+    round) then costs a copy instead of a build. A copy, because folium adds to a map
+    each time it is rendered (the layer control's lines), so a rendered map cannot be
+    rendered again.
+    """
+    return copy.deepcopy(_built(key, st.session_state.get(LANG, "en"), build))
 
 
 def release() -> Release:

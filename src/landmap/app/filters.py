@@ -8,6 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from landmap.access import ANALYST, VIEWER
+from landmap.app.data import data_key
 from landmap.app.precision import (
     allowed_precisions,
     briefing_changed,
@@ -82,7 +83,8 @@ def _init_state(s: Survey) -> None:
             st.session_state[key] = _from_url(key, allowed)
     if SPECIES not in st.session_state:
         asked = st.query_params.get(SPECIES, LEOPARD)
-        st.session_state[SPECIES] = asked if asked in species_present(s) else LEOPARD
+        st.session_state[SPECIES] = asked if asked in _loaded_species(data_key(s), s) \
+            else LEOPARD
     if EFFORT not in st.session_state:
         asked = st.query_params.get(EFFORT, "camera")
         if asked not in EFFORT_UNITS:
@@ -122,8 +124,13 @@ def _precision_from_url() -> str:
 
 def species_present(s: Survey) -> list[str]:
     """Scientific names in the survey, the leopard first."""
-    names = sorted(set(s.observations["scientificName"]) - {""})
+    names = sorted(set(s.observations["scientificName"].unique()) - {""})
     return sorted(names, key=lambda n: (n != LEOPARD, n))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _loaded_species(data: tuple, _s: Survey) -> tuple[str, ...]:
+    return tuple(species_present(_s))
 
 
 def individual_label(s: Survey) -> Callable[[str], str]:
@@ -186,7 +193,8 @@ def sidebar_filters(s: Survey) -> None:
                        placeholder=_("All"), format_func=lambda v: _(_CHOICE_LABELS[v]))
         st.multiselect(_("Country"), CHOICES[COUNTRY], key=COUNTRY,
                        placeholder=_("Both sides"), format_func=lambda v: _(COUNTRY_NAMES[v]))
-        st.selectbox(_("Species (sightings and detection rates)"), species_present(s),
+        st.selectbox(_("Species (sightings and detection rates)"),
+                     list(_loaded_species(data_key(s), s)),
                      key=SPECIES, format_func=lambda n: species_label(n, lang().gettext))
         st.radio(_("Trap-nights counted as"), list(EFFORT_UNITS), key=EFFORT,
                  format_func=lambda u: _(_EFFORT_LABELS[u]), horizontal=True,

@@ -108,7 +108,8 @@ def map_downloads(build: Callable, heading: str, name: str) -> list:
     """
     r = release()
     language_ = lang()
-    lines = [r.view().span_label, precision_label(r.precision.code),
+    # the span is the same at any precision: no need to generalise the survey for it
+    lines = [r.exact.span_label, precision_label(r.precision.code),
              _("Data: {title}").format(title=r.exact.metadata.get("title", r.exact.source))]
     items = [(_("Map (HTML, works offline)"), lambda: html_bytes(build(), heading),
               f"{name}.html", "text/html")]
