@@ -12,7 +12,9 @@ def test_benchmark_table_at_demo_scale(tmp_path):
     table = run(scales=(1,), repeat=1, filter_change=True)
     measures = set(table["measure"])
     for name in ("raw read of the CSV files (pyarrow)", "load + validation from CSV",
-                 "filter change, warm (Overview)",
+                 "filter change, warm (overview)", "filter change, warm (home ranges)",
+                 "filter change, warm (sightings)", "filter change, warm (trap density)",
+                 "filter change, warm (cross border)",
                  "load from the GeoParquet cache", "all home ranges",
                  "effort grid 5 km", "cross-border table (ranges shared)", "yearly summary",
                  "map HTML: overview", "map HTML: sightings", "peak memory so far"):

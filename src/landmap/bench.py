@@ -96,8 +96,13 @@ def _raw_parquet(folder: Path) -> None:
         pq.read_table(path)
 
 
-def _filter_change_seconds(folder: Path) -> float:
-    """Warm rerun of the Overview page after a year-filter change (Streamlit AppTest)."""
+#: The map pages whose filter change the benchmark times (their files under pages/).
+MAP_PAGES = ("overview", "sightings", "home_ranges", "trap_density", "cross_border")
+
+
+def _filter_change_seconds(folder: Path, pages=MAP_PAGES) -> dict[str, float]:
+    """Warm rerun of each map page after a year-filter change (Streamlit AppTest): the
+    years set back to a span seen before, the median of three changes."""
     from streamlit.testing.v1 import AppTest
 
     from landmap.app import signin
@@ -116,11 +121,19 @@ def _filter_change_seconds(folder: Path) -> float:
         app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
                                 default_timeout=600)
         app.run()
-        app.slider(key="years").set_value((2020, 2021)).run()  # warm the caches
-        app.slider(key="years").set_value((2013, 2024)).run()
-        start = time.perf_counter()
-        app.slider(key="years").set_value((2020, 2021)).run()
-        return time.perf_counter() - start
+        out = {}
+        for page in pages:
+            if page != "overview":
+                app.switch_page(f"pages/{page}.py").run()
+            app.slider(key="years").set_value((2020, 2021)).run()  # warm the caches
+            app.slider(key="years").set_value((2013, 2024)).run()
+            times = []
+            for span in [(2020, 2021), (2013, 2024), (2020, 2021)]:
+                start = time.perf_counter()
+                app.slider(key="years").set_value(span).run()
+                times.append(time.perf_counter() - start)
+            out[page] = statistics.median(times)
+        return out
     finally:
         signin._local_client = local_client
         logging.disable(logging.NOTSET)
@@ -302,7 +315,8 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
                     lambda s=survey: _secr_year(s), 1)[0],
             }
             if filter_change:
-                steps["filter change, warm (Overview)"] = _filter_change_seconds(folder)
+                for page, seconds in _filter_change_seconds(folder).items():
+                    steps[f"filter change, warm ({page.replace('_', ' ')})"] = seconds
             for name, seconds in steps.items():
                 rows.append({"scale": scale, "measure": name, "value": round(seconds, 3),
                              "unit": "s"})

@@ -88,26 +88,33 @@ def longest_gaps(operation: pd.DataFrame) -> pd.DataFrame:
     >>> longest_gaps(op)[["locationID", "periods", "failed_periods"]].values.tolist()
     [['A', 2, 1]]
     """
-    rows = []
-    for station, one in operation.groupby("locationID", sort=True):
-        on = (one["state"] == "working").to_numpy()
-        if on.sum() < 2:
-            continue
-        first, last = np.flatnonzero(on)[[0, -1]]
-        off = ~on[first:last + 1]
-        if not off.any():
-            continue
-        # runs of consecutive off periods: their starts and ends from the changes
-        edges = np.diff(np.concatenate([[0], off.astype(int), [0]]))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        k = int(np.argmax(ends - starts))
-        a, b = first + starts[k], first + ends[k] - 1
-        states = one["state"].to_numpy()[a:b + 1]
-        rows.append({"locationID": station, "country": one["country"].iloc[0],
-                     "gap_start": one["period_start"].iloc[a],
-                     "gap_end": one["period_start"].iloc[b], "periods": int(b - a + 1),
-                     "failed_periods": int((states == "failed").sum())})
     columns = ["locationID", "country", "gap_start", "gap_end", "periods", "failed_periods"]
-    table = pd.DataFrame(rows, columns=columns)
+    op = operation.sort_values(["locationID", "period_start"], kind="stable")
+    station = pd.factorize(op["locationID"], sort=True)[0]
+    on = (op["state"] == "working").to_numpy()
+    idx = np.arange(len(op))
+    # each station's first and last working period: gaps lie strictly between them
+    first = pd.Series(np.where(on, idx, len(op))).groupby(station).transform("min").to_numpy()
+    last = pd.Series(np.where(on, idx, -1)).groupby(station).transform("max").to_numpy()
+    gap = ~on & (idx > first) & (idx < last)
+    starts = gap & ~np.concatenate([[False], gap[:-1] & (station[1:] == station[:-1])])
+    run = np.cumsum(starts) - 1  # the run each gap period belongs to
+    if not gap.any():
+        return pd.DataFrame(columns=columns)
+    runs = pd.DataFrame({"run": run[gap], "station": station[gap], "row": idx[gap],
+                         "failed": (op["state"].to_numpy() == "failed")[gap]})
+    per_run = runs.groupby("run").agg(station=("station", "first"), a=("row", "min"),
+                                      b=("row", "max"), periods=("row", "size"),
+                                      failed_periods=("failed", "sum"))
+    # the longest run of each station (the earliest of equally long ones)
+    best = per_run.sort_values(["station", "periods", "a"], ascending=[True, False, True],
+                               kind="stable").drop_duplicates("station")
+    table = pd.DataFrame({
+        "locationID": op["locationID"].to_numpy()[best["a"]],
+        "country": op["country"].to_numpy()[best["a"]],
+        "gap_start": op["period_start"].to_numpy()[best["a"]],
+        "gap_end": op["period_start"].to_numpy()[best["b"]],
+        "periods": best["periods"].to_numpy().astype(int),
+        "failed_periods": best["failed_periods"].to_numpy().astype(int)}, columns=columns)
     return table.sort_values(["periods", "locationID"], ascending=[False, True],
                              kind="stable").reset_index(drop=True)
