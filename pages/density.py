@@ -23,7 +23,9 @@ n = lang.number
 first, last = selection.year_span
 years = list(range(first, last + 1))
 heading = st.empty()
-a, b, c = st.columns([1, 2, 2])
+# In briefing mode the choices fold away, so that the estimate and its map fill the screen.
+method = st.expander(_("Method"), expanded=not briefing)
+a, b, c = method.columns([1, 2, 2])
 year = a.selectbox(_("Year"), years, index=len(years) - 1, key="density-year")
 MODELS = {"null": _("one σ and λ0"), "sex": _("σ and λ0 by sex"),
           "both": _("both, compared by AIC")}
@@ -32,7 +34,7 @@ model = b.radio(_("Model"), list(MODELS), format_func=MODELS.get, key="density-m
 LIKELIHOODS = {"full": _("full"), "conditional": _("conditional (D = n / a)")}
 likelihood = c.radio(_("Likelihood"), list(LIKELIHOODS), format_func=LIKELIHOODS.get,
                      key="density-likelihood", horizontal=True)
-with st.expander(_("Season"), expanded=False):
+with method:
     e, f = st.columns(2)
     start = e.selectbox(_("From month"), range(1, 13), index=0, format_func=lang.month,
                         key="density-from")
@@ -65,6 +67,29 @@ d.metric(_("Animal-station-days"), n(found.detections),
          help=_("Days on which an adult was photographed at a station (one-day occasions)"))
 for note in found.notes:
     st.warning(lang.text(note))
+if not briefing:  # the map's legend names it; on a projector the map takes the room
+    st.subheader(_("Where the activity centres are"))
+# never finer than the location policy's grid; 2 km at least, as the mask points are
+# about 1.5 km apart and a finer grid would show holes between them
+sizes = [k for k in (2, 5, 10) if precision.precision().allows_cells(k)]
+cell_km = sizes[0] if len(sizes) == 1 or briefing else st.select_slider(
+    _("Cell size (km)"), sizes, value=sizes[0], key="density-cell",
+    help=_("Cells finer than the location precision are not offered"))
+report_input = {"report": (density_report, {"models": models, "likelihood": likelihood,
+                                            "months": months})}
+cells = cache.compute(report_surface, narrow={"years": (year, year)}, inputs=report_input,
+                      model=best, cell_km=cell_km)
+surface_title = _("Leopards per 100 km², {year} ({km} km cells)").format(year=year,
+                                                                        km=cell_km)
+st_folium(density_surface_map(selection.filter(years=year), cells, surface_title,
+                              lang=lang),
+          key=cache.map_key("density-surface", year, model, likelihood, months, cell_km),
+          returned_objects=[], height=widgets.map_height(), use_container_width=True)
+if not briefing:
+    st.caption(_("Each cell: the photographed adults' chance that their activity centre "
+                 "lies there, plus the adults expected there but never photographed, per "
+                 "100 km² of land in the mask. Summed over the cells they make the realised "
+                 "N of the whole mask ({total})."). format(total=n(cells["leopards"].sum(), 1)))
 if len(models) > 1:
     st.subheader(_("Models"))
     table = report["aic"].assign(model=report["aic"]["model"].map(MODELS))
@@ -96,28 +121,6 @@ if not briefing:
                  "(each by the probability that it does) plus those expected there but never "
                  "photographed. Expected N: the density times the area, as if leopards lived "
                  "evenly on all the land of the mask, also where none lives."))
-st.subheader(_("Where the activity centres are"))
-# never finer than the location policy's grid; 2 km at least, as the mask points are
-# about 1.5 km apart and a finer grid would show holes between them
-sizes = [k for k in (2, 5, 10) if precision.precision().allows_cells(k)]
-cell_km = sizes[0] if len(sizes) == 1 else st.select_slider(
-    _("Cell size (km)"), sizes, value=sizes[0], key="density-cell",
-    help=_("Cells finer than the location precision are not offered"))
-report_input = {"report": (density_report, {"models": models, "likelihood": likelihood,
-                                            "months": months})}
-cells = cache.compute(report_surface, narrow={"years": (year, year)}, inputs=report_input,
-                      model=best, cell_km=cell_km)
-surface_title = _("Leopards per 100 km², {year} ({km} km cells)").format(year=year,
-                                                                        km=cell_km)
-st_folium(density_surface_map(selection.filter(years=year), cells, surface_title,
-                              lang=lang),
-          key=cache.map_key("density-surface", year, model, likelihood, months, cell_km),
-          returned_objects=[], height=widgets.map_height(), use_container_width=True)
-if not briefing:
-    st.caption(_("Each cell: the photographed adults' chance that their activity centre "
-                 "lies there, plus the adults expected there but never photographed, per "
-                 "100 km² of land in the mask. Summed over the cells they make the realised "
-                 "N of the whole mask ({total})."). format(total=n(cells["leopards"].sum(), 1)))
 st.subheader(_("Estimates ({model})").format(model=MODELS[best]))
 names = {"D (per ha)": _("D (per ha)"), "D (per 100 km2)": _("D (per 100 km²)"),
          "lambda0": _("λ0 (daily hazard at the centre)"), "g0": "g0",

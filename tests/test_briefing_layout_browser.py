@@ -13,7 +13,7 @@ from tests.conftest import ARTIFACTS, map_frame
 pytestmark = pytest.mark.browser
 
 MAP_PAGES = ["overview", "sightings", "home_ranges", "trap_density", "cross_border",
-             "individuals"]
+             "individuals", "density"]
 MARKERS = ("path.lm-station, path.lm-sighting, path.lm-range, "
            "path.lm-cell, path.lm-surface")
 

@@ -150,7 +150,22 @@ def built_map(key: str, build: Callable):
     each time it is rendered (the layer control's lines), so a rendered map cannot be
     rendered again.
     """
-    return copy.deepcopy(_built(key, st.session_state.get(LANG, "en"), build))
+    return _copy_map(_built(key, st.session_state.get(LANG, "en"), build))
+
+
+def _copy_map(m):
+    """A deep copy of a map's elements that shares their data (the GeoJSON features, the
+    circles' rows): rendering changes the elements, never the data, and copying thousands
+    of features each time would cost what the cache saves."""
+    memo, stack = {}, [m]
+    while stack:
+        element = stack.pop()
+        for name in ("data", "rows"):
+            value = getattr(element, name, None)
+            if isinstance(value, dict | list):
+                memo[id(value)] = value
+        stack.extend(getattr(element, "_children", {}).values())
+    return copy.deepcopy(m, memo)
 
 
 def release() -> Release:

@@ -4,6 +4,7 @@ numbered clusters, so the landscape under them stays visible."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import folium
@@ -29,7 +30,7 @@ class Circles(folium.map.Layer):
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
-{{ this.rows|tojson }}.forEach(function (r) {
+{{ this.rows_json }}.forEach(function (r) {
   L.circleMarker([r[0], r[1]], {radius: r[2], color: '#4d3a00', weight: 1,
     fillColor: r[3], fillOpacity: 0.75, className: 'lm-sighting'})
     .bindTooltip(function () { var d = document.createElement('div');
@@ -43,6 +44,11 @@ var {{ this.get_name() }} = L.featureGroup();
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "Circles"
         self.rows = rows
+        # Serialised once (a map is rendered each time it is drawn), escaped as Jinja's
+        # tojson does so that no text in a row can end the script.
+        self.rows_json = (json.dumps(rows, ensure_ascii=False).replace("<", "\\u003c")
+                          .replace(">", "\\u003e").replace("&", "\\u0026")
+                          .replace("'", "\\u0027"))
 
 
 def circle_radius(counts, largest: float) -> np.ndarray:
