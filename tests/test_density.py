@@ -189,6 +189,12 @@ def test_too_few_spatial_recaptures_or_no_ids_give_an_answer_not_a_number(make_p
     with pytest.raises(ValueError, match="only 0 animals were photographed at two or more "
                                          "stations; SECR needs at least 5"):
         estimate_density(captures)
+    tigers = [obs(i, deploymentID=f"d{i}", individualID=f"T{i}",
+                  scientificName="Panthera tigris altaica") for i in range(1, 5)]
+    survey = read_camtrapdp(make_package(deployments=deployments, observations=tigers))
+    with pytest.raises(ValueError, match="no Panthera pardus orientalis was photographed in "
+                                         "the selection: there is no one to count"):
+        capture_data(survey)
     anonymous = [obs(i, deploymentID=f"d{i}", individualID="") for i in range(1, 5)]
     survey = read_camtrapdp(make_package(deployments=deployments, observations=anonymous))
     with pytest.raises(ValueError, match="carries an individual ID: SECR needs identified"):

@@ -524,7 +524,12 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
     obs = survey.observations
     of_species = detection_mask(obs, species)
     named = (obs["individualID"] != "").to_numpy()
-    if of_species.any() and not (of_species & named).any():
+    if not of_species.any():
+        # a package of other species (Camtrap DP's example has none of ours) or a
+        # selection without it: say so, rather than "0 spatial recaptures"
+        raise ValueError(Text("no {species} was photographed in the selection: there is "
+                              "no one to count", species=species))
+    if not (of_species & named).any():
         raise ValueError(Text("no photograph of {species} carries an individual ID: SECR "
                               "needs identified animals (by their spot patterns)",
                               species=species))
