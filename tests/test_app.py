@@ -265,3 +265,22 @@ def test_trap_density_page_shows_when_the_cameras_worked(app, demo):
     assert shown["locationID"].tolist() == expected["locationID"].head(200).tolist()
     assert shown["periods"].tolist() == expected["periods"].head(200).tolist()
     assert any(f"({len(expected)} stations with a gap)" in c.value for c in app.caption)
+
+
+def test_the_year_player_shows_one_year_on_map_pages_only(app, demo):
+    app.run()
+    app.slider(key="years").set_value((2019, 2021)).run()
+    app.button(key="player-play").click().run()
+    assert app.title[0].value == "Amur leopard camera traps, 2019"
+    h = headline(demo.filter(years=(2019, 2019)))
+    assert _metrics(app)["Leopard detections"] == f"{h.detections:,}"
+    app.button(key="player-pause").click().run()
+    app.button(key="player-forward").click().run()
+    assert app.title[0].value == "Amur leopard camera traps, 2020"
+    # a page without the player keeps the slider's span
+    app.switch_page("pages/activity.py").run()
+    assert app.title[0].value == "Activity and species, 2019–2021"
+    app.switch_page("pages/overview.py").run()
+    assert app.title[0].value == "Amur leopard camera traps, 2020"  # back where it was
+    app.button(key="player-stop").click().run()
+    assert app.title[0].value == "Amur leopard camera traps, 2019–2021"

@@ -15,7 +15,7 @@ import streamlit as st
 from landmap.app.data import data_key, survey_exact
 from landmap.app.filters import effort_unit, filters
 from landmap.app.precision import download_precision, precision
-from landmap.app.state import LANG, PLAYER_YEAR, SPECIES, YEARS
+from landmap.app.state import LANG, PLAYER_ON_PAGE, PLAYER_YEAR, SPECIES, YEARS
 from landmap.maps.circles import busiest
 from landmap.observations import LEOPARD
 from landmap.privacy import Precision, Release, protect
@@ -110,7 +110,7 @@ def frame_scale(largest: Callable, **params) -> int | None:
     """While the year player shows one year: the largest count a place reaches in any
     year of the span (``largest(survey, **params)`` per year, on the survey as shown), so
     that the player's frames share one circle scale. None otherwise."""
-    if st.session_state.get(PLAYER_YEAR) is None:
+    if st.session_state.get(PLAYER_YEAR) is None or not st.session_state.get(PLAYER_ON_PAGE):
         return None
     span = tuple(st.session_state[YEARS])
     s = selection(all_years=True)

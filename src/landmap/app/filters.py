@@ -26,6 +26,7 @@ from landmap.app.state import (
     INDIVIDUALS,
     LANG,
     LIFE_STAGE,
+    PLAYER_ON_PAGE,
     PLAYER_YEAR,
     PRECISION,
     SEX,
@@ -236,7 +237,7 @@ def filters() -> tuple:
     """
     state = st.session_state
     years = tuple(state[YEARS])
-    shown = state.get(PLAYER_YEAR)
+    shown = state.get(PLAYER_YEAR) if state.get(PLAYER_ON_PAGE) else None
     if shown is not None and years[0] <= shown <= years[1]:
         years = (shown, shown)
     return (years, tuple(sorted(state[INDIVIDUALS])), tuple(sorted(state[SEX])),

@@ -44,6 +44,7 @@ EXACT_DOWNLOADS = "exact_downloads"
 PLAYER_YEAR = "player_year"
 PLAYER_RUNNING = "player_running"
 PLAYER_SPEED = "player_speed"
+PLAYER_ON_PAGE = "player_on_page"
 
 
 #: The individual shown on the Individuals page.

@@ -12,6 +12,7 @@ from landmap.app.cache import release
 from landmap.app.precision import precision_label
 from landmap.app.state import (
     BRIEFING,
+    PLAYER_ON_PAGE,
     PLAYER_RUNNING,
     PLAYER_SPEED,
     PLAYER_YEAR,
@@ -172,6 +173,7 @@ def year_player() -> int | None:
     cached selection a user would get by setting the slider to it. Returns the year shown,
     or None for the whole span. Call it before the page reads the selection.
     """
+    st.session_state[PLAYER_ON_PAGE] = True
     first, last = st.session_state[YEARS]
     shown = st.session_state.get(PLAYER_YEAR)
     if first == last or (shown is not None and not first <= shown <= last):
