@@ -327,3 +327,28 @@ def test_broken_geometry_is_repaired_and_reported(tmp_path):
     report = {(p.row, p.action) for p in layer.problems}
     assert report == {(2, "repaired"), (3, "kept")}
     assert layer.features.geometry.iloc[:2].is_valid.all()
+
+
+def test_names_that_look_like_templates_are_shown_as_written_never_run(make_package):
+    """A station or animal named like Jinja code reaches every map as text: folium renders
+    a map in two passes, and the second used to run such text on the server."""
+    from landmap.home_range import home_ranges
+    from landmap.io.camtrapdp import read_camtrapdp
+    from landmap.maps import home_range_map, overview_map, sightings_map
+
+    evil_station = "{{ 12345*54321 }}"
+    evil_animal = "Leo {% if true %}1{% endif %}F"
+    deployments = [dep(i, locationID=evil_station if i == 1 else f"L{i}",
+                       latitude=f"{43.0 + i / 50:.3f}", longitude=f"{131.3 + i / 40:.3f}")
+                   for i in range(1, 7)]
+    observations = [obs(i, deploymentID=f"d{i % 6 + 1}", individualID=evil_animal,
+                        eventStart=f"2021-01-{10 + i:02d}T02:00:00+10:00",
+                        eventEnd=f"2021-01-{10 + i:02d}T02:00:30+10:00") for i in range(12)]
+    survey = read_camtrapdp(make_package(deployments=deployments, observations=observations))
+    assert evil_animal in survey.leopard_ids()
+    ranges = home_ranges(survey)
+    for m in (overview_map(survey), sightings_map(survey), home_range_map(survey, ranges)):
+        html = m.get_root().render()
+        assert "Leo {% if true %}1{% endif %}F" in html  # as written
+        assert "670592745" not in html  # 12345*54321 was not computed
+    assert evil_station in overview_map(survey).get_root().render()

@@ -17,6 +17,7 @@ from branca.element import MacroElement, Template
 from folium.plugins import Fullscreen
 
 from landmap.i18n import Language, language
+from landmap.maps import _literal  # noqa: F401  (map text stays text: see there)
 from landmap.maps.legend import (
     BASE_ROWS,
     NOTE,

@@ -191,7 +191,8 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
         keys = sorted(chosen, key=catalogue_order)
     palette = colours or colour_cycle(keys)
     sex = survey.individuals.drop_duplicates("individualID").set_index("individualID")["sex"]
-    outline = drawn["individualID"].map(sex).fillna("").map(SEX_COLOURS).fillna("#777777")
+    outline = (drawn["individualID"].map(sex).astype(object).fillna("").map(SEX_COLOURS)
+               .fillna("#777777"))
     drawn["colour"] = drawn[colour_key].map(palette).fillna(outline)
     drawn["quiet"] = ~drawn[colour_key].isin(keys)
     drawn["label"] = [range_label(r, lang) for r in drawn.itertuples()]
