@@ -205,7 +205,7 @@ def test_bench_prints_its_table_and_nothing_else(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""  # no Streamlit warnings: the analyses do not need it
     assert "load + validation from CSV" in run.stdout
-    assert "filter change, warm (Overview)" in run.stdout
+    assert "filter change, warm (overview)" in run.stdout
     assert list(tmp_path.iterdir()) == []  # a file only where --output says
 
 
