@@ -11,9 +11,9 @@ from landmap import (
     csv_bytes,
     density_map,
     effort_grid,
+    gaps_by_station,
     geojson_bytes,
     gpkg_bytes,
-    longest_gaps,
 )
 from landmap.app import cache, filters, precision, state, widgets
 from landmap.app.state import _
@@ -131,7 +131,8 @@ else:
                  alt.Tooltip("worked", title=_("Share worked"), format=".0%")],
     ).properties(height=max(240, min(3 * len(ranked), 1400))), width="stretch")
 # not `gaps`: the download buttons above draw the coverage gaps when clicked
-station_gaps = longest_gaps(operation)
+station_gaps = cache.compute(gaps_by_station, narrow, inputs={
+    "operation": (camera_operation, {"period_days": period})})
 st.caption(_("Longest gap of each station between its first and last working period, "
              "longest first ({n} stations with a gap).").format(n=n(len(station_gaps))))
 st.dataframe(station_gaps.head(200), hide_index=True, width="stretch", height=280,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from landmap.effort import working_periods
 
-__all__ = ["OPERATION_STATES", "camera_operation", "longest_gaps"]
+__all__ = ["OPERATION_STATES", "camera_operation", "gaps_by_station", "longest_gaps"]
 
 #: States of a station in a period: at least one camera working, a camera tagged
 #: ``failed`` out there but no longer working (after its last photograph), or none set.
@@ -118,3 +118,20 @@ def longest_gaps(operation: pd.DataFrame) -> pd.DataFrame:
         "failed_periods": best["failed_periods"].to_numpy().astype(int)}, columns=columns)
     return table.sort_values(["periods", "locationID"], ascending=[False, True],
                              kind="stable").reset_index(drop=True)
+
+
+def gaps_by_station(survey, operation: pd.DataFrame | None = None,
+                    period_days: float = 1.0) -> pd.DataFrame:
+    """:func:`longest_gaps` of a survey: of ``operation`` when given (the same survey's
+    :func:`camera_operation`, already computed), else of its operation by
+    ``period_days``-day periods.
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> s = load_demo().filter(years=(2021, 2021))
+    >>> gaps_by_station(s).equals(longest_gaps(camera_operation(s)))
+    True
+    """
+    return longest_gaps(camera_operation(survey, period_days) if operation is None
+                        else operation)
