@@ -11,9 +11,10 @@ from landmap import (
     csv_bytes,
     density_map,
     effort_grid,
-    gaps_by_station,
     geojson_bytes,
     gpkg_bytes,
+    longest_gaps,
+    operation_runs,
 )
 from landmap.app import cache, filters, precision, state, widgets
 from landmap.app.state import _
@@ -109,16 +110,17 @@ stations = operation.groupby("locationID").agg(country=("country", "first"),
 ranked = {"side": stations.sort_values(["country", "locationID"], ascending=[False, True]),
           "station": stations.sort_index(),
           "worked": stations.sort_values("worked")}[order].index.tolist()
-cells = len(operation)
-if cells > 60_000:
+# one bar per run of periods in the same state: the chart's data shrink tenfold
+runs = cache.derived(operation_runs, (camera_operation, {"period_days": period}), narrow)
+if len(runs) > 25_000:
     st.info(_("{n} station-periods are too many to draw: choose longer periods or fewer "
-              "years.").format(n=n(cells)))
+              "years.").format(n=n(len(operation))))
 else:
-    shown = operation.assign(state=operation["state"].map(STATES),
-                             period_start=operation["period_start"].astype(str))
+    shown = runs.assign(state=runs["state"].map(STATES))
     st.altair_chart(alt.Chart(shown).mark_rect().encode(
-        x=alt.X("period_start:O", title=_("Period starting"),
+        x=alt.X("run_start:T", title=_("Period starting"),
                 axis=alt.Axis(labelOverlap=True, labelAngle=-45)),
+        x2="run_end:T",
         y=alt.Y("locationID:N", sort=ranked, title=_("Station"),
                 axis=alt.Axis(labels=len(ranked) <= 80)),
         color=alt.Color("state:N", title=_("State"), scale=alt.Scale(
@@ -126,13 +128,15 @@ else:
             legend=alt.Legend(orient="top", labelLimit=400)),
         tooltip=[alt.Tooltip("locationID", title=_("Station")),
                  alt.Tooltip("country", title=_("Country")),
-                 alt.Tooltip("period_start", title=_("Period starting")),
+                 alt.Tooltip("run_start:T", title=_("From")),
+                 alt.Tooltip("run_end:T", title=_("To")),
+                 alt.Tooltip("periods", title=_("Periods")),
                  alt.Tooltip("state", title=_("State")),
                  alt.Tooltip("worked", title=_("Share worked"), format=".0%")],
     ).properties(height=max(240, min(3 * len(ranked), 1400))), width="stretch")
 # not `gaps`: the download buttons above draw the coverage gaps when clicked
-station_gaps = cache.compute(gaps_by_station, narrow, inputs={
-    "operation": (camera_operation, {"period_days": period})})
+station_gaps = cache.derived(longest_gaps, (camera_operation, {"period_days": period}),
+                             narrow)
 st.caption(_("Longest gap of each station between its first and last working period, "
              "longest first ({n} stations with a gap).").format(n=n(len(station_gaps))))
 st.dataframe(station_gaps.head(200), hide_index=True, width="stretch", height=280,

@@ -75,3 +75,23 @@ def test_the_command_writes_the_operation_and_the_gaps(tmp_path):
         ).to_dict()
     gaps = pd.read_csv(tmp_path / "operation-gaps.csv")
     assert gaps["periods"].tolist() == longest_gaps(expected)["periods"].tolist()
+
+
+def test_runs_merge_periods_of_one_state_and_cover_every_period(demo):
+    from landmap.operation import camera_operation, operation_runs
+
+    op = camera_operation(demo.filter(years=(2020, 2021)), period_days=7)
+    runs = operation_runs(op)
+    assert runs["periods"].sum() == len(op)  # every station-period in exactly one run
+    assert len(runs) < len(op) / 10  # the chart draws a tenth as many marks
+    # expanded back, the runs give each period's state
+    weeks = (runs["run_end"] - runs["run_start"]).dt.days / 7
+    assert (weeks == runs["periods"]).all()
+    expanded = runs.loc[runs.index.repeat(runs["periods"]), ["locationID", "state"]]
+    original = op.sort_values(["locationID", "period_start"], kind="stable")
+    assert expanded["state"].tolist() == original["state"].tolist()
+    assert expanded["locationID"].tolist() == original["locationID"].tolist()
+    # neighbouring runs of one station differ in state
+    same = (runs["locationID"].shift() == runs["locationID"]) & (
+        runs["state"].shift() == runs["state"])
+    assert not same.any()

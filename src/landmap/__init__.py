@@ -108,7 +108,7 @@ _API = {
     "movement_path": "landmap.movement",
     "camera_operation": "landmap.operation",
     "longest_gaps": "landmap.operation",
-    "gaps_by_station": "landmap.operation",
+    "operation_runs": "landmap.operation",
     "cross_border_map": "landmap.maps",
     "station_values_map": "landmap.maps",
     "co_occurrence_map": "landmap.maps",

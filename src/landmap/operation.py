@@ -8,7 +8,7 @@ import pandas as pd
 
 from landmap.effort import working_periods
 
-__all__ = ["OPERATION_STATES", "camera_operation", "gaps_by_station", "longest_gaps"]
+__all__ = ["OPERATION_STATES", "camera_operation", "longest_gaps", "operation_runs"]
 
 #: States of a station in a period: at least one camera working, a camera tagged
 #: ``failed`` out there but no longer working (after its last photograph), or none set.
@@ -120,18 +120,41 @@ def longest_gaps(operation: pd.DataFrame) -> pd.DataFrame:
                              kind="stable").reset_index(drop=True)
 
 
-def gaps_by_station(survey, operation: pd.DataFrame | None = None,
-                    period_days: float = 1.0) -> pd.DataFrame:
-    """:func:`longest_gaps` of a survey: of ``operation`` when given (the same survey's
-    :func:`camera_operation`, already computed), else of its operation by
-    ``period_days``-day periods.
+def operation_runs(operation: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive periods of a station in the same state, merged: the operation chart
+    draws one bar per run instead of one cell per period (a tenth of the data for a year
+    of weeks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``locationID``, ``country``, ``state``, ``run_start`` (first period's start),
+        ``run_end`` (the last period's start plus one period), ``periods`` and ``worked``
+        (mean share worked over the run), in station and time order.
 
     Examples
     --------
-    >>> from landmap.demo import load_demo
-    >>> s = load_demo().filter(years=(2021, 2021))
-    >>> gaps_by_station(s).equals(longest_gaps(camera_operation(s)))
-    True
+    >>> op = pd.DataFrame({"locationID": ["A"] * 5, "country": "RUS",
+    ...                    "period_start": pd.date_range("2021-01-01", periods=5).date,
+    ...                    "worked": [1, 0, 0, 1, 1.0],
+    ...                    "state": ["working", "failed", "failed", "working", "working"]})
+    >>> operation_runs(op)[["state", "periods"]].values.tolist()
+    [['working', 1], ['failed', 2], ['working', 2]]
     """
-    return longest_gaps(camera_operation(survey, period_days) if operation is None
-                        else operation)
+    op = operation.sort_values(["locationID", "period_start"], kind="stable")
+    station = op["locationID"].to_numpy()
+    state = op["state"].to_numpy()
+    new = np.ones(len(op), dtype=bool)
+    new[1:] = (station[1:] != station[:-1]) | (state[1:] != state[:-1])
+    run = np.cumsum(new)
+    starts = pd.to_datetime(op["period_start"])
+    step = (starts.groupby(station).diff().dropna().min()
+            if len(op) > 1 else pd.Timedelta(days=1))
+    step = step if pd.notna(step) else pd.Timedelta(days=1)
+    runs = op.assign(run=run, start=starts).groupby("run", sort=True).agg(
+        locationID=("locationID", "first"), country=("country", "first"),
+        state=("state", "first"), run_start=("start", "min"), last=("start", "max"),
+        periods=("state", "size"), worked=("worked", "mean"))
+    runs["run_end"] = runs.pop("last") + step
+    return runs[["locationID", "country", "state", "run_start", "run_end", "periods",
+                 "worked"]].reset_index(drop=True)

@@ -101,6 +101,22 @@ def compute(func: Callable, narrow: dict | None = None, all_years: bool = False,
     return _protected(key, precision().code, survey_exact().metric_crs, result)
 
 
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _derive(key: tuple, params: tuple, name: str, _func: Callable, _base):
+    return _func(_base)
+
+
+def derived(func: Callable, base: tuple[Callable, dict], narrow: dict | None = None):
+    """``func`` of an analysis' result, cached with it: ``derived(longest_gaps,
+    (camera_operation, {"period_days": 7}))`` is ``longest_gaps`` of the cached
+    ``camera_operation``, computed once per selection. Returned at the session's
+    location precision, like :func:`compute`."""
+    key, result = _exact_result(base[0], narrow, False, None, base[1])
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _protected(("derived", *key, name), precision().code, survey_exact().metric_crs,
+                      _derive(*key, name, func, result))
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _scale(key: tuple, _largest: Callable, _survey: Survey, span: tuple, params: tuple) -> int:
     return busiest(_survey, span, lambda s: _largest(s, **dict(params)))
