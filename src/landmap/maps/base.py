@@ -16,8 +16,8 @@ import shapely
 from branca.element import MacroElement, Template
 from folium.plugins import Fullscreen
 
+from landmap import _folium_text  # noqa: F401  (map text stays text: see there)
 from landmap.i18n import Language, language
-from landmap.maps import _literal  # noqa: F401  (map text stays text: see there)
 from landmap.maps.legend import (
     BASE_ROWS,
     NOTE,
