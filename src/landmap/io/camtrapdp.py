@@ -440,7 +440,8 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
                | ~whole).to_numpy()
         _flag_cells(problems, label, out, bad, "count",
                     Text("must be a whole number of 1 or more"))
-        out["count"] = count.astype("Int64")
+        # a refused count (1.5) stops the load; it must not stop the check of the others
+        out["count"] = count.where(whole).astype("Int64")
     else:
         out["count"] = pd.array([pd.NA] * len(out), dtype="Int64")
     return out

@@ -1,0 +1,161 @@
+"""The validating load gives the same problems, row by row, whatever makes it fast.
+
+``fixtures/validation_before.json`` holds what the reader reported for two packages
+(one refused, one that loads with findings) before the checks were rewritten as one
+vectorised pass per column (issue 25). The packages are built here from a list of bad
+values, at 1x and 10x the rows (each copy with its own IDs), so that a check that only
+goes wrong past a chunk size or a cache size is caught too. Regenerate the fixture only
+on purpose: ``python -m tests.test_validation_same``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.validate import DataError
+from tests.conftest import _csv, dep, obs
+
+FIXTURE = Path(__file__).parent / "fixtures" / "validation_before.json"
+
+#: Timestamps of every shape a programme has sent us, good and bad.
+STAMPS = [
+    "2021-01-10T02:00:00+10:00", "2021-01-10T02:00:00Z", "2021-01-10T02:00:00-03:30",
+    "2021-01-10T02:00:00.5+10:00", "2021-01-10T02:00:00+1000", "2021-01-10 02:00:00+10:00",
+    " 2021-01-10T02:00:00+10:00 ", "2021-01-10T02:00:00", "2021-02-30T02:00:00+10:00",
+    "2021-02-29T02:00:00+10:00", "2020-02-29T02:00:00+10:00", "1900-02-29T02:00:00+10:00",
+    "2000-02-29T02:00:00+10:00", "2021-13-01T02:00:00+10:00", "2021-00-10T02:00:00+10:00",
+    "2021-01-00T02:00:00+10:00", "2021-01-10T25:00:00+10:00", "2021-01-10T24:00:00+10:00",
+    "2021-01-10T02:60:00+10:00", "2021-01-10T02:00:61+10:00", "2021-01-10T02:00:00+14:00",
+    "2021-01-10T02:00:00+10:00junk", "", "not a date", "2021-1-10T02:00:00+10:00",
+    "2021-04-31T23:59:59+08:00", "2021-12-31T23:59:59+08:00", "2021-01-10t02:00:00+10:00",
+    "٢٠٢١-01-10T02:00:00+10:00", "2021-01-10T02:00:00+10:0", "2021-01-10T02:00:00+10:00Z",
+]
+#: Timestamps the reader accepts, for the package that loads.
+GOOD = [*STAMPS[:7], "2020-02-29T02:00:00+10:00", "2000-02-29T02:00:00+10:00",
+        "2021-01-10T02:00:00+14:00", "2021-12-31T23:59:59+08:00"]
+
+
+def _refused_rows(copy: int):
+    """Deployments and observations with one bad value of each kind per row."""
+    c = f"c{copy}-"
+    deps = [dep(1, deploymentID=c + "d1"), dep(2, deploymentID=c + "d1"),
+            dep(3, deploymentID=" "), dep(4, deploymentID=c + "d4", latitude="131.4",
+                                          longitude="43.1"),
+            dep(5, deploymentID=c + "d5", latitude="x"), dep(6, deploymentID=c + "d6",
+                                                             longitude="200"),
+            dep(7, deploymentID=c + "d7", deploymentEnd="2020-01-01T00:00:00+10:00"),
+            dep(8, deploymentID=c + "d8", timestampIssues="maybe"),
+            dep(9, deploymentID=c + "d9", timestampIssues="TRUE")]
+    deps += [dep(10 + i, deploymentID=f"{c}s{i}", deploymentStart=s, deploymentEnd=s)
+             for i, s in enumerate(STAMPS)]
+    observations = [obs(1, observationID=c + "o1", deploymentID=c + "d1"),
+                    obs(2, observationID=c + "o1", deploymentID=c + "d1"),
+                    obs(3, observationID="", deploymentID=c + "nowhere"),
+                    obs(4, observationID=c + "o4", deploymentID=c + "d1",
+                        eventEnd="2021-01-01T00:00:00+10:00"),
+                    obs(5, observationID=c + "o5", deploymentID=c + "d1",
+                        observationLevel="frame", observationType="tiger"),
+                    obs(6, observationID=c + "o6", deploymentID=c + "d1", count="1.5"),
+                    obs(7, observationID=c + "o7", deploymentID=c + "d1", count="0"),
+                    obs(8, observationID=c + "o8", deploymentID=c + "d1", count="two")]
+    observations += [obs(20 + i, observationID=f"{c}t{i}", deploymentID=c + "d1",
+                         eventStart=s, eventEnd=s) for i, s in enumerate(STAMPS)]
+    return deps, observations
+
+
+def _loaded_rows(copy: int):
+    """Rows that load, with findings: odd offsets, flagged clocks, events out of span."""
+    c = f"c{copy}-"
+    deps = [dep(1, deploymentID=c + "d1", deploymentStart="2021-01-01T00:00:00+10:00",
+                deploymentEnd="2021-12-31T00:00:00+10:00"),
+            dep(2, deploymentID=c + "d2", timestampIssues="yes"),
+            dep(3, deploymentID=c + "d3", timestampIssues="sometimes", latitude="60.0")]
+    observations = [obs(i, observationID=f"{c}g{i}", deploymentID=c + "d1", eventStart=s,
+                        eventEnd=s) for i, s in enumerate(GOOD)]
+    observations += [obs(90, observationID=c + "late", deploymentID=c + "d2",
+                         eventStart="2022-06-01T00:00:00+10:00",
+                         eventEnd="2022-06-01T00:00:01+10:00"),
+                     obs(91, observationID=c + "nameless", deploymentID=c + "d2",
+                         scientificName=" ")]
+    return deps, observations
+
+
+def _package(folder: Path, rows, copies: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    deps, observations = [], []
+    for copy in range(copies):
+        d, o = rows(copy)
+        deps += d
+        observations += o
+    (folder / "deployments.csv").write_text(_csv(deps), encoding="utf-8")
+    (folder / "observations.csv").write_text(_csv(observations), encoding="utf-8")
+    (folder / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [
+        {"name": "deployments", "path": "deployments.csv"},
+        {"name": "observations", "path": "observations.csv"}]}), encoding="utf-8")
+    return folder
+
+
+def _report(folder: Path) -> dict:
+    """Everything a reader tells: each problem, and the parsed times of what loaded."""
+    try:
+        survey = read_camtrapdp(folder)
+    except DataError as error:
+        problems, times = error.problems, None
+    else:
+        problems = survey.problems
+        o = survey.observations
+        times = {"eventStart": o["eventStart"].astype(str).tolist(),
+                 "eventStart_offset": o["eventStart_offset"].astype(int).tolist(),
+                 "local_offset": o["local_offset"].astype(int).tolist(),
+                 "deploymentStart": survey.deployments["deploymentStart"].astype(str).tolist()}
+    return {"problems": [[p.file, p.row, p.field, p.value, p.action, str(p.message)]
+                         for p in problems], "times": times}
+
+
+CASES = [(name, copies) for name in ("refused", "loaded") for copies in (1, 10)]
+ROWS = {"refused": _refused_rows, "loaded": _loaded_rows}
+
+
+@pytest.mark.parametrize(("name", "copies"), CASES)
+def test_every_problem_is_the_one_reported_before(tmp_path, name, copies):
+    expected = json.loads(FIXTURE.read_text(encoding="utf-8"))[f"{name} x{copies}"]
+    found = _report(_package(tmp_path / name, ROWS[name], copies))
+    assert len(found["problems"]) == len(expected["problems"])
+    for got, want in zip(found["problems"], expected["problems"], strict=True):
+        assert got == want
+    assert found["times"] == expected["times"]
+
+
+def test_the_cases_cover_every_kind_of_bad_value():
+    """The fixture is no empty promise: each check fired, at 10x as often as at 1x."""
+    cases = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    messages = " | ".join(p[5] for name in ("refused x1", "loaded x1")
+                          for p in cases[name]["problems"])
+    for expected in ("duplicate ID", "the ID is empty", "not a date-time with a UTC offset",
+                     "refers to a deployment that is not", "latitude and longitude look",
+                     "not a number", "out of range", "ends before it starts",
+                     "must be 'event' or 'media'", "must be one of",
+                     "must be a whole number", "not true or false", "outside its deployment",
+                     "without a species", "another UTC offset", "far from the mapped"):
+        assert expected in messages, expected
+    bad_times = [p for p in cases["refused x1"]["problems"]
+                 if p[2] == "eventStart" and p[5].startswith("not a date-time")]
+    assert len(bad_times) == 19  # of the 31 stamps, 12 load (pandas reads "2021-1-10")
+    for name in ("refused", "loaded"):
+        once = len(cases[f"{name} x1"]["problems"])
+        assert len(cases[f"{name} x10"]["problems"]) >= 10 * once - 10
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        FIXTURE.write_text(json.dumps({
+            f"{name} x{copies}": _report(_package(Path(tmp) / f"{name}{copies}", ROWS[name],
+                                                  copies))
+            for name, copies in CASES}, ensure_ascii=False, indent=0), encoding="utf-8")
+    print(FIXTURE, FIXTURE.stat().st_size)
