@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from landmap._arrow import text as _text
 from landmap.observations import (
     INDEPENDENCE,
     LEOPARD,
@@ -70,14 +72,25 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame) -> pd.Seri
     end = deployments["deploymentEnd"]
     if "deploymentTags" not in deployments:
         return end.rename("effort_end")
-    tags = deployments["deploymentTags"].fillna("").astype(str).str.lower()
-    failed = tags.str.split("|").map(lambda parts: FAILED_TAG in {t.strip() for t in parts})
+    failed = pd.Series(pc.match_substring_regex(
+        _text(deployments["deploymentTags"].fillna("")),
+        rf"(?:^|\|)\s*{FAILED_TAG}\s*(?:\||$)", ignore_case=True
+    ).to_numpy(zero_copy_only=False), index=deployments.index)
     if not failed.any():
         return end.rename("effort_end")
     stamp = observations["eventEnd"].fillna(observations["eventStart"]) if \
         "eventEnd" in observations else observations["eventStart"]
-    last = stamp.groupby(observations["deploymentID"].to_numpy()).max()
-    last_photo = deployments["deploymentID"].map(last)
+    # the latest photograph of each deployment, gathered by row number (no sort, no
+    # Python objects: a package may hold millions of observations)
+    row = pc.fill_null(pc.index_in(_text(observations["deploymentID"]),
+                                   value_set=_text(deployments["deploymentID"])), -1
+                       ).to_numpy(zero_copy_only=False)
+    clock = stamp.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    latest = np.full(len(deployments), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    known = row >= 0
+    np.maximum.at(latest, row[known], clock[known])
+    last_photo = pd.Series(latest.view("datetime64[ns]"), index=deployments.index
+                           ).dt.tz_localize("UTC").dt.as_unit(end.dt.unit)
     stopped = last_photo.fillna(deployments["deploymentStart"])
     stopped = stopped.where(stopped < end, end)
     return end.where(~failed.to_numpy(), stopped).rename("effort_end")

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from landmap._arrow import text as _arrow
 from landmap.boundaries import Boundaries, country_of, load_boundaries
 from landmap.effort import FAILED_TAG, effort_end
 from landmap.i18n import Text
@@ -67,9 +68,6 @@ _ALLOWED = {f.name: set(f.allowed) for f in TABLES["observations"] if f.allowed}
 _OBSERVATION_TYPES = _ALLOWED["observationType"]
 _LEVELS = _ALLOWED["observationLevel"]
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
-# Hours, minutes and seconds in range: Arrow's strptime would roll 25:00 over to the next
-# day (and 30 February over to March; see _impossible_dates).
-_STRICT = r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:[+-]\d{2}:\d{2}|Z)"
 
 
 # --------------------------------------------------------------------------- timestamps
@@ -87,7 +85,9 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     offsets : pandas.Series of int
         The offset of each value in minutes east of UTC.
     bad : numpy.ndarray of bool
-        True where the text is not a date-time with an offset (the instant is NaT).
+        True where the text is not a date-time with an offset (the instant is NaT): also
+        a day its month does not have (2021-02-30), an offset of 24 hours or more, and a
+        year outside 1678–2261 (what a nanosecond clock holds).
 
     Examples
     --------
@@ -96,50 +96,100 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     ('2020-12-31 14:30:00+00:00', 600, [False, True])
     """
     arr = _arrow_text(values)
-    stamps = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[ns]")
-    offsets = np.zeros(len(arr), dtype=int)
-    bad = np.ones(len(arr), dtype=bool)
-    # Fast path for the usual "2021-06-01T22:15:00+10:00", done by Arrow in C.
-    strict = pc.match_substring_regex(arr, f"^{_STRICT}$").to_numpy(zero_copy_only=False)
-    if strict.any():
-        chosen = arr.filter(pa.array(strict))
-        parsed = pc.strptime(chosen, format="%Y-%m-%dT%H:%M:%S%z", unit="s",
-                             error_is_null=True)
-        stamps[strict] = pc.cast(parsed, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
-        tail = pc.utf8_slice_codeunits(chosen, -6)  # "+10:00", or "...:00Z"
-        zulu = pc.ends_with(chosen, "Z")
-        hours = pc.cast(pc.if_else(zulu, "00", pc.utf8_slice_codeunits(tail, 1, 3)), pa.int32())
-        minutes = pc.cast(pc.if_else(zulu, "00", pc.utf8_slice_codeunits(tail, 4, 6)),
-                          pa.int32())
-        sign = pc.if_else(pc.starts_with(tail, "-"), -1, 1)
-        total = pc.multiply(sign, pc.add(pc.multiply(hours, 60), minutes))
-        offsets[strict] = total.to_numpy(zero_copy_only=False)
-        bad[strict] = (pc.is_null(parsed).to_numpy(zero_copy_only=False)
-                       | _impossible_dates(chosen))
-    rest = ~strict
+    usual, offsets, bad = _usual_form(arr)
+    stamps = np.full(len(arr), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    if usual.any():
+        stamps[usual] = _instants(arr.filter(pa.array(usual)))
+    stamps = stamps.view("datetime64[ns]")
+    rest = ~usual & ~bad
     if rest.any():
         other = pd.Series(arr.filter(pa.array(rest)).to_pylist(), dtype=object)
         slow_instants, slow_offsets, slow_bad = _parse_other_timestamps(other)
         stamps[rest] = slow_instants.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
         offsets[rest] = slow_offsets
         bad[rest] = slow_bad
+    bad = bad | np.isnat(stamps) | (np.abs(offsets) >= 24 * 60)
     stamps[bad] = np.datetime64("NaT")
     instants = pd.Series(stamps, index=values.index).dt.tz_localize("UTC")
     return instants, pd.Series(offsets, index=values.index), bad
 
 
-def _impossible_dates(text: pa.Array) -> np.ndarray:
-    """True where the date part names a day its month does not have (2021-02-30)."""
-    day = pc.utf8_slice_codeunits(text, 0, 10)
-    parsed = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
-    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), day)
-    return ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+#: The years a datetime64[ns] holds whole (it runs from 1677-09-21 to 2262-04-11).
+_YEARS = (1678, 2261)
+#: The form nearly every camera writes, parsed as a whole column.
+_USUAL = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def _usual_form(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which values are written ``YYYY-MM-DDTHH:MM:SS+HH:MM`` (or ``-HH:MM``, or ``Z``
+    in place of the offset), the offset of those in minutes, and which of them lie
+    outside the years a nanosecond clock holds (bad). Read from the column's bytes at
+    fixed positions, without a pass per value."""
+    n = len(arr)
+    usual = np.zeros(n, dtype=bool)
+    offsets = np.zeros(n, dtype=np.int64)
+    bad = np.zeros(n, dtype=bool)
+    if n == 0:
+        return usual, offsets, bad
+    arr = pc.cast(arr, pa.large_string())
+    bounds = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    data = np.frombuffer(arr.buffers()[2] or b"\0", dtype=np.uint8)
+    length = np.diff(bounds)
+    rows = np.flatnonzero((length == 25) | (length == 20))
+    if not len(rows):
+        return usual, offsets, bad
+    starts, last = bounds[rows], len(data) - 1
+
+    def byte(pos: int) -> np.ndarray:
+        return data[np.minimum(starts + pos, last)]
+
+    def number(*positions: int) -> np.ndarray:
+        out = np.zeros(len(rows), dtype=np.int64)
+        for pos in positions:
+            digit = byte(pos) - np.uint8(ord("0"))  # wraps below "0", so > 9
+            out = np.where(digit <= 9, out * 10 + digit, -10**6)
+        return out
+
+    zulu = (length[rows] == 20) & (byte(19) == ord("Z"))
+    signed = ((length[rows] == 25) & np.isin(byte(19), np.frombuffer(b"+-", np.uint8))
+              & (byte(22) == ord(":")))
+    minutes = number(20, 21) * 60 + number(23, 24)
+    # a leap second (":60") is no usual value: the ISO 8601 parser refuses it, as before
+    second = number(17, 18)
+    shaped = ((byte(10) == ord("T")) & (zulu | (signed & (minutes >= 0)))
+              & (second >= 0) & (second < 60))
+    year = number(0, 1, 2, 3)
+    in_clock = (year >= _YEARS[0]) & (year <= _YEARS[1])
+    usual[rows] = shaped & in_clock
+    bad[rows] = shaped & (year >= 0) & ~in_clock
+    offsets[rows] = np.where(signed & (minutes >= 0),
+                             np.where(byte(19) == ord("-"), -minutes, minutes), 0)
+    return usual, offsets, bad
+
+
+def _instants(arr: pa.Array) -> np.ndarray:
+    """Nanoseconds since 1970 (UTC) of values of the usual form; NaT where the text is no
+    date (2021-02-30, 25:00, month 13).
+
+    A whole column is cast by Arrow in C. Arrow refuses a column with any bad value, so
+    a refused column is halved until the parts are small enough for pandas to tell value
+    by value: a few bad values cost a few halvings, not a pass per value.
+    """
+    try:
+        return pc.cast(arr, pa.timestamp("ns", tz="UTC")).cast(pa.int64()).to_numpy(
+            zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if len(arr) <= 2048:
+            parsed = pd.to_datetime(pd.Series(arr.to_pylist(), dtype=object), format=_USUAL,
+                                    utc=True, errors="coerce")
+            return parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+        half = len(arr) // 2
+        return np.concatenate([_instants(arr.slice(0, half)), _instants(arr.slice(half))])
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
     """The values as an Arrow string array, trimmed, with missing values as ""."""
-    arr = pa.array(values.astype("str"), type=pa.string(), from_pandas=True)
-    return pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
+    return pc.utf8_trim_whitespace(pc.fill_null(_arrow(values), ""))
 
 
 def _parse_other_timestamps(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -182,25 +232,31 @@ def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
 _SPAN_SLACK = pd.Timedelta(days=1)
 
 
-def _plausible(observations: pd.DataFrame, deployments: pd.DataFrame, label: str,
-               problems: list[Problem]) -> None:
+def _plausible(observations: pd.DataFrame, written: pd.DataFrame, deployments: pd.DataFrame,
+               label: str, problems: list[Problem]) -> None:
     """Rows that load but deserve a look, flagged by row: an individual without a species,
-    an observation outside its deployment's working span (a reset clock?)."""
+    an observation outside its deployment's working span (a reset clock?). ``written``
+    is the table as read, whose text the problem rows quote."""
     nameless = ((observations["individualID"] != "")
                 & (observations["scientificName"].str.strip() == "")).to_numpy()
     _flag_cells(problems, label, observations, nameless, "individualID",
                 Text("an individual without a species (scientificName is empty); kept, "
                      "counted with no species"), action="flagged")
-    spans = deployments.drop_duplicates("deploymentID").set_index("deploymentID")
-    start = observations["deploymentID"].map(spans["deploymentStart"])
-    end = observations["deploymentID"].map(spans["deploymentEnd"])
-    when = observations["eventStart"]
-    outside = (((when < start - _SPAN_SLACK) | (when > end + _SPAN_SLACK))
-               .fillna(False).to_numpy(dtype=bool))
-    _flag_cells(problems, label, observations.assign(eventStart=when.astype(str)), outside,
-                "eventStart", Text("outside its deployment's span (more than a day before "
-                                   "it started or after it ended): was the camera clock "
-                                   "reset? Kept, and counted"), action="flagged")
+    at = _positions(observations["deploymentID"], deployments["deploymentID"])
+    known = at >= 0
+    start = _utc_clock(deployments["deploymentStart"])[at]
+    end = _utc_clock(deployments["deploymentEnd"])[at]
+    when = _utc_clock(observations["eventStart"])
+    outside = known & ((when < start - _SPAN_SLACK) | (when > end + _SPAN_SLACK))
+    _flag_cells(problems, label, written, outside, "eventStart",
+                Text("outside its deployment's span (more than a day before it started or "
+                     "after it ended): was the camera clock reset? Kept, and counted"),
+                action="flagged")
+
+
+def _utc_clock(instants: pd.Series) -> np.ndarray:
+    """UTC instants as plain datetime64[ns] values (numpy compares them in C)."""
+    return instants.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
 
 
 def _far_away(stations: pd.DataFrame, label: str, boundaries, problems: list[Problem]
@@ -331,18 +387,38 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
 
 
 def _flag_cells(problems, label, frame, mask, field, message, action="refused", limit=None):
+    """A problem row for each cell ``mask`` marks; only those cells are read as text."""
     idx = np.flatnonzero(mask)
     if limit is not None:
         idx = idx[:limit]
-    values = frame[field].to_numpy() if field in frame else np.full(len(frame), "")
-    for i in idx:
-        problems.append(Problem(label, int(i) + 2, field, str(values[i]), action, message))
+    if not len(idx):
+        return
+    values = (frame[field].iloc[idx].astype(str).tolist() if field in frame
+              else [""] * len(idx))
+    problems.extend(Problem(label, int(i) + 2, field, value, action, message)
+                    for i, value in zip(idx, values, strict=True))
+
+
+def _one_of(values: pd.Series, allowed) -> np.ndarray:
+    """True where the text is one of ``allowed``, in one hashed pass (pandas' ``isin``
+    on Arrow text goes value by value through Python)."""
+    allowed = allowed if isinstance(allowed, pd.Series) else pd.Series(sorted(allowed))
+    value_set = pc.unique(_arrow(allowed))
+    return pc.is_in(_arrow(values), value_set=value_set).to_numpy(zero_copy_only=False)
+
+
+def _positions(keys: pd.Series, table: pd.Series) -> np.ndarray:
+    """For each key, the row of ``table`` holding its first occurrence (-1: none)."""
+    found = pc.index_in(_arrow(keys), value_set=_arrow(table))
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
 
 
 def _check_unique(problems, label, frame, field):
-    dup = frame[field].duplicated(keep="first").to_numpy()
+    codes = pc.dictionary_encode(_arrow(frame[field])).indices.to_numpy(zero_copy_only=False)
+    dup = pd.Series(codes).duplicated(keep="first").to_numpy()
     _flag_cells(problems, label, frame, dup, field, Text("duplicate ID; IDs must be unique"))
-    empty = (frame[field].str.strip() == "").to_numpy()
+    empty = pc.equal(pc.utf8_trim_whitespace(_arrow(frame[field])), "").to_numpy(
+        zero_copy_only=False)
     _flag_cells(problems, label, frame, empty, field, Text("the ID is empty"))
 
 
@@ -412,7 +488,7 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
 
 def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
     _check_unique(problems, label, frame, "observationID")
-    unknown = ~frame["deploymentID"].isin(deployment_ids).to_numpy()
+    unknown = ~_one_of(frame["deploymentID"], deployment_ids)
     _flag_cells(problems, label, frame, unknown, "deploymentID",
                 Text("refers to a deployment that is not in deployments.csv"))
     start, start_off = _parse_times(problems, label, frame, "eventStart")
@@ -420,11 +496,11 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
     backwards = (end < start).fillna(False).to_numpy()
     _flag_cells(problems, label, frame, backwards, "eventEnd",
                 Text("the event ends before it starts"))
-    level = frame["observationLevel"].str.strip()
-    _flag_cells(problems, label, frame, ~level.isin(_LEVELS).to_numpy(), "observationLevel",
+    level = pd.Series(pc.utf8_trim_whitespace(_arrow(frame["observationLevel"])))
+    _flag_cells(problems, label, frame, ~_one_of(level, _LEVELS), "observationLevel",
                 Text("must be 'event' or 'media'"))
-    kind = frame["observationType"].str.strip()
-    _flag_cells(problems, label, frame, ~kind.isin(_OBSERVATION_TYPES).to_numpy(),
+    kind = pd.Series(pc.utf8_trim_whitespace(_arrow(frame["observationType"])))
+    _flag_cells(problems, label, frame, ~_one_of(kind, _OBSERVATION_TYPES),
                 "observationType", Text("must be one of {values}",
                                         values=", ".join(sorted(_OBSERVATION_TYPES))))
     out = frame.copy()
@@ -463,7 +539,7 @@ def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployme
         frame = _raw_text(path)
     else:
         _check_unique(found, label, frame, "mediaID")
-        unknown = ~frame["deploymentID"].isin(deployment_ids).to_numpy()
+        unknown = ~_one_of(frame["deploymentID"], deployment_ids)
         _flag_cells(found, label, frame, unknown, "deploymentID",
                     Text("refers to a deployment that is not in deployments.csv"))
         when, offset = _parse_times(found, label, frame, "timestamp")
@@ -657,10 +733,10 @@ def read_camtrapdp(
         raise DataError(errors)
 
     # local dates and hours follow the camera's clock: its deployment's offset
-    start_offset = deployments.drop_duplicates("deploymentID").set_index("deploymentID")[
-        "deploymentStart_offset"]
-    local = observations["deploymentID"].map(start_offset)
-    observations["local_offset"] = local.fillna(observations["eventStart_offset"]).astype(
+    at = _positions(observations["deploymentID"], deployments["deploymentID"])
+    observations["local_offset"] = np.where(
+        at >= 0, deployments["deploymentStart_offset"].to_numpy()[at],
+        observations["eventStart_offset"].to_numpy()).astype(
         observations["eventStart_offset"].dtype)
     differs = (observations["local_offset"] != observations["eventStart_offset"]).to_numpy()
     if differs.any():
@@ -671,7 +747,7 @@ def read_camtrapdp(
                                      "than their deployment; their local dates and hours use "
                                      "the deployment's ({offsets})", n=int(differs.sum()),
                                      offsets=", ".join(shown))))
-    _plausible(observations, deployments, paths["observations"].name, problems)
+    _plausible(observations, obs_raw, deployments, paths["observations"].name, problems)
     levels = set(observations["observationLevel"].unique())
     level = "event" if "event" in levels or not levels else "media"
     if len(levels) > 1:
@@ -698,12 +774,15 @@ def read_camtrapdp(
                                              n=int(cut.sum()), days=f"{lost:,.1f}")))
     boundaries = boundaries or load_boundaries()
     deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
+    # Many deployments share a station: each place gets one point and one country lookup.
+    xy = deployments["longitude"].to_numpy(float) + 1j * deployments["latitude"].to_numpy(float)
+    back, places = pd.factorize(xy)
     stations = gpd.GeoDataFrame(
         deployments,
-        geometry=gpd.points_from_xy(deployments["longitude"], deployments["latitude"]),
+        geometry=gpd.points_from_xy(places.real, places.imag)[back],
         crs="EPSG:4326",
     )
-    stations["country"] = country_of(stations["longitude"], stations["latitude"], boundaries)
+    stations["country"] = country_of(places.real, places.imag, boundaries)[back]
     _far_away(stations, paths["deployments"].name, boundaries, problems)
     return Survey(
         deployments=stations,
