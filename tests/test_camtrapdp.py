@@ -1,5 +1,8 @@
 """Camtrap DP reader: what loads, what is kept aside, and the message for each bad input."""
 
+from datetime import datetime
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -140,3 +143,40 @@ def test_parse_timestamps_keeps_negative_and_z_offsets():
     assert off.tolist() == [-210, 0] and not bad.any()
     assert format_timestamps(t, off).tolist() == ["2021-06-01T00:00:00-03:30",
                                                   "2021-06-01T00:00:00+00:00"]
+
+
+def test_offsets_of_a_day_or_more_and_years_no_clock_holds_are_refused_by_row(make_package):
+    """RFC 3339 offsets stop at 23:59; a year 1500 once crashed the load (Arrow overflow)."""
+    rows = [obs(1, eventStart="2021-01-10T02:00:00+24:00"),
+            obs(2, eventStart="2021-01-10T02:00:00+99:00"),
+            obs(3, eventStart="1500-01-10T02:00:00+10:00"),
+            obs(4, eventStart="2500-01-10T02:00:00+10:00"),
+            obs(5, eventStart="2021-01-10T02:00:00+2400"),
+            obs(6, eventStart="2021-01-10T02:00:00+14:00", eventEnd="2021-01-10T02:00:00+14:00"),
+            obs(7, eventStart="2021-01-10T02:00:00-12:00", eventEnd="2021-01-10T02:00:00-12:00")]
+    err = _error(make_package(observations=rows))
+    bad = [(p.row, p.value) for p in err.problems if p.field == "eventStart"]
+    assert bad == [(2, "2021-01-10T02:00:00+24:00"), (3, "2021-01-10T02:00:00+99:00"),
+                   (4, "1500-01-10T02:00:00+10:00"), (5, "2500-01-10T02:00:00+10:00"),
+                   (6, "2021-01-10T02:00:00+2400")]
+
+
+@pytest.mark.parametrize("where", [[0], [9_999], [5_000], [0, 1, 2, 4_097, 9_998],
+                                   list(range(0, 10_000, 7))])
+def test_a_long_column_names_exactly_its_bad_values(where):
+    """Arrow casts a whole column or refuses it; the parser halves a refused column, so
+    bad values at its ends, in its middle or everywhere must each be found, and only
+    they, with every good value parsed as a per-value parser reads it."""
+    good = pd.date_range("2013-01-01", "2024-12-31", periods=10_000).strftime(
+        "%Y-%m-%dT%H:%M:%S")
+    text = pd.Series([f"{g}{'+10:00' if i % 3 else '+08:00'}" for i, g in enumerate(good)])
+    text.iloc[where] = ["2021-02-30T00:00:00+10:00", "2021-01-01T25:00:00+10:00",
+                        "2021-04-31T12:00:00Z", "2021-13-01T00:00:00+10:00"] * (
+        len(where) // 4) + ["2021-02-29T00:00:00+08:00"] * (len(where) % 4)
+    instants, offsets, bad = parse_timestamps(text)
+    assert np.flatnonzero(bad).tolist() == sorted(where)
+    for i in range(0, 10_000, 97):
+        if not bad[i]:
+            expected = datetime.fromisoformat(text.iloc[i])
+            assert instants.iloc[i] == pd.Timestamp(expected)
+            assert offsets.iloc[i] == expected.utcoffset().total_seconds() // 60
