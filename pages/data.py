@@ -46,8 +46,10 @@ def report(title: str, problems: list, failed: bool) -> None:
 
 
 def load(title: str, reader) -> None:
+    """Load with ``reader(progress)``; a load that takes a while shows a progress bar."""
+    bar = st.empty()
     try:
-        loaded = reader()
+        loaded = reader(widgets.load_progress(bar))
     except DataError as error:
         report(title, error.problems, failed=True)
         return
@@ -57,6 +59,8 @@ def load(title: str, reader) -> None:
                                Text("could not be read (an error in landmap; the server log "
                                     "has the details)"))], failed=True)
         return
+    finally:
+        bar.empty()
     data.add_source(loaded)
     report(title, loaded.problems, failed=False)
     # Run the whole page again: the sidebar and the numbers above were drawn from the
@@ -111,11 +115,12 @@ if analyst:
             accept_multiple_files=True, key="upload-package")
         if st.button(_("Load package"), disabled=not files, key="load-package"):
             names = ", ".join(f.name for f in files)
-            load(names, lambda: package_from_files((f.name, f.getvalue()) for f in files))
+            load(names, lambda progress: package_from_files(
+                ((f.name, f.getvalue()) for f in files), progress=progress))
         where = st.text_input(_("…or a folder or zip file on the server"), key="package-path",
                               placeholder="/data/camtrap/2024")
         if st.button(_("Load from the server"), disabled=not where, key="load-path"):
-            load(where, lambda: data.server_package(where.strip()))
+            load(where, lambda progress: data.server_package(where.strip(), progress))
     with tables:
         st.caption(_("A stations table (Station, coordinates, Setup_date, Retrieval_date, "
                      "Problem1_from/Problem1_to …) and a records table (Station, date and "
@@ -152,7 +157,7 @@ if analyst:
                            key="xy-crs")
         if st.button(_("Load tables"), disabled=any(f is None for f in frames),
                      key="load-tables"):
-            load(f"{stations_file.name} + {records_file.name}", lambda: survey_from_tables(
+            load(f"{stations_file.name} + {records_file.name}", lambda _: survey_from_tables(
                 frames[0], frames[1], station_columns=mapping["stations"],
                 record_columns=mapping["records"], timezone=zone, date_format=DATE_FORMATS[fmt],
                 crs=crs, names=(stations_file.name, records_file.name)))

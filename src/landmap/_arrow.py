@@ -12,12 +12,13 @@ import pyarrow as pa
 
 
 def text(values: pd.Series) -> pa.Array:
-    """A text column as one Arrow string array (no copy when it is Arrow-backed).
+    """A text column as one Arrow (large) string array: no copy when pandas keeps it in
+    Arrow, as pandas 3 does.
 
     Examples
     --------
     >>> text(pd.Series(["a", "b"])).to_pylist()
     ['a', 'b']
     """
-    arr = pa.array(values.astype("str"), type=pa.string(), from_pandas=True)
+    arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr

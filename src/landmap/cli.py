@@ -81,8 +81,14 @@ def _years(values: list[str] | None) -> tuple[int, int] | None:
 
 
 def _load(package: str):
-    """The survey of a package folder (through the GeoParquet cache) or zip file."""
+    """The survey of a package folder (through the GeoParquet cache) or zip file. A load
+    that takes more than two seconds says on stderr how far it is (stdout stays the
+    command's output)."""
+    from landmap.io.progress import ProgressBar
     from landmap.io.validate import DataError
+
+    progress = ProgressBar(lambda share, line: print(f"{share:4.0%} {line}", file=sys.stderr),
+                           every=1.0)
 
     path = Path(package)
     if not path.exists():
@@ -92,10 +98,10 @@ def _load(package: str):
         if path.is_dir():
             from landmap.io.sources import load_survey
 
-            return load_survey(path)
+            return load_survey(path, progress=progress)
         from landmap.io.intake import open_package
 
-        return open_package(path)
+        return open_package(path, progress=progress)
     except DataError as error:
         raise DataProblem(f"{package} cannot be loaded: {error}") from None
 

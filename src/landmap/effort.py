@@ -42,7 +42,8 @@ def _check_unit(unit: str) -> str:
     return unit
 
 
-def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame) -> pd.Series:
+def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame, *,
+               deployment_rows: np.ndarray | None = None) -> pd.Series:
     """When each deployment stopped recording (UTC).
 
     Its ``deploymentEnd``; for a deployment tagged ``failed`` in ``deploymentTags``
@@ -54,6 +55,9 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame) -> pd.Seri
     ----------
     deployments, observations : pandas.DataFrame
         The whole survey's tables (a selection of observations would move the end).
+    deployment_rows : numpy.ndarray of int, optional
+        The row of ``deployments`` holding each observation's deployment (-1: none), when
+        the caller has looked it up already (a reader does, for its own checks).
 
     Examples
     --------
@@ -82,9 +86,9 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame) -> pd.Seri
         "eventEnd" in observations else observations["eventStart"]
     # the latest photograph of each deployment, gathered by row number (no sort, no
     # Python objects: a package may hold millions of observations)
-    row = pc.fill_null(pc.index_in(_text(observations["deploymentID"]),
-                                   value_set=_text(deployments["deploymentID"])), -1
-                       ).to_numpy(zero_copy_only=False)
+    row = deployment_rows if deployment_rows is not None else pc.fill_null(pc.index_in(
+        _text(observations["deploymentID"]), value_set=_text(deployments["deploymentID"])),
+        -1).to_numpy(zero_copy_only=False)
     clock = stamp.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
     latest = np.full(len(deployments), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     known = row >= 0

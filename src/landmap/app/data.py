@@ -38,9 +38,9 @@ def data_source() -> DataSource:
     return configured_source(secrets())
 
 
-def server_package(path: str) -> Survey:
+def server_package(path: str, progress=None) -> Survey:
     """A package by its path on the server, only from the configured data folders."""
-    return intake.server_package(path, intake.data_roots(secrets()))
+    return intake.server_package(path, intake.data_roots(secrets()), progress=progress)
 
 
 def files_stamp(path: Path) -> float:

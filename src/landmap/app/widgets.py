@@ -22,6 +22,7 @@ from landmap.app.state import (
 )
 from landmap.io.briefing import chromium_path, install_hint, map_png
 from landmap.io.exports import html_bytes
+from landmap.io.progress import ProgressBar
 from landmap.observations import LEOPARD
 from landmap.species import species_label
 from landmap.survey import Headline
@@ -125,6 +126,12 @@ def map_downloads(build: Callable, heading: str, name: str) -> list:
         (_("Map PNG A4 200 dpi"), lambda: map_png(build(), heading, lines, "a4", language_),
          f"{name}-A4.png", "image/png"),
     ]
+
+
+def load_progress(place) -> ProgressBar:
+    """A ``progress`` callable for a reader: a bar in ``place`` (an ``st.empty()``) with
+    the stage, the rows read and the rows per second, once a load has taken two seconds."""
+    return ProgressBar(lambda share, line: place.progress(share, text=line), lang())
 
 
 def picked_rows(key: str, ids) -> list[str]:

@@ -17,6 +17,7 @@ import csv
 import dataclasses
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import geopandas as gpd
@@ -31,6 +32,7 @@ from landmap.boundaries import Boundaries, country_of, load_boundaries
 from landmap.effort import FAILED_TAG, effort_end
 from landmap.i18n import Text
 from landmap.io.conformance import TABLES
+from landmap.io.progress import LoadStep, Progress
 from landmap.io.validate import DataError, Problem
 from landmap.observations import local_time
 from landmap.survey import Kept, Survey
@@ -138,22 +140,34 @@ def _usual_form(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = np.flatnonzero((length == 25) | (length == 20))
     if not len(rows):
         return usual, offsets, bad
-    starts, last = bounds[rows], len(data) - 1
+    if len(rows) == n and bounds[-1] - bounds[0] == 25 * n:
+        # every value 25 bytes long: the column's bytes are a table of 25 columns
+        table = data[bounds[0]:bounds[-1]].reshape(n, 25)
 
-    def byte(pos: int) -> np.ndarray:
-        return data[np.minimum(starts + pos, last)]
+        def byte(pos: int) -> np.ndarray:
+            return table[:, pos]
+    else:
+        starts, last = bounds[rows], len(data) - 1
+
+        def byte(pos: int) -> np.ndarray:
+            return data[np.minimum(starts + pos, last)]
 
     def number(*positions: int) -> np.ndarray:
-        out = np.zeros(len(rows), dtype=np.int64)
+        """The digits at those positions as a number, -1 where one is no digit."""
+        out = np.zeros(len(rows), dtype=np.int32)
+        ok = np.ones(len(rows), dtype=bool)
         for pos in positions:
             digit = byte(pos) - np.uint8(ord("0"))  # wraps below "0", so > 9
-            out = np.where(digit <= 9, out * 10 + digit, -10**6)
+            ok &= digit <= 9
+            out = out * 10 + digit
+        out[~ok] = -1
         return out
 
     zulu = (length[rows] == 20) & (byte(19) == ord("Z"))
     signed = ((length[rows] == 25) & np.isin(byte(19), np.frombuffer(b"+-", np.uint8))
               & (byte(22) == ord(":")))
-    minutes = number(20, 21) * 60 + number(23, 24)
+    hours, minutes = number(20, 21), number(23, 24)
+    minutes = np.where((hours >= 0) & (minutes >= 0), hours * 60 + minutes, -1)
     # a leap second (":60") is no usual value: the ISO 8601 parser refuses it, as before
     second = number(17, 18)
     shaped = ((byte(10) == ord("T")) & (zulu | (signed & (minutes >= 0)))
@@ -233,16 +247,16 @@ _SPAN_SLACK = pd.Timedelta(days=1)
 
 
 def _plausible(observations: pd.DataFrame, written: pd.DataFrame, deployments: pd.DataFrame,
-               label: str, problems: list[Problem]) -> None:
+               at: np.ndarray, label: str, problems: list[Problem]) -> None:
     """Rows that load but deserve a look, flagged by row: an individual without a species,
     an observation outside its deployment's working span (a reset clock?). ``written``
-    is the table as read, whose text the problem rows quote."""
+    is the table as read, whose text the problem rows quote; ``at`` the row of each
+    observation's deployment (-1: none)."""
     nameless = ((observations["individualID"] != "")
                 & (observations["scientificName"].str.strip() == "")).to_numpy()
     _flag_cells(problems, label, observations, nameless, "individualID",
                 Text("an individual without a species (scientificName is empty); kept, "
                      "counted with no species"), action="flagged")
-    at = _positions(observations["deploymentID"], deployments["deploymentID"])
     known = at >= 0
     start = _utc_clock(deployments["deploymentStart"])[at]
     end = _utc_clock(deployments["deploymentEnd"])[at]
@@ -334,7 +348,8 @@ def _outside(root: Path, path: str) -> Text | None:
     return None
 
 
-def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame | None:
+def _read_table(path: Path, kind: str, problems: list[Problem],
+                progress: Progress | None = None) -> pd.DataFrame | None:
     label = path.name
     if not path.exists():
         problems.append(Problem(label, None, None, None, "refused",
@@ -356,10 +371,15 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
         return None
     try:
         # Every column as text: the checks below parse what they need and report the rest.
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True))
+        convert = pacsv.ConvertOptions(
+            # large_string: the layout pandas keeps text in, so no copy on the way
+            column_types={name: pa.large_string() for name in header},
+            strings_can_be_null=False, quoted_strings_can_be_null=False)
+        parse = pacsv.ParseOptions(newlines_in_values=True)
+        if progress is None or progress.callback is None:
+            table = pacsv.read_csv(path, convert_options=convert, parse_options=parse)
+        else:
+            table = _read_in_blocks(path, convert, parse, progress)
     except pa.ArrowInvalid as exc:
         text = str(exc)
         reason = (Text("the file is not UTF-8 text") if "utf8" in text.lower()
@@ -384,6 +404,24 @@ def _read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame 
                                 Text("the table has a header but no deployments")))
         return None
     return None if missing else frame
+
+
+#: Bytes read at a time when a load reports its progress (about 100,000 observations).
+_BLOCK = 16 * 2**20
+
+
+def _read_in_blocks(path: Path, convert, parse, progress: Progress) -> pa.Table:
+    """The CSV file read block by block, reporting the rows read after each block."""
+    reader = pacsv.open_csv(path, convert_options=convert, parse_options=parse,
+                            read_options=pacsv.ReadOptions(block_size=_BLOCK))
+    batches, left = [], path.stat().st_size
+    for batch in reader:
+        batches.append(batch)
+        progress.read(path.name, batch.num_rows, min(_BLOCK, left))
+        left = max(left - _BLOCK, 0)
+    if left:  # blocks end at line ends, so they are not all of one size
+        progress.read(path.name, 0, left)
+    return pa.Table.from_batches(batches, schema=reader.schema)
 
 
 def _flag_cells(problems, label, frame, mask, field, message, action="refused", limit=None):
@@ -414,8 +452,13 @@ def _positions(keys: pd.Series, table: pd.Series) -> np.ndarray:
 
 
 def _check_unique(problems, label, frame, field):
-    codes = pc.dictionary_encode(_arrow(frame[field])).indices.to_numpy(zero_copy_only=False)
-    dup = pd.Series(codes).duplicated(keep="first").to_numpy()
+    encoded = pc.dictionary_encode(_arrow(frame[field]))
+    dup = np.zeros(len(frame), dtype=bool)
+    if len(encoded.dictionary) < len(frame):
+        # Codes are given in order of first appearance, so a row repeats an earlier ID
+        # exactly when its code is not larger than every code before it.
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        dup[1:] = codes[1:] <= np.maximum.accumulate(codes[:-1])
     _flag_cells(problems, label, frame, dup, field, Text("duplicate ID; IDs must be unique"))
     empty = pc.equal(pc.utf8_trim_whitespace(_arrow(frame[field])), "").to_numpy(
         zero_copy_only=False)
@@ -434,7 +477,7 @@ def _to_float(values: pd.Series) -> pd.Series:
     """Numbers from text, NaN where the text is not a number (vectorised with Arrow)."""
     arr = _arrow_text(values)
     number = pc.match_substring_regex(arr, r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-    parsed = pc.cast(pc.if_else(number, arr, pa.scalar(None, pa.string())), pa.float64())
+    parsed = pc.cast(pc.if_else(number, arr, pa.scalar(None, arr.type)), pa.float64())
     return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index)
 
 
@@ -486,10 +529,9 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     return out
 
 
-def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
+def _observations(frame, label, problems, at) -> pd.DataFrame:
     _check_unique(problems, label, frame, "observationID")
-    unknown = ~_one_of(frame["deploymentID"], deployment_ids)
-    _flag_cells(problems, label, frame, unknown, "deploymentID",
+    _flag_cells(problems, label, frame, at < 0, "deploymentID",
                 Text("refers to a deployment that is not in deployments.csv"))
     start, start_off = _parse_times(problems, label, frame, "eventStart")
     end, end_off = _parse_times(problems, label, frame, "eventEnd")
@@ -523,8 +565,8 @@ def _observations(frame, label, problems, deployment_ids) -> pd.DataFrame:
     return out
 
 
-def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployment_ids
-           ) -> pd.DataFrame:
+def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployment_ids,
+           tracker: Progress | None = None) -> pd.DataFrame:
     """The media table, checked like the others (unique IDs, known deployments, times).
 
     landmap counts nothing from media, so a media table that breaks the standard does not
@@ -533,7 +575,7 @@ def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployme
     selections.
     """
     found: list[Problem] = []
-    frame = _extra_columns(_read_table(path, "media", found), "media", paths, found)
+    frame = _extra_columns(_read_table(path, "media", found, tracker), "media", paths, found)
     label = path.name
     if frame is None:
         frame = _raw_text(path)
@@ -650,6 +692,8 @@ def _individuals(frame, label, problems) -> pd.DataFrame:
 def read_camtrapdp(
     path: str | Path,
     boundaries: Boundaries | None = None,
+    *,
+    progress: Callable[[LoadStep], None] | None = None,
 ) -> Survey:
     """Read a Camtrap DP 1.0 package into a :class:`~landmap.survey.Survey`.
 
@@ -659,6 +703,9 @@ def read_camtrapdp(
         The package folder, or its ``datapackage.json``.
     boundaries : Boundaries, optional
         Layers used to assign each station a country; the bundled ones by default.
+    progress : callable, optional
+        Called with a :class:`~landmap.io.progress.LoadStep` as the files are read (every
+        16 MB) and checked, for a progress bar.
 
     Returns
     -------
@@ -712,28 +759,38 @@ def read_camtrapdp(
                                          kind=kind)))
     if any(p.action == "refused" for p in problems):
         raise DataError(problems)
-    dep_raw = _extra_columns(_read_table(paths["deployments"], "deployments", problems),
-                             "deployments", paths, problems)
-    obs_raw = _extra_columns(_read_table(paths["observations"], "observations", problems),
-                             "observations", paths, problems)
-    ind_raw = (_read_table(paths["individuals"], "individuals", problems)
+    tracker = Progress(progress, total_bytes=sum(
+        paths[k].stat().st_size for k in ("deployments", "observations", "individuals",
+                                          "media") if k in paths and paths[k].is_file()))
+    dep_raw = _extra_columns(_read_table(paths["deployments"], "deployments", problems,
+                                         tracker), "deployments", paths, problems)
+    obs_raw = _extra_columns(_read_table(paths["observations"], "observations", problems,
+                                         tracker), "observations", paths, problems)
+    ind_raw = (_read_table(paths["individuals"], "individuals", problems, tracker)
                if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
     if dep_raw is None or obs_raw is None or ind_raw is None:
         raise DataError(problems)
+    # read with the other files (its problems are listed after theirs, as always)
+    media_problems: list[Problem] = []
+    media = (_media(paths["media"], paths, media_problems, dep_raw["deploymentID"], tracker)
+             if "media" in paths else pd.DataFrame())
+    tracker.stage("checking", 0.0)
 
     deployments = _deployments(dep_raw, paths["deployments"].name, problems)
-    observations = _observations(obs_raw, paths["observations"].name, problems,
-                                 deployments["deploymentID"])
+    tracker.stage("checking", 0.2)
+    # the deployment of each observation, looked up once for every check that needs it
+    at = _positions(obs_raw["deploymentID"], deployments["deploymentID"])
+    observations = _observations(obs_raw, paths["observations"].name, problems, at)
+    tracker.stage("checking", 0.7)
     individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
                                problems)
-    media = (_media(paths["media"], paths, problems, deployments["deploymentID"])
-             if "media" in paths else pd.DataFrame())
+    problems.extend(media_problems)
+    tracker.stage("checking", 0.8)
     errors = [p for p in problems if p.action == "refused"]
     if errors:
         raise DataError(errors)
 
     # local dates and hours follow the camera's clock: its deployment's offset
-    at = _positions(observations["deploymentID"], deployments["deploymentID"])
     observations["local_offset"] = np.where(
         at >= 0, deployments["deploymentStart_offset"].to_numpy()[at],
         observations["eventStart_offset"].to_numpy()).astype(
@@ -747,7 +804,7 @@ def read_camtrapdp(
                                      "than their deployment; their local dates and hours use "
                                      "the deployment's ({offsets})", n=int(differs.sum()),
                                      offsets=", ".join(shown))))
-    _plausible(observations, obs_raw, deployments, paths["observations"].name, problems)
+    _plausible(observations, obs_raw, deployments, at, paths["observations"].name, problems)
     levels = set(observations["observationLevel"].unique())
     level = "event" if "event" in levels or not levels else "media"
     if len(levels) > 1:
@@ -762,7 +819,7 @@ def read_camtrapdp(
                 files=_unread_files(paths, folder, descriptor, problems))
 
     # effort stops at a failed camera's last photograph (of any level, species or none)
-    deployments["effort_end"] = effort_end(deployments, observations)
+    deployments["effort_end"] = effort_end(deployments, observations, deployment_rows=at)
     cut = deployments["effort_end"] < deployments["deploymentEnd"]
     if cut.any():
         lost = float(((deployments["deploymentEnd"] - deployments["effort_end"])[cut]
@@ -784,6 +841,7 @@ def read_camtrapdp(
     )
     stations["country"] = country_of(places.real, places.imag, boundaries)[back]
     _far_away(stations, paths["deployments"].name, boundaries, problems)
+    tracker.stage("checking", 1.0)
     return Survey(
         deployments=stations,
         observations=counted,

@@ -16,13 +16,14 @@ import os
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from landmap.demo import DEMO_DIR
 from landmap.i18n import Text
 from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.progress import LoadStep
 from landmap.io.sources import DATA_ENV
 from landmap.io.validate import DataError, Problem
 from landmap.survey import Survey
@@ -233,12 +234,14 @@ def _label(name: str, data: bytes) -> str:
                 digest=hashlib.sha256(data).hexdigest()[:12])
 
 
-def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
+def open_package(source: str | Path | bytes, name: str | None = None, *,
+                 progress: Callable[[LoadStep], None] | None = None) -> Survey:
     """Read a Camtrap DP package from a folder, a ``datapackage.json``, a zip file or the
     bytes of an uploaded zip file.
 
     The survey's ``source`` names where it came from (an upload by its file name and a
-    hash of its content, so two different uploads of the same name differ).
+    hash of its content, so two different uploads of the same name differ). ``progress``
+    is handed to :func:`~landmap.io.camtrapdp.read_camtrapdp`.
 
     Raises
     ------
@@ -258,7 +261,7 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
         name = name or "upload.zip"
         with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
             safe_unzip(bytes(source), folder, name)
-            survey = read_camtrapdp(_find_descriptor(Path(folder), name))
+            survey = read_camtrapdp(_find_descriptor(Path(folder), name), progress=progress)
         return replace(survey, source=_label(name, bytes(source)))
     path = Path(source)
     if not path.exists():
@@ -266,12 +269,13 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Survey:
     if path.is_file() and path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
             safe_unzip(path, folder, name or path.name)
-            survey = read_camtrapdp(_find_descriptor(Path(folder), name or path.name))
+            survey = read_camtrapdp(_find_descriptor(Path(folder), name or path.name),
+                                    progress=progress)
         return replace(survey, source=str(path.resolve()))
     if path.is_file() and path.name != "datapackage.json":
         raise _refuse(str(path), Text("not a Camtrap DP package: give its folder, its "
                                       "datapackage.json or a zip file of it"))
-    return read_camtrapdp(path)
+    return read_camtrapdp(path, progress=progress)
 
 
 def data_roots(secrets: dict | None = None) -> list[Path]:
@@ -291,7 +295,8 @@ def data_roots(secrets: dict | None = None) -> list[Path]:
     return [Path(root).expanduser().resolve() for root in configured if str(root).strip()]
 
 
-def server_package(path: str | Path, roots: list[Path]) -> Survey:
+def server_package(path: str | Path, roots: list[Path], *,
+                   progress: Callable[[LoadStep], None] | None = None) -> Survey:
     """:func:`open_package` for a path typed by a user, refused unless it lies under one of
     ``roots`` (see :func:`data_roots`).
 
@@ -310,10 +315,11 @@ def server_package(path: str | Path, roots: list[Path]) -> Survey:
                                       "({roots}); ask the administrator to add a folder "
                                       "(LANDMAP_DATA_ROOTS)",
                                       roots=", ".join(str(r) for r in roots) or "none"))
-    return open_package(resolved)
+    return open_package(resolved, progress=progress)
 
 
-def package_from_files(files: Iterable[tuple[str, bytes]]) -> Survey:
+def package_from_files(files: Iterable[tuple[str, bytes]], *,
+                       progress: Callable[[LoadStep], None] | None = None) -> Survey:
     """Read a package uploaded as loose files (``datapackage.json`` and its CSV files).
 
     Only the files' base names are used, so a name cannot place a file outside the
@@ -321,7 +327,7 @@ def package_from_files(files: Iterable[tuple[str, bytes]]) -> Survey:
     """
     files = list(files)
     if len(files) == 1 and files[0][0].lower().endswith(".zip"):
-        return open_package(files[0][1], files[0][0])
+        return open_package(files[0][1], files[0][0], progress=progress)
     digest = hashlib.sha256()
     with tempfile.TemporaryDirectory(prefix="landmap-") as folder:
         for name, data in files:
@@ -335,7 +341,7 @@ def package_from_files(files: Iterable[tuple[str, bytes]]) -> Survey:
             raise _refuse(", ".join(n for n, _ in files),
                           Text("no datapackage.json among the files; add it, or upload "
                                "the package as one zip file"))
-        survey = read_camtrapdp(folder)
+        survey = read_camtrapdp(folder, progress=progress)
     names = ", ".join(sorted(n for n, _ in files))
     return replace(survey, source=Text("{name} (upload, sha256 {digest})", name=names,
                                        digest=digest.hexdigest()[:12]))

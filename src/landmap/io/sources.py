@@ -14,6 +14,8 @@ import contextlib
 import hashlib
 import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,6 +24,7 @@ import pandas as pd
 from landmap.boundaries import Boundaries, load_boundaries
 from landmap.i18n import Text
 from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.progress import LoadStep
 from landmap.io.validate import PROBLEM_COLUMNS, problem_from_record, problem_record
 from landmap.survey import Kept, Survey
 
@@ -97,7 +100,8 @@ def _read(folder: Path, package: Path, boundaries: Boundaries) -> Survey:
 
 
 def load_survey(package: str | Path, boundaries: Boundaries | None = None,
-                cache: bool = True) -> Survey:
+                cache: bool = True, *, progress: Callable[[LoadStep], None] | None = None
+                ) -> Survey:
     """Read a Camtrap DP package, from the validated GeoParquet cache when it is current.
 
     Parameters
@@ -108,6 +112,9 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
         The bundled layers by default.
     cache : bool, default True
         False reads and validates the CSV files and leaves the cache alone.
+    progress : callable, optional
+        Called with a :class:`~landmap.io.progress.LoadStep` while the CSV files are read
+        and checked and the cache is written (a cache that is current loads at once).
 
     Returns
     -------
@@ -135,16 +142,20 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     package = Path(package)
     boundaries = boundaries or load_boundaries()
     if not cache or not package.is_dir():
-        return read_camtrapdp(package, boundaries)
+        return read_camtrapdp(package, boundaries, progress=progress)
     folder = cache_dir(package)
     fingerprint = _fingerprint(package)
     stamp = folder / "fingerprint.json"
     if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == fingerprint:
         return _read(folder, package, boundaries)
+    started = time.perf_counter()
     # The cache is stale: drop its stamp first, so a package that now fails to load
     # cannot be served from it later.
     stamp.unlink(missing_ok=True)
-    survey = read_camtrapdp(package, boundaries)
+    survey = read_camtrapdp(package, boundaries, progress=progress)
+    if progress is not None:
+        progress(LoadStep("caching", len(survey.observations), len(survey.observations),
+                          0.0, time.perf_counter() - started))
     # A read-only home still gets the data, only more slowly next time.
     with contextlib.suppress(OSError):
         _write(folder, survey, fingerprint)
