@@ -1,6 +1,7 @@
 """The benchmark produces its table with sane numbers (no timing is asserted)."""
 
 import pandas as pd
+import pytest
 
 from landmap.bench import run, scale_package
 from landmap.demo import DEMO_DIR
@@ -17,8 +18,17 @@ def test_benchmark_table_at_demo_scale(tmp_path):
                  "filter change, warm (cross border)",
                  "load from the GeoParquet cache", "all home ranges",
                  "effort grid 5 km", "cross-border table (ranges shared)", "yearly summary",
-                 "map HTML: overview", "map HTML: sightings", "peak memory so far"):
+                 "map HTML: overview", "map HTML: sightings", "peak memory so far",
+                 "load + validation / raw CSV read", "cached load / raw read of the cache",
+                 "peak memory of the loader alone"):
         assert name in measures
+    ratios = table[table["unit"] == "x"].set_index("measure")["value"]
+    # a ratio is the one measure divided by the other, as printed
+    by_name = table.set_index("measure")["value"]
+    assert ratios["load + validation / raw CSV read"] == pytest.approx(
+        by_name["load + validation from CSV"] / by_name["raw read of the CSV files (pyarrow)"],
+        rel=0.05, abs=0.1)
+    assert 50 < by_name["peak memory of the loader alone"] < by_name["peak memory so far"]
     seconds = table[table["unit"] == "s"]["value"]
     assert (seconds > 0).all()
     sizes = table[table["unit"] == "bytes"].set_index("measure")["value"]
@@ -33,3 +43,15 @@ def test_scaled_package_has_k_times_the_rows_and_distinct_ids(tmp_path):
     assert len(s.observations) == 3 * len(one.observations)
     assert s.deployments["deploymentID"].is_unique
     assert len(s.leopard_ids()) == 3 * len(one.leopard_ids())
+
+
+def test_growth_is_the_exponent_of_the_rows():
+    """A measure that grows as rows^1.5 over three scales reads 1.5; one alone reads none."""
+    from landmap.bench import growth
+
+    rows = [1_000, 10_000, 100_000]
+    table = pd.DataFrame({"scale": [1, 10, 100] * 3,
+                          "measure": ["observations"] * 3 + ["ranges"] * 3 + ["map"] * 3,
+                          "unit": ["rows"] * 3 + ["s"] * 3 + ["bytes"] * 3,
+                          "value": rows + [2e-6 * r ** 1.5 for r in rows] + [5e5, 5e5, 5e5]})
+    assert growth(table).round(3).to_dict() == {("ranges", "s"): 1.5, ("map", "bytes"): 0.0}

@@ -188,6 +188,31 @@ print(json.dumps({"seconds": time.perf_counter() - start, "bytes": size,
 """
 
 
+_LOADER = """
+import json, sys, time
+start = time.perf_counter()
+from landmap.io.camtrapdp import read_camtrapdp
+read_camtrapdp(sys.argv[1])
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status")
+           if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": hwm / 1024}))
+"""
+
+
+def _loader_alone(folder: Path) -> dict | None:
+    """Seconds and peak memory of a fresh process that only validates the package (what a
+    server holds while it loads; None where /proc cannot tell the peak)."""
+    import json
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/status").exists():
+        return None
+    done = subprocess.run([sys.executable, "-c", _LOADER, str(folder)], check=True,
+                          capture_output=True, text=True, env=os.environ.copy())
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _first_map(folder: Path) -> dict:
     """A fresh process loads the package (from the cache) and builds the Overview map,
     as a server's first page view does; returns its seconds, map bytes and peak memory."""
@@ -257,12 +282,16 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
         with tempfile.TemporaryDirectory() as tmp:
             folder = DEMO_DIR if scale == 1 else scale_package(scale, Path(tmp))
             raw, _ = _timed(lambda f=folder: _raw_read(f), repeat)
-            load, survey = _timed(lambda f=folder: read_camtrapdp(f), 1)
+            load, survey = _timed(lambda f=folder: read_camtrapdp(f), repeat)
+            # the same files again right after: a page cache emptied in between (this
+            # machine reclaims it) would charge the disk to one side of the ratio only
+            raw = min(raw, _timed(lambda f=folder: _raw_read(f), repeat)[0])
             os.environ[CACHE_ENV] = str(Path(tmp) / "cache")
             load_survey(folder)  # validates once and writes the GeoParquet cache
             cached, _ = _timed(lambda f=folder: load_survey(f), repeat)
             raw_parquet, _ = _timed(lambda f=folder: _raw_parquet(cache_dir(f)), repeat)
             first = _first_map(folder)
+            alone = _loader_alone(folder)
             os.environ.pop(CACHE_ENV)
             steps = {
                 "raw read of the CSV files (pyarrow)": raw,
@@ -274,6 +303,16 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
             }
             rows.append({"scale": scale, "measure": "peak memory of that process",
                          "value": round(first["peak_mb"]), "unit": "MB"})
+            if alone is not None:
+                rows.append({"scale": scale, "measure": "load + validation, fresh process "
+                             "(loader alone)", "value": round(alone["seconds"], 3),
+                             "unit": "s"})
+                rows.append({"scale": scale, "measure": "peak memory of the loader alone",
+                             "value": round(alone["peak_mb"]), "unit": "MB"})
+            for name, ratio in (("load + validation / raw CSV read", load / raw),
+                                ("cached load / raw read of the cache", cached / raw_parquet)):
+                rows.append({"scale": scale, "measure": name, "value": round(ratio, 1),
+                             "unit": "x"})
             if scale >= full_from:
                 for name, seconds in steps.items():
                     rows.append({"scale": scale, "measure": name, "value": round(seconds, 3),
@@ -331,6 +370,35 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
     return pd.DataFrame(rows)
 
 
+def growth(table: pd.DataFrame) -> pd.Series:
+    """How each measure grows with the observations: the exponent k of value ∝ rows^k,
+    fitted by least squares on the logarithms of every scale measured (NaN with fewer
+    than two scales). 1 is linear; above 1 a measure grows faster than the data.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scale": [1, 10, 100, 1, 10, 100],
+    ...                   "measure": ["load"] * 3 + ["observations"] * 3,
+    ...                   "unit": ["s"] * 3 + ["rows"] * 3,
+    ...                   "value": [0.1, 1.0, 10.0, 1e3, 1e4, 1e5]})
+    >>> growth(t).round(2).to_dict()
+    {('load', 's'): 1.0}
+    """
+    import numpy as np
+
+    rows = table[table["measure"] == "observations"].set_index("scale")["value"]
+    out = {}
+    for (measure, unit), part in table[table["measure"] != "observations"].groupby(
+            ["measure", "unit"], sort=False):
+        part = part[part["scale"].isin(rows.index) & (part["value"] > 0)]
+        if part["scale"].nunique() < 2 or unit == "x":
+            continue
+        x = np.log(rows.loc[part["scale"]].to_numpy(float))
+        y = np.log(part["value"].to_numpy(float))
+        out[(measure, unit)] = float(np.polyfit(x, y, 1)[0])
+    return pd.Series(out, dtype=float)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="landmap bench",
                                      description="Benchmark landmap on scaled demo surveys.")
@@ -362,6 +430,8 @@ def main(argv: list[str] | None = None) -> None:
         table.to_csv(args.output, index=False)
     wide = table.pivot_table(index=["measure", "unit"], columns="scale", values="value",
                              sort=False)
+    if len(args.scales) > 1:
+        wide["growth (rows^k)"] = growth(table).reindex(wide.index).round(2)
     print(wide.to_string())
 
 
