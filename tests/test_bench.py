@@ -16,7 +16,7 @@ def test_benchmark_table_at_demo_scale(tmp_path):
                  "filter change, warm (overview)", "filter change, warm (home ranges)",
                  "filter change, warm (sightings)", "filter change, warm (trap density)",
                  "filter change, warm (cross border)",
-                 "load from the GeoParquet cache", "all home ranges",
+                 "load from the Parquet cache", "all home ranges",
                  "effort grid 5 km", "cross-border table (ranges shared)", "yearly summary",
                  "map HTML: overview", "map HTML: sightings", "peak memory so far",
                  "load + validation / raw CSV read", "cached load / raw read of the cache",

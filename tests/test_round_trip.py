@@ -246,7 +246,7 @@ def test_generalised_exports_hold_no_exif_no_private_media_no_coordinate_tables(
 def test_the_cache_keeps_the_media_and_resources(rich_package, tmp_path, monkeypatch):
     monkeypatch.setenv("LANDMAP_CACHE", str(tmp_path / "cache"))
     first = load_survey(rich_package)
-    again = load_survey(rich_package)  # from the GeoParquet cache
+    again = load_survey(rich_package)  # from the Parquet cache
     assert media_rows(again) == media_rows(first)
     assert instants(again) == instants(first)
     assert again.kept.files == first.kept.files

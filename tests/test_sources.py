@@ -1,4 +1,4 @@
-"""The GeoParquet cache gives the same survey as the CSV files, and follows their changes."""
+"""The Parquet cache gives the same survey as the CSV files, and follows their changes."""
 
 import shutil
 

@@ -287,7 +287,7 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
             # machine reclaims it) would charge the disk to one side of the ratio only
             raw = min(raw, _timed(lambda f=folder: _raw_read(f), repeat)[0])
             os.environ[CACHE_ENV] = str(Path(tmp) / "cache")
-            load_survey(folder)  # validates once and writes the GeoParquet cache
+            load_survey(folder)  # validates once and writes the Parquet cache
             cached, _ = _timed(lambda f=folder: load_survey(f), repeat)
             raw_parquet, _ = _timed(lambda f=folder: _raw_parquet(cache_dir(f)), repeat)
             first = _first_map(folder)
@@ -296,7 +296,7 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
             steps = {
                 "raw read of the CSV files (pyarrow)": raw,
                 "load + validation from CSV": load,
-                "load from the GeoParquet cache": cached,
+                "load from the Parquet cache": cached,
                 "raw read of the cache files (pyarrow)": raw_parquet,
                 "first map in a new process (import, cached load, Overview map)":
                     first["seconds"],

@@ -81,7 +81,7 @@ def _years(values: list[str] | None) -> tuple[int, int] | None:
 
 
 def _load(package: str):
-    """The survey of a package folder (through the GeoParquet cache) or zip file. A load
+    """The survey of a package folder (through the Parquet cache) or zip file. A load
     that takes more than two seconds says on stderr how far it is (stdout stays the
     command's output)."""
     from landmap.io.progress import ProgressBar

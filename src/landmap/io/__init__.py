@@ -1,5 +1,5 @@
 """Everything that reads or writes data: Camtrap DP packages, camtrapR-style tables,
-boundary layers, safe unpacking of uploads, validation reports, the GeoParquet cache and
+boundary layers, safe unpacking of uploads, validation reports, the Parquet cache and
 PostGIS, exports and the briefing pack.
 
 Each reader reports what it found as :class:`~landmap.io.validate.Problem` rows (file,

@@ -1,8 +1,8 @@
-"""Where a survey comes from: a Camtrap DP folder, read through a GeoParquet cache.
+"""Where a survey comes from: a Camtrap DP folder, read through a Parquet cache.
 
 Reading and validating the CSV files of a large programme takes seconds; reading the
 same tables back from Parquet takes a fraction of that. :func:`load_survey` validates a
-package once, keeps the validated tables as (Geo)Parquet in a cache folder outside the
+package once, keeps the validated tables as Parquet in a cache folder outside the
 package (the originals are never touched), and uses them while the package's files are
 unchanged. Any change to a file of the package (size or modification time) makes the
 next load validate the CSV files again and rewrite the cache.
@@ -18,14 +18,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from landmap.boundaries import Boundaries, load_boundaries
-from landmap.i18n import Text
-from landmap.io.camtrapdp import read_camtrapdp
+from landmap.i18n import Text, text_from_data
+from landmap.io.camtrapdp import read_camtrapdp, station_points
 from landmap.io.progress import LoadStep
-from landmap.io.validate import PROBLEM_COLUMNS, problem_from_record, problem_record
+from landmap.io.validate import PROBLEM_COLUMNS, Problem, problem_record
 from landmap.survey import Kept, Survey
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
@@ -36,8 +35,9 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 6  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
-#             6: the kept media, other-level observations and unread resources
+_LAYOUT = 7  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+#             6: the kept media, other-level observations and unread resources;
+#             7: deployments without their points (remade per place on reading)
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -56,7 +56,10 @@ def _fingerprint(package: Path) -> dict:
 
 def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    survey.deployments.to_parquet(folder / "deployments.parquet")
+    # the coordinates are kept, not the points: remaking one point per place is faster
+    # than decoding one per deployment
+    pd.DataFrame(survey.deployments.drop(columns="geometry")).to_parquet(
+        folder / "deployments.parquet")
     survey.observations.to_parquet(folder / "observations.parquet")
     survey.individuals.to_parquet(folder / "individuals.parquet")
     pd.DataFrame([problem_record(p) for p in survey.problems],
@@ -81,7 +84,7 @@ def _read(folder: Path, package: Path, boundaries: Boundaries) -> Survey:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     problems = pd.read_parquet(folder / "problems.parquet")
     return Survey(
-        deployments=gpd.read_parquet(folder / "deployments.parquet"),
+        deployments=station_points(pd.read_parquet(folder / "deployments.parquet")),
         observations=pd.read_parquet(folder / "observations.parquet"),
         individuals=pd.read_parquet(folder / "individuals.parquet"),
         metadata=meta["metadata"],
@@ -92,17 +95,32 @@ def _read(folder: Path, package: Path, boundaries: Boundaries) -> Survey:
                   media=pd.read_parquet(folder / "media.parquet"),
                   files={path: (folder / "files" / i).read_bytes()
                          for i, path in meta["files"].items()}),
-        problems=[problem_from_record({k: None if pd.isna(v) else v
-                                       for k, v in record.items()} | (
-            {"row": int(record["row"])} if pd.notna(record["row"]) else {}))
-                  for record in problems.to_dict("records")],
+        problems=_problems(problems),
     )
+
+
+def _problems(table: pd.DataFrame) -> list[Problem]:
+    """The problem rows of the cache. A package may have a problem per row, most with one
+    of a few messages: each distinct message is rebuilt once and shared (a Text is
+    immutable)."""
+    columns = [*PROBLEM_COLUMNS, "texts"]
+    values = [[None if pd.isna(v) else v for v in table[c].tolist()] for c in columns]
+    values[columns.index("row")] = [None if v is None else int(v)
+                                    for v in values[columns.index("row")]]
+    parsed: dict[str | None, dict] = {None: {}}
+    out = []
+    for *fields, texts in zip(*values, strict=True):
+        if texts not in parsed:
+            parsed[texts] = {k: text_from_data(v) for k, v in json.loads(texts).items()}
+        out.append(Problem(**(dict(zip(PROBLEM_COLUMNS, fields, strict=True))
+                              | parsed[texts])))
+    return out
 
 
 def load_survey(package: str | Path, boundaries: Boundaries | None = None,
                 cache: bool = True, *, progress: Callable[[LoadStep], None] | None = None
                 ) -> Survey:
-    """Read a Camtrap DP package, from the validated GeoParquet cache when it is current.
+    """Read a Camtrap DP package, from the validated Parquet cache when it is current.
 
     Parameters
     ----------
