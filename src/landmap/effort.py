@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from landmap._arrow import positions
 from landmap._arrow import text as _text
 from landmap.observations import (
     INDEPENDENCE,
@@ -86,9 +87,8 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame, *,
         "eventEnd" in observations else observations["eventStart"]
     # the latest photograph of each deployment, gathered by row number (no sort, no
     # Python objects: a package may hold millions of observations)
-    row = deployment_rows if deployment_rows is not None else pc.fill_null(pc.index_in(
-        _text(observations["deploymentID"]), value_set=_text(deployments["deploymentID"])),
-        -1).to_numpy(zero_copy_only=False)
+    row = deployment_rows if deployment_rows is not None else positions(
+        observations["deploymentID"], deployments["deploymentID"])
     clock = stamp.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
     latest = np.full(len(deployments), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     known = row >= 0

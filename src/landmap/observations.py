@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from landmap._arrow import is_in
+
 __all__ = ["INDEPENDENCE", "LEOPARD", "camera_offset", "detection_mask", "detections",
            "independent_events", "local_time", "local_year"]
 
@@ -56,10 +58,9 @@ def detection_mask(observations: pd.DataFrame, species: str = LEOPARD) -> np.nda
         return keep
     # Only the few events that hold a cub are looked up (fast on millions of rows).
     events = observations["eventID"]
-    cub_events = events.to_numpy()[cub]
     named = keep & (observations["individualID"] != "").to_numpy(dtype=bool)
-    with_id = events[named & events.isin(cub_events).to_numpy(dtype=bool)]
-    cub &= (events.isin(with_id.to_numpy()) & (events != "")).to_numpy(dtype=bool)
+    with_id = events[named & is_in(events, events[cub])]
+    cub &= is_in(events, with_id) & (events != "").to_numpy(dtype=bool)
     return keep & ~cub
 
 

@@ -27,6 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from landmap._arrow import is_in as _is_in
+from landmap._arrow import positions as _positions_of
 from landmap._arrow import text as _arrow
 from landmap.boundaries import Boundaries, country_of, load_boundaries
 from landmap.effort import FAILED_TAG, effort_end
@@ -462,20 +464,6 @@ def _flag_cells(problems, label, frame, mask, field, message, action="refused", 
                     for i, value in zip(idx, values, strict=True))
 
 
-def _one_of(values: pd.Series, allowed) -> np.ndarray:
-    """True where the text is one of ``allowed``, in one hashed pass (pandas' ``isin``
-    on Arrow text goes value by value through Python)."""
-    allowed = allowed if isinstance(allowed, pd.Series) else pd.Series(sorted(allowed))
-    value_set = pc.unique(_arrow(allowed))
-    return pc.is_in(_arrow(values), value_set=value_set).to_numpy(zero_copy_only=False)
-
-
-def _positions(keys: pd.Series, table: pd.Series) -> np.ndarray:
-    """For each key, the row of ``table`` holding its first occurrence (-1: none)."""
-    found = pc.index_in(_arrow(keys), value_set=_arrow(table))
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
-
-
 def _check_unique(problems, label, frame, field):
     encoded = pc.dictionary_encode(_arrow(frame[field]))
     dup = np.zeros(len(frame), dtype=bool)
@@ -564,10 +552,10 @@ def _observations(frame, label, problems, at) -> pd.DataFrame:
     _flag_cells(problems, label, frame, backwards, "eventEnd",
                 Text("the event ends before it starts"))
     level = pd.Series(pc.utf8_trim_whitespace(_arrow(frame["observationLevel"])))
-    _flag_cells(problems, label, frame, ~_one_of(level, _LEVELS), "observationLevel",
+    _flag_cells(problems, label, frame, ~_is_in(level, _LEVELS), "observationLevel",
                 Text("must be 'event' or 'media'"))
     kind = pd.Series(pc.utf8_trim_whitespace(_arrow(frame["observationType"])))
-    _flag_cells(problems, label, frame, ~_one_of(kind, _OBSERVATION_TYPES),
+    _flag_cells(problems, label, frame, ~_is_in(kind, _OBSERVATION_TYPES),
                 "observationType", Text("must be one of {values}",
                                         values=", ".join(sorted(_OBSERVATION_TYPES))))
     out = frame.copy()
@@ -606,7 +594,7 @@ def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployme
         frame = _raw_text(path)
     else:
         _check_unique(found, label, frame, "mediaID")
-        unknown = ~_one_of(frame["deploymentID"], deployment_ids)
+        unknown = ~_is_in(frame["deploymentID"], deployment_ids)
         _flag_cells(found, label, frame, unknown, "deploymentID",
                     Text("refers to a deployment that is not in deployments.csv"))
         when, offset = _parse_times(found, label, frame, "timestamp")
@@ -804,7 +792,7 @@ def read_camtrapdp(
     deployments = _deployments(dep_raw, paths["deployments"].name, problems)
     tracker.stage("checking", 0.2)
     # the deployment of each observation, looked up once for every check that needs it
-    at = _positions(obs_raw["deploymentID"], deployments["deploymentID"])
+    at = _positions_of(obs_raw["deploymentID"], deployments["deploymentID"])
     observations = _observations(obs_raw, paths["observations"].name, problems, at)
     tracker.stage("checking", 0.7)
     individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 from folium.plugins import Fullscreen
+from pyproj import Transformer
 
 from landmap import _folium_text  # noqa: F401  (map text stays text: see there)
 from landmap.i18n import Language, language
@@ -317,15 +318,24 @@ MIN_HEIGHT = 420
 
 
 def view_bounds(shapes: gpd.GeoSeries, crs: str, snap_m: float | None = None
-                ) -> list[list[float]]:
-    """South-west and north-east corners to fit the map to, as [lat, lon].
+                ) -> list[list[float]] | None:
+    """South-west and north-east corners to fit the map to, as [lat, lon] (None for
+    shapes that are all missing or empty).
 
     Taken in UTM 52N and converted point by point: a corner made of one station's
     longitude and another's latitude would not lie on the grid of generalised places.
     ``snap_m`` widens the box to multiples of that many metres (corners of every policy
     grid, so that a view of public layers shows no off-grid place either).
     """
-    x0, y0, x1, y1 = shapes.to_crs(crs).total_bounds
+    # The bounds of the projected shapes are those of their projected vertices; each
+    # distinct vertex is projected once (a million deployments stand at a few thousand
+    # places).
+    xy = shapely.get_coordinates(shapes.values[~(shapes.isna() | shapes.is_empty)])
+    if not len(xy):
+        return None
+    xy = pd.unique(xy[:, 0] + 1j * xy[:, 1])
+    x, y = Transformer.from_crs(shapes.crs, crs, always_xy=True).transform(xy.real, xy.imag)
+    x0, y0, x1, y1 = np.min(x), np.min(y), np.max(x), np.max(y)
     if snap_m:
         x0, y0 = np.floor(np.array([x0, y0]) / snap_m) * snap_m
         x1, y1 = np.ceil(np.array([x1, y1]) / snap_m) * snap_m
@@ -352,11 +362,10 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     landscape = view_bounds(parks, survey.metric_crs, snap_m=10_000)
     if extent is None:
         extent = survey.deployments.geometry
-    extent = extent[~(extent.isna() | extent.is_empty)] if len(extent) else extent
     # Generalised: widened to the nearest half cells, the lines through the policy grid's
     # centres and corners (an outline's extreme vertices lie on lines between centres,
     # but a corner made of two of them on neither).
     cell = None if survey.precision.exact else survey.precision.cell_m / 2
-    data = view_bounds(extent, survey.metric_crs, snap_m=cell) if len(extent) else landscape
+    data = view_bounds(extent, survey.metric_crs, snap_m=cell) or landscape
     _Frame(data, landscape, [t("Whole landscape"), t("Back to the data")]).add_to(m)
     return use_local_assets(m)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from landmap._arrow import positions
 from landmap.effort import trap_nights
 from landmap.maps.base import geojson, map_language, tooltip
 from landmap.maps.style import COLOURS
@@ -77,20 +79,38 @@ def station_sightings(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
     """
     obs = survey.observations
     obs = obs.loc[detection_mask(obs, species), ["deploymentID", "individualID"]]
-    stations = survey.deployments[["deploymentID", "locationID", "latitude", "longitude",
-                                   "country"]]
-    joined = obs.merge(stations, on="deploymentID")
-    named = joined[joined["individualID"] != ""]
-    per = joined.groupby("locationID").agg(
-        latitude=("latitude", "first"), longitude=("longitude", "first"),
-        country=("country", "first"), detections=("deploymentID", "size"),
-    )
-    pairs = named[["locationID", "individualID"]].drop_duplicates().sort_values(
-        ["locationID", "individualID"])
-    ids = pairs.groupby("locationID")["individualID"].agg(list)
-    per["individuals"] = ids.map(len).reindex(per.index).fillna(0).astype(int)
-    per["ids"] = ids.map(", ".join).reindex(per.index).fillna("")
-    return per.reset_index()
+    stations = survey.deployments[["locationID", "latitude", "longitude", "country"]]
+    # each detection's deployment by row number (deployment IDs are unique): a hashed
+    # look-up, where a merge on millions of text keys takes seconds
+    at = positions(obs["deploymentID"], survey.deployments["deploymentID"])
+    rows = np.flatnonzero(at >= 0)
+    # Grouped by integer codes of the stations: pandas aggregates text keys ("first" of a
+    # text column) value by value in Python, minutes at a million detections.
+    station = at[rows]
+    codes, places = pd.factorize(stations["locationID"].array.take(station), sort=True)
+    first = np.full(len(places), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    head = stations.iloc[station[first]].reset_index(drop=True)
+    per = pd.DataFrame({"locationID": pd.Series(places, dtype=stations["locationID"].dtype),
+                        "latitude": head["latitude"], "longitude": head["longitude"],
+                        "country": head["country"],
+                        "detections": np.bincount(codes, minlength=len(places))})
+    ids = obs["individualID"].array.take(rows)
+    named = np.asarray(ids != "", dtype=bool)
+    pairs = pd.DataFrame({"code": codes[named], "id": ids[named]}).drop_duplicates()
+    pairs = pairs.sort_values(["code", "id"])
+    code = pairs["code"].to_numpy()
+    per["individuals"] = np.bincount(code, minlength=len(places))
+    # the sorted pairs cut into one run per station, joined as plain Python strings
+    # (a groupby would make a pandas object per station)
+    cuts = np.flatnonzero(np.diff(code)) + 1
+    names = pairs["id"].tolist()
+    text = np.full(len(places), "", dtype=object)
+    if len(code):
+        starts, ends = np.r_[0, cuts], np.r_[cuts, len(code)]
+        text[code[starts]] = [", ".join(names[a:b]) for a, b in zip(starts, ends, strict=True)]
+    per["ids"] = pd.Series(text, dtype=stations["locationID"].dtype)
+    return per
 
 
 def pool_places(per: pd.DataFrame) -> pd.DataFrame:
