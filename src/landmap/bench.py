@@ -190,8 +190,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "bytes": size,
 
 _LOADER = """
 import json, sys, time
-start = time.perf_counter()
 from landmap.io.camtrapdp import read_camtrapdp
+start = time.perf_counter()
 read_camtrapdp(sys.argv[1])
 hwm = next(int(line.split()[1]) for line in open("/proc/self/status")
            if line.startswith("VmHWM:"))
@@ -200,8 +200,9 @@ print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": hwm / 1024}
 
 
 def _loader_alone(folder: Path) -> dict | None:
-    """Seconds and peak memory of a fresh process that only validates the package (what a
-    server holds while it loads; None where /proc cannot tell the peak)."""
+    """Seconds of the load (imports not counted) and peak memory of a fresh process that
+    only validates the package (what a server holds while it loads; None where /proc
+    cannot tell the peak)."""
     import json
     import subprocess
     import sys

@@ -827,7 +827,9 @@ def read_camtrapdp(
                                              "animals are counted from event level only",
                                              n=int(aside.sum()))))
     at_level = (observations["observationLevel"] == level).to_numpy()
-    counted = _drop_empty(observations[at_level].reset_index(drop=True), OBSERVATION_FIELDS)
+    # most packages hold one level: then the table is used as it is, not copied
+    counted = _drop_empty(observations if at_level.all() else
+                          observations[at_level].reset_index(drop=True), OBSERVATION_FIELDS)
     kept = Kept(observations=observations[~at_level].reset_index(drop=True), media=media,
                 files=_unread_files(paths, folder, descriptor, problems))
 
