@@ -64,8 +64,9 @@ SECTIONS = {"when": _("When"), "together": _("Overlap in time"), "where": _("Whe
 a, b = st.columns([3, 2])
 section = a.radio(_("Section"), list(SECTIONS), format_func=SECTIONS.get, horizontal=True,
                   key="activity-section", label_visibility="collapsed")
-time = b.radio(_("Time of day"), list(TIMES), format_func=TIMES.get, horizontal=True,
-               key="activity-time")
+# the clock matters to the curves only; elsewhere its place goes to the map
+time = (b.radio(_("Time of day"), list(TIMES), format_func=TIMES.get, horizontal=True,
+                key="activity-time") if section in ("when", "together") else "clock")
 
 if section == "when":
     a, b = st.columns([3, 2])
@@ -155,7 +156,7 @@ elif section == "where":
              "richness": _("Species richness (species photographed)"),
              "tiger": _("Where leopards and tigers are photographed")}
     a, b = st.columns([3, 2])
-    what = a.radio(_("Map"), list(shown), format_func=shown.get, key="activity-map")
+    what = a.selectbox(_("Map"), list(shown), format_func=shown.get, key="activity-map")
     if what == "rai":
         mapped = b.selectbox(_("Species"), animals, format_func=name, key="activity-rai")
         m = station_values_map(selection, table, f"{mapped} RAI",

@@ -173,7 +173,7 @@ def test_activity_page_shows_the_numbers_the_api_computes(app, demo):
     assert shown["Occasions with a detection"] == f"{int(history.sum().sum()):,}"
     app.radio(key="activity-section").set_value("where").run()
     for view in ("rai", "tiger", "richness"):
-        app.radio(key="activity-map").set_value(view).run()
+        app.selectbox(key="activity-map").set_value(view).run()
         assert not app.exception
 
 

@@ -13,9 +13,9 @@ from tests.conftest import ARTIFACTS, map_frame
 pytestmark = pytest.mark.browser
 
 MAP_PAGES = ["overview", "sightings", "home_ranges", "trap_density", "cross_border",
-             "individuals", "density"]
+             "individuals", "density", "activity"]
 MARKERS = ("path.lm-station, path.lm-sighting, path.lm-range, "
-           "path.lm-cell, path.lm-surface")
+           "path.lm-cell, path.lm-surface, path.lm-station-value, path[class*='lm-found-']")
 
 _GEOMETRY = """() => {
   const box = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
@@ -43,6 +43,8 @@ def test_each_map_page_is_one_screen_in_briefing_mode(dashboard, browser, name, 
     try:
         page.goto(f"{dashboard}/{'' if name == 'overview' else name}"
                   "?years=2021-2021&briefing=1")
+        if name == "activity":  # its map is the section "Where"
+            page.get_by_text("Where", exact=True).first.click()
         map_frame(page)
         page.wait_for_timeout(2500)  # the frame grows to the window, the view refits
         frame = page.locator("iframe[title*='st_folium']").first.bounding_box()
