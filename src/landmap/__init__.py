@@ -28,7 +28,7 @@ _IO_NAMES = (
     "check_package", "DataError", "csv_bytes", "geojson_bytes", "gpkg_bytes",
     "html_bytes", "camtrapdp_zip", "COLUMN_HEADERS", "problems_frame", "doubtful", "map_png",
     "build_briefing", "briefing_pack", "density_text", "year_maps", "year_sequence",
-    "animated_gif",
+    "animated_gif", "LoadStep", "ProgressBar",
 )
 #: Public name -> the module that defines it.
 _API = {

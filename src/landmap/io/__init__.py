@@ -33,6 +33,8 @@ _IO = {
     "doubtful": "landmap.io.validate",
     "check_package": "landmap.io.conformance",
     "load_survey": "landmap.io.sources",
+    "LoadStep": "landmap.io.progress",
+    "ProgressBar": "landmap.io.progress",
     "csv_bytes": "landmap.io.exports",
     "geojson_bytes": "landmap.io.exports",
     "gpkg_bytes": "landmap.io.exports",
