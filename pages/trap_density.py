@@ -112,9 +112,11 @@ ranked = {"side": stations.sort_values(["country", "locationID"], ascending=[Fal
           "worked": stations.sort_values("worked")}[order].index.tolist()
 # one bar per run of periods in the same state: the chart's data shrink tenfold
 runs = cache.derived(operation_runs, (camera_operation, {"period_days": period}), narrow)
-if len(runs) > 25_000:
-    st.info(_("{n} station-periods are too many to draw: choose longer periods or fewer "
-              "years.").format(n=n(len(operation))))
+DRAWN_AT_MOST = 25_000
+if len(runs) > DRAWN_AT_MOST:
+    st.info(_("{n} bars (a bar is a run of periods in one state) are too many to draw, at "
+              "most {most}: choose longer periods or fewer years.").format(
+        n=n(len(runs)), most=n(DRAWN_AT_MOST)))
 else:
     shown = runs.assign(state=runs["state"].map(STATES))
     st.altair_chart(alt.Chart(shown).mark_rect().encode(

@@ -218,7 +218,8 @@ def base_map(survey: Survey, basemap: bool = False, lang: Language | None = None
     later never hide it. ``lang`` is the language of every text the map shows (English by
     default); the map keeps it for the layers and legend added later.
     """
-    # Without a tile layer Leaflet knows no zoom limits, and the cluster plugin needs one.
+    # Without a tile layer Leaflet knows no zoom limits; the names shown from zoom 10 on
+    # (home ranges) and the fitted view need them.
     m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=False,
                    zoom_control=False,
                    # quarter steps, so that a fitted view fills the frame
