@@ -57,6 +57,7 @@ def test_a_short_load_shows_nothing_and_a_long_one_at_most_every_quarter_second(
 
 def test_a_package_read_in_blocks_reports_every_row_and_loads_the_same(monkeypatch):
     monkeypatch.setattr(camtrapdp, "_BLOCK", 256 * 1024)
+    monkeypatch.setattr(camtrapdp, "_STREAM_FROM", 0)
     steps = []
     survey = read_camtrapdp(DEMO_DIR, progress=steps.append)
     plain = read_camtrapdp(DEMO_DIR)
@@ -99,3 +100,12 @@ def test_the_command_says_how_far_a_load_is_on_stderr_only(monkeypatch, capsys, 
                       r"|Checking: [\d,]+ rows|Writing the cache: [\d,]+ rows)$")
     assert all(line.match(text) for text in lines), lines
     assert "Reading deployments.csv:" in lines[0]
+
+
+def test_a_small_file_is_read_whole_and_reported_once_with_its_rows():
+    steps = []
+    read_camtrapdp(DEMO_DIR, progress=steps.append)
+    reading = [(s.file, s.rows) for s in steps if s.stage == "reading"]
+    dep = _rows(DEMO_DIR, "deployments.csv")
+    obs = _rows(DEMO_DIR, "observations.csv")
+    assert reading[:2] == [("deployments.csv", dep), ("observations.csv", dep + obs)]

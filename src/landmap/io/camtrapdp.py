@@ -405,6 +405,10 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
         parse = pacsv.ParseOptions(newlines_in_values=True)
         if progress is None or progress.callback is None:
             table = pacsv.read_csv(path, convert_options=convert, parse_options=parse)
+        elif path.stat().st_size < _STREAM_FROM:
+            # read whole (on all cores) and reported once: a file this size takes a moment
+            table = pacsv.read_csv(path, convert_options=convert, parse_options=parse)
+            progress.read(path.name, table.num_rows, path.stat().st_size)
         else:
             table = _read_in_blocks(path, convert, parse, progress)
     except pa.ArrowInvalid as exc:
@@ -433,8 +437,10 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
     return None if missing else frame
 
 
-#: Bytes read at a time when a load reports its progress (about 100,000 observations).
+#: Bytes read at a time when a load reports its progress (about 100,000 observations),
+#: for files of at least ``_STREAM_FROM`` bytes (block by block is 10-20 % slower).
 _BLOCK = 16 * 2**20
+_STREAM_FROM = 64 * 2**20
 
 
 def _read_in_blocks(path: Path, convert, parse, progress: Progress) -> pa.Table:
