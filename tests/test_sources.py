@@ -55,3 +55,52 @@ def test_originals_are_untouched(package):
     load_survey(package)
     assert {p.name: p.read_bytes() for p in package.iterdir()} == before
     assert read_camtrapdp(package).observation_level == "event"
+
+
+def _same_selection(a, b):
+    pd.testing.assert_frame_equal(a.observations, b.observations)
+    pd.testing.assert_frame_equal(pd.DataFrame(a.deployments.drop(columns="geometry")),
+                                  pd.DataFrame(b.deployments.drop(columns="geometry")))
+    assert a.year_span == b.year_span and headline(a) == headline(b)
+
+
+def test_a_span_of_years_reads_only_its_own_files_and_selects_as_the_filter(package):
+    whole = load_survey(package)
+    _same_selection(load_survey(package, years=2021), whole.filter(years=2021))
+    parts = sorted(p.name for p in (cache_dir(package) / "observations").iterdir())
+    assert parts == [f"year={y}" for y in range(2013, 2025)]
+    # from the cache: the other years' files are not opened
+    for part in parts:
+        if part not in ("year=2020", "year=2021"):
+            shutil.rmtree(cache_dir(package) / "observations" / part)
+    two = load_survey(package, years=(2020, 2021))
+    _same_selection(two, whole.filter(years=(2020, 2021)))
+    assert set(two.observations["eventStart"].dt.year) <= {2019, 2020, 2021}  # UTC edges
+
+
+def test_the_cache_keeps_the_order_of_a_file_not_sorted_by_time(make_package, tmp_path,
+                                                                  monkeypatch):
+    from tests.conftest import dep, obs
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    d = dep(deploymentStart="2019-01-01T00:00:00+10:00",
+            deploymentEnd="2022-01-01T00:00:00+10:00")
+    rows = [obs(1, eventStart="2021-05-01T00:00:00+10:00", eventEnd="2021-05-01T00:00:10+10:00"),
+            obs(2, eventStart="2019-05-01T00:00:00+10:00", eventEnd="2019-05-01T00:00:10+10:00"),
+            obs(3, eventStart="2020-05-01T00:00:00+10:00", eventEnd="2020-05-01T00:00:10+10:00")]
+    folder = make_package(deployments=[d], observations=rows)
+    first = load_survey(folder)
+    again = load_survey(folder)
+    assert again.observations["observationID"].tolist() == ["o1", "o2", "o3"]
+    pd.testing.assert_frame_equal(again.observations, first.observations)
+
+
+def test_a_year_gone_from_the_package_is_gone_from_the_cache(package):
+    load_survey(package)
+    obs = pd.read_csv(package / "observations.csv", dtype=str, keep_default_na=False)
+    obs[~obs["eventStart"].str.startswith("2013")].to_csv(package / "observations.csv",
+                                                           index=False)
+    load_survey(package)  # rewrites the cache
+    again = load_survey(package, years=2013)
+    assert len(again.observations) == 0
+    assert "year=2013" not in {p.name for p in (cache_dir(package) / "observations").iterdir()}

@@ -14,17 +14,23 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from landmap.boundaries import Boundaries, load_boundaries
 from landmap.i18n import Text, text_from_data
 from landmap.io.camtrapdp import read_camtrapdp, station_points
 from landmap.io.progress import LoadStep
 from landmap.io.validate import PROBLEM_COLUMNS, Problem, problem_record
+from landmap.observations import camera_offset, local_year
 from landmap.survey import Kept, Survey
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
@@ -35,9 +41,10 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 7  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+_LAYOUT = 8  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
 #             6: the kept media, other-level observations and unread resources;
-#             7: deployments without their points (remade per place on reading)
+#             7: deployments without their points (remade per place on reading);
+#             8: observations split by year
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -60,7 +67,7 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     # than decoding one per deployment
     pd.DataFrame(survey.deployments.drop(columns="geometry")).to_parquet(
         folder / "deployments.parquet")
-    survey.observations.to_parquet(folder / "observations.parquet")
+    _write_observations(folder / "observations", survey.observations)
     survey.individuals.to_parquet(folder / "individuals.parquet")
     pd.DataFrame([problem_record(p) for p in survey.problems],
                  columns=[*PROBLEM_COLUMNS, "texts"]).astype(
@@ -80,12 +87,44 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     (folder / "fingerprint.json").write_text(json.dumps(fingerprint), encoding="utf-8")
 
 
-def _read(folder: Path, package: Path, boundaries: Boundaries) -> Survey:
+def _write_observations(folder: Path, observations: pd.DataFrame) -> None:
+    """The observations as one Parquet file per year (the camera's local year), so that
+    a selection of years reads only its own files. ``_row`` keeps the file's order."""
+    shutil.rmtree(folder, ignore_errors=True)  # no year of an older version may linger
+    table = pa.Table.from_pandas(observations, preserve_index=False)
+    table = table.append_column("_row", pa.array(np.arange(len(table), dtype=np.int64)))
+    years = local_year(observations["eventStart"], camera_offset(observations)).to_numpy(
+        dtype=np.int64, na_value=0)
+    for year in np.unique(years) if len(years) else [0]:
+        part = folder / f"year={int(year)}"
+        part.mkdir(parents=True)
+        pq.write_table(table.filter(pa.array(years == year)) if len(years) else table,
+                       part / "part-0.parquet")
+
+
+def _read_observations(folder: Path, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """The observations of the cache, of ``years`` only if given (their files alone are
+    read), in the order of the package's file."""
+    parts = ds.dataset(folder, format="parquet", partitioning="hive")
+    where = None if years is None else (
+        (ds.field("year") >= years[0]) & (ds.field("year") <= years[1]))
+    table = parts.to_table(filter=where)
+    order = table.column("_row").to_numpy()
+    if len(order) and (np.diff(order) < 0).any():
+        table = table.take(pa.array(np.argsort(order, kind="stable")))
+    # the schema's pandas metadata (time zones, nullable integers) is that of each file
+    table = table.drop_columns(["_row", "year"]).replace_schema_metadata(
+        parts.schema.metadata)
+    return table.to_pandas()
+
+
+def _read(folder: Path, package: Path, boundaries: Boundaries,
+          years: tuple[int, int] | None = None) -> Survey:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     problems = pd.read_parquet(folder / "problems.parquet")
     return Survey(
         deployments=station_points(pd.read_parquet(folder / "deployments.parquet")),
-        observations=pd.read_parquet(folder / "observations.parquet"),
+        observations=_read_observations(folder / "observations", years),
         individuals=pd.read_parquet(folder / "individuals.parquet"),
         metadata=meta["metadata"],
         boundaries=boundaries,
@@ -118,8 +157,8 @@ def _problems(table: pd.DataFrame) -> list[Problem]:
 
 
 def load_survey(package: str | Path, boundaries: Boundaries | None = None,
-                cache: bool = True, *, progress: Callable[[LoadStep], None] | None = None
-                ) -> Survey:
+                cache: bool = True, *, years: tuple[int, int] | int | None = None,
+                progress: Callable[[LoadStep], None] | None = None) -> Survey:
     """Read a Camtrap DP package, from the validated Parquet cache when it is current.
 
     Parameters
@@ -130,6 +169,9 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
         The bundled layers by default.
     cache : bool, default True
         False reads and validates the CSV files and leaves the cache alone.
+    years : (int, int) or int, optional
+        Only these years, as ``survey.filter(years=...)`` selects them; from a current
+        cache only their observations are read (the cache keeps a file per year).
     progress : callable, optional
         Called with a :class:`~landmap.io.progress.LoadStep` while the CSV files are read
         and checked and the cache is written (a cache that is current loads at once).
@@ -137,7 +179,8 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     Returns
     -------
     Survey
-        The same survey :func:`landmap.io.camtrapdp.read_camtrapdp` returns.
+        The same survey :func:`landmap.io.camtrapdp.read_camtrapdp` returns (filtered to
+        ``years`` when given).
 
     Raises
     ------
@@ -159,13 +202,19 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     """
     package = Path(package)
     boundaries = boundaries or load_boundaries()
+    span = None if years is None else (years, years) if isinstance(years, int) else (
+        int(years[0]), int(years[1]))
+
+    def chosen(survey: Survey) -> Survey:
+        return survey if span is None else survey.filter(years=span)
+
     if not cache or not package.is_dir():
-        return read_camtrapdp(package, boundaries, progress=progress)
+        return chosen(read_camtrapdp(package, boundaries, progress=progress))
     folder = cache_dir(package)
     fingerprint = _fingerprint(package)
     stamp = folder / "fingerprint.json"
     if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == fingerprint:
-        return _read(folder, package, boundaries)
+        return chosen(_read(folder, package, boundaries, span))
     started = time.perf_counter()
     # The cache is stale: drop its stamp first, so a package that now fails to load
     # cannot be served from it later.
@@ -177,7 +226,7 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     # A read-only home still gets the data, only more slowly next time.
     with contextlib.suppress(OSError):
         _write(folder, survey, fingerprint)
-    return survey
+    return chosen(survey)
 
 
 # ----------------------------------------------------------------------------- sources
