@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landmap._arrow import is_in
 from landmap.boundaries import Boundaries, utm_crs
 from landmap.effort import EFFORT_UNITS, station_effort
 from landmap.io.validate import Problem, problems_frame
@@ -287,16 +288,16 @@ def _select(obs: pd.DataFrame, span, wanted, sex, life_stage, places) -> pd.Data
         year = local_year(obs["eventStart"], camera_offset(obs))
         obs = obs[((year >= span[0]) & (year <= span[1])).to_numpy()]
     if wanted:
-        chosen = obs["individualID"].isin(wanted).to_numpy()
+        chosen = is_in(obs["individualID"], wanted)
         # cubs without an ID ride in their mother's event: they stay with her
         events = obs.loc[chosen & (obs["eventID"] != "").to_numpy(), "eventID"]
-        riders = ((obs["individualID"] == "") & (obs["lifeStage"] == "juvenile")
-                  & obs["eventID"].isin(events)).to_numpy()
+        riders = (((obs["individualID"] == "") & (obs["lifeStage"] == "juvenile")).to_numpy()
+                  & is_in(obs["eventID"], events))
         obs = obs[chosen | riders]
     obs = _keep(obs, "sex", sex, {"female", "male", ""})
     obs = _keep(obs, "lifeStage", life_stage, {"adult", "subadult", "juvenile", ""})
     if places is not None:
-        obs = obs[obs["deploymentID"].isin(places).to_numpy()]
+        obs = obs[is_in(obs["deploymentID"], places)]
     return obs.reset_index(drop=True)
 
 
@@ -324,7 +325,7 @@ def _keep(obs: pd.DataFrame, field: str, wanted, allowed: set[str]) -> pd.DataFr
     if unknown:
         raise ValueError(f"{field}: unknown value(s) {sorted(unknown)}; allowed are "
                          f"{sorted(allowed)}.")
-    return obs[obs[field].isin(wanted)]
+    return obs[is_in(obs[field], wanted)]
 
 
 def catalogue_order(individual_id: str) -> tuple[int, str]:
