@@ -270,18 +270,13 @@ def _plausible(observations: pd.DataFrame, written: pd.DataFrame, deployments: p
                 action="flagged")
 
 
-def _places(deployments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct places (longitude + i·latitude) and each deployment's place."""
-    xy = deployments["longitude"].to_numpy(float) + 1j * deployments["latitude"].to_numpy(float)
-    back, places = pd.factorize(xy)
-    return places, back
+def station_points(deployments: pd.DataFrame, boundaries: Boundaries | None = None
+                   ) -> gpd.GeoDataFrame:
+    """Deployments as a GeoDataFrame of points (EPSG:4326) from their coordinates; with
+    ``boundaries``, also the ``country`` each lies in.
 
-
-def station_points(deployments: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Deployments as a GeoDataFrame of points (EPSG:4326) from their coordinates.
-
-    Many deployments share a station, so each place is made once and shared: at a
-    million deployments this is a few hundred times faster than one point each.
+    Many deployments share a station, so each place is made (and looked up) once and
+    shared: at a million deployments this is a few hundred times faster than one each.
 
     Examples
     --------
@@ -290,9 +285,13 @@ def station_points(deployments: pd.DataFrame) -> gpd.GeoDataFrame:
     >>> station_points(d).geometry.to_wkt().tolist()
     ['POINT (131.1 43.1)', 'POINT (131.1 43.1)', 'POINT (130.9 42.9)']
     """
-    places, back = _places(deployments)
-    return gpd.GeoDataFrame(deployments, geometry=gpd.points_from_xy(
+    xy = deployments["longitude"].to_numpy(float) + 1j * deployments["latitude"].to_numpy(float)
+    back, places = pd.factorize(xy)
+    stations = gpd.GeoDataFrame(deployments, geometry=gpd.points_from_xy(
         places.real, places.imag)[back], crs="EPSG:4326")
+    if boundaries is not None:
+        stations["country"] = country_of(places.real, places.imag, boundaries)[back]
+    return stations
 
 
 def _utc_clock(instants: pd.Series) -> np.ndarray:
@@ -852,9 +851,7 @@ def read_camtrapdp(
                                              n=int(cut.sum()), days=f"{lost:,.1f}")))
     boundaries = boundaries or load_boundaries()
     deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
-    stations = station_points(deployments)
-    places, back = _places(deployments)
-    stations["country"] = country_of(places.real, places.imag, boundaries)[back]
+    stations = station_points(deployments, boundaries)
     _far_away(stations, paths["deployments"].name, boundaries, problems)
     tracker.stage("checking", 1.0)
     return Survey(
