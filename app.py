@@ -66,7 +66,4 @@ page = st.navigation([
     # navigation so that the Overview is listed once
     st.Page(_overview, title=_("Overview"), url_path="overview", visibility="hidden"),
 ])
-# The year player's year applies only on the pages that draw the player (they set this
-# again); elsewhere (Density, Data, ...) the slider's span stands.
-st.session_state[state.PLAYER_ON_PAGE] = False
 page.run()

@@ -2,7 +2,6 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import (
     RANGE_DEFAULTS,
@@ -41,10 +40,16 @@ d.metric(_("Share seen on both sides"),
                 "animals)"))
 
 lang = state.lang()
-map_key = cache.map_key("border")
-m = cache.built_map(map_key, lambda: cross_border_map(selection, table, ranges, lang=lang))
-st_folium(m, key=map_key, returned_objects=[], height=widgets.map_height(),
-          use_container_width=True)
+
+
+def _map():
+    return cross_border_map(
+        cache.selection(), cache.compute(crossings_by_individual,
+                                         inputs={"ranges": (home_ranges, RANGE_DEFAULTS)}),
+        cache.compute(home_ranges, **RANGE_DEFAULTS), lang=lang)
+
+
+widgets.show_map("border", _map)
 
 st.subheader(_("Individuals"))
 shown = table[["individualID", "status", "crossings", "detections_rus", "detections_chn",

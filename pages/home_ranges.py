@@ -1,7 +1,6 @@
 """Home ranges: MCP and kernel density isopleths per individual, with their areas."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import csv_bytes, geojson_bytes, gpkg_bytes, home_range_map, home_ranges, range_notes
 from landmap.app import cache, state, widgets
@@ -34,8 +33,9 @@ if not methods or ("kde" in methods and not levels):
     st.stop()
 bandwidth = float(fixed) if choice == "fixed" else choice
 with st.spinner(_("Computing home ranges…")):
-    ranges = cache.compute(home_ranges, method=tuple(methods), by=by, mcp_percent=mcp_percent,
-                        levels=tuple(sorted(levels)), bandwidth=bandwidth)
+    settings = {"method": tuple(methods), "by": by, "mcp_percent": mcp_percent,
+                "levels": tuple(sorted(levels)), "bandwidth": bandwidth}
+    ranges = cache.compute(home_ranges, **settings)
 drawn = ranges[ranges.geometry.notna()]
 skipped = ranges[ranges.geometry.isna()].drop_duplicates(["individualID", "method", "year_from"])
 
@@ -46,12 +46,11 @@ table = drawn.drop(columns="geometry")[
 picked = widgets.picked_rows("ranges_table", table["individualID"])
 left, right = st.columns([5, 3]) if not briefing else (st.container(), st.container())
 with left:
-    map_key = cache.map_key("ranges", tuple(methods), tuple(levels), bandwidth, mcp_percent, by,
-                            tuple(picked))
-    m = cache.built_map(map_key, lambda: home_range_map(selection, ranges, highlight=picked,
-                                                        lang=state.lang()))
-    st_folium(m, key=map_key,
-              returned_objects=[], height=widgets.map_height(), use_container_width=True)
+    def _map():
+        return home_range_map(cache.selection(), cache.compute(home_ranges, **settings),
+                              highlight=picked, lang=state.lang())
+
+    widgets.show_map("ranges", _map, tuple(sorted(settings.items())), tuple(picked))
 with right:
     count = drawn["individualID"].nunique()
     st.subheader(ngettext("Areas ({n} individual)", "Areas ({n} individuals)", count).format(

@@ -3,7 +3,6 @@
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import (
     LEOPARD,
@@ -19,6 +18,7 @@ from landmap import (
     local_time,
     overview_largest,
     overview_map,
+    year_player_html,
     year_sequence,
     yearly_table,
 )
@@ -43,18 +43,21 @@ widgets.headline_metrics(cache.current_headline(), st.session_state[state.SPECIE
 # the year player's frames, which must follow each other quickly)
 first, last = selection.year_span
 density_line = (st.empty() if first == last and not st.session_state[state.INDIVIDUALS]
-                and playing is None else None)
+                and not playing else None)
 if density_line is not None:
     density_line.caption(_("Estimating the leopard density (SECR) for {year}…").format(
         year=first))
 
-scale = cache.frame_scale(overview_largest)
-map_key = cache.map_key("overview", scale)
+
+
+def _map():
+    shown = cache.selection()
+    return overview_map(shown, title=_("Amur leopard camera traps, {span}").format(
+        span=shown.span_label), lang=state.lang(), scale=cache.frame_scale(overview_largest))
+
+
 with st.spinner(_("Drawing the map…")):
-    m = cache.built_map(map_key, lambda: overview_map(selection, title=title, lang=state.lang(),
-                                                      scale=scale))
-st_folium(m, key=map_key, returned_objects=[], height=widgets.map_height(),
-          use_container_width=True)
+    widgets.show_map("overview", _map)
 
 # "New" needs the years before the selection: the table is counted over all years (with
 # the other filters) and reports the selected span; `landmap summary` prints the same.
@@ -143,12 +146,16 @@ if not briefing:
              lambda: briefing_pack(build_briefing(release, title, chosen, lang=lang,
                                                   density=density, sequence=each_year)),
              f"landmap-briefing-{span}.pdf", "application/pdf")] if widgets.chromium_path() else []
+    pace = float(st.session_state.get(state.PLAYER_SPEED, 2.0))
     if several and widgets.chromium_path():
-        pace = float(st.session_state.get(state.PLAYER_SPEED, 2.0))
         pack.append((_("Years as an animation (GIF)"),
                      lambda: animated_gif([png for _, png in year_sequence(release, lang=lang)],
                                           seconds=pace),
                      f"landmap-years-{span}.gif", "image/gif"))
+    if several:
+        pack.append((_("Years as a player (HTML, works offline)"),
+                     lambda: year_player_html(release, lang=lang, seconds=pace).encode("utf-8"),
+                     f"landmap-years-{span}.html", "text/html"))
     widgets.download_row([
         *pack,
         (_("Yearly table (CSV)"), lambda: csv_bytes(safe(table), lang),

@@ -1,7 +1,6 @@
 """Sightings: every detection on the map, coloured by individual or by species."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import LEOPARD, csv_bytes, sightings_largest, sightings_map, species_label
 from landmap.app import cache, filters, state, widgets
@@ -21,13 +20,17 @@ every = st.toggle(_("All species at once (coloured by species)"), key="sightings
 chosen = filters.species_present(selection) if every else species
 colour_by = "species" if every else "individual"
 wanted_species = chosen if isinstance(chosen, list) else [chosen]
-scale = cache.frame_scale(sightings_largest, species=tuple(wanted_species), colour_by=colour_by)
-map_key = cache.map_key("sightings", every, scale)
+
+
+def _map():
+    scale = cache.frame_scale(sightings_largest, species=tuple(wanted_species),
+                              colour_by=colour_by)
+    return sightings_map(cache.selection(), chosen, colour_by=colour_by, lang=state.lang(),
+                         scale=scale)
+
+
 with st.spinner(_("Placing the detections…")):
-    m = cache.built_map(map_key, lambda: sightings_map(
-        selection, chosen, colour_by=colour_by, lang=state.lang(), scale=scale))
-st_folium(m, key=map_key, returned_objects=[],
-          height=widgets.map_height(), use_container_width=True)
+    widgets.show_map("sightings", _map, every, tuple(wanted_species))
 if not briefing:
     st.caption(_("One circle per station and animal; its area grows with the detections. "
                  "Point at a circle for the animal, the first and last local date, the "

@@ -2,7 +2,6 @@
 
 import altair as alt
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import (
     camera_operation,
@@ -21,7 +20,7 @@ from landmap.app.state import _
 from landmap.maps import UNITS
 
 briefing = widgets.briefing_mode()
-widgets.year_player()
+playing = widgets.year_player()
 selection = cache.selection()
 first, last = selection.year_span
 heading = st.empty()
@@ -47,9 +46,10 @@ label = f"{first}–{last}" if year == ALL and first != last else str(
 title = _("Trap density, {span}").format(span=label)
 heading.title(title)
 
-grid = cache.compute(effort_grid, narrow, cell_km=cell_km, by_year=False,
-                     species=st.session_state[state.SPECIES], threshold=f"{minutes}min",
-                     effort=filters.effort_unit())
+grid_settings = {"cell_km": cell_km, "by_year": False,
+                 "species": st.session_state[state.SPECIES], "threshold": f"{minutes}min",
+                 "effort": filters.effort_unit()}
+grid = cache.compute(effort_grid, narrow, **grid_settings)
 gaps = cache.compute(coverage_gaps, narrow, cell_km=cell_km)
 covered = cache.compute(coverage, narrow, distance_km=3.0)
 
@@ -66,12 +66,21 @@ d.metric(_("Park cells with no camera"), n(len(gaps)),
              size=cell_km, area=state.lang().area(gaps["area_km2"].sum(), 0)))
 map_title = (_("{unit} ({minutes} min apart), {span}").format(
     unit=_(UNITS[metric]), minutes=minutes, span=label) if metric == "detection_rate" else None)
-map_key = cache.map_key("density", cell_km, metric, year, minutes)
-m = cache.built_map(map_key, lambda: density_map(chosen, grid, gaps, metric, title=map_title,
-                                                 lang=state.lang()))
-st_folium(m, key=map_key,
-          returned_objects=[],
-          height=widgets.map_height(), use_container_width=True)
+
+
+def _map():
+    # a frame of the year player is one year of the span: the Year box does not apply
+    here = narrow if not playing else None
+    shown = cache.selection() if here is None else chosen
+    frame_grid = cache.compute(effort_grid, here, **grid_settings)
+    title = (_("{unit} ({minutes} min apart), {span}").format(
+        unit=_(UNITS[metric]), minutes=minutes, span=shown.span_label)
+        if playing and metric == "detection_rate" else map_title)
+    return density_map(shown, frame_grid, cache.compute(coverage_gaps, here, cell_km=cell_km),
+                       metric, title=title, lang=state.lang())
+
+
+widgets.show_map("density", _map, cell_km, metric, year if not playing else ALL, minutes)
 if not briefing:
     st.caption(_("Grid of {size} km cells in the stations' UTM zone ({crs}). Stations per "
                  "100 km² use the whole cell area; the detection rate counts independent "

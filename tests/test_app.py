@@ -267,20 +267,42 @@ def test_trap_density_page_shows_when_the_cameras_worked(app, demo):
     assert any(f"({len(expected)} stations with a gap)" in c.value for c in app.caption)
 
 
-def test_the_year_player_shows_one_year_on_map_pages_only(app, demo):
+def _flipbook(app) -> list[dict]:
+    """The year player's frames (label and map HTML) the page sent to the browser."""
+    import json
+    import re
+
+    pages = [e.proto.srcdoc for e in app.main.get("iframe") if "lm-frames" in e.proto.srcdoc]
+    if not pages:
+        return []
+    found = re.search(r'<script type="application/json" id="lm-frames">(.*?)</script>',
+                      pages[0], re.S)
+    return json.loads(found.group(1))
+
+
+def test_the_year_player_sends_one_map_per_year(app, demo):
     app.run()
     app.slider(key="years").set_value((2019, 2021)).run()
+    assert _flipbook(app) == []
     app.button(key="player-play").click().run()
-    assert app.title[0].value == "Amur leopard camera traps, 2019"
-    h = headline(demo.filter(years=(2019, 2019)))
+    frames = _flipbook(app)
+    assert [f["label"] for f in frames] == ["2019", "2020", "2021"]
+    for frame in frames:
+        # each frame is that year's map, with its own legend
+        year = int(frame["label"])
+        assert f"Amur leopard camera traps, {year}" in frame["html"]
+        detections = headline(demo.filter(years=(year, year))).detections
+        assert f"({detections:,} in all)" in frame["html"]
+    # the page around the map keeps the whole span
+    assert app.title[0].value == "Amur leopard camera traps, 2019–2021"
+    h = headline(demo.filter(years=(2019, 2021)))
     assert _metrics(app)["Leopard detections"] == f"{h.detections:,}"
-    app.button(key="player-pause").click().run()
-    app.button(key="player-forward").click().run()
-    assert app.title[0].value == "Amur leopard camera traps, 2020"
-    # a page without the player keeps the slider's span
+    # a page without a map keeps the slider's span; another map page plays too
     app.switch_page("pages/activity.py").run()
     assert app.title[0].value == "Activity and species, 2019–2021"
-    app.switch_page("pages/overview.py").run()
-    assert app.title[0].value == "Amur leopard camera traps, 2020"  # back where it was
+    assert _flipbook(app) == []
+    app.switch_page("pages/sightings.py").run()
+    assert [f["label"] for f in _flipbook(app)] == ["2019", "2020", "2021"]
     app.button(key="player-stop").click().run()
-    assert app.title[0].value == "Amur leopard camera traps, 2019–2021"
+    assert _flipbook(app) == []
+    assert app.title[0].value == "Sightings of Amur leopard, 2019–2021"

@@ -249,3 +249,32 @@ def test_export_the_years_as_an_animation_and_the_pack_with_a_page_per_year(caps
     code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "years", "--year", "2021",
                         "--output", str(gif))
     assert code == 2 and "the selection is one year (2021)" in err
+
+
+def test_export_the_years_as_a_player_that_plays_offline(capsys, tmp_path):
+    import json
+    import re
+
+    from landmap import load_boundaries, load_demo
+    from landmap.survey import headline
+    from tests.conftest import leaked_places, public_places
+
+    out = tmp_path / "years.html"
+    code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "years", "--year",
+                        "2019-2021", "--seconds", "1", "--output", str(out))
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    frames = json.loads(re.search(
+        r'<script type="application/json" id="lm-frames">(.*?)</script>', html, re.S).group(1))
+    assert [f["label"] for f in frames] == ["2019", "2020", "2021"]
+    assert '<option value="1.0" selected>' in html
+    demo = load_demo()
+    for frame in frames:
+        year = int(frame["label"])
+        detections = headline(demo.filter(years=(year, year))).detections
+        assert f"Amur leopard camera traps, {year}" in frame["html"]
+        assert f"({detections:,} in all)" in frame["html"]
+        # everything inlined: nothing to fetch from a CDN or from the dashboard
+        assert "<script src=" not in frame["html"] and "/app/static" not in frame["html"]
+        assert "Locations generalised to 5 km" in frame["html"]
+        assert leaked_places(frame["html"], 5, public_places(load_boundaries())) == []

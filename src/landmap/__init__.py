@@ -28,6 +28,7 @@ _IO_NAMES = (
     "check_package", "DataError", "csv_bytes", "geojson_bytes", "gpkg_bytes",
     "html_bytes", "camtrapdp_zip", "COLUMN_HEADERS", "problems_frame", "doubtful", "map_png",
     "build_briefing", "briefing_pack", "density_text", "year_maps", "year_sequence",
+    "year_player_html",
     "animated_gif", "LoadStep", "ProgressBar",
 )
 #: Public name -> the module that defines it.
@@ -105,6 +106,7 @@ _API = {
     "density_map": "landmap.maps",
     "density_surface_map": "landmap.maps",
     "movement_map": "landmap.maps",
+    "flipbook_html": "landmap.maps",
     "movement_path": "landmap.movement",
     "camera_operation": "landmap.operation",
     "longest_gaps": "landmap.operation",

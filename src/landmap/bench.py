@@ -19,7 +19,11 @@ import logging
 import os
 import resource
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -138,6 +142,73 @@ def _filter_change_seconds(folder: Path, pages=MAP_PAGES) -> dict[str, float]:
         signin._local_client = local_client
         logging.disable(logging.NOTSET)
         os.environ.pop("LANDMAP_DATA", None)
+
+
+_STEP = """() => new Promise(done => {
+  const start = performance.now();
+  document.getElementById('lm-forward').click();
+  // two animation frames: the step's frame has been painted
+  requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - start)));
+})"""
+
+
+def _has_player(frame) -> bool:
+    try:
+        return frame.evaluate("() => !!document.getElementById('lm-forward')")
+    except Exception:  # a frame still loading or gone: not the player's
+        return False
+
+
+def _player_seconds(folder: Path, pages=MAP_PAGES) -> dict[str, tuple[float, float]]:
+    """The year player in Chromium, per map page: seconds from "Play the years" until
+    every year's frame is drawn (frames built on the server, then drawn by the browser),
+    and the median step from one year to the next (click to painted), warm. Empty when
+    Chromium or Playwright is missing."""
+    from landmap.io.briefing import chromium_path
+
+    chromium = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {}
+    if chromium is None:
+        return {}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = {}
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, LANDMAP_DATA=str(folder), LANDMAP_CACHE=cache)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "landmap.app.serve", "--server.port", str(port),
+             "--server.headless", "true"], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium,
+                                            args=["--no-sandbox", "--disable-gpu"])
+                page = browser.new_page(viewport={"width": 1920, "height": 1080})
+                for name in pages:
+                    path = "" if name == "overview" else name
+                    page.goto(f"http://127.0.0.1:{port}/{path}?years=2013-2024",
+                              timeout=600_000)
+                    page.locator(".st-key-player-play button").first.wait_for(
+                        timeout=600_000)
+                    start = time.perf_counter()
+                    page.locator(".st-key-player-play button").first.click()
+                    book = page.frame_locator("iframe[title='st.iframe']").first
+                    book.locator("body[data-ready='1']").wait_for(timeout=600_000)
+                    ready = time.perf_counter() - start
+                    book.locator("#lm-play").click()  # pause: step by hand
+                    frame = next(f for f in page.frames if _has_player(f))
+                    steps = [frame.evaluate(_STEP) / 1000 for _ in range(11)]
+                    out[name] = (ready, statistics.median(steps))
+                    page.locator(".st-key-player-stop button").first.click()
+                browser.close()
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    return out
 
 
 def _map_sizes(survey) -> dict[str, int]:
@@ -363,6 +434,10 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
             if filter_change:
                 for page, seconds in _filter_change_seconds(folder).items():
                     steps[f"filter change, warm ({page.replace('_', ' ')})"] = seconds
+                for page, (ready, step) in _player_seconds(folder).items():
+                    name = page.replace("_", " ")
+                    steps[f"year player, 12 frames built and drawn ({name})"] = ready
+                    steps[f"year player step, browser, warm ({name})"] = step
             for name, seconds in steps.items():
                 rows.append({"scale": scale, "measure": name, "value": round(seconds, 3),
                              "unit": "s"})

@@ -43,10 +43,11 @@ EXPORTS = {
     "path": ("geojson", "gpkg", "csv"),
     "operation": ("csv",),
     "briefing": ("pdf",),
-    "years": ("gif",),
+    "years": ("gif", "html"),
 }
 _SUFFIX_FORMAT = {".geojson": "geojson", ".json": "json", ".gpkg": "gpkg", ".csv": "csv",
-                  ".zip": "zip", ".pdf": "pdf", ".gif": "gif"}
+                  ".zip": "zip", ".pdf": "pdf", ".gif": "gif",
+                  ".html": "html"}
 
 
 class UsageError(Exception):
@@ -466,12 +467,20 @@ def _briefing(selection, precision, fmt, args) -> bytes:
 
 
 def _year_animation(selection, precision, fmt, args) -> bytes:
-    from landmap.io.briefing import ExportUnavailable, animated_gif, year_sequence
+    from landmap.io.briefing import (
+        ExportUnavailable,
+        animated_gif,
+        year_player_html,
+        year_sequence,
+    )
 
     first, last = selection.year_span
     if first == last:
         raise UsageError(f"--what years: the selection is one year ({first}); give a span "
                          "with --year (2013-2024).")
+    if fmt == "html":
+        return year_player_html(_release(selection, precision, args),
+                                seconds=args.seconds).encode("utf-8")
     try:
         frames = year_sequence(_release(selection, precision, args))
     except ExportUnavailable as error:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
 from landmap.app.data import data_key, survey_exact
 from landmap.app.filters import effort_unit, filters
 from landmap.app.precision import download_precision, precision
-from landmap.app.state import LANG, PLAYER_ON_PAGE, PLAYER_YEAR, SPECIES, YEARS
+from landmap.app.state import LANG, PLAYER_YEAR, SPECIES, YEARS
 from landmap.maps.circles import busiest
 from landmap.observations import LEOPARD
 from landmap.privacy import Precision, Release, protect
@@ -123,10 +124,10 @@ def _scale(key: tuple, _largest: Callable, _survey: Survey, span: tuple, params:
 
 
 def frame_scale(largest: Callable, **params) -> int | None:
-    """While the year player shows one year: the largest count a place reaches in any
+    """While the year player draws a frame: the largest count a place reaches in any
     year of the span (``largest(survey, **params)`` per year, on the survey as shown), so
     that the player's frames share one circle scale. None otherwise."""
-    if st.session_state.get(PLAYER_YEAR) is None or not st.session_state.get(PLAYER_ON_PAGE):
+    if st.session_state.get(PLAYER_YEAR) is None:
         return None
     span = tuple(st.session_state[YEARS])
     s = selection(all_years=True)
@@ -147,8 +148,9 @@ def map_key(prefix: str, *extra) -> str:
     streamlit-folium keeps the map first drawn under a key and ignores later changes to
     it, so a map whose layers depend on the filters needs the filters in its key.
     """
+    # a player's frame differs from the same year chosen with the slider (circle scale)
     text = repr((data_key(survey_exact()), filters(), st.session_state.get(SPECIES),
-                 effort_unit(),
+                 effort_unit(), st.session_state.get(PLAYER_YEAR) is not None,
                  precision().code, extra))
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
@@ -167,6 +169,29 @@ def built_map(key: str, build: Callable):
     rendered again.
     """
     return _copy_map(_built(key, st.session_state.get(LANG, "en"), build))
+
+
+@contextmanager
+def showing(year: int) -> Iterator[None]:
+    """Within this block the selection, the analyses and the maps are those of the year
+    player's frame for ``year`` (see :func:`landmap.app.filters.filters`)."""
+    before = st.session_state.get(PLAYER_YEAR)
+    st.session_state[PLAYER_YEAR] = int(year)
+    try:
+        yield
+    finally:
+        st.session_state[PLAYER_YEAR] = before
+
+
+@st.cache_resource(max_entries=120, show_spinner=False)
+def _frame(key: str, language: str, _build: Callable) -> str:
+    return _build().get_root().render()
+
+
+def frame_html(key: str, build: Callable) -> str:
+    """The HTML of the map ``build()`` makes, rendered once per map key and language:
+    the year player's frames, which the browser draws itself (no st_folium)."""
+    return _frame(key, st.session_state.get(LANG, "en"), build)
 
 
 def _copy_map(m):

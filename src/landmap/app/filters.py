@@ -26,7 +26,6 @@ from landmap.app.state import (
     INDIVIDUALS,
     LANG,
     LIFE_STAGE,
-    PLAYER_ON_PAGE,
     PLAYER_YEAR,
     PRECISION,
     SEX,
@@ -232,12 +231,12 @@ def _precision_widgets() -> None:
 def filters() -> tuple:
     """The current filter values as one hashable tuple (years, individuals, sex, ...).
 
-    While the year player shows one year of the span, the years are that year: every
-    page, cache and map then draws the player's frame like any other selection.
+    While the year player draws its frame of one year of the span, the years are that
+    year: every cache and map then draws the frame like any other selection.
     """
     state = st.session_state
     years = tuple(state[YEARS])
-    shown = state.get(PLAYER_YEAR) if state.get(PLAYER_ON_PAGE) else None
+    shown = state.get(PLAYER_YEAR)
     if shown is not None and years[0] <= shown <= years[1]:
         years = (shown, shown)
     return (years, tuple(sorted(state[INDIVIDUALS])), tuple(sorted(state[SEX])),

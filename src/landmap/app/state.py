@@ -39,12 +39,12 @@ PRECISION = "precision"
 EXACT_DOWNLOADS = "exact_downloads"
 
 
-#: The year the year player shows (absent: the whole span), whether it is playing, and
-#: its speed in seconds per year (see landmap.app.widgets.year_player).
+#: Whether the map pages show the year player's flip-book (one map per year of the
+#: span), the year a frame is being drawn for (set only while it is drawn, see
+#: landmap.app.cache.showing), and the player's seconds per year (the GIF's too).
+PLAYER_ON = "player_on"
 PLAYER_YEAR = "player_year"
-PLAYER_RUNNING = "player_running"
 PLAYER_SPEED = "player_speed"
-PLAYER_ON_PAGE = "player_on_page"
 
 
 #: The individual shown on the Individuals page.

@@ -3,19 +3,19 @@ map height and download buttons."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
+import folium
 import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_folium import st_folium
 
-from landmap.app.cache import release
+from landmap.app.cache import built_map, frame_html, map_key, release, showing
 from landmap.app.precision import precision_label
 from landmap.app.state import (
     BRIEFING,
-    PLAYER_ON_PAGE,
-    PLAYER_RUNNING,
+    PLAYER_ON,
     PLAYER_SPEED,
-    PLAYER_YEAR,
     YEARS,
     _,
     lang,
@@ -23,6 +23,8 @@ from landmap.app.state import (
 from landmap.io.briefing import chromium_path, install_hint, map_png
 from landmap.io.exports import html_bytes
 from landmap.io.progress import ProgressBar
+from landmap.maps.base import MIN_HEIGHT
+from landmap.maps.flipbook import PLAYER_SPEEDS, flipbook_html
 from landmap.observations import LEOPARD
 from landmap.species import species_label
 from landmap.survey import Headline
@@ -145,96 +147,62 @@ def picked_rows(key: str, ids) -> list[str]:
     return list(dict.fromkeys(str(ids[r]) for r in sorted(rows)))
 
 
-#: Seconds per year the player offers; the first is the default.
-PLAYER_SPEEDS = (2.0, 1.0, 4.0, 0.5)
-_PLAYED_AT = "_player_stepped_at"
-
-
-def _step(by: int) -> None:
-    first, last = st.session_state[YEARS]
-    year = st.session_state.get(PLAYER_YEAR)
-    year = first if year is None else year + by
-    # the player goes round: after the last year the first again
-    st.session_state[PLAYER_YEAR] = first + (year - first) % (last - first + 1)
-    st.session_state[_PLAYED_AT] = time.monotonic()
-
-
 def _play(on: bool) -> None:
-    if st.session_state.get(PLAYER_YEAR) is None:
-        _step(0)
-    st.session_state[PLAYER_RUNNING] = on
-    st.session_state[_PLAYED_AT] = time.monotonic()
+    st.session_state[PLAYER_ON] = on
 
 
-def _stop() -> None:
-    st.session_state[PLAYER_YEAR] = None
-    st.session_state[PLAYER_RUNNING] = False
+def year_player() -> bool:
+    """The button that turns the map pages into the year player, and back.
 
-
-def year_player() -> int | None:
-    """Controls that step the map pages through the selected years, one frame per year.
-
-    Play goes round the years at the chosen speed until paused; back and forward step by
-    hand; "All years" returns to the whole span. While a year is shown, every page
-    draws that year (see :func:`landmap.app.filters.filters`), so each frame is the same
-    cached selection a user would get by setting the slider to it. Returns the year shown,
-    or None for the whole span. Call it before the page reads the selection.
+    Playing, each map page draws one map per year of the selected span (each exactly the
+    map the page draws with the slider set to that year, with a circle scale shared by
+    all years) and the browser steps through them: see :func:`show_map`. The page's
+    title, figures and tables keep the whole span. Returns whether the player is on
+    (never for a span of one year). Call it before the page reads the selection.
     """
-    st.session_state[PLAYER_ON_PAGE] = True
     first, last = st.session_state[YEARS]
-    shown = st.session_state.get(PLAYER_YEAR)
-    if first == last or (shown is not None and not first <= shown <= last):
-        _stop()
-        if first == last:
-            return None
-        shown = None
-    running = bool(st.session_state.get(PLAYER_RUNNING)) and shown is not None
-    speed = st.session_state.setdefault(PLAYER_SPEED, PLAYER_SPEEDS[0])
-    if shown is not None:
-        st.markdown(_PLAYER_CSS, unsafe_allow_html=True)
+    if first == last:
+        return False
+    on = bool(st.session_state.get(PLAYER_ON))
     with st.container(horizontal=True, vertical_alignment="center", key="year-player"):
-        if running:
-            st.button(_("Pause"), icon=":material/pause:", on_click=_play, args=(False,),
-                      key="player-pause")
+        if on:
+            st.button(_("All years"), icon=":material/close:", on_click=_play, args=(False,),
+                      key="player-stop", help=_("Back to one map of the whole span"))
         else:
-            st.button(_("Play the years") if shown is None else _("Play"),
-                      icon=":material/play_arrow:", on_click=_play, args=(True,),
-                      key="player-play",
+            st.button(_("Play the years"), icon=":material/play_arrow:", on_click=_play,
+                      args=(True,), key="player-play",
                       help=_("Shows the years {first}–{last} one after another").format(
                           first=first, last=last))
-        if shown is not None:
-            st.button("", icon=":material/skip_previous:", on_click=_step, args=(-1,),
-                      key="player-back", help=_("Previous year"))
-            st.button("", icon=":material/skip_next:", on_click=_step, args=(1,),
-                      key="player-forward", help=_("Next year"))
-            st.button(_("All years"), icon=":material/close:", on_click=_stop,
-                      key="player-stop")
-            st.selectbox(_("Seconds per year"), sorted(PLAYER_SPEEDS), key=PLAYER_SPEED,
-                         width=150, label_visibility="collapsed",
-                         format_func=lambda v: _("{s} s per year").format(
-                             s=lang().number(v, 1) if v < 1 else lang().number(v)))
-            st.markdown(f'<div class="lm-year" aria-live="polite">{int(shown)}</div>',
-                        unsafe_allow_html=True)
-    if running:
-        _tick(float(speed))
-    return shown
+    return on
 
 
-_PLAYER_CSS = """
-<style>
-.lm-year { font: 700 2.6rem/1 system-ui, sans-serif; color: #b3202a; padding: 0 .4rem; }
-.st-key-year-player { gap: .5rem !important; }
-</style>
-"""
+#: Height of the flip-book's control bar above the map (pixels).
+_PLAYER_BAR = 52
 
 
-def _tick(seconds: float) -> None:
-    @st.fragment(run_every=seconds)
-    def advance() -> None:
-        # Runs with the page (nothing to do: the frame was just drawn) and then every
-        # ``seconds`` on its own, when it steps on and redraws the page.
-        if time.monotonic() - st.session_state.get(_PLAYED_AT, 0) >= seconds * 0.8:
-            _step(1)
-            st.rerun()
+def show_map(prefix: str, build: Callable[[], folium.Map], *extra) -> None:
+    """Draw the page's map, or the year player's flip-book while the player is on.
 
-    advance()
+    ``build()`` makes the map of the current selection: it must read the selection and
+    its analyses itself (``cache.selection()``, ``cache.compute(...)``), because for the
+    flip-book it runs once per year inside :func:`landmap.app.cache.showing`. ``prefix``
+    and ``extra`` (the page's own settings) make the map's cache key with the filters.
+    The frames are rendered once per selection and language; stepping through them is
+    done by the browser alone (:func:`landmap.maps.flipbook_html`).
+    """
+    if not st.session_state.get(PLAYER_ON) or st.session_state[YEARS][0] == \
+            st.session_state[YEARS][1]:
+        key = map_key(prefix, *extra)
+        st_folium(built_map(key, build), key=key, returned_objects=[], height=map_height(),
+                  use_container_width=True)
+        return
+    first, last = st.session_state[YEARS]
+    frames = []
+    for i, year in enumerate(range(first, last + 1), 1):
+        # a frame already drawn returns at once, before the spinner shows
+        with showing(year), st.spinner(_("Drawing the map of {year} ({i} of {n})…").format(
+                year=year, i=i, n=last - first + 1)):
+            frames.append((str(year), frame_html(map_key(prefix, *extra), build)))
+    speed = float(st.session_state.setdefault(PLAYER_SPEED, PLAYER_SPEEDS[0]))
+    components.html(flipbook_html(frames, seconds=speed, lang=lang(), min_height=MIN_HEIGHT),
+                    height=map_height() + _PLAYER_BAR)

@@ -46,6 +46,7 @@ _IO = {
     "briefing_pack": "landmap.io.briefing",
     "year_maps": "landmap.io.briefing",
     "year_sequence": "landmap.io.briefing",
+    "year_player_html": "landmap.io.briefing",
     "animated_gif": "landmap.io.briefing",
     "density_text": "landmap.io.briefing",
     "chromium_path": "landmap.io.briefing",

@@ -46,6 +46,7 @@ __all__ = [
     "install_hint",
     "map_png",
     "year_maps",
+    "year_player_html",
     "year_sequence",
 ]
 
@@ -466,6 +467,32 @@ def year_sequence(release, size: str = "projector", lang: Language | None = None
              for year, build in year_maps(release, lang).items()}
     return _with_browser(lambda browser: [(year, _shoot(browser, page, size))
                                           for year, page in pages.items()])
+
+
+def year_player_html(release, lang: Language | None = None, seconds: float = 2.0) -> str:
+    """The year player as one HTML file that plays with no server and no network.
+
+    The frames are :func:`year_maps` (one Overview map per year, one circle scale), each
+    with Leaflet inlined (:func:`landmap.maps.offline.standalone_html`), stepped through
+    by :func:`landmap.maps.flipbook.flipbook_html`: play, pause, step, speed. Needs no
+    browser on the machine that writes it.
+
+    Examples
+    --------
+    >>> from landmap import load_demo
+    >>> from landmap.privacy import Precision, Release
+    >>> s = load_demo().filter(years=(2020, 2021))
+    >>> html = year_player_html(Release(s, Precision.parse("5")))
+    >>> html.count('"label": "202'), "cdn.jsdelivr" in html
+    (2, False)
+    """
+    from landmap.maps.flipbook import flipbook_html
+
+    lang = lang or language("en")
+    heading = lang.gettext("Amur leopard camera traps, {span}")
+    frames = [(str(year), standalone_html(build(), title=heading.format(span=year)))
+              for year, build in year_maps(release, lang).items()]
+    return flipbook_html(frames, seconds=seconds, lang=lang)
 
 
 def animated_gif(frames: list[bytes], seconds: float = 1.5) -> bytes:

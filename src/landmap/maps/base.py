@@ -271,13 +271,13 @@ class _Frame(MacroElement):
   var map = {{ this._parent.get_name() }};
   var data = {{ this.data|tojson }}, landscape = {{ this.landscape|tojson }};
   var labels = {{ this.labels|tojson }};
-  var whole = false, touched = false;
+  var whole = false, touched = false, b = null;
   // an exported map's title box (window.lmPadTop, its height) keeps the data below it
   function fit() { map.fitBounds(whole ? landscape : data, {paddingTopLeft:
     [14, window.lmPadTop || 14], paddingBottomRight: [14, 14]}); }
   var home = L.control({position: 'topleft'});
   home.onAdd = function () {
-    var b = L.DomUtil.create('div', 'lm-home');
+    b = L.DomUtil.create('div', 'lm-home');
     b.textContent = labels[0];
     L.DomEvent.disableClickPropagation(b);
     b.addEventListener('click', function () {
@@ -289,6 +289,10 @@ class _Frame(MacroElement):
   map.on('dragstart', function () { touched = true; });
   map.getContainer().addEventListener('wheel', function () { touched = true; });
   fit();
+  // the year player's flip-book fits every frame to the span of all of them
+  window.lmView = {map: map, data: function () { return data; },
+                   fitTo: function (bounds) { data = bounds; whole = false;
+                                              b && (b.textContent = labels[0]); fit(); }};
   var frame = null;
   try { frame = window.frameElement; } catch (e) { frame = null; }
   if (!frame || !window.parent || (frame.title || '').indexOf('st_folium') < 0) return;
