@@ -806,10 +806,13 @@ def write_demo(out: str | Path = DEMO_DIR, cfg: SimulationConfig | None = None) 
     """Simulate and write the demo package; returns what :func:`simulate` returned."""
     from landmap.io.camtrapdp import write_camtrapdp
 
+    from landmap.demo_media import write_demo_media
+
     result = simulate(cfg)
+    media = write_demo_media(out, result["observations"], result["deployments"])
     write_camtrapdp(out, result["deployments"], result["observations"], result["metadata"],
                     individuals=result["individuals"],
-                    extra_resources={"simulation_summary": result["summary"]})
+                    extra_resources={"simulation_summary": result["summary"]}, media=media)
     return result
 
 

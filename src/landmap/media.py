@@ -1,0 +1,314 @@
+"""Photos and videos behind the detections: the media table, read for people.
+
+A Camtrap DP package lists its photos and videos in ``media.csv`` (one row per file:
+deployment, time, path, whether it may be published, favourite). The survey keeps that
+table as read (:attr:`landmap.survey.Kept.media`, written back unchanged on export);
+this module gives the typed view the pages, the API and the ``landmap`` command use:
+
+- :func:`media_table`: one row per file with its kind (image, video, audio), whether it
+  is public, a favourite, remote (``http(s)``) or a file inside the package, and what is
+  wrong with its path (outside the package, missing), if anything;
+- :func:`media_links`: which observation each file shows, by the observation's
+  ``mediaID`` (media-level observations) or by its deployment and time span (event-level
+  observations, whose photos are the files taken at that camera during the event);
+- :func:`media_of`: the files of some observations, favourites first;
+- :func:`viewable`: the location policy applied to pictures. Viewers see only public,
+  local files of events with no person or vehicle in them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from landmap.i18n import Text
+
+__all__ = ["MEDIA_KINDS", "media_links", "media_of", "media_path", "media_table", "viewable"]
+
+#: The kinds of file a camera trap records, from ``fileMediatype`` (``image/jpeg``).
+MEDIA_KINDS = ("image", "video", "audio")
+
+#: Observation types whose files are never shown to viewers (people, vehicles).
+_PEOPLE = ("human", "vehicle")
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no", ""}
+
+_COLUMNS = ["mediaID", "deploymentID", "locationID", "timestamp_utc", "timestamp_offset",
+            "kind", "fileMediatype", "filePath", "fileName", "public", "favorite", "remote",
+            "file", "path_problem", "captureMethod", "mediaComments", "people"]
+
+
+def media_path(root: str | Path, file_path: str) -> tuple[Path | None, Text | None]:
+    """The file a media row's ``filePath`` names inside the package folder ``root``.
+
+    Returns ``(path, None)`` for a file inside the package, ``(None, None)`` for a remote
+    file (``http://`` or ``https://``) and ``(None, reason)`` for a path landmap will not
+    open: empty, absolute, leading out of the package (``..``, or a symbolic link whose
+    target lies outside), another URL scheme, or no such file. Nothing outside ``root``
+    is ever opened.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "media").mkdir(); _ = (root / "media" / "a.jpg").write_bytes(b"x")
+    >>> media_path(root, "media/a.jpg")[0] == (root / "media" / "a.jpg").resolve()
+    True
+    >>> media_path(root, "https://example.org/a.jpg")
+    (None, None)
+    >>> str(media_path(root, "../etc/passwd")[1])
+    'the path leads outside the package folder'
+    """
+    text = str(file_path or "").strip()
+    if not text:
+        return None, Text("the file path is empty")
+    lower = text.lower()
+    if lower.startswith(("http://", "https://")):
+        return None, None
+    if "://" in lower or lower.startswith(("file:", "data:")):
+        return None, Text("only paths inside the package or http(s) addresses are read")
+    relative = Path(text.replace("\\", "/"))
+    if relative.is_absolute() or text.startswith(("/", "\\")) or ":" in relative.parts[0]:
+        return None, Text("an absolute path: media must lie inside the package folder")
+    base = Path(root).resolve()
+    if ".." in relative.parts:
+        return None, Text("the path leads outside the package folder")
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base):
+        # a symbolic link inside the package pointing out of it
+        return None, Text("the path leads outside the package folder")
+    if not target.is_file():
+        return None, Text("no such file in the package")
+    return target, None
+
+
+def _flags(values: pd.Series) -> np.ndarray:
+    text = values.fillna("").astype(str).str.strip().str.lower()
+    return text.isin(_TRUE).to_numpy()
+
+
+def media_table(survey) -> pd.DataFrame:
+    """The survey's media, one row per file, typed for display.
+
+    Parameters
+    ----------
+    survey : Survey
+        A survey or a selection (its media are those of the selection).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mediaID``, ``deploymentID``, ``locationID`` (the deployment's station),
+        ``timestamp_utc``, ``timestamp_offset`` (minutes), ``kind`` (``image``,
+        ``video``, ``audio`` or ``other``), ``fileMediatype``, ``filePath``, ``fileName``,
+        ``public`` and ``favorite`` (booleans: anything but ``true`` is false, so a file
+        whose flag cannot be read is never published), ``remote`` (an ``http(s)``
+        address), ``file`` (the local file inside the package, or None), ``path_problem``
+        (why a local file cannot be shown, or empty), ``captureMethod``,
+        ``mediaComments`` and ``people`` (the file belongs to an observation of a person
+        or a vehicle). Rows keep the order of ``media.csv``.
+
+    Examples
+    --------
+    >>> from landmap import load_demo
+    >>> m = media_table(load_demo())
+    >>> sorted(m["kind"].unique())
+    ['image']
+    """
+    raw = survey.kept.media
+    if raw.empty or "mediaID" not in raw or "timestamp_utc" not in raw:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
+    root = Path(survey.source) if survey.source else None
+    text = raw.reindex(columns=["mediaID", "deploymentID", "fileMediatype", "filePath",
+                                "fileName", "captureMethod", "mediaComments"]).fillna("")
+    text = text.astype(str)
+    kind = text["fileMediatype"].str.split("/", n=1).str[0].str.lower()
+    places = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
+    out = pd.DataFrame({
+        "mediaID": text["mediaID"].to_numpy(),
+        "deploymentID": text["deploymentID"].to_numpy(),
+        "locationID": text["deploymentID"].map(places["locationID"]).to_numpy(),
+        "timestamp_utc": raw["timestamp_utc"].to_numpy(),
+        "timestamp_offset": raw["timestamp_offset"].to_numpy(),
+        "kind": np.where(kind.isin(MEDIA_KINDS), kind, "other"),
+        "fileMediatype": text["fileMediatype"].to_numpy(),
+        "filePath": text["filePath"].to_numpy(),
+        "fileName": text["fileName"].to_numpy(),
+        "public": _flags(raw.get("filePublic", pd.Series("", index=raw.index))),
+        "favorite": _flags(raw.get("favorite", pd.Series("", index=raw.index))),
+    })
+    remote = text["filePath"].str.strip().str.lower().str.startswith(("http://", "https://"))
+    out["remote"] = remote.to_numpy()
+    files, problems = [], []
+    # one look-up per distinct path (a sequence's frames are distinct, a repeated row not)
+    looked: dict[str, tuple[Path | None, Text | None]] = {}
+    for value in text["filePath"]:
+        if value not in looked:
+            looked[value] = (media_path(root, value) if root is not None
+                             else (None, Text("the package folder is not known")))
+        path, problem = looked[value]
+        files.append(path)
+        problems.append(problem or "")
+    out["file"] = files
+    out["path_problem"] = problems
+    out["captureMethod"] = text["captureMethod"].to_numpy()
+    out["mediaComments"] = text["mediaComments"].to_numpy()
+    links = media_links(survey, people=True)
+    out["people"] = out["mediaID"].isin(links.loc[links["people"], "mediaID"]).to_numpy()
+    return out
+
+
+def _observations(survey) -> pd.DataFrame:
+    """Every observation of the survey, counted or kept aside (the other level)."""
+    parts = [survey.observations]
+    if not survey.kept.observations.empty:
+        parts.append(survey.kept.observations)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def media_links(survey, people: bool = False) -> pd.DataFrame:
+    """Which observation each file shows.
+
+    An observation with a ``mediaID`` (classified per photograph) shows that file; an
+    event-level observation shows every file taken at its deployment from its
+    ``eventStart`` to its ``eventEnd`` (inclusive). Both levels are read, the counted one
+    and the one kept aside.
+
+    Parameters
+    ----------
+    survey : Survey
+    people : bool
+        Add a column ``people``: the observation is of a person or a vehicle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``observationID``, ``mediaID`` (one row per pair, no duplicates), and
+        ``people`` when asked.
+
+    Examples
+    --------
+    >>> from landmap import load_demo
+    >>> links = media_links(load_demo())
+    >>> links.columns.tolist()
+    ['observationID', 'mediaID']
+    """
+    media = survey.kept.media
+    columns = ["observationID", "mediaID"] + (["people"] if people else [])
+    if media.empty or "timestamp_utc" not in media:
+        return pd.DataFrame({c: pd.Series(dtype=bool if c == "people" else object)
+                             for c in columns})
+    obs = _observations(survey)
+    known = media["mediaID"].astype(str)
+    by_id = pd.DataFrame(columns=["observationID", "mediaID"])
+    if "mediaID" in obs:
+        named = obs[obs["mediaID"].notna() & (obs["mediaID"].astype(str) != "")]
+        named = named[named["mediaID"].astype(str).isin(known)]
+        by_id = pd.DataFrame({"observationID": named["observationID"].astype(str).to_numpy(),
+                              "mediaID": named["mediaID"].astype(str).to_numpy()})
+        events = obs[~obs.index.isin(named.index)]
+    else:
+        events = obs
+    by_time = _during(media, events)
+    links = pd.concat([by_id, by_time], ignore_index=True).drop_duplicates(ignore_index=True)
+    if people:
+        kinds = obs.drop_duplicates("observationID").set_index(
+            obs.drop_duplicates("observationID")["observationID"].astype(str))[
+            "observationType"]
+        links["people"] = links["observationID"].map(kinds).isin(_PEOPLE).to_numpy()
+    return links[columns]
+
+
+def _during(media: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """(observationID, mediaID) for every file taken at an event's deployment within its
+    span. Vectorised: the files sorted by (deployment, time), each event's first and last
+    file found by binary search, and the ranges between expanded."""
+    empty = pd.DataFrame({"observationID": pd.Series(dtype=object),
+                          "mediaID": pd.Series(dtype=object)})
+    events = events.dropna(subset=["eventStart", "eventEnd"])
+    shots = media.dropna(subset=["timestamp_utc"])
+    if events.empty or shots.empty:
+        return empty
+    codes, deployments = pd.factorize(shots["deploymentID"].astype(str))
+    event_codes = pd.Index(deployments).get_indexer(events["deploymentID"].astype(str))
+    mine = event_codes >= 0
+    events, event_codes = events[mine], event_codes[mine]
+    if events.empty:
+        return empty
+    # one sortable number per (deployment, second): the deployment in the high bits
+    origin = min(shots["timestamp_utc"].min(), events["eventStart"].min())
+
+    def seconds(times: pd.Series) -> np.ndarray:
+        return ((times - origin).dt.total_seconds().to_numpy()).astype(np.int64)
+
+    shift = np.int64(1) << np.int64(34)  # 544 years of seconds
+    keys = codes.astype(np.int64) * shift + seconds(shots["timestamp_utc"])
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = event_codes.astype(np.int64) * shift + seconds(events["eventStart"])
+    ends = event_codes.astype(np.int64) * shift + seconds(events["eventEnd"])
+    lo = np.searchsorted(keys, starts, side="left")
+    hi = np.searchsorted(keys, ends, side="right")
+    n = np.maximum(hi - lo, 0)
+    if not n.sum():
+        return empty
+    which = np.repeat(np.arange(len(events)), n)
+    within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    rows = order[np.repeat(lo, n) + within]
+    return pd.DataFrame({
+        "observationID": events["observationID"].astype(str).to_numpy()[which],
+        "mediaID": shots["mediaID"].astype(str).to_numpy()[rows]})
+
+
+def media_of(table: pd.DataFrame, links: pd.DataFrame, observation_ids) -> pd.DataFrame:
+    """The files of some observations: favourites first, then in time order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`media_table` (or :func:`viewable` of it).
+    links : pandas.DataFrame
+        :func:`media_links`.
+    observation_ids : iterable of str
+
+    Examples
+    --------
+    >>> from landmap import load_demo
+    >>> s = load_demo()
+    >>> media_of(media_table(s), media_links(s), []).empty
+    True
+    """
+    wanted = links.loc[links["observationID"].isin(pd.Index(observation_ids).astype(str)),
+                       "mediaID"]
+    chosen = table[table["mediaID"].isin(wanted)]
+    return chosen.sort_values(["favorite", "timestamp_utc"], ascending=[False, True],
+                              kind="stable").reset_index(drop=True)
+
+
+def viewable(table: pd.DataFrame, role: str, show_viewers: bool = True) -> pd.DataFrame:
+    """The files a role may see (the location policy applied to pictures).
+
+    Analysts see every file. Viewers see only files marked public (``filePublic``),
+    stored in the package (a remote address is shown to analysts only, as a link) and
+    of no event with a person or a vehicle; with ``show_viewers=False`` (a setting of
+    the access file) viewers see none.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"mediaID": ["a", "b", "c", "d"],
+    ...                   "public": [True, False, True, True],
+    ...                   "remote": [False, False, True, False],
+    ...                   "people": [False, False, False, True]})
+    >>> viewable(t, "viewer")["mediaID"].tolist(), len(viewable(t, "analyst"))
+    (['a'], 4)
+    """
+    if role == "analyst":
+        return table
+    if not show_viewers:
+        return table.iloc[0:0]
+    keep = table["public"].astype(bool) & ~table["remote"].astype(bool) & \
+        ~table["people"].astype(bool)
+    return table[keep.to_numpy()]
