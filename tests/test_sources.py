@@ -50,10 +50,10 @@ def test_invalid_package_is_never_cached(package):
 
 
 def test_originals_are_untouched(package):
-    before = {p.name: p.read_bytes() for p in package.iterdir()}
+    before = {p: p.read_bytes() for p in package.rglob("*") if p.is_file()}
     load_survey(package)
     load_survey(package)
-    assert {p.name: p.read_bytes() for p in package.iterdir()} == before
+    assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
     assert read_camtrapdp(package).observation_level == "event"
 
 

@@ -804,9 +804,8 @@ def _metadata(cfg: SimulationConfig, stations: pd.DataFrame) -> dict:
 
 def write_demo(out: str | Path = DEMO_DIR, cfg: SimulationConfig | None = None) -> dict:
     """Simulate and write the demo package; returns what :func:`simulate` returned."""
-    from landmap.io.camtrapdp import write_camtrapdp
-
     from landmap.demo_media import write_demo_media
+    from landmap.io.camtrapdp import write_camtrapdp
 
     result = simulate(cfg)
     media = write_demo_media(out, result["observations"], result["deployments"])

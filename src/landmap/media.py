@@ -23,18 +23,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from landmap.i18n import Text
+from landmap.i18n import N_, Text
 
-__all__ = ["MEDIA_KINDS", "media_links", "media_of", "media_path", "media_table", "viewable"]
+__all__ = ["MEDIA_KINDS", "MISSING", "media_links", "media_of", "media_path", "media_table",
+           "viewable"]
 
 #: The kinds of file a camera trap records, from ``fileMediatype`` (``image/jpeg``).
 MEDIA_KINDS = ("image", "video", "audio")
 
+#: Why a local file cannot be shown when it is simply not in the package folder.
+MISSING = N_("no such file in the package")
+
 #: Observation types whose files are never shown to viewers (people, vehicles).
 _PEOPLE = ("human", "vehicle")
 
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no", ""}
+_TRUE = {"true", "1"}
 
 _COLUMNS = ["mediaID", "deploymentID", "locationID", "timestamp_utc", "timestamp_offset",
             "kind", "fileMediatype", "filePath", "fileName", "public", "favorite", "remote",
@@ -81,7 +84,7 @@ def media_path(root: str | Path, file_path: str) -> tuple[Path | None, Text | No
         # a symbolic link inside the package pointing out of it
         return None, Text("the path leads outside the package folder")
     if not target.is_file():
-        return None, Text("no such file in the package")
+        return None, Text(MISSING)
     return target, None
 
 

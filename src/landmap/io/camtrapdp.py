@@ -584,7 +584,7 @@ def _observations(frame, label, problems, at) -> pd.DataFrame:
 
 
 def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployment_ids,
-           tracker: Progress | None = None) -> pd.DataFrame:
+           tracker: Progress | None = None, root: Path | None = None) -> pd.DataFrame:
     """The media table, checked like the others (unique IDs, known deployments, times).
 
     landmap counts nothing from media, so a media table that breaks the standard does not
@@ -604,12 +604,58 @@ def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployme
                     Text("refers to a deployment that is not in deployments.csv"))
         when, offset = _parse_times(found, label, frame, "timestamp")
         frame = frame.assign(timestamp_utc=when, timestamp_offset=offset)
+        _check_media_values(found, label, frame)
+        if root is not None:
+            _check_media_paths(found, label, frame, root)
     if found:
         problems.extend(dataclasses.replace(p, action="flagged") for p in found)
         problems.append(Problem(label, None, None, None, "kept", Text(
             "the media table does not follow Camtrap DP ({n} problems above); it is kept "
             "as read and written back with every row", n=len(found))))
     return frame
+
+
+#: Frictionless' default spellings of a boolean, as Camtrap DP's schema reads them.
+_BOOLEAN_TEXT = ("true", "True", "TRUE", "1", "false", "False", "FALSE", "0")
+
+
+def _check_media_values(found: list[Problem], label: str, frame: pd.DataFrame) -> None:
+    """Booleans, capture methods and media types of the media table, column by column."""
+    for field, required in (("filePublic", True), ("favorite", False)):
+        if field not in frame:
+            continue
+        text = frame[field].fillna("").astype(str).str.strip()
+        bad = ~text.isin(_BOOLEAN_TEXT) & ((text != "") | required)
+        _flag_cells(found, label, frame, bad.to_numpy(), field,
+                    Text("must be true or false"))
+    if "captureMethod" in frame:
+        text = frame["captureMethod"].fillna("").astype(str)
+        bad = ~text.isin(("", "activityDetection", "timeLapse"))
+        _flag_cells(found, label, frame, bad.to_numpy(), "captureMethod",
+                    Text("must be activityDetection or timeLapse"))
+    if "fileMediatype" in frame:
+        text = frame["fileMediatype"].fillna("").astype(str)
+        bad = ~text.str.fullmatch(r"(image|video|audio)/[\w.+-]+")
+        _flag_cells(found, label, frame, bad.to_numpy(), "fileMediatype",
+                    Text("must be a media type such as image/jpeg or video/mp4"))
+
+
+def _check_media_paths(found: list[Problem], label: str, frame: pd.DataFrame,
+                       root: Path) -> None:
+    """Each local file's path leads inside the package (remote ones are not fetched).
+    One look at the disk per distinct path. A file that is simply not there is not a
+    problem of the table (a package is often shared without its pictures): the Data
+    page lists those with :func:`landmap.media.media_table`."""
+    from landmap.media import MISSING, media_path
+
+    if "filePath" not in frame:
+        return
+    text = frame["filePath"].fillna("").astype(str)
+    codes, values = pd.factorize(text, use_na_sentinel=False)
+    reasons = [media_path(root, value)[1] for value in values]
+    for code, reason in enumerate(reasons):
+        if reason is not None and reason.template != MISSING:
+            _flag_cells(found, label, frame, codes == code, "filePath", reason)
 
 
 def _raw_text(path: Path) -> pd.DataFrame:
@@ -790,8 +836,8 @@ def read_camtrapdp(
         raise DataError(problems)
     # read with the other files (its problems are listed after theirs, as always)
     media_problems: list[Problem] = []
-    media = (_media(paths["media"], paths, media_problems, dep_raw["deploymentID"], tracker)
-             if "media" in paths else pd.DataFrame())
+    media = (_media(paths["media"], paths, media_problems, dep_raw["deploymentID"], tracker,
+                    root=folder) if "media" in paths else pd.DataFrame())
     tracker.stage("checking", 0.0)
 
     deployments = _deployments(dep_raw, paths["deployments"].name, problems)
