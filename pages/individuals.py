@@ -16,7 +16,7 @@ from landmap import (
     movement_path,
     range_notes,
 )
-from landmap.app import cache, filters, state, widgets
+from landmap.app import cache, filters, photos, state, widgets
 from landmap.app.state import _, ngettext
 
 briefing = widgets.briefing_mode()
@@ -141,6 +141,43 @@ offspring = selection.individuals[selection.individuals["mother"] == animal]
 if len(offspring):
     st.caption(_("Known offspring: {names}").format(
         names=", ".join(map(label, offspring["individualID"]))))
+
+
+def photo_section() -> None:
+    st.subheader(_("Photos"))
+    mine = photos.session_photos(animal)
+    others = [i for i in ids if i != animal]
+    left, right = st.columns([2, 3])
+    arrange = left.radio(_("Arrange by"), ["year", "side"], horizontal=True,
+                         key="photos-arrange", format_func={
+                             "year": _("year"), "side": _("side of the border")}.get)
+    other = right.selectbox(_("Compare spot patterns with"), [None, *others],
+                            key="photos-compare",
+                            format_func=lambda i: _("no one") if i is None else label(i))
+    if other is not None:
+        a, b = st.columns(2)
+        with a:
+            st.markdown(f"**{label(animal)}**")
+            photos.gallery(mine, "mine", limit=6, columns=2)
+        with b:
+            st.markdown(f"**{label(other)}**")
+            photos.gallery(photos.session_photos(other), "other", limit=6, columns=2)
+        return
+    if mine.empty:
+        photos.gallery(mine, "none")
+        return
+    groups = (mine.groupby("year", sort=True) if arrange == "year"
+              else mine.groupby("country", sort=True))
+    for value, part in groups:
+        title = (str(value) if arrange == "year" else
+                 country_names.get(value, value))
+        st.markdown(f"**{title}** · " + ngettext("{n} photo", "{n} photos", len(part))
+                    .format(n=n(len(part))))
+        photos.gallery(part, f"{arrange}-{value}", limit=8)
+
+
+photo_section()
+
 if not briefing:
     safe = cache.for_download()
     widgets.download_row([

@@ -189,3 +189,53 @@ def test_viewer_density_surface_is_no_finer_than_the_policy_and_has_no_secr_file
     assert not [b for b in app.get("download_button") if "secr" in str(b.proto.label)]
     assert any("The capture history for secr holds the stations' exact positions" in c.value
                for c in app.caption)
+
+
+def _gallery(at: AppTest) -> list[tuple[str, str]]:
+    """(mediaID, caption) of every photo drawn on the page, and each picture's bytes."""
+    import re
+
+    found = []
+    for element in at.main.get("html"):
+        body = element.proto.body
+        for media_id, data, caption in re.findall(
+                r'<figure class="lm-photo" data-media="([^"]+)">'
+                r'(?:<img src="data:image/jpeg;base64,([^"]+)"[^>]*>|<div[^>]*>[^<]*</div>)'
+                r"<figcaption>([^<]*)</figcaption>", body):
+            found.append((media_id, data, caption))
+    return found
+
+
+@pytest.mark.parametrize("user", ["ranger", "anna"])
+def test_photos_of_an_individual_follow_the_role(app, demo, user):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from landmap.media import media_links, media_table, photos_of
+
+    _sign_in(app, user)
+    app.query_params["years"] = "2013-2024"
+    app.switch_page("pages/individuals.py").run()
+    app.selectbox(key=state.PROFILE).set_value("Leo 117F").run()
+    assert not app.exception
+    drawn = _gallery(app)
+    table = media_table(demo)
+    every = photos_of(demo, "Leo 117F", table=table, links=media_links(demo))
+    public = set(table.loc[table["public"] & ~table["people"], "mediaID"])
+    if user == "ranger":  # a viewer: public photos only, the side of the border only
+        expected = every[every["mediaID"].isin(public)]
+        assert all(caption.endswith("· Russia") or caption.endswith("· China")
+                   for _, _, caption in drawn)
+    else:
+        expected = every
+        assert all("RU-" in caption or "CN-" in caption for _, _, caption in drawn)
+    # grouped by year, at most eight a year, favourites first
+    assert [m for m, _, _ in drawn] == expected.sort_values("year", kind="stable") \
+        .groupby("year").head(8)["mediaID"].tolist()
+    for _, data, _ in drawn:  # every picture a clean JPEG: no EXIF at all
+        image = Image.open(io.BytesIO(base64.b64decode(data)))
+        assert image.format == "JPEG" and len(image.getexif()) == 0
+    assert f"**2021** · {(expected['year'] == 2021).sum()} photos" in \
+        [m.value for m in app.markdown]

@@ -10,6 +10,7 @@ to exact ones. Roles come from the ``[landmap.access]`` section of Streamlit's s
     analyst_groups = ["landmap-analysts"]      # values of the provider's "groups" claim
     viewers = ["@leopard.example"]             # optional: who may sign in at all
     viewer_precision_km = 5                    # finest grid a viewer gets: 1, 5 or 10
+    viewer_media = true                        # viewers see public photos of no person
 
     [landmap.access.accounts.ranger]           # a local account (no identity provider)
     password_hash = "$2b$12$..."               # python -m landmap.access hash
@@ -59,6 +60,9 @@ class Access:
         Who gets the analyst role, and (when ``viewers`` is set) who may sign in at all.
     viewer_precision_km : int
         The finest location grid a viewer receives.
+    viewer_media : bool
+        Whether viewers see photos at all (public ones of no person; see
+        :func:`landmap.media.viewable`).
     """
 
     providers: tuple[str, ...] = ()
@@ -67,6 +71,7 @@ class Access:
     analyst_groups: tuple[str, ...] = ()
     viewers: tuple[str, ...] = ()
     viewer_precision_km: int = 5
+    viewer_media: bool = True
 
     @property
     def enabled(self) -> bool:
@@ -169,6 +174,9 @@ def access_config(secrets: Mapping) -> Access:
     km = section.get("viewer_precision_km", 5)
     if km not in (1, 5, 10):
         raise AccessError(f"landmap.access.viewer_precision_km = {km!r}: use 1, 5 or 10.")
+    media = section.get("viewer_media", True)
+    if not isinstance(media, bool):
+        raise AccessError(f"landmap.access.viewer_media = {media!r}: use true or false.")
     lists = {}
     for key in ("analysts", "analyst_groups", "viewers"):
         value = section.get(key, [])
@@ -177,7 +185,7 @@ def access_config(secrets: Mapping) -> Access:
                               f"{value!r}.")
         lists[key] = tuple(value)
     return Access(providers=tuple(providers), accounts=accounts, viewer_precision_km=km,
-                  **lists)
+                  viewer_media=media, **lists)
 
 
 class Throttle:

@@ -26,7 +26,7 @@ import pandas as pd
 from landmap.i18n import N_, Text
 
 __all__ = ["MEDIA_KINDS", "MISSING", "media_links", "media_of", "media_path", "media_table",
-           "viewable"]
+           "photos_of", "viewable"]
 
 #: The kinds of file a camera trap records, from ``fileMediatype`` (``image/jpeg``).
 MEDIA_KINDS = ("image", "video", "audio")
@@ -315,3 +315,57 @@ def viewable(table: pd.DataFrame, role: str, show_viewers: bool = True) -> pd.Da
     keep = table["public"].astype(bool) & ~table["remote"].astype(bool) & \
         ~table["people"].astype(bool)
     return table[keep.to_numpy()]
+
+
+def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None = None,
+              links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The files of a survey (or of one individual) with what they show, for a gallery.
+
+    Parameters
+    ----------
+    survey : Survey
+    individual : str, optional
+        Only the files of this animal's observations.
+    table, links : pandas.DataFrame, optional
+        :func:`media_table` (or :func:`viewable` of it) and :func:`media_links`, when
+        already at hand.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``table`` with ``subject`` (the individual, else the species or
+        the observation type; several joined by ", "), ``local_time`` (the camera's
+        clock), ``year`` and ``country`` of the station; favourites first, then in
+        time order.
+
+    Examples
+    --------
+    >>> from landmap import load_demo
+    >>> p = photos_of(load_demo(), "Leo 117F")
+    >>> p["subject"].unique().tolist(), int(p["favorite"].sum()) > 0
+    (['Leo 117F'], True)
+    """
+    table = media_table(survey) if table is None else table
+    links = media_links(survey) if links is None else links
+    obs = _observations(survey)
+    if individual is not None:
+        obs = obs[obs["individualID"] == individual]
+    named = obs["individualID"].fillna("").astype(str)
+    subject = named.where(named != "", obs["scientificName"].fillna("").astype(str))
+    subject = subject.where(subject != "", obs["observationType"].fillna("").astype(str))
+    about = pd.DataFrame({"observationID": obs["observationID"].astype(str).to_numpy(),
+                          "subject": subject.to_numpy()})
+    shown = links.merge(about, on="observationID")
+    subjects = (shown.drop_duplicates(["mediaID", "subject"]).groupby("mediaID")["subject"]
+                .agg(", ".join))
+    out = table[table["mediaID"].isin(subjects.index)].copy()
+    out["subject"] = out["mediaID"].map(subjects).to_numpy()
+    offset = pd.to_timedelta(out["timestamp_offset"].fillna(0).astype(float), unit="min")
+    out["local_time"] = out["timestamp_utc"].dt.tz_convert(None) + offset
+    out["year"] = out["local_time"].dt.year
+    countries = (survey.deployments.drop_duplicates("deploymentID")
+                 .set_index("deploymentID")["country"] if "country" in survey.deployments
+                 else pd.Series(dtype=object))
+    out["country"] = out["deploymentID"].map(countries).fillna("").to_numpy()
+    return out.sort_values(["favorite", "timestamp_utc"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)

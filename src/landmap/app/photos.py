@@ -1,0 +1,118 @@
+"""Photos on the pages: the files this session may see, drawn as a grid of thumbnails.
+
+Pictures reach the browser inside the page itself (``data:`` addresses of thumbnails
+re-encoded without metadata), never as a file address: no link to a picture works
+outside the signed-in session, and no file of the package is served as it is. Remote
+pictures (``http(s)``) are links for analysts only; the server never fetches them.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from landmap.access import ANALYST
+from landmap.app.cache import exact_selection
+from landmap.app.data import data_key, survey_exact
+from landmap.app.signin import access, role
+from landmap.app.state import _, lang
+from landmap.io.images import ImageProblem, thumbnails
+from landmap.io.sources import CACHE_ENV
+from landmap.media import media_links, media_table, photos_of, viewable
+
+#: Pictures drawn at once in one gallery (the rest are counted).
+GALLERY_SIZE = 24
+_THUMB = 360
+
+
+def _thumbnail_folder() -> Path:
+    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "landmap")
+    return root / "thumbnails"
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _files(key: tuple, _survey) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return media_table(_survey), media_links(_survey)
+
+
+def session_photos(individual: str | None = None) -> pd.DataFrame:
+    """The selection's photos (of one individual) that this session may see, with what
+    they show, favourites first (:func:`landmap.media.photos_of`)."""
+    survey = exact_selection(all_years=False)
+    table, links = _files(data_key(survey_exact()), survey_exact())
+    seen = viewable(table, role(), show_viewers=access().viewer_media)
+    shown = photos_of(survey, individual, table=seen, links=links)
+    # the selection's years and stations only
+    inside = shown["deploymentID"].isin(survey.deployments["deploymentID"])
+    first, last = survey.year_span
+    return shown[inside & shown["year"].between(first, last)].reset_index(drop=True)
+
+
+def package_media() -> pd.DataFrame:
+    """Every file the loaded package lists (:func:`landmap.media.media_table`), for the
+    Data page's counts and problems; analysts only see this."""
+    return _files(data_key(survey_exact()), survey_exact())[0]
+
+
+def _caption(row, analyst: bool) -> str:
+    country = {"RUS": _("Russia"), "CHN": _("China")}.get(row.country, row.country)
+    where = f"{row.locationID}, {country}" if analyst else country
+    when = f"{lang().date(row.local_time.date())} {row.local_time:%H:%M:%S}"
+    star = "★ " if row.favorite else ""
+    return f"{star}{row.subject} · {when} · {where}"
+
+
+def gallery(photos: pd.DataFrame, key: str, limit: int = GALLERY_SIZE,
+            columns: int = 4) -> None:
+    """Draw up to ``limit`` photos as a grid (favourites first, as ``photos`` is sorted),
+    each with what it shows, its date and camera time and its station (a viewer sees
+    the side of the border only)."""
+    if photos.empty:
+        st.caption(_("No photos of this selection that you may see."))
+        return
+    analyst = role() == ANALYST
+    rows = photos.head(limit)
+    local = rows["file"].notna() & (rows["kind"] == "image")
+    with st.spinner(_("Preparing the photos…")):
+        made = thumbnails(rows.loc[local, "file"].tolist(), _THUMB, cache=_thumbnail_folder())
+    pictures = dict(zip(rows.index[local], made, strict=True))
+    cells = []
+    for index, row in zip(rows.index, rows.itertuples(index=False), strict=True):
+        caption = html.escape(_caption(row, analyst))
+        picture = pictures.get(index)
+        if isinstance(picture, bytes):
+            data = base64.b64encode(picture).decode()
+            body = (f'<img src="data:image/jpeg;base64,{data}" alt="{caption}" '
+                    f'loading="lazy">')
+        elif row.remote and analyst:
+            body = (f'<a class="lm-remote" href="{html.escape(row.filePath)}" target="_blank" '
+                    f'rel="noopener noreferrer">{html.escape(_("Open at its source"))}</a>')
+        else:
+            reason = (lang().text(picture.reason) if isinstance(picture, ImageProblem)
+                      else lang().text(row.path_problem) if row.path_problem
+                      else _("A {kind} file: not shown here").format(kind=row.kind))
+            body = f'<div class="lm-missing">{html.escape(reason)}</div>'
+        cells.append(f'<figure class="lm-photo" data-media="{html.escape(row.mediaID)}">'
+                     f"{body}<figcaption>{caption}</figcaption></figure>")
+    st.html(_STYLE.replace("{columns}", str(columns))
+            + f'<div class="lm-gallery lm-gallery-{html.escape(key)}">{"".join(cells)}</div>')
+    if len(photos) > limit:
+        st.caption(_("Showing {shown} of {n} photos, favourites first.").format(
+            shown=limit, n=lang().number(len(photos))))
+
+
+_STYLE = """<style>
+.lm-gallery { display: grid; grid-template-columns: repeat({columns}, minmax(0, 1fr));
+  gap: .6rem; }
+.lm-photo { margin: 0; }
+.lm-photo img { width: 100%; height: auto; border-radius: .3rem; display: block; }
+.lm-photo figcaption { font-size: .8rem; color: #444; margin-top: .2rem; }
+.lm-missing, .lm-remote { display: flex; align-items: center; justify-content: center;
+  aspect-ratio: 16 / 9; background: #eee; color: #555; border-radius: .3rem;
+  font-size: .85rem; padding: .4rem; text-align: center; }
+</style>"""
