@@ -11,12 +11,14 @@ from landmap import (
     Text,
     camtrapdp_zip,
     csv_bytes,
+    file_problems,
+    media_counts,
     problems_frame,
     read_layer,
     species_label,
     survey_from_tables,
 )
-from landmap.app import cache, data, precision, signin, state, widgets
+from landmap.app import cache, data, photos, precision, signin, state, widgets
 from landmap.app.state import _, ngettext
 from landmap.io import (
     DATE_FORMATS,
@@ -222,6 +224,43 @@ by_species = (obs.assign(species=obs["scientificName"].replace("", pd.NA)
 st.dataframe(by_species, hide_index=True, width="stretch",
              column_config={"species": _("Species"), "records": _("Records"),
                             "animals": _("Animals")})
+
+st.subheader(_("Photos and videos"))
+files = photos.package_media()
+if files.empty:
+    st.caption(_("This package lists no photos or videos (no media.csv, or an empty one)."))
+else:
+    kinds = {"image": _("photos"), "video": _("videos"), "audio": _("sound recordings"),
+             "other": _("other files")}
+    st.dataframe(media_counts(files).assign(kind=lambda t: t["kind"].map(kinds)),
+                 hide_index=True, width="stretch",
+                 column_config={"kind": _("Kind"), "files": _("Files"), "public": _("Public"),
+                                "favourites": _("Favourites"),
+                                "remote": _("On another server"),
+                                "in_package": _("In the package"),
+                                "not_usable": _("Missing or outside the package")})
+    if analyst:
+        checked = st.session_state.get("_pictures_checked", {}).get(data.data_key(survey))
+        if st.button(_("Open every picture to check it"), key="check-pictures",
+                     help=_("Reads each photo in the package once (thumbnails are kept for "
+                            "the galleries); lists those that are corrupt, cut short or "
+                            "too large")):
+            bar = st.progress(0.0)
+            checked = photos.check_pictures(files, lambda done, total: bar.progress(
+                done / total, _("Checking the pictures: {done} of {total}").format(
+                    done=state.lang().number(done), total=state.lang().number(total))))
+            bar.empty()
+            st.session_state["_pictures_checked"] = {data.data_key(survey): checked}
+        bad = file_problems(files, checked)
+        if bad.empty:
+            st.caption(_("Every file in the package can be shown.") if checked is not None
+                       else _("Every local file is in the package; open them to check that "
+                              "each one can be read."))
+        else:
+            st.dataframe(bad.assign(reason=[state.lang().text(r) for r in bad["reason"]]),
+                         hide_index=True, width="stretch",
+                         column_config={"row": _("Row"), "mediaID": _("Media"),
+                                        "filePath": _("File"), "reason": _("Problem")})
 
 st.subheader(_("Problems found while reading"))
 problems = problems_frame(survey.problems, state.lang())

@@ -309,3 +309,40 @@ def test_many_thumbnails_at_once_keep_their_order_and_report_progress(tmp_path):
     sizes = [Image.open(io.BytesIO(t)).size[0] for i, t in enumerate(out) if i != 5]
     assert sizes == [64] * 12
     assert seen[-1] == (13, 13) and len(seen) == 13
+
+
+# --- the Data page -----------------------------------------------------------------
+def test_data_page_counts_the_files_and_lists_the_bad_ones_by_row(dashboard_on, tmp_path):
+    from landmap.demo import DEMO_DIR
+
+    package = tmp_path / "pkg"
+    shutil.copytree(DEMO_DIR, package)
+    table = pd.read_csv(package / "media.csv", dtype=str, keep_default_na=False)
+    cut = package / table.loc[4, "filePath"]
+    cut.write_bytes(cut.read_bytes()[:600])  # a copy that stopped half-way
+    (package / table.loc[10, "filePath"]).unlink()
+    app = dashboard_on(package)
+    app.run()
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    # (the page names the columns in the reader's language; AppTest shows the table)
+    counts = next(d.value for d in app.dataframe if "files" in d.value.columns)
+    assert counts.to_dict("records") == [{
+        "kind": "photos", "files": 369, "public": 324, "favourites": 32, "remote": 0,
+        "in_package": 368, "not_usable": 1}]
+    app.button(key="check-pictures").click().run()
+    bad = next(d.value for d in app.dataframe if "reason" in d.value.columns)
+    assert bad[["row", "filePath", "reason"]].values.tolist() == [
+        [6, table.loc[4, "filePath"], "the picture is corrupt or cut short"],
+        [12, table.loc[10, "filePath"], "no such file in the package"]]
+
+
+def test_a_package_without_media_has_no_photos_and_says_so(demo):
+    import dataclasses
+
+    from landmap.media import media_counts, photos_of
+    from landmap.survey import Kept
+
+    bare = dataclasses.replace(demo, kept=Kept())
+    assert media_table(bare).empty and media_links(bare).empty
+    assert photos_of(bare, "Leo 117F").empty and media_counts(media_table(bare)).empty

@@ -25,8 +25,8 @@ import pandas as pd
 
 from landmap.i18n import N_, Text
 
-__all__ = ["MEDIA_KINDS", "MISSING", "media_links", "media_of", "media_path", "media_table",
-           "photos_of", "viewable"]
+__all__ = ["MEDIA_KINDS", "MISSING", "file_problems", "media_counts", "media_links",
+           "media_of", "media_path", "media_table", "photos_of", "viewable"]
 
 #: The kinds of file a camera trap records, from ``fileMediatype`` (``image/jpeg``).
 MEDIA_KINDS = ("image", "video", "audio")
@@ -360,6 +360,9 @@ def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None 
                 .agg(", ".join))
     out = table[table["mediaID"].isin(subjects.index)].copy()
     out["subject"] = out["mediaID"].map(subjects).to_numpy()
+    if out.empty:
+        return out.assign(local_time=pd.Series(dtype="datetime64[ns]"),
+                          year=pd.Series(dtype="int64"), country=pd.Series(dtype=object))
     offset = pd.to_timedelta(out["timestamp_offset"].fillna(0).astype(float), unit="min")
     out["local_time"] = out["timestamp_utc"].dt.tz_convert(None) + offset
     out["year"] = out["local_time"].dt.year
@@ -369,3 +372,48 @@ def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None 
     out["country"] = out["deploymentID"].map(countries).fillna("").to_numpy()
     return out.sort_values(["favorite", "timestamp_utc"], ascending=[False, True],
                            kind="stable").reset_index(drop=True)
+
+
+def media_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Files per kind: how many, public, favourites, remote, in the package, not usable.
+
+    Examples
+    --------
+    >>> from landmap import load_demo
+    >>> media_counts(media_table(load_demo())).to_dict("records")
+    [{'kind': 'image', 'files': 369, 'public': 324, 'favourites': 32, 'remote': 0, \
+'in_package': 369, 'not_usable': 0}]
+    """
+    flags = pd.DataFrame({
+        "kind": table["kind"].astype(str), "files": 1,
+        "public": table["public"].astype(bool), "favourites": table["favorite"].astype(bool),
+        "remote": table["remote"].astype(bool), "in_package": table["file"].notna(),
+        "not_usable": ~table["remote"].astype(bool) & table["file"].isna()})
+    return (flags.groupby("kind", sort=True).sum().astype(int).reset_index())
+
+
+def file_problems(table: pd.DataFrame, checked: dict | None = None) -> pd.DataFrame:
+    """The files that cannot be shown, with their row of ``media.csv``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`media_table`, rows in the order of ``media.csv``.
+    checked : dict of int -> Text, optional
+        Reasons found by opening the pictures (row position -> reason, for example from
+        :func:`landmap.io.images.thumbnails`): corrupt, truncated, too large.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row`` (the line of ``media.csv``: the header is line 1), ``mediaID``,
+        ``filePath`` and ``reason`` (translatable text).
+    """
+    reasons = table["path_problem"].where(table["path_problem"] != "", None).copy()
+    for position, reason in (checked or {}).items():
+        reasons.iloc[position] = reason
+    bad = reasons.notna().to_numpy()
+    return pd.DataFrame({"row": np.flatnonzero(bad) + 2,
+                         "mediaID": table["mediaID"].to_numpy()[bad],
+                         "filePath": table["filePath"].to_numpy()[bad],
+                         "reason": reasons.to_numpy()[bad]})

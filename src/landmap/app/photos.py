@@ -59,6 +59,16 @@ def package_media() -> pd.DataFrame:
     return _files(data_key(survey_exact()), survey_exact())[0]
 
 
+def check_pictures(table: pd.DataFrame, progress=None) -> dict:
+    """Open every local picture of ``table`` (making its thumbnail): row position ->
+    the reason a picture cannot be shown."""
+    local = table.index[table["file"].notna() & (table["kind"] == "image")]
+    made = thumbnails(table.loc[local, "file"].tolist(), _THUMB, cache=_thumbnail_folder(),
+                      progress=progress)
+    return {int(position): result.reason for position, result in zip(local, made, strict=True)
+            if isinstance(result, ImageProblem)}
+
+
 def _caption(row, analyst: bool) -> str:
     country = {"RUS": _("Russia"), "CHN": _("China")}.get(row.country, row.country)
     where = f"{row.locationID}, {country}" if analyst else country
