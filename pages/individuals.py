@@ -146,7 +146,8 @@ if len(offspring):
 def photo_section() -> None:
     st.subheader(_("Photos"))
     mine = photos.session_photos(animal)
-    others = [i for i in ids if i != animal]
+    # any animal of the survey, whatever the filters: the one to tell apart may be another
+    others = [i for i in cache.survey().leopard_ids() if i != animal]
     left, right = st.columns([2, 3])
     arrange = left.radio(_("Arrange by"), ["year", "side"], horizontal=True,
                          key="photos-arrange", format_func={

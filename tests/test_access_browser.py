@@ -369,3 +369,54 @@ def test_no_role_can_make_the_app_read_a_file_outside_the_package(secured, brows
     assert "demo" in main and "upload" not in main
     assert attempts == 9
     context.close()
+
+
+def _photos_in_page(page) -> list[tuple[str, bytes]]:
+    import base64
+
+    found = page.evaluate(
+        "() => [...document.querySelectorAll('figure.lm-photo')].map(f => "
+        "[f.dataset.media, (f.querySelector('img') || {}).src || ''])")
+    return [(m, base64.b64decode(src.split(",", 1)[1]) if src.startswith("data:") else b"")
+            for m, src in found]
+
+
+def test_a_viewer_receives_only_public_photos_without_metadata(secured, browser, demo):
+    import io
+
+    from PIL import Image
+
+    from landmap.media import media_table
+
+    table = media_table(demo).set_index("mediaID")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    images = []
+    page.on("response", lambda r: images.append(r.url) if r.headers.get(
+        "content-type", "").startswith(("image/jpeg", "video/")) else None)
+    _sign_in(page, secured + "/?years=2013-2024&individuals=Leo%20117F", "ranger")
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Individuals").click()
+    page.wait_for_selector("figure.lm-photo img", state="attached", timeout=120_000)
+    wait_idle(page)
+    shown = _photos_in_page(page)
+    assert len(shown) >= 5
+    for media_id, data in shown:
+        assert table.loc[media_id, "public"] and not table.loc[media_id, "people"]
+        picture = Image.open(io.BytesIO(data))
+        assert picture.format == "JPEG" and len(picture.getexif()) == 0
+        assert b"Exif" not in data and b"http://ns.adobe.com/xap" not in data
+    # the pictures came inside the page: no address of a picture was ever fetched
+    assert images == []
+    # the stations are not named to a viewer, only the side of the border
+    captions = page.locator("figure.lm-photo figcaption").all_inner_texts()
+    assert captions and not any("RU-" in c or "CN-" in c for c in captions)
+    page.close()
+
+
+def test_a_signed_out_visitor_gets_no_picture(secured, browser):
+    page = browser.new_page()
+    page.goto(secured + "/individuals?years=2013-2024&individuals=Leo%20117F")
+    page.get_by_label("User name").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.locator("figure.lm-photo").count() == 0
+    assert "data:image/jpeg" not in page.content()
+    page.close()

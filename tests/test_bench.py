@@ -10,7 +10,7 @@ from landmap.io.camtrapdp import read_camtrapdp
 
 def test_benchmark_table_at_demo_scale(tmp_path):
     # filter_change on: the step drives the dashboard (sign-in included) through AppTest
-    table = run(scales=(1,), repeat=1, filter_change=True)
+    table = run(scales=(1,), repeat=1, filter_change=True, player=False)
     measures = set(table["measure"])
     for name in ("raw read of the CSV files (pyarrow)", "load + validation from CSV",
                  "filter change, warm (overview)", "filter change, warm (home ranges)",
@@ -55,3 +55,16 @@ def test_growth_is_the_exponent_of_the_rows():
                           "unit": ["rows"] * 3 + ["s"] * 3 + ["bytes"] * 3,
                           "value": rows + [2e-6 * r ** 1.5 for r in rows] + [5e5, 5e5, 5e5]})
     assert growth(table).round(3).to_dict() == {("ranges", "s"): 1.5, ("map", "bytes"): 0.0}
+
+
+def test_the_year_player_is_timed_in_a_browser():
+    from landmap.bench import _player_seconds
+    from landmap.demo import DEMO_DIR
+    from landmap.io.briefing import chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("needs Debian's Chromium")
+    timed = _player_seconds(DEMO_DIR, ("overview",))
+    ready, step = timed["overview"]
+    # twelve frames built and drawn take longer than one step between them
+    assert set(timed) == {"overview"} and 0 < step < ready

@@ -63,6 +63,64 @@ def test_sightings_page(dashboard, page, demo):
     assert page.get_by_role("heading", name="Sightings of Amur leopard, 2021").is_visible()
 
 
+def test_clicking_a_sighting_shows_its_photos_beside_the_map(dashboard, page, demo):
+    from landmap.media import media_links, media_table, photos_of
+
+    page.goto(dashboard + "/sightings?years=2021-2021&individuals=Leo%20117F")
+    frame = map_frame(page)
+    assert page.locator("figure.lm-photo").count() == 0
+    s = demo.filter(years=(2021, 2021), individuals=["Leo 117F"])
+    expected = photos_of(s, "Leo 117F", table=media_table(demo), links=media_links(demo))
+    expected = expected[expected["year"] == 2021]
+    station = expected["locationID"].iloc[0]
+    expected = expected[expected["locationID"] == station]
+    # the circle of that station (its tooltip names it), clicked where it is drawn
+    for _ in range(3):  # the map may be drawn once more after its first report
+        frame.locator("body").evaluate("""(body, s) => {
+          const map = Object.keys(window).filter(k => k.startsWith('map_'))
+            .map(k => window[k]).find(v => v && v.eachLayer);
+          map.eachLayer(l => { if (l.options && l.options.className === 'lm-sighting'
+              && l.getTooltip().getContent()(l).textContent.replace(/\\s/g, ' ')
+                .includes('station ' + s + ' ')) {
+            const box = l._path.getBoundingClientRect();
+            l._path.dispatchEvent(new MouseEvent('click', {bubbles: true,
+              clientX: box.x + box.width / 2, clientY: box.y + box.height / 2})); } }); }""",
+                                       station)
+        try:
+            page.wait_for_selector("figure.lm-photo img", state="attached", timeout=20_000)
+            break
+        except Exception:
+            continue
+    wait_idle(page)
+    # the station's photos of her in 2021, decoded by the browser, favourites first
+    assert page.get_by_text(f"Station {station}").is_visible()
+    shown = page.evaluate("() => [...document.querySelectorAll('figure.lm-photo')].map("
+                          "f => [f.dataset.media, f.querySelector('img').naturalWidth])")
+    assert [m for m, _ in shown] == expected["mediaID"].head(12).tolist() and shown
+    assert all(width > 0 for _, width in shown)
+    assert page.locator("figure.lm-photo figcaption").first.inner_text().startswith(
+        "★ Leo 117F ·")
+    page.locator(".st-key-close-photos button").click()
+    wait_idle(page)
+    assert page.locator("figure.lm-photo").count() == 0
+
+
+def test_individual_gallery_compares_two_animals(dashboard, page, demo):
+    page.goto(dashboard + "/individuals?years=2013-2024&individuals=Leo%20117F")
+    page.wait_for_selector("figure.lm-photo img", state="attached", timeout=60_000)
+    wait_idle(page)
+    years = page.locator("p").filter(has_text="photo").all_inner_texts()
+    assert any(t.startswith("2021 · ") for t in years)
+    page.get_by_label("Compare spot patterns with").click()
+    page.keyboard.type("Leo 16F")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    left = page.locator(".lm-gallery-mine figcaption").all_inner_texts()
+    right = page.locator(".lm-gallery-other figcaption").all_inner_texts()
+    assert left and right
+    assert all("Leo 117F" in c for c in left) and all("Leo 16F" in c for c in right)
+
+
 def test_home_ranges_page_and_downloads(dashboard, page, demo, tmp_path):
     page.goto(dashboard + "/home_ranges?years=2021-2021&individuals=Leo%2016F,Leo%2023F")
     frame = map_frame(page)

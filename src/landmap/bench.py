@@ -163,7 +163,21 @@ def _player_seconds(folder: Path, pages=MAP_PAGES) -> dict[str, tuple[float, flo
     """The year player in Chromium, per map page: seconds from "Play the years" until
     every year's frame is drawn (frames built on the server, then drawn by the browser),
     and the median step from one year to the next (click to painted), warm. Empty when
-    Chromium or Playwright is missing."""
+    Chromium or Playwright is missing.
+
+    Measured in a process of its own: Playwright's synchronous API cannot run where an
+    event loop is already running (a notebook, a test session)."""
+    import json
+
+    code = ("import json, sys; from landmap.bench import _player_in_browser; "
+            "print(json.dumps(_player_in_browser(sys.argv[1], sys.argv[2:])))")
+    done = subprocess.run([sys.executable, "-c", code, str(folder), *pages], check=True,
+                          capture_output=True, text=True, env=os.environ.copy())
+    return {page: tuple(v) for page, v in
+            json.loads(done.stdout.strip().splitlines()[-1]).items()}
+
+
+def _player_in_browser(folder, pages) -> dict[str, tuple[float, float]]:
     from landmap.io.briefing import chromium_path
 
     chromium = chromium_path()
@@ -337,7 +351,7 @@ def _secr_year(survey) -> None:
 
 
 def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
-        full_from: int = 50) -> pd.DataFrame:
+        full_from: int = 50, player: bool = True) -> pd.DataFrame:
     """Measure every step at each scale; one row per scale and measure.
 
     From scale ``full_from`` on, only loading, the first map and the map sizes are measured
@@ -434,7 +448,8 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
             if filter_change:
                 for page, seconds in _filter_change_seconds(folder).items():
                     steps[f"filter change, warm ({page.replace('_', ' ')})"] = seconds
-                for page, (ready, step) in _player_seconds(folder).items():
+                for page, (ready, step) in (_player_seconds(folder) if player
+                                            else {}).items():
                     name = page.replace("_", " ")
                     steps[f"year player, 12 frames built and drawn ({name})"] = ready
                     steps[f"year player step, browser, warm ({name})"] = step
@@ -490,6 +505,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="also write the table to this CSV file")
     parser.add_argument("--no-filter-change", action="store_true",
                         help="skip the Streamlit rerun measurement")
+    parser.add_argument("--no-player", action="store_true",
+                        help="skip the year player's timing in Chromium")
     parser.add_argument("--full", action="store_true",
                         help="run every analysis at every scale (minutes at 100x)")
     parser.add_argument("--secr-study", type=int, metavar="REPLICATES",
@@ -507,7 +524,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(summarise_study(results), indent=2))
         return
     table = run(tuple(args.scales), args.repeat, not args.no_filter_change,
-                full_from=10**9 if args.full else 50)
+                full_from=10**9 if args.full else 50, player=not args.no_player)
     if args.output:
         table.to_csv(args.output, index=False)
     wide = table.pivot_table(index=["measure", "unit"], columns="scale", values="value",

@@ -334,7 +334,8 @@ def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None 
     -------
     pandas.DataFrame
         The rows of ``table`` with ``subject`` (the individual, else the species or
-        the observation type; several joined by ", "), ``local_time`` (the camera's
+        the observation type; several joined by ", "), ``species`` (the scientific
+        names or observation types shown, joined the same way), ``local_time`` (the camera's
         clock), ``year`` and ``country`` of the station; favourites first, then in
         time order.
 
@@ -353,13 +354,29 @@ def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None 
     named = obs["individualID"].fillna("").astype(str)
     subject = named.where(named != "", obs["scientificName"].fillna("").astype(str))
     subject = subject.where(subject != "", obs["observationType"].fillna("").astype(str))
+    species = obs["scientificName"].fillna("").astype(str)
+    species = species.where(species != "", obs["observationType"].fillna("").astype(str))
     about = pd.DataFrame({"observationID": obs["observationID"].astype(str).to_numpy(),
-                          "subject": subject.to_numpy()})
+                          "subject": subject.to_numpy(), "species": species.to_numpy()})
     shown = links.merge(about, on="observationID")
-    subjects = (shown.drop_duplicates(["mediaID", "subject"]).groupby("mediaID")["subject"]
+    # "Leo 117F", not "Leo 117F, Panthera pardus orientalis": her cubs' rows (no ID)
+    # name the species of an animal already named
+    named_here = shown["subject"] != shown["species"]
+    known = set(zip(shown.loc[named_here, "mediaID"], shown.loc[named_here, "species"],
+                    strict=True))
+    repeat = ~named_here & pd.Series([(m, sp) in known for m, sp in
+                                      zip(shown["mediaID"], shown["species"], strict=True)],
+                                     index=shown.index)
+    shown = shown[~repeat]
+
+    def joined(column: str) -> pd.Series:
+        return (shown.drop_duplicates(["mediaID", column]).groupby("mediaID")[column]
                 .agg(", ".join))
+
+    subjects = joined("subject")
     out = table[table["mediaID"].isin(subjects.index)].copy()
     out["subject"] = out["mediaID"].map(subjects).to_numpy()
+    out["species"] = out["mediaID"].map(joined("species")).to_numpy()
     if out.empty:
         return out.assign(local_time=pd.Series(dtype="datetime64[ns]"),
                           year=pd.Series(dtype="int64"), country=pd.Series(dtype=object))

@@ -13,11 +13,12 @@ import html
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from landmap.access import ANALYST
-from landmap.app.cache import exact_selection
+from landmap.app.cache import exact_selection, selection
 from landmap.app.data import data_key, survey_exact
 from landmap.app.signin import access, role
 from landmap.app.state import _, lang
@@ -41,16 +42,47 @@ def _files(key: tuple, _survey) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def session_photos(individual: str | None = None) -> pd.DataFrame:
-    """The selection's photos (of one individual) that this session may see, with what
-    they show, favourites first (:func:`landmap.media.photos_of`)."""
-    survey = exact_selection(all_years=False)
-    table, links = _files(data_key(survey_exact()), survey_exact())
+    """The photos this session may see, with what they show, favourites first
+    (:func:`landmap.media.photos_of`): of one individual in the selected years (whatever
+    the other filters, so that any two animals can be compared), or of the selection."""
+    whole = survey_exact()
+    table, links = _files(data_key(whole), whole)
     seen = viewable(table, role(), show_viewers=access().viewer_media)
-    shown = photos_of(survey, individual, table=seen, links=links)
-    # the selection's years and stations only
-    inside = shown["deploymentID"].isin(survey.deployments["deploymentID"])
+    survey = exact_selection(all_years=False)
+    if individual is not None:
+        shown = photos_of(whole, individual, table=seen, links=links)
+    else:
+        shown = photos_of(survey, table=seen, links=links)
+        shown = shown[shown["deploymentID"].isin(survey.deployments["deploymentID"])]
     first, last = survey.year_span
-    return shown[inside & shown["year"].between(first, last)].reset_index(drop=True)
+    return shown[shown["year"].between(first, last)].reset_index(drop=True)
+
+
+def photos_at(lat: float, lng: float, species: list[str]) -> tuple[list[str], pd.DataFrame]:
+    """The photos of ``species`` at the place of the selection nearest to a click.
+
+    The place is taken from the selection as this session sees it: a viewer's click
+    finds a generalised cell and gets the photos of every station in it. Returns the
+    stations and their photos (those this session may see, favourites first).
+    """
+    shown = selection()
+    places = shown.deployments.drop_duplicates("locationID")
+    if places.empty:
+        return [], session_photos().iloc[0:0]
+    # metres on the ground, near enough at these latitudes for picking the nearest place
+    dy = (places.geometry.y.to_numpy() - lat) * 111_320
+    dx = (places.geometry.x.to_numpy() - lng) * 111_320 * np.cos(np.radians(lat))
+    distance = np.hypot(dx, dy)
+    nearest = distance.min()
+    same = np.isclose(places.geometry.y.to_numpy(), places.geometry.y.to_numpy()[
+        distance.argmin()]) & np.isclose(places.geometry.x.to_numpy(),
+                                         places.geometry.x.to_numpy()[distance.argmin()])
+    if nearest > 20_000:
+        return [], session_photos().iloc[0:0]
+    stations = sorted(places.loc[same, "locationID"])
+    photos = session_photos()
+    wanted = photos["species"].str.split(", ").map(lambda names: bool(set(names) & set(species)))
+    return stations, photos[photos["locationID"].isin(stations) & wanted.astype(bool)]
 
 
 def package_media() -> pd.DataFrame:
@@ -97,8 +129,7 @@ def gallery(photos: pd.DataFrame, key: str, limit: int = GALLERY_SIZE,
         picture = pictures.get(index)
         if isinstance(picture, bytes):
             data = base64.b64encode(picture).decode()
-            body = (f'<img src="data:image/jpeg;base64,{data}" alt="{caption}" '
-                    f'loading="lazy">')
+            body = f'<img src="data:image/jpeg;base64,{data}" alt="{caption}">'
         elif row.remote and analyst:
             body = (f'<a class="lm-remote" href="{html.escape(row.filePath)}" target="_blank" '
                     f'rel="noopener noreferrer">{html.escape(_("Open at its source"))}</a>')

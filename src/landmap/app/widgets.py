@@ -180,7 +180,8 @@ def year_player() -> bool:
 _PLAYER_BAR = 52
 
 
-def show_map(prefix: str, build: Callable[[], folium.Map], *extra) -> None:
+def show_map(prefix: str, build: Callable[[], folium.Map], *extra,
+             clicks: bool = False) -> dict | None:
     """Draw the page's map, or the year player's flip-book while the player is on.
 
     ``build()`` makes the map of the current selection: it must read the selection and
@@ -189,13 +190,19 @@ def show_map(prefix: str, build: Callable[[], folium.Map], *extra) -> None:
     and ``extra`` (the page's own settings) make the map's cache key with the filters.
     The frames are rendered once per selection and language; stepping through them is
     done by the browser alone (:func:`landmap.maps.flipbook_html`).
+
+    With ``clicks``, returns where the map was last clicked (``{"lat", "lng"}``, the
+    clicked circle's place where one was hit) or None; the flip-book reports no clicks.
     """
     if not st.session_state.get(PLAYER_ON) or st.session_state[YEARS][0] == \
             st.session_state[YEARS][1]:
         key = map_key(prefix, *extra)
-        st_folium(built_map(key, build), key=key, returned_objects=[], height=map_height(),
-                  use_container_width=True)
-        return
+        out = st_folium(built_map(key, build), key=key, height=map_height(),
+                        returned_objects=["last_object_clicked", "last_clicked"] if clicks
+                        else [], use_container_width=True)
+        if not clicks or not out:
+            return None
+        return out.get("last_object_clicked") or out.get("last_clicked")
     first, last = st.session_state[YEARS]
     frames = []
     for i, year in enumerate(range(first, last + 1), 1):
@@ -206,3 +213,4 @@ def show_map(prefix: str, build: Callable[[], folium.Map], *extra) -> None:
     speed = float(st.session_state.setdefault(PLAYER_SPEED, PLAYER_SPEEDS[0]))
     components.html(flipbook_html(frames, seconds=speed, lang=lang(), min_height=MIN_HEIGHT),
                     height=map_height() + _PLAYER_BAR)
+    return None
