@@ -278,3 +278,50 @@ def test_export_the_years_as_a_player_that_plays_offline(capsys, tmp_path):
         assert "<script src=" not in frame["html"] and "/app/static" not in frame["html"]
         assert "Locations generalised to 5 km" in frame["html"]
         assert leaked_places(frame["html"], 5, public_places(load_boundaries())) == []
+
+
+def test_media_lists_what_the_precision_allows_and_writes_clean_pictures(capsys, tmp_path):
+    import io
+    import json
+
+    from PIL import Image
+
+    from landmap import load_demo
+    from landmap.media import media_table
+
+    table = media_table(load_demo()).set_index("mediaID")
+    code, out, err = _run(capsys, "media", str(DEMO_DIR), "--individual", "Leo 117F",
+                          "--format", "json", "--thumbnails", str(tmp_path / "t"))
+    assert code == 0, err
+    listed = json.loads(out)
+    ids = [f["mediaID"] for f in listed["files"]]
+    # generalised (the default): a viewer's rules, no station and no file path
+    assert ids and all(table.loc[i, "public"] and not table.loc[i, "people"] for i in ids)
+    assert all("station" not in f and "filePath" not in f for f in listed["files"])
+    assert listed["files"][0]["favorite"] and {f["subject"] for f in listed["files"]} == \
+        {"Leo 117F"}
+    assert listed["counts"][0]["files"] == len(ids)
+    written = sorted(p.stem for p in (tmp_path / "t").iterdir())
+    assert written == sorted(ids) and f"wrote {len(ids)} pictures" in err
+    picture = (tmp_path / "t" / f"{ids[0]}.jpg").read_bytes()
+    assert b"Exif" not in picture and max(Image.open(io.BytesIO(picture)).size) == 360
+    code, out, _ = _run(capsys, "media", str(DEMO_DIR), "--year", "2021", "--protect",
+                        "exact", "--format", "csv")
+    rows = out.splitlines()
+    assert rows[0] == ("mediaID,kind,subject,local_time,station,country,favorite,public,"
+                       "remote,filePath")
+    from landmap.media import photos_of
+
+    every = photos_of(load_demo().filter(years=(2021, 2021)))
+    assert len(rows) - 1 == int((every["year"] == 2021).sum()) > 0
+
+
+def test_export_camtrapdp_with_its_pictures(capsys, tmp_path):
+    import zipfile
+
+    out = tmp_path / "p.zip"
+    code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "camtrapdp", "--year",
+                        "2021", "--media-files", "--output", str(out))
+    assert code == 0, err
+    names = zipfile.ZipFile(out).namelist()
+    assert any(n.startswith("media/m") and n.endswith(".jpg") for n in names)

@@ -346,3 +346,35 @@ def test_a_package_without_media_has_no_photos_and_says_so(demo):
     bare = dataclasses.replace(demo, kept=Kept())
     assert media_table(bare).empty and media_links(bare).empty
     assert photos_of(bare, "Leo 117F").empty and media_counts(media_table(bare)).empty
+
+
+# --- export ------------------------------------------------------------------------
+def test_export_with_the_pictures_stripped_and_only_those_the_role_may_see(demo, tmp_path):
+    import json
+    import zipfile
+
+    from landmap.io.exports import camtrapdp_zip
+    from landmap.privacy import Precision, protect
+
+    part = demo.filter(years=(2021, 2021))
+    plain = zipfile.ZipFile(io.BytesIO(camtrapdp_zip(part)))
+    assert not [n for n in plain.namelist() if n.startswith("media/")]  # rows only
+    exact = zipfile.ZipFile(io.BytesIO(camtrapdp_zip(part, media_files=True)))
+    rows = pd.read_csv(exact.open("media.csv"), dtype=str)
+    pictures = sorted(n for n in exact.namelist() if n.startswith("media/"))
+    assert pictures == sorted(rows["filePath"]) and len(rows) == len(media_table(part))
+    for name in pictures[:20]:
+        data = exact.read(name)
+        assert b"Exif" not in data and Image.open(io.BytesIO(data)).size == (384, 216)
+    descriptor = json.loads(exact.read("datapackage.json"))
+    assert descriptor["landmap"]["media files"] == len(pictures)
+    # read back: every file where its row says
+    exact.extractall(tmp_path / "back")
+    back = media_table(read_camtrapdp(tmp_path / "back"))
+    assert (back["path_problem"] == "").all() and back["file"].notna().all()
+    # generalised (a viewer's download): public pictures of no person only
+    viewer = zipfile.ZipFile(io.BytesIO(camtrapdp_zip(protect(part, Precision(5)),
+                                                      media_files=True)))
+    seen = viewable(media_table(part), "viewer")
+    assert sorted(n for n in viewer.namelist() if n.startswith("media/")) == \
+        sorted(seen["filePath"])

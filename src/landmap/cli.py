@@ -166,6 +166,66 @@ def _summary(args) -> int:
     return 0
 
 
+def _media(args) -> int:
+    import pandas as pd
+
+    from landmap.io.images import thumbnails
+    from landmap.media import file_problems, media_counts, media_table, photos_of, viewable
+
+    survey = _load(args.package)
+    years, individuals = _select(survey, _years(args.year), args.individual)
+    precision = _precision(args.protect)
+    selection = survey.filter(years=years, individuals=individuals)
+    table = media_table(survey)
+    # generalised output follows a viewer's rules: public pictures of no person, no
+    # remote address, no station name
+    seen = table if precision.exact else viewable(table, "viewer")
+    shown = photos_of(selection, individuals[0] if individuals and len(individuals) == 1
+                      else None, table=seen)
+    shown = shown[shown["deploymentID"].isin(selection.deployments["deploymentID"])]
+    if years is not None:
+        shown = shown[shown["year"].between(*years)]
+    files = pd.DataFrame({
+        "mediaID": shown["mediaID"], "kind": shown["kind"], "subject": shown["subject"],
+        "local_time": shown["local_time"].dt.strftime("%Y-%m-%dT%H:%M:%S"),
+        "station": shown["locationID"] if precision.exact else None,
+        "country": shown["country"], "favorite": shown["favorite"],
+        "public": shown["public"], "remote": shown["remote"],
+        "filePath": shown["filePath"] if precision.exact else None})
+    if not precision.exact:
+        files = files.drop(columns=["station", "filePath"])
+    if args.thumbnails:
+        target = Path(args.thumbnails)
+        target.mkdir(parents=True, exist_ok=True)
+        local = shown[shown["file"].notna() & (shown["kind"] == "image")]
+        made = thumbnails(local["file"].tolist(), args.size)
+        written = 0
+        for media_id, picture in zip(local["mediaID"], made, strict=True):
+            if isinstance(picture, bytes):
+                (target / f"{media_id}.jpg").write_bytes(picture)
+                written += 1
+        print(f"wrote {written} pictures without metadata to {target}", file=sys.stderr)
+    problems = file_problems(table) if precision.exact else file_problems(table.iloc[0:0])
+    problems = problems.assign(reason=problems["reason"].map(str))
+    if args.format == "json":
+        print(json.dumps({"counts": media_counts(shown).to_dict("records"),
+                          "files": files.to_dict("records"),
+                          "problems": problems.to_dict("records")},
+                         ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(files.to_csv(index=False, lineterminator="\n"))
+    else:
+        print(media_counts(shown).to_string(index=False))
+        print()
+        print(files.head(50).to_string(index=False) if len(files) else "no files")
+        if len(files) > 50:
+            print(f"… {len(files) - 50:,} more (--format csv lists them all)")
+        if len(problems):
+            print()
+            print(problems.to_string(index=False))
+    return 0
+
+
 def _activity(args) -> int:
     from landmap.activity import MIN_DETECTIONS, activity_times, overlap_interval
 
@@ -364,7 +424,7 @@ def _camtrapdp(selection, precision, fmt, args) -> bytes:
     from landmap.io.exports import camtrapdp_zip
     from landmap.privacy import protect
 
-    return camtrapdp_zip(protect(selection, precision))
+    return camtrapdp_zip(protect(selection, precision), media_files=args.media_files)
 
 
 def _species(selection, precision, fmt, args) -> bytes:
@@ -572,12 +632,29 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--occasion-days", type=int, default=7,
                         help="occasion length of --what history and period of --what "
                              "operation, days (default 7)")
+    export.add_argument("--media-files", action="store_true",
+                        help="--what camtrapdp: put the pictures in the zip, without "
+                             "metadata (with --protect other than exact: those a viewer "
+                             "may see)")
     export.add_argument("--each-year", action="store_true",
                         help="--what briefing: add a page per year with its map")
     export.add_argument("--seconds", type=float, default=1.5,
                         help="--what years: seconds per year of the animation (default 1.5)")
     export.add_argument("--output", required=True, metavar="FILE")
     export.set_defaults(func=_export)
+
+    media = commands.add_parser("media", help="the photos and videos of a selection, and "
+                                "the files that cannot be shown")
+    selection(media)
+    media.add_argument("--protect", default="5", metavar="KM",
+                       help="1, 5 or 10 km (a viewer's rules: public pictures of no person, "
+                            "no station) or exact (every file; default 5)")
+    media.add_argument("--thumbnails", metavar="DIR",
+                       help="also write each picture, without metadata, to DIR/<mediaID>.jpg")
+    media.add_argument("--size", type=int, default=360,
+                       help="longest side of --thumbnails, pixels (default 360)")
+    media.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    media.set_defaults(func=_media)
 
     activity = commands.add_parser("activity", help="diel activity of a species, or the "
                                    "overlap of two")

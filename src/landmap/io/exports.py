@@ -6,7 +6,7 @@ import io
 import re
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import folium
 import geopandas as gpd
@@ -213,7 +213,7 @@ def _descriptor(survey) -> dict:
     return meta
 
 
-def camtrapdp_zip(survey) -> bytes:
+def camtrapdp_zip(survey, media_files: bool = False) -> bytes:
     """A survey (or a selection of one) as a zipped Camtrap DP 1.0 package.
 
     Timestamps keep each camera's UTC offset; the descriptor keeps the source's metadata
@@ -229,6 +229,13 @@ def camtrapdp_zip(survey) -> bytes:
     GPS position) are emptied, media not marked public are left out, and resources with
     coordinate columns are withheld. The descriptor's ``landmap`` property says what was
     written: the selection, the rows of each table, and what was withheld.
+
+    With ``media_files``, the pictures of the media rows written go into the zip at their
+    ``filePath``, each re-encoded without metadata (:func:`landmap.io.images.clean_image`:
+    no EXIF GPS, serial number or clock); with generalised locations only those a viewer
+    may see (:func:`landmap.media.viewable`). Remote files are not fetched, and videos
+    and sound (whose metadata landmap cannot strip) stay out; the descriptor counts what
+    was left out.
 
     Examples
     --------
@@ -259,6 +266,10 @@ def camtrapdp_zip(survey) -> bytes:
         media, observations, note = _public_media(media, observations)
         withheld += note
     carried, files = _carried(survey, generalised, withheld)
+    written_media = {}
+    if media_files and media is not None:
+        written_media = _media_files(survey, media, generalised, withheld)
+        files = {**files, **written_media}
     metadata = _descriptor(survey)
     levels = set(observations["observationLevel"])
     if len(levels) > 1 and set(metadata["project"].get("observationLevel") or []) != levels:
@@ -269,7 +280,8 @@ def camtrapdp_zip(survey) -> bytes:
                  "observations": {level: int(n) for level, n in
                                   observations["observationLevel"].value_counts().items()},
                  "media": 0 if media is None else len(media)},
-        "carried unchanged": sorted(files),
+        "carried unchanged": sorted(set(files) - set(written_media)),
+        "media files": len(written_media),
         "withheld": withheld,
     }
     # no empty individuals table of landmap's own: none where the source had none, and
@@ -351,6 +363,37 @@ def _public_media(media: pd.DataFrame, observations: pd.DataFrame):
         media = media.assign(exifData="")
         note.append("the media's EXIF data (exifData)")
     return media, observations, note
+
+
+def _media_files(survey, media: pd.DataFrame, generalised: bool, withheld: list[str]
+                 ) -> dict[str, bytes]:
+    """The pictures of the media rows written, re-encoded without metadata, by their
+    path in the package."""
+    from landmap.io.images import ImageProblem, clean_image
+    from landmap.media import media_table, viewable
+
+    table = media_table(survey)
+    table = table[table["mediaID"].isin(media["mediaID"].astype(str))]
+    if generalised:
+        hidden = len(table)
+        table = viewable(table, "viewer")
+        if hidden - len(table):
+            withheld.append(f"{hidden - len(table)} media files a viewer may not see "
+                            "(not public, remote, or with people)")
+    out, skipped, unreadable = {}, 0, 0
+    for row in table[table["file"].notna()].itertuples(index=False):
+        if row.kind != "image":
+            skipped += 1
+            continue
+        try:
+            out[PurePosixPath(row.filePath.replace("\\", "/")).as_posix()] = clean_image(row.file)
+        except ImageProblem:
+            unreadable += 1
+    if skipped:
+        withheld.append(f"{skipped} video or sound files (their metadata cannot be stripped)")
+    if unreadable:
+        withheld.append(f"{unreadable} media files that cannot be read as pictures")
+    return out
 
 
 def _selection(survey) -> dict:
