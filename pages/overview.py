@@ -22,7 +22,7 @@ from landmap import (
     year_sequence,
     yearly_table,
 )
-from landmap.app import cache, filters, state, widgets
+from landmap.app import cache, filters, photos, state, widgets
 from landmap.app.state import _, ngettext
 
 briefing = widgets.briefing_mode()
@@ -58,6 +58,8 @@ def _map():
 
 with st.spinner(_("Drawing the map…")):
     widgets.show_map("overview", _map)
+
+photo = photos.selection_photo_box() if not playing else None
 
 # "New" needs the years before the selection: the table is counted over all years (with
 # the other filters) and reports the selected span; `landmap summary` prints the same.
@@ -142,9 +144,11 @@ if not briefing:
     several = first < last
     each_year = several and st.checkbox(
         _("Briefing pack: add a page per year with its map"), key="pack-each-year")
+    pack_photo = photos.photo_for_pack(photo)
     pack = [(_("Briefing pack (PDF)"),
              lambda: briefing_pack(build_briefing(release, title, chosen, lang=lang,
-                                                  density=density, sequence=each_year)),
+                                                  density=density, sequence=each_year,
+                                                  photo=pack_photo())),
              f"landmap-briefing-{span}.pdf", "application/pdf")] if widgets.chromium_path() else []
     pace = float(st.session_state.get(state.PLAYER_SPEED, 2.0))
     if several and widgets.chromium_path():

@@ -306,3 +306,23 @@ def test_the_year_player_sends_one_map_per_year(app, demo):
     app.button(key="player-stop").click().run()
     assert _flipbook(app) == []
     assert app.title[0].value == "Sightings of Amur leopard, 2019–2021"
+
+
+def test_the_overview_shows_a_photo_of_the_selection_and_lets_you_pin_another(app, demo):
+    from landmap.media import photos_of, selection_photo
+
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    assert "Photo of the selection" in [h.value for h in app.subheader]
+    every = photos_of(demo.filter(years=(2021, 2021)))
+    every = every[every["year"] == 2021]
+    first = selection_photo(every)
+    assert first.favorite
+    drawn = [e.proto.body for e in app.main.get("html") if "lm-gallery-selection" in
+             e.proto.body]
+    assert len(drawn) == 1 and f'data-media="{first.mediaID}"' in drawn[0]
+    other = every[every["mediaID"] != first.mediaID]["mediaID"].iloc[3]
+    app.selectbox(key="photo_pinned").set_value(other).run()
+    drawn = [e.proto.body for e in app.main.get("html") if "lm-gallery-selection" in
+             e.proto.body]
+    assert f'data-media="{other}"' in drawn[0]

@@ -378,3 +378,26 @@ def test_export_with_the_pictures_stripped_and_only_those_the_role_may_see(demo,
     seen = viewable(media_table(part), "viewer")
     assert sorted(n for n in viewer.namelist() if n.startswith("media/")) == \
         sorted(seen["filePath"])
+
+
+def test_the_briefing_pack_carries_the_photo_of_the_selection(capsys, tmp_path):
+    import subprocess
+
+    from landmap.cli import main
+    from landmap.demo import DEMO_DIR
+    from landmap.io.briefing import chromium_path
+
+    if chromium_path() is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs Debian's Chromium and poppler-utils")
+    pdf = tmp_path / "pack.pdf"
+    assert main(["export", str(DEMO_DIR), "--what", "briefing", "--year", "2021",
+                 "--individual", "Leo 117F", "--photo", "--output", str(pdf)]) == 0
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    # her first favourite of 2021, with the side of the border only (generalised)
+    assert "Photo of the selection" in text
+    assert "Leo 117F · 2021-06-03 22:58:46 · Russia" in text
+    assert main(["export", str(DEMO_DIR), "--what", "briefing", "--year", "2021",
+                 "--photo", "m99999", "--output", str(pdf)]) == 2
+    assert "--photo m99999: no such picture in the selection that a viewer may see" in \
+        capsys.readouterr().err

@@ -519,11 +519,32 @@ def _briefing(selection, precision, fmt, args) -> bytes:
     from landmap.io.briefing import ExportUnavailable, briefing_pack, build_briefing
 
     title = f"Amur leopard camera traps, {selection.span_label}"
+    photo = None if args.photo is None else _pack_photo(selection, precision, args.photo)
     try:
         return briefing_pack(build_briefing(_release(selection, precision, args), title,
-                                            args.individual, sequence=args.each_year))
+                                            args.individual, sequence=args.each_year,
+                                            photo=photo))
     except ExportUnavailable as error:
         raise DataProblem(str(error)) from None
+
+
+def _pack_photo(selection, precision, pinned: str):
+    """The briefing's photo: ``pinned`` (a mediaID) or, given as "", the first favourite,
+    among the pictures the precision's reader may see."""
+    from landmap.io.images import clean_image
+    from landmap.media import media_table, photos_of, selection_photo, viewable
+
+    table = media_table(selection)
+    seen = table if precision.exact else viewable(table, "viewer")
+    row = selection_photo(photos_of(selection, table=seen), pinned or None)
+    if row is None or (pinned and row.mediaID != pinned):
+        raise UsageError(f"--photo {pinned}: no such picture in the selection that "
+                         f"{'an analyst' if precision.exact else 'a viewer'} may see."
+                         if pinned else "--photo: the selection has no picture to show.")
+    where = row.locationID if precision.exact else {"RUS": "Russia", "CHN": "China"}.get(
+        row.country, row.country)
+    return clean_image(row.file, 1600), f"{row.subject} · {row.local_time:%Y-%m-%d %H:%M:%S} · " \
+        f"{where}"
 
 
 def _year_animation(selection, precision, fmt, args) -> bytes:
@@ -636,6 +657,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="--what camtrapdp: put the pictures in the zip, without "
                              "metadata (with --protect other than exact: those a viewer "
                              "may see)")
+    export.add_argument("--photo", nargs="?", const="", metavar="MEDIA_ID",
+                        help="--what briefing: add the photo of the selection (this "
+                             "mediaID, or without one the first favourite)")
     export.add_argument("--each-year", action="store_true",
                         help="--what briefing: add a page per year with its map")
     export.add_argument("--seconds", type=float, default=1.5,

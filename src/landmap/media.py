@@ -26,7 +26,8 @@ import pandas as pd
 from landmap.i18n import N_, Text
 
 __all__ = ["MEDIA_KINDS", "MISSING", "file_problems", "media_counts", "media_links",
-           "media_of", "media_path", "media_table", "photos_of", "viewable"]
+           "media_of", "media_path", "media_table", "photos_of", "selection_photo",
+           "viewable"]
 
 #: The kinds of file a camera trap records, from ``fileMediatype`` (``image/jpeg``).
 MEDIA_KINDS = ("image", "video", "audio")
@@ -434,3 +435,26 @@ def file_problems(table: pd.DataFrame, checked: dict | None = None) -> pd.DataFr
                          "mediaID": table["mediaID"].to_numpy()[bad],
                          "filePath": table["filePath"].to_numpy()[bad],
                          "reason": reasons.to_numpy()[bad]})
+
+
+def selection_photo(photos: pd.DataFrame, pinned: str | None = None):
+    """The photo that stands for a selection: the one pinned (its ``mediaID``) if it is
+    among ``photos``, else the first favourite picture, else the first picture; None
+    when there is no picture in the package to show.
+
+    ``photos`` is :func:`photos_of` (favourites come first), filtered as the reader may
+    see it (:func:`viewable`).
+
+    Examples
+    --------
+    >>> from landmap import load_demo
+    >>> p = photos_of(load_demo(), "Leo 117F")
+    >>> selection_photo(p).mediaID, selection_photo(p, pinned="m00178").mediaID
+    ('m00280', 'm00178')
+    """
+    usable = photos[photos["file"].notna() & (photos["kind"] == "image")]
+    if usable.empty:
+        return None
+    if pinned is not None and (usable["mediaID"] == pinned).any():
+        return next(usable[usable["mediaID"] == pinned].itertuples(index=False))
+    return next(usable.itertuples(index=False))

@@ -22,9 +22,9 @@ from landmap.app.cache import exact_selection, selection
 from landmap.app.data import data_key, survey_exact
 from landmap.app.signin import access, role
 from landmap.app.state import _, lang
-from landmap.io.images import ImageProblem, thumbnails
+from landmap.io.images import ImageProblem, clean_image, thumbnails
 from landmap.io.sources import CACHE_ENV
-from landmap.media import media_links, media_table, photos_of, viewable
+from landmap.media import media_links, media_table, photos_of, selection_photo, viewable
 
 #: Pictures drawn at once in one gallery (the rest are counted).
 GALLERY_SIZE = 24
@@ -83,6 +83,46 @@ def photos_at(lat: float, lng: float, species: list[str]) -> tuple[list[str], pd
     photos = session_photos()
     wanted = photos["species"].str.split(", ").map(lambda names: bool(set(names) & set(species)))
     return stations, photos[photos["locationID"].isin(stations) & wanted.astype(bool)]
+
+
+#: The photo a user pinned to stand for the selection (its mediaID).
+PINNED = "photo_pinned"
+
+
+def selection_photo_box():
+    """The photo of the selection (pinned, else the first favourite) with a choice of
+    another; returns that photo's row (None without photos) for the briefing pack."""
+    shown = session_photos()
+    chosen = selection_photo(shown, st.session_state.get(PINNED))
+    if chosen is None:
+        return None
+    st.subheader(_("Photo of the selection"))
+    gallery(shown[shown["mediaID"] == chosen.mediaID], "selection", limit=1, columns=1)
+    options = shown[shown["file"].notna() & (shown["kind"] == "image")].head(200)
+    captions = dict(zip(options["mediaID"], [_caption(r, role() == ANALYST) for r in
+                                             options.itertuples(index=False)], strict=True))
+    st.selectbox(_("Another photo"), list(captions), key=PINNED,
+                 index=list(captions).index(chosen.mediaID) if chosen.mediaID in captions
+                 else 0, format_func=captions.get,
+                 help=_("The photo also goes into the briefing pack"))
+    return chosen
+
+
+def photo_for_pack(row):
+    """A function giving the photo as the briefing pack takes it (a clean JPEG and its
+    caption, or None), to be called when the pack is made, outside the page's run: the
+    caption is written now, in the session's language and for its role."""
+    if row is None:
+        return lambda: None
+    caption, path = _caption(row, role() == ANALYST), row.file
+
+    def make():
+        try:
+            return clean_image(path, 1600), caption
+        except ImageProblem:
+            return None
+
+    return make
 
 
 def package_media() -> pd.DataFrame:

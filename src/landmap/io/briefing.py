@@ -236,6 +236,8 @@ class BriefingData:
     trend: pd.DataFrame | None = None
     #: One Overview map per selected year (the year player's frames), in year order.
     sequence: dict[int, Callable[[], folium.Map]] = field(default_factory=dict)
+    #: The photo of the selection: a JPEG without metadata and its caption.
+    photo: tuple[bytes, str] | None = None
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], number_format: dict | None = None
@@ -294,6 +296,9 @@ _PACK_CSS = f"""
 @page {{ size: A4 landscape; margin: 11mm 13mm; }}
 body {{ font: 11pt/1.35 {_FONTS}; color: #111; margin: 0; }}
 section {{ page-break-after: always; }}
+figure.photo {{ margin: 0; text-align: center; }}
+figure.photo img {{ max-width: 100%; max-height: 150mm; }}
+figure.photo figcaption {{ font-size: 10pt; color: #444; }}
 section:last-child {{ page-break-after: auto; }}
 h1 {{ font-size: 20pt; margin: 0 0 2pt; }} h2 {{ font-size: 15pt; margin: 0 0 4pt; }}
 .meta {{ color: #444; font-size: 10pt; margin-bottom: 4pt; }}
@@ -370,6 +375,11 @@ def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
         if len(d.population) else (None, None)
     chart = _bar_chart(d.trend if d.trend is not None else d.sides, t,
                        (first, last) if first is not None else None)
+    photo = "" if d.photo is None else (
+        '<section><h2>{head}</h2><figure class="photo"><img alt="{caption}" '
+        'src="data:image/jpeg;base64,{data}"><figcaption>{caption}</figcaption></figure>'
+        '</section>').format(head=e(t("Photo of the selection")), caption=e(d.photo[1]),
+                             data=base64.b64encode(d.photo[0]).decode())
     sequence = "".join(
         '<section><h2>{head}: {year}</h2>{img}</section>'.format(
             head=heads["by_year"], year=year,
@@ -379,6 +389,7 @@ def _pack_html(d: BriefingData, shots: dict[str, bytes]) -> str:
 <title>{e(d.title)}</title><style>{_PACK_CSS}</style></head><body>
 <section><h1>{e(d.title)}</h1><div class="meta">{meta}</div>
 <div class="numbers">{numbers}</div>{_img(shots["overview"], alt["overview"], True)}</section>
+{photo}
 <section><h2>{heads["years"]}</h2>{chart}{pop}
 <p class="meta">{heads["minimum"]}</p></section>
 {sequence}
@@ -541,7 +552,8 @@ def density_text(density, lang: Language | None = None) -> str:
 
 def build_briefing(release, title: str, individuals: list[str] | None = None,
                    lang: Language | None = None, density=None,
-                   sequence: bool = False) -> BriefingData:
+                   sequence: bool = False, photo: tuple[bytes, str] | None = None
+                   ) -> BriefingData:
     """Gather what the pack shows from a :class:`~landmap.privacy.Release`: analyses on
     the exact data, every table and map at the release's precision.
 
@@ -550,7 +562,10 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
     and date in the pack (English by default). ``density``, a
     :class:`~landmap.density.DensityEstimate` of the selected year, adds "density (95 %
     interval)" to the headline and a note on how it was estimated. ``sequence=True`` adds
-    a page per selected year with its Overview map (:func:`year_maps`).
+    a page per selected year with its Overview map (:func:`year_maps`). ``photo``, a
+    picture without metadata and its caption (:func:`landmap.io.images.clean_image`;
+    choose one the release's readers may see, :func:`landmap.media.viewable`), adds a
+    page with it after the overview.
     """
     from landmap.border import cross_border_by_year, crossings_by_individual
     from landmap.effort import coverage, coverage_gaps, effort_grid
@@ -633,5 +648,5 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
               "border": lambda: cross_border_map(view, crossings, kde, lang=lang),
               "ranges": lambda: home_range_map(view, chosen, lang=lang),
               "effort": lambda: density_map(view, grid, gaps, "trap_nights", lang=lang)},
-        notes=notes, lang=lang,
+        notes=notes, lang=lang, photo=photo,
     )
