@@ -401,3 +401,26 @@ def test_the_briefing_pack_carries_the_photo_of_the_selection(capsys, tmp_path):
                  "--photo", "m99999", "--output", str(pdf)]) == 2
     assert "--photo m99999: no such picture in the selection that a viewer may see" in \
         capsys.readouterr().err
+
+
+def test_the_reader_and_the_pages_give_a_path_the_same_reason(tmp_path):
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "s.jpg").write_bytes(b"x")
+    values = ["media/ok.jpg", "./media/ok.jpg", "media//ok.jpg", "media/in.jpg",
+              "media/out.jpg", "./media/out.jpg", "linked/s.jpg", "linked", "../x.jpg",
+              "media/../../x.jpg", "/abs.jpg", "C:/photos/x.jpg", "\\\\server\\x.jpg",
+              "file:///etc/passwd", "s3://bucket/x.jpg", "", "https://example.org/x.jpg",
+              "media/none.jpg", "media/..hidden.jpg"]
+    root2 = _package_with_media(tmp_path / "two", [{"filePath": v} for v in values])
+    os.symlink(outside, root2 / "linked")  # a folder leading out
+    os.symlink(outside / "s.jpg", root2 / "media" / "out.jpg")  # a file leading out
+    os.symlink(root2 / "media" / "ok.jpg", root2 / "media" / "in.jpg")  # stays inside
+    s = read_camtrapdp(root2)
+    by_row = {p.row: str(p.message) for p in s.problems if p.file == "media.csv"
+              and p.field == "filePath"}
+    for i, value in enumerate(values):
+        reason = media_path(root2, value)[1]
+        expected = None if reason is None or str(reason) == "no such file in the package" \
+            else str(reason)
+        assert by_row.get(i + 2) == expected, value

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -642,20 +643,56 @@ def _check_media_values(found: list[Problem], label: str, frame: pd.DataFrame) -
 
 def _check_media_paths(found: list[Problem], label: str, frame: pd.DataFrame,
                        root: Path) -> None:
-    """Each local file's path leads inside the package (remote ones are not fetched).
-    One look at the disk per distinct path. A file that is simply not there is not a
-    problem of the table (a package is often shared without its pictures): the Data
-    page lists those with :func:`landmap.media.media_table`."""
-    from landmap.media import MISSING, media_path
+    """Each local file's path must lead inside the package (remote ones are not fetched).
 
+    Whole-column text tests find empty, absolute and ``..`` paths and other URL schemes;
+    one walk of the package folder finds the symbolic links whose target lies outside,
+    and the paths through them. No file is opened or looked up one by one (a package may
+    list a million pictures). A file that is simply not there is not a problem of the
+    table (a package is often shared without its pictures): the Data page lists those
+    with :func:`landmap.media.media_table`, which gives the same reasons
+    (:func:`landmap.media.media_path`)."""
     if "filePath" not in frame:
         return
-    text = frame["filePath"].fillna("").astype(str)
-    codes, values = pd.factorize(text, use_na_sentinel=False)
-    reasons = [media_path(root, value)[1] for value in values]
-    for code, reason in enumerate(reasons):
-        if reason is not None and reason.template != MISSING:
-            _flag_cells(found, label, frame, codes == code, "filePath", reason)
+    text = frame["filePath"].fillna("").astype(str).str.strip()
+    lower = text.str.lower()
+    path = text.str.replace("\\", "/", regex=False)
+    remote = lower.str.startswith(("http://", "https://"))
+    scheme = ~remote & (lower.str.contains("://", regex=False)
+                        | lower.str.startswith(("file:", "data:")))
+    local = ~remote & ~scheme & (text != "")
+    absolute = local & (path.str.startswith("/") | path.str.match(r"^[^/]*:"))
+    up = local & ~absolute & path.str.contains(r"(?:^|/)\.\.(?:/|$)")
+    outside = up.to_numpy().copy()
+    links = _links_out_of(root)
+    if links:
+        plain = path.str.replace(r"^(?:\./)+", "", regex=True).str.replace(r"/+", "/",
+                                                                         regex=True)
+        through = np.zeros(len(frame), dtype=bool)
+        for link in links:
+            through |= ((plain == link) | plain.str.startswith(link + "/")).to_numpy()
+        outside |= (local & ~absolute).to_numpy() & through
+    for mask, reason in (
+            ((text == "").to_numpy(), Text("the file path is empty")),
+            (scheme.to_numpy(), Text("only paths inside the package or http(s) addresses "
+                                     "are read")),
+            (absolute.to_numpy(), Text("an absolute path: media must lie inside the "
+                                       "package folder")),
+            (outside, Text("the path leads outside the package folder"))):
+        _flag_cells(found, label, frame, mask, "filePath", reason)
+
+
+def _links_out_of(root: Path) -> list[str]:
+    """Symbolic links inside ``root`` whose target lies outside it (paths relative to
+    ``root``, with "/"), found in one walk that follows no link."""
+    base = Path(root).resolve()
+    out = []
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        for name in (*dirs, *files):
+            entry = Path(folder) / name
+            if entry.is_symlink() and not entry.resolve().is_relative_to(base):
+                out.append(entry.relative_to(base).as_posix())
+    return out
 
 
 def _raw_text(path: Path) -> pd.DataFrame:
