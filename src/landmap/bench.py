@@ -33,7 +33,7 @@ import pandas as pd
 
 from landmap.demo import DEMO_DIR
 
-__all__ = ["run", "scale_package"]
+__all__ = ["media_figures", "run", "scale_package"]
 
 
 def scale_package(factor: int, out: Path, source: Path = DEMO_DIR) -> Path:
@@ -467,6 +467,96 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
     return pd.DataFrame(rows)
 
 
+def _synthetic_photos(folder: Path, n: int, size=(1632, 1224)) -> list[Path]:
+    """``n`` JPEGs of about two megapixels (1632 x 1224) with EXIF, as a trail camera
+    writes them: a textured picture, so that decoding costs what a real one costs."""
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    paths = []
+    base = rng.integers(0, 255, (size[1] // 8, size[0] // 8, 3), dtype=np.uint8)
+    for i in range(n):
+        picture = Image.fromarray(np.roll(base, i, axis=1)).resize(size)
+        exif = Image.Exif()
+        exif[0x010F] = "TrailCam"
+        path = folder / f"p{i:05d}.jpg"
+        picture.save(path, quality=88, exif=exif)
+        paths.append(path)
+    return paths
+
+
+def _media_rows(deployments: pd.DataFrame, n: int) -> pd.DataFrame:
+    """``n`` media rows spread over the deployments, inside their spans."""
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    pick = rng.integers(0, len(deployments), n)
+    dep = deployments.iloc[pick]
+    start = pd.to_datetime(dep["deploymentStart"].str[:19])
+    offset = dep["deploymentStart"].str[19:].to_numpy()
+    when = start + pd.to_timedelta(rng.integers(0, 100 * 86400, n), unit="s")
+    ids = [f"m{i:07d}" for i in range(n)]
+    return pd.DataFrame({
+        "mediaID": ids, "deploymentID": dep["deploymentID"].to_numpy(),
+        "captureMethod": "activityDetection",
+        "timestamp": when.dt.strftime("%Y-%m-%dT%H:%M:%S").to_numpy() + offset,
+        "filePath": [f"media/{i}.jpg" for i in ids], "filePublic": "true",
+        "fileName": [f"{i}.jpg" for i in ids], "fileMediatype": "image/jpeg",
+        "exifData": "", "favorite": "", "mediaComments": ""})
+
+
+def media_figures(photos: int = 2000, rows: int = 1_000_000, gallery: int = 50,
+                  scale: int = 40) -> pd.DataFrame:
+    """The photos' figures: thumbnails per second for ``photos`` synthetic two-megapixel
+    JPEGs, first made and then from the cache; a gallery of ``gallery`` photos (warm:
+    thumbnails from the cache, encoded into the page); and the load of a media table of
+    ``rows`` rows against the load of the package without it (the demo ``scale`` times
+    over: 40 times is 1.1 million observations)."""
+    import base64
+
+    from landmap.io.camtrapdp import read_camtrapdp
+    from landmap.io.images import thumbnails
+
+    out = []
+
+    def add(measure, value, unit):
+        out.append({"measure": measure, "value": round(value, 3), "unit": unit})
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = _synthetic_photos(Path(tmp) / "photos", photos)
+        cache = Path(tmp) / "thumbs"
+        cold, made = _timed(lambda: thumbnails(paths, 320, cache=cache))
+        assert all(isinstance(m, bytes) for m in made)
+        warm, _ = _timed(lambda: thumbnails(paths, 320, cache=cache))
+        add(f"thumbnails of {photos:,} 2-megapixel JPEGs, first made", photos / cold,
+            "per s")
+        add(f"thumbnails of {photos:,} 2-megapixel JPEGs, from the cache", photos / warm,
+            "per s")
+
+        def page():
+            pictures = thumbnails(paths[:gallery], 360, cache=cache)
+            return "".join(f'<img src="data:image/jpeg;base64,'
+                           f'{base64.b64encode(p).decode()}">' for p in pictures)
+
+        page()  # made once: the gallery shown before
+        add(f"gallery of {gallery} photos, warm", _timed(page, 3)[0], "s")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = scale_package(scale, Path(tmp) / "pkg")
+        without, survey = _timed(lambda: read_camtrapdp(folder), 2)
+        deployments = pd.read_csv(folder / "deployments.csv", dtype=str,
+                                  keep_default_na=False)
+        _media_rows(deployments, rows).to_csv(folder / "media.csv", index=False)
+        with_media, loaded = _timed(lambda: read_camtrapdp(folder), 2)
+        assert len(loaded.kept.media) == rows
+        add(f"load without media ({len(survey.observations):,} observations)", without, "s")
+        add(f"media table of {rows:,} rows, its share of the load", with_media - without,
+            "s")
+        add("media table / the rest of the load", (with_media - without) / without, "x")
+    return pd.DataFrame(out)
+
+
 def growth(table: pd.DataFrame) -> pd.Series:
     """How each measure grows with the observations: the exponent k of value ∝ rows^k,
     fitted by least squares on the logarithms of every scale measured (NaN with fewer
@@ -509,10 +599,20 @@ def main(argv: list[str] | None = None) -> None:
                         help="skip the year player's timing in Chromium")
     parser.add_argument("--full", action="store_true",
                         help="run every analysis at every scale (minutes at 100x)")
+    parser.add_argument("--media", type=int, nargs="?", const=2000, metavar="PHOTOS",
+                        help="instead: thumbnails per second for PHOTOS synthetic "
+                             "2-megapixel JPEGs (default 2000), a warm gallery of 50, and "
+                             "a media table of a million rows")
     parser.add_argument("--secr-study", type=int, metavar="REPLICATES",
                         help="instead: the SECR simulation study on a leopard-like design "
                              "(bias of the mean density and coverage of the intervals)")
     args = parser.parse_args(argv)
+    if args.media is not None:
+        figures = media_figures(args.media)
+        if args.output:
+            figures.to_csv(args.output, index=False)
+        print(figures.to_string(index=False))
+        return
     if args.secr_study:
         import json
 
