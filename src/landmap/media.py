@@ -337,8 +337,9 @@ def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None 
         The rows of ``table`` with ``subject`` (the individual, else the species or
         the observation type; several joined by ", "), ``species`` (the scientific
         names or observation types shown, joined the same way), ``local_time`` (the camera's
-        clock), ``year`` and ``country`` of the station; favourites first, then in
-        time order.
+        clock), ``year`` and ``country`` of the station, and ``event`` (the event the file
+        belongs to: a sequence). The frames of one event stay together in time order;
+        events with a favourite come first, then the others by time.
 
     Examples
     --------
@@ -388,8 +389,22 @@ def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None 
                  .set_index("deploymentID")["country"] if "country" in survey.deployments
                  else pd.Series(dtype=object))
     out["country"] = out["deploymentID"].map(countries).fillna("").to_numpy()
-    return out.sort_values(["favorite", "timestamp_utc"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
+    # A sequence: the frames of one event (the files of its first observation) stay
+    # together in time order; events with a favourite come first, then by time.
+    if "eventID" in obs:
+        events = obs.drop_duplicates("observationID").set_index(
+            obs.drop_duplicates("observationID")["observationID"].astype(str))["eventID"]
+        first_link = links.drop_duplicates("mediaID").set_index("mediaID")["observationID"]
+        event = out["mediaID"].map(first_link).map(events)
+        out["event"] = event.fillna(out["mediaID"]).astype(str).to_numpy()
+    else:
+        out["event"] = out["mediaID"].to_numpy()
+    group = out.groupby("event", sort=False)
+    out["_starred"] = group["favorite"].transform("max")
+    out["_start"] = group["timestamp_utc"].transform("min")
+    return (out.sort_values(["_starred", "_start", "event", "timestamp_utc"],
+                            ascending=[False, True, True, True], kind="stable")
+            .drop(columns=["_starred", "_start"]).reset_index(drop=True))
 
 
 def media_counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -442,8 +457,8 @@ def selection_photo(photos: pd.DataFrame, pinned: str | None = None):
     among ``photos``, else the first favourite picture, else the first picture; None
     when there is no picture in the package to show.
 
-    ``photos`` is :func:`photos_of` (favourites come first), filtered as the reader may
-    see it (:func:`viewable`).
+    ``photos`` is :func:`photos_of`, filtered as the reader may see it
+    (:func:`viewable`).
 
     Examples
     --------
@@ -457,4 +472,5 @@ def selection_photo(photos: pd.DataFrame, pinned: str | None = None):
         return None
     if pinned is not None and (usable["mediaID"] == pinned).any():
         return next(usable[usable["mediaID"] == pinned].itertuples(index=False))
-    return next(usable.itertuples(index=False))
+    starred = usable[usable["favorite"].astype(bool)]
+    return next((starred if len(starred) else usable).itertuples(index=False))

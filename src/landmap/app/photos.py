@@ -163,9 +163,18 @@ def gallery(photos: pd.DataFrame, key: str, limit: int = GALLERY_SIZE,
     with st.spinner(_("Preparing the photos…")):
         made = thumbnails(rows.loc[local, "file"].tolist(), _THUMB, cache=_thumbnail_folder())
     pictures = dict(zip(rows.index[local], made, strict=True))
+    # "2/3": the frame's place in its event's sequence
+    if "event" in photos:
+        frame = photos.groupby("event").cumcount().add(1).loc[rows.index]
+        frames = photos.groupby("event")["event"].transform("size").loc[rows.index]
+    else:
+        frame = frames = pd.Series(1, index=rows.index)
     cells = []
     for index, row in zip(rows.index, rows.itertuples(index=False), strict=True):
-        caption = html.escape(_caption(row, analyst))
+        caption = _caption(row, analyst)
+        if frames[index] > 1:
+            caption += f" · {frame[index]}/{frames[index]}"
+        caption = html.escape(caption)
         picture = pictures.get(index)
         if isinstance(picture, bytes):
             data = base64.b64encode(picture).decode()
