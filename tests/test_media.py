@@ -424,3 +424,39 @@ def test_the_reader_and_the_pages_give_a_path_the_same_reason(tmp_path):
         expected = None if reason is None or str(reason) == "no such file in the package" \
             else str(reason)
         assert by_row.get(i + 2) == expected, value
+
+
+def test_an_analyst_can_play_a_video_a_viewer_never_gets_it(dashboard_on, tmp_path,
+                                                           monkeypatch):
+    import base64
+
+    from landmap.app import photos
+    from landmap.demo import DEMO_DIR
+
+    package = tmp_path / "pkg"
+    shutil.copytree(DEMO_DIR, package)
+    table = pd.read_csv(package / "media.csv", dtype=str, keep_default_na=False)
+    her = table[table["mediaID"] == "m00280"].iloc[0]  # during an event of Leo 117F
+    video = b"\x00\x00\x00\x18ftypmp42" + bytes(2000)
+    (package / "media" / "v1.mp4").write_bytes(video)
+    row = {**her, "mediaID": "v1", "filePath": "media/v1.mp4", "fileName": "v1.mp4",
+           "fileMediatype": "video/mp4", "favorite": ""}
+    pd.concat([table, pd.DataFrame([row])]).to_csv(package / "media.csv", index=False)
+    app = dashboard_on(package)
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    app.switch_page("pages/individuals.py").run()
+    app.selectbox(key="profile").set_value("Leo 117F").run()
+    assert not app.exception
+
+    def page() -> str:
+        return "".join(e.proto.body for e in app.main.get("html"))
+
+    assert f'src="data:video/mp4;base64,{base64.b64encode(video).decode()}"' in page()
+    monkeypatch.setattr(photos, "VIDEO_MB", 0)
+    app.run()
+    assert "A video of 0 MB: too large to show here" in page() and "<video" not in page()
+    # viewers: pictures only (a video's metadata cannot be stripped)
+    s = read_camtrapdp(package)
+    assert "v1" in set(media_table(s)["mediaID"])
+    assert "v1" not in set(viewable(media_table(s), "viewer")["mediaID"])

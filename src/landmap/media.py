@@ -295,26 +295,28 @@ def media_of(table: pd.DataFrame, links: pd.DataFrame, observation_ids) -> pd.Da
 def viewable(table: pd.DataFrame, role: str, show_viewers: bool = True) -> pd.DataFrame:
     """The files a role may see (the location policy applied to pictures).
 
-    Analysts see every file. Viewers see only files marked public (``filePublic``),
-    stored in the package (a remote address is shown to analysts only, as a link) and
-    of no event with a person or a vehicle; with ``show_viewers=False`` (a setting of
-    the access file) viewers see none.
+    Analysts see every file. Viewers see only pictures (a video's or a recording's
+    metadata cannot be stripped without ffmpeg) marked public (``filePublic``), stored in
+    the package (a remote address is shown to analysts only, as a link) and of no event
+    with a person or a vehicle; with ``show_viewers=False`` (a setting of the access
+    file) viewers see none.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"mediaID": ["a", "b", "c", "d"],
-    ...                   "public": [True, False, True, True],
-    ...                   "remote": [False, False, True, False],
-    ...                   "people": [False, False, False, True]})
+    >>> t = pd.DataFrame({"mediaID": ["a", "b", "c", "d", "e"],
+    ...                   "public": [True, False, True, True, True],
+    ...                   "remote": [False, False, True, False, False],
+    ...                   "people": [False, False, False, True, False],
+    ...                   "kind": ["image", "image", "image", "image", "video"]})
     >>> viewable(t, "viewer")["mediaID"].tolist(), len(viewable(t, "analyst"))
-    (['a'], 4)
+    (['a'], 5)
     """
     if role == "analyst":
         return table
     if not show_viewers:
         return table.iloc[0:0]
     keep = table["public"].astype(bool) & ~table["remote"].astype(bool) & \
-        ~table["people"].astype(bool)
+        ~table["people"].astype(bool) & (table["kind"] == "image")
     return table[keep.to_numpy()]
 
 

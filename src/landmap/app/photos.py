@@ -179,6 +179,8 @@ def gallery(photos: pd.DataFrame, key: str, limit: int = GALLERY_SIZE,
         if isinstance(picture, bytes):
             data = base64.b64encode(picture).decode()
             body = f'<img src="data:image/jpeg;base64,{data}" alt="{caption}">'
+        elif row.kind == "video" and analyst and row.file is not None:
+            body = _video(row)
         elif row.remote and analyst:
             body = (f'<a class="lm-remote" href="{html.escape(row.filePath)}" target="_blank" '
                     f'rel="noopener noreferrer">{html.escape(_("Open at its source"))}</a>')
@@ -196,11 +198,27 @@ def gallery(photos: pd.DataFrame, key: str, limit: int = GALLERY_SIZE,
             shown=limit, n=lang().number(len(photos))))
 
 
+#: Largest video embedded in a page (analysts only: its metadata stays in the file).
+VIDEO_MB = 32
+
+
+def _video(row) -> str:
+    size = Path(row.file).stat().st_size
+    if size > VIDEO_MB * 1024 * 1024:
+        text = _("A video of {mb} MB: too large to show here").format(
+            mb=lang().number(size / 1024 / 1024))
+        return f'<div class="lm-missing">{html.escape(text)}</div>'
+    data = base64.b64encode(Path(row.file).read_bytes()).decode()
+    kind = html.escape(row.fileMediatype or "video/mp4")
+    return f'<video controls preload="metadata" src="data:{kind};base64,{data}"></video>'
+
+
 _STYLE = """<style>
 .lm-gallery { display: grid; grid-template-columns: repeat({columns}, minmax(0, 1fr));
   gap: .6rem; }
 .lm-photo { margin: 0; }
-.lm-photo img { width: 100%; height: auto; border-radius: .3rem; display: block; }
+.lm-photo img, .lm-photo video { width: 100%; height: auto; border-radius: .3rem;
+  display: block; }
 .lm-photo figcaption { font-size: .8rem; color: #444; margin-top: .2rem; }
 .lm-missing, .lm-remote { display: flex; align-items: center; justify-content: center;
   aspect-ratio: 16 / 9; background: #eee; color: #555; border-radius: .3rem;
