@@ -56,8 +56,12 @@ def _map():
         span=shown.span_label), lang=state.lang(), scale=cache.frame_scale(overview_largest))
 
 
-with st.spinner(_("Drawing the map…")):
-    widgets.show_map("overview", _map)
+# a click on a station's circle opens the photos taken there beside the map
+picked = photos.picked_place("overview") if not briefing else None
+left, right = st.columns([3, 1]) if picked else (st.container(), None)
+with left, st.spinner(_("Drawing the map…")):
+    clicked = widgets.show_map("overview", _map, clicks=not briefing)
+photos.place_panel("overview", clicked, right, [st.session_state[state.SPECIES]])
 
 photo = photos.selection_photo_box() if not playing else None
 

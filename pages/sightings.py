@@ -3,8 +3,8 @@
 import streamlit as st
 
 from landmap import LEOPARD, csv_bytes, sightings_largest, sightings_map, species_label
-from landmap.app import cache, filters, photos, signin, state, widgets
-from landmap.app.state import _, ngettext
+from landmap.app import cache, filters, photos, state, widgets
+from landmap.app.state import _
 
 briefing = widgets.briefing_mode()
 widgets.year_player()
@@ -30,28 +30,12 @@ def _map():
 
 
 # A click on a circle opens the photos taken there in a panel beside the map.
-PLACE, SEEN = "sightings-photos-at", "sightings-last-click"
-picked = st.session_state.get(PLACE) if not briefing else None
+picked = photos.picked_place("sightings") if not briefing else None
 left, right = st.columns([3, 1]) if picked else (st.container(), None)
 with left, st.spinner(_("Placing the detections…")):
     clicked = widgets.show_map("sightings", _map, every, tuple(wanted_species),
                                clicks=not briefing)
-# the map reports its last click on every run: a click opens the panel once, and one
-# closed stays closed until another circle is clicked
-if clicked and clicked != st.session_state.get(SEEN):
-    st.session_state[SEEN] = st.session_state[PLACE] = clicked
-    st.rerun()
-if right is not None:
-    with right:
-        st.subheader(_("Photos"))
-        stations, found = photos.photos_at(picked["lat"], picked["lng"], wanted_species)
-        if stations:
-            st.caption(ngettext("Station {names}", "Stations {names}", len(stations))
-                       .format(names=", ".join(stations)) if signin.is_analyst()
-                       else _("The stations of this place"))
-        photos.gallery(found, "place", limit=12, columns=1)
-        st.button(_("Close the photos"), key="close-photos", icon=":material/close:",
-                  on_click=lambda: st.session_state.pop(PLACE, None))
+photos.place_panel("sightings", clicked, right, wanted_species)
 if not briefing:
     st.caption(_("One circle per station and animal; its area grows with the detections. "
                  "Point at a circle for the animal, the first and last local date, the "

@@ -63,12 +63,15 @@ def test_sightings_page(dashboard, page, demo):
     assert page.get_by_role("heading", name="Sightings of Amur leopard, 2021").is_visible()
 
 
-def test_clicking_a_sighting_shows_its_photos_beside_the_map(dashboard, page, demo):
+@pytest.mark.parametrize("name", ["sightings", "overview"])
+def test_clicking_a_sighting_shows_its_photos_beside_the_map(dashboard, page, demo, name):
     from landmap.media import media_links, media_table, photos_of
 
-    page.goto(dashboard + "/sightings?years=2021-2021&individuals=Leo%20117F")
+    page.goto(dashboard + f"/{'' if name == 'overview' else name}"
+              "?years=2021-2021&individuals=Leo%20117F")
     frame = map_frame(page)
-    assert page.locator("figure.lm-photo").count() == 0
+    panel = f".lm-gallery-{name}-place figure.lm-photo"
+    assert page.locator(panel).count() == 0
     s = demo.filter(years=(2021, 2021), individuals=["Leo 117F"])
     expected = photos_of(s, "Leo 117F", table=media_table(demo), links=media_links(demo))
     expected = expected[expected["year"] == 2021]
@@ -81,28 +84,30 @@ def test_clicking_a_sighting_shows_its_photos_beside_the_map(dashboard, page, de
             .map(k => window[k]).find(v => v && v.eachLayer);
           map.eachLayer(l => { if (l.options && l.options.className === 'lm-sighting'
               && l.getTooltip().getContent()(l).textContent.replace(/\\s/g, ' ')
-                .includes('station ' + s + ' ')) {
+                .includes(s + ' (')) {
             const box = l._path.getBoundingClientRect();
             l._path.dispatchEvent(new MouseEvent('click', {bubbles: true,
               clientX: box.x + box.width / 2, clientY: box.y + box.height / 2})); } }); }""",
                                        station)
         try:
-            page.wait_for_selector("figure.lm-photo img", state="attached", timeout=20_000)
+            page.wait_for_selector(panel + " img", state="attached", timeout=20_000)
             break
         except Exception:
             continue
     wait_idle(page)
-    # the station's photos of her in 2021, decoded by the browser, favourites first
+    # the station's photos of her in 2021, decoded by the browser: the event with a
+    # favourite first, its frames in order as a sequence
     assert page.get_by_text(f"Station {station}").is_visible()
-    shown = page.evaluate("() => [...document.querySelectorAll('figure.lm-photo')].map("
-                          "f => [f.dataset.media, f.querySelector('img').naturalWidth])")
+    shown = page.evaluate("p => [...document.querySelectorAll(p)].map("
+                          "f => [f.dataset.media, f.querySelector('img').naturalWidth])", panel)
     assert [m for m, _ in shown] == expected["mediaID"].head(12).tolist() and shown
     assert all(width > 0 for _, width in shown)
-    assert page.locator("figure.lm-photo figcaption").first.inner_text().startswith(
-        "★ Leo 117F ·")
-    page.locator(".st-key-close-photos button").click()
+    captions = page.locator(panel + " figcaption").all_inner_texts()
+    assert captions[0].startswith("Leo 117F ·") and captions[0].endswith("· 1/3")
+    assert captions[1].startswith("★ Leo 117F ·") and captions[1].endswith("· 2/3")
+    page.locator(f".st-key-{name}-close-photos button").click()
     wait_idle(page)
-    assert page.locator("figure.lm-photo").count() == 0
+    assert page.locator(panel).count() == 0
 
 
 def test_individual_gallery_compares_two_animals(dashboard, page, demo):

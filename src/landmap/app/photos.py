@@ -21,7 +21,7 @@ from landmap.access import ANALYST
 from landmap.app.cache import exact_selection, selection
 from landmap.app.data import data_key, survey_exact
 from landmap.app.signin import access, role
-from landmap.app.state import _, lang
+from landmap.app.state import _, lang, ngettext
 from landmap.io.images import ImageProblem, clean_image, thumbnails
 from landmap.io.sources import CACHE_ENV
 from landmap.media import media_links, media_table, photos_of, selection_photo, viewable
@@ -83,6 +83,37 @@ def photos_at(lat: float, lng: float, species: list[str]) -> tuple[list[str], pd
     photos = session_photos()
     wanted = photos["species"].str.split(", ").map(lambda names: bool(set(names) & set(species)))
     return stations, photos[photos["locationID"].isin(stations) & wanted.astype(bool)]
+
+
+def picked_place(key: str) -> dict | None:
+    """Where the map of page ``key`` was last clicked for photos (None: no panel)."""
+    return st.session_state.get(f"{key}-photos-at")
+
+
+def place_panel(key: str, clicked: dict | None, column, species: list[str]) -> None:
+    """The panel beside a map with the photos of ``species`` taken at the place clicked.
+
+    The map reports its last click on every run: a click opens the panel once (one more
+    run, so that the map makes room for it), and a panel closed stays closed until
+    another circle is clicked. ``column`` is where the panel goes (None: no panel, as in
+    briefing mode)."""
+    place, seen = f"{key}-photos-at", f"{key}-last-click"
+    if clicked and clicked != st.session_state.get(seen):
+        st.session_state[seen] = st.session_state[place] = clicked
+        st.rerun()
+    picked = st.session_state.get(place)
+    if column is None or picked is None:
+        return
+    with column:
+        st.subheader(_("Photos"))
+        stations, found = photos_at(picked["lat"], picked["lng"], species)
+        if stations:
+            st.caption(ngettext("Station {names}", "Stations {names}", len(stations))
+                       .format(names=", ".join(stations)) if role() == ANALYST
+                       else _("The stations of this place"))
+        gallery(found, f"{key}-place", limit=12, columns=1)
+        st.button(_("Close the photos"), key=f"{key}-close-photos", icon=":material/close:",
+                  on_click=lambda: st.session_state.pop(place, None))
 
 
 #: The photo a user pinned to stand for the selection (its mediaID).
