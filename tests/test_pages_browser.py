@@ -198,6 +198,9 @@ def test_activity_page(dashboard, page, demo, tmp_path):
 
     page.goto(dashboard + "/activity?years=2021-2021")
     page.get_by_role("heading", name="Activity and species, 2021").wait_for(timeout=60_000)
+    # the heading comes first; the figure once the curve is computed
+    page.locator('[data-testid="stMetricLabel"]').filter(
+        has_text="Independent detections").wait_for(timeout=60_000)
     wait_idle(page)
     s = demo.filter(years=2021)
     shown = _metrics(page)
