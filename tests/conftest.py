@@ -237,6 +237,8 @@ def map_frame(page):
 
 
 def metrics(page) -> dict[str, str]:
+    # a loaded machine draws a page's title well before its figures
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
     out = {}
     for box in page.locator('[data-testid="stMetric"]').all():
         label = box.locator('[data-testid="stMetricLabel"]').inner_text().strip()

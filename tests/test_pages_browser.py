@@ -299,6 +299,8 @@ def test_individual_profile(dashboard, page, demo):
 def test_data_page(dashboard, page, demo, tmp_path):
     page.goto(dashboard + "/data")
     page.get_by_role("heading", name="Problems found while reading").wait_for()
+    page.locator('[data-testid="stMetricLabel"]').filter(has_text="Deployments").wait_for(
+        timeout=60_000)
     wait_idle(page)
     shown = _metrics(page)
     assert shown["Deployments"] == f"{len(demo.deployments):,}"
