@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from landmap.app.data import data_key, survey_exact
 from landmap.app.signin import access, role
 from landmap.app.state import _, lang, ngettext
 from landmap.io.images import ImageProblem, clean_image, thumbnails
-from landmap.io.sources import CACHE_ENV
+from landmap.io.sources import cache_root
 from landmap.media import media_links, media_table, photos_of, selection_photo, viewable
 
 #: Pictures drawn at once in one gallery (the rest are counted).
@@ -32,8 +31,7 @@ _THUMB = 360
 
 
 def _thumbnail_folder() -> Path:
-    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "landmap")
-    return root / "thumbnails"
+    return cache_root() / "thumbnails"
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -48,9 +48,14 @@ _LAYOUT = 8  # 3: problems keep their translatable templates; 4: effort_end; 5: 
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
+def cache_root() -> Path:
+    """landmap's cache folder: ``LANDMAP_CACHE``, else ``~/.cache/landmap``."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "landmap")
+
+
 def cache_dir(package: str | Path) -> Path:
     """The cache folder of one package (one folder per absolute package path)."""
-    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "landmap")
+    root = cache_root()
     key = hashlib.sha1(str(Path(package).resolve()).encode()).hexdigest()[:16]
     return root / key
 
