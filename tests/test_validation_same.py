@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from landmap.io.camtrapdp import read_camtrapdp
+from landmap.io.camtrapdp import _to_float, parse_timestamps, read_camtrapdp
 from landmap.io.validate import DataError
 from tests.conftest import _csv, dep, obs
 
@@ -172,3 +173,76 @@ if __name__ == "__main__":
                                                   copies))
             for name, copies in CASES}, ensure_ascii=False, indent=0), encoding="utf-8")
     print(FIXTURE, FIXTURE.stat().st_size)
+
+
+def _one_by_one(values: list[str]):
+    """Each value parsed alone beside a ``Z`` stamp (20 bytes), so that no column is of
+    the 25-byte form that has a faster path of its own."""
+    pairs = [parse_timestamps(pd.Series([v, "2021-01-10T02:00:00Z"])) for v in values]
+    return ([p[0].iloc[0] for p in pairs], [int(p[1].iloc[0]) for p in pairs],
+            [bool(p[2][0]) for p in pairs])
+
+
+def test_a_column_of_25_byte_stamps_parses_as_each_stamp_alone():
+    """Cameras write every stamp in 25 bytes (``2021-06-01T22:15:00+10:00``): such a column
+    is read as whole integers at fixed places. Each 25-byte stamp of the list, good or
+    bad, is put among 100,000 good ones (past Arrow's chunks and numpy's buffers) and
+    must come out as when it is parsed alone."""
+    odd = [s for s in STAMPS if len(s.encode()) == 25] + [
+        "2021-01-10T02:00:60+10:00", "1677-01-10T02:00:00+10:00", "2262-05-10T02:00:00+10:00",
+        "2261-12-31T02:00:00+10:00", "1678-01-10T02:00:00-10:00", "2021-01-10X02:00:00+10:00",
+        "2021-01-10T02:00:00*10:00", "2021-01-10T02:00:00+10-00", "2021-01-10T02:00:0a+10:00",
+        "2021-01-10T02:00:00+1a:00", "2021-01-10T02:00:00+10:0/", "2021-01-10T02:00:00-00:30",
+        "2021-01-10T02:00:00+23:59", "2021-01-10T02:00:00+24:00", "2021-01-10T02:00:00+99:99"]
+    assert len(odd) >= 25 and all(len(s.encode()) == 25 for s in odd)
+    good = "2021-06-01T22:15:00+10:00"
+    column = [good] * 100_000
+    where = np.linspace(1, len(column) - 1, len(odd)).astype(int)
+    for i, s in zip(where, odd, strict=True):
+        column[i] = s
+    instants, offsets, bad = parse_timestamps(pd.Series(column))
+    want = _one_by_one(odd)
+    got = instants.iloc[where].reset_index(drop=True)
+    assert got.equals(pd.Series(want[0], dtype=got.dtype))
+    assert offsets.iloc[where].tolist() == want[1]
+    assert bad[where].tolist() == want[2]
+    assert not bad[np.setdiff1d(np.arange(len(column)), where)].any()
+    assert offsets.iloc[0] == 600
+    # the same values, found bad by both ways: the year out of a nanosecond clock, a
+    # leap second, a 24-hour offset, no offset sign
+    assert want[2][odd.index("1677-01-10T02:00:00+10:00")]
+    assert want[2][odd.index("2021-01-10T02:00:60+10:00")]
+    assert want[2][odd.index("2021-01-10T02:00:00+24:00")]
+    assert want[1][odd.index("2021-01-10T02:00:00-00:30")] == -30
+    assert not want[2][odd.index("2261-12-31T02:00:00+10:00")]
+
+
+def test_numbers_read_alike_whether_or_not_a_column_holds_text():
+    """Coordinates and counts: a column of numbers and blanks is cast in one pass, a column
+    holding anything else is matched against the number pattern first. A value is read
+    alike both ways ("nan" and "inf" are no numbers of a table either way)."""
+    values = ["1", "-2.5", "+3", ".5", "1.", "1e3", "1E-2", " 4 ", "", "nan", "inf", "-inf",
+              "NaN", "Infinity", "0x10", "1,5", "1e", "+", ".", "1_000", "00012", "-0"]
+    alone = [_to_float(pd.Series([v, "not a number"])).iloc[0] for v in values]
+    together = [_to_float(pd.Series([v, "7"])).iloc[0] for v in values]
+    np.testing.assert_array_equal(alone, together)
+    assert together[:8] == [1.0, -2.5, 3.0, 0.5, 1.0, 1000.0, 0.01, 4.0]
+    assert np.isnan(together[8:16]).all()
+
+
+def test_a_line_break_inside_a_quoted_value_is_read(tmp_path):
+    """Files with no quotation mark are split between the cores; a quoted comment that
+    holds a line break is still one value of one row."""
+    folder = _package(tmp_path / "p", _loaded_rows, 1)
+    assert '"' not in (folder / "deployments.csv").read_text(encoding="utf-8")
+    plain = read_camtrapdp(folder)
+    rows = [dep(1, deploymentID="c0-d1", deploymentStart="2021-01-01T00:00:00+10:00",
+                deploymentEnd="2021-12-31T00:00:00+10:00",
+                deploymentComments="camera moved,\nthen back"),
+            dep(2, deploymentID="c0-d2", deploymentComments="")]
+    (folder / "deployments.csv").write_text(_csv(rows), encoding="utf-8")
+    assert '"camera moved,\nthen back"' in (folder / "deployments.csv").read_text()
+    survey = read_camtrapdp(folder)
+    assert survey.deployments["deploymentID"].tolist() == ["c0-d1", "c0-d2"]
+    assert survey.deployments["deploymentComments"].tolist() == ["camera moved,\nthen back", ""]
+    assert len(survey.observations) == len(plain.observations)

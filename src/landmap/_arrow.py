@@ -13,20 +13,57 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def text(values: pd.Series) -> pa.Array:
-    """A text column as one Arrow (large) string array: no copy when pandas keeps it in
+def text(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow (large) strings, without a copy when pandas keeps it in
     Arrow, as pandas 3 does.
+
+    A column read from a CSV file comes in many chunks (one per block read); they are
+    left as they are, since Arrow's kernels take chunked input and joining the chunks
+    copies the whole column. Arrow arrays are returned as they are.
 
     Examples
     --------
     >>> text(pd.Series(["a", "b"])).to_pylist()
     ['a', 'b']
     """
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values
     arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 1:
+        return arr.chunk(0)
+    return arr
 
 
-def is_in(values: pd.Series, allowed) -> np.ndarray:
+def whole(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array (a copy only when there are several chunks)."""
+    if isinstance(arr, pa.Array):
+        return arr
+    return arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+
+
+def all_empty(values: pd.Series) -> bool:
+    """True when every value is the empty text, read from the column's offsets alone (a
+    column of a million empty values is answered without looking at one).
+
+    Examples
+    --------
+    >>> all_empty(pd.Series(["", ""])), all_empty(pd.Series(["", "a"]))
+    (True, False)
+    """
+    arr = text(values)
+    if arr.null_count:
+        return False
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+        if offsets[chunk.offset + len(chunk)] != offsets[chunk.offset]:
+            return False
+    return True
+
+
+def is_in(values: pd.Series | pa.Array | pa.ChunkedArray, allowed) -> np.ndarray:
     """True where the text is one of ``allowed`` (a Series or any collection), in one
     hashed pass.
 
@@ -49,5 +86,5 @@ def positions(keys: pd.Series, table: pd.Series) -> np.ndarray:
     >>> positions(pd.Series(["b", "x", "a"]), pd.Series(["a", "b"])).tolist()
     [1, -1, 0]
     """
-    found = pc.index_in(text(keys), value_set=text(table))
+    found = pc.index_in(text(keys), value_set=whole(text(table)))
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False)

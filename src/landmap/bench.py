@@ -87,10 +87,12 @@ def _timed(func: Callable, repeat: int = 1):
 
 
 def _raw_read(folder: Path) -> None:
+    """pyarrow reads the CSV files the loader reads (its types guessed, as by default)."""
     import pyarrow.csv as pacsv
 
-    for name in ("deployments", "observations", "individuals"):
-        pacsv.read_csv(folder / f"{name}.csv")
+    for name in ("deployments", "observations", "individuals", "media"):
+        if (folder / f"{name}.csv").exists():
+            pacsv.read_csv(folder / f"{name}.csv")
 
 
 def _raw_parquet(folder: Path) -> None:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import mmap
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import geopandas as gpd
@@ -28,9 +30,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from landmap._arrow import all_empty as _all_empty
 from landmap._arrow import is_in as _is_in
 from landmap._arrow import positions as _positions_of
 from landmap._arrow import text as _arrow
+from landmap._arrow import whole as _whole
 from landmap.boundaries import Boundaries, country_of, load_boundaries
 from landmap.effort import FAILED_TAG, effort_end
 from landmap.i18n import Text
@@ -100,7 +104,7 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     >>> str(t[0]), int(off[0]), bad.tolist()
     ('2020-12-31 14:30:00+00:00', 600, [False, True])
     """
-    arr = _arrow_text(values)
+    arr = _whole(_arrow_text(values))
     usual, offsets, bad = _usual_form(arr)
     stamps = np.full(len(arr), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     if usual.any():
@@ -125,6 +129,10 @@ _YEARS = (1678, 2261)
 _USUAL = "%Y-%m-%dT%H:%M:%S%z"
 
 
+#: Where the digits of the usual form lie: year, seconds, offset hours and minutes.
+_DIGITS = np.array([0, 1, 2, 3, 17, 18, 20, 21, 23, 24])
+
+
 def _usual_form(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which values are written ``YYYY-MM-DDTHH:MM:SS+HH:MM`` (or ``-HH:MM``, or ``Z``
     in place of the offset), the offset of those in minutes, and which of them lie
@@ -140,48 +148,83 @@ def _usual_form(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bounds = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
     data = np.frombuffer(arr.buffers()[2] or b"\0", dtype=np.uint8)
     length = np.diff(bounds)
-    rows = np.flatnonzero((length == 25) | (length == 20))
-    if not len(rows):
-        return usual, offsets, bad
-    if len(rows) == n and bounds[-1] - bounds[0] == 25 * n:
-        # every value 25 bytes long: the column's bytes are a table of 25 columns
-        table = data[bounds[0]:bounds[-1]].reshape(n, 25)
-
-        def byte(pos: int) -> np.ndarray:
-            return table[:, pos]
+    if bounds[-1] - bounds[0] == 25 * n and (length == 25).all():
+        return _all_signed(data, int(bounds[0]), n)
     else:
-        starts, last = bounds[rows], len(data) - 1
-
-        def byte(pos: int) -> np.ndarray:
-            return data[np.minimum(starts + pos, last)]
-
-    def number(*positions: int) -> np.ndarray:
-        """The digits at those positions as a number, -1 where one is no digit."""
-        out = np.zeros(len(rows), dtype=np.int32)
-        ok = np.ones(len(rows), dtype=bool)
-        for pos in positions:
-            digit = byte(pos) - np.uint8(ord("0"))  # wraps below "0", so > 9
-            ok &= digit <= 9
-            out = out * 10 + digit
-        out[~ok] = -1
-        return out
-
-    zulu = (length[rows] == 20) & (byte(19) == ord("Z"))
-    signed = ((length[rows] == 25) & np.isin(byte(19), np.frombuffer(b"+-", np.uint8))
-              & (byte(22) == ord(":")))
-    hours, minutes = number(20, 21), number(23, 24)
-    minutes = np.where((hours >= 0) & (minutes >= 0), hours * 60 + minutes, -1)
+        rows = np.flatnonzero((length == 25) | (length == 20))
+        if not len(rows):
+            return usual, offsets, bad
+        # the first 25 bytes of each (a value of 20 is padded with what follows it)
+        table = np.zeros((len(rows), 25), dtype=np.uint8)
+        table[:, :] = data[np.minimum(bounds[rows, None] + np.arange(25), len(data) - 1)]
+        long = length[rows] == 25
+    digit = table[:, _DIGITS] - np.uint8(ord("0"))  # wraps below "0", so > 9
+    is_digit = digit <= 9
+    value = digit.astype(np.int16)
+    year = value[:, 0] * 1000 + value[:, 1] * 100 + value[:, 2] * 10 + value[:, 3]
+    year_ok = is_digit[:, :4].all(axis=1)
     # a leap second (":60") is no usual value: the ISO 8601 parser refuses it, as before
-    second = number(17, 18)
-    shaped = ((byte(10) == ord("T")) & (zulu | (signed & (minutes >= 0)))
-              & (second >= 0) & (second < 60))
-    year = number(0, 1, 2, 3)
+    second_ok = is_digit[:, 4:6].all(axis=1) & (value[:, 4] < 6)
+    sign = table[:, 19]
+    zulu = ~long & (sign == ord("Z"))
+    signed = (long & ((sign == ord("+")) | (sign == ord("-"))) & (table[:, 22] == ord(":"))
+              & is_digit[:, 6:].all(axis=1))
+    minutes = ((value[:, 6] * 10 + value[:, 7]) * 60 + value[:, 8] * 10 + value[:, 9]
+               ).astype(np.int64)
+    shaped = (table[:, 10] == ord("T")) & (zulu | signed) & second_ok
     in_clock = (year >= _YEARS[0]) & (year <= _YEARS[1])
-    usual[rows] = shaped & in_clock
-    bad[rows] = shaped & (year >= 0) & ~in_clock
-    offsets[rows] = np.where(signed & (minutes >= 0),
-                             np.where(byte(19) == ord("-"), -minutes, minutes), 0)
+    usual[rows] = shaped & year_ok & in_clock
+    bad[rows] = shaped & year_ok & ~in_clock
+    offsets[rows] = np.where(signed, np.where(sign == ord("-"), -minutes, minutes), 0)
     return usual, offsets, bad
+
+
+def _swar_digits(word: np.ndarray, mask: int) -> np.ndarray:
+    """True where every byte of ``word`` that ``mask`` keeps is an ASCII digit, tested on
+    all bytes of an integer at once (a byte is a digit when its high half is 3 and stays
+    3 with 6 added)."""
+    high = np.array(mask & 0xF0F0F0F0F0F0F0F0, dtype=word.dtype)
+    threes = np.array(mask & 0x3030303030303030, dtype=word.dtype)
+    sixes = np.array(mask & 0x0606060606060606, dtype=word.dtype)
+    return ((word & high) == threes) & (((word + sixes) & high) == threes)
+
+
+def _all_signed(data: np.ndarray, base: int, n: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_usual_form` of a column whose every value is 25 bytes long (as a camera
+    writes ``2021-06-01T22:15:00+10:00``): the bytes of each value read as a few whole
+    integers at fixed positions, a handful of passes for the whole column."""
+    def at(pos: int, dtype: str) -> np.ndarray:
+        return np.ndarray((n,), dtype=dtype, buffer=data, offset=base + pos, strides=(25,))
+
+    year = at(0, ">u4")  # big-endian: the order of the numbers is that of the text
+    year_ok = _swar_digits(year, 0xFFFFFFFF)
+    in_clock = ((year >= int.from_bytes(str(_YEARS[0]).encode(), "big"))
+                & (year <= int.from_bytes(str(_YEARS[1]).encode(), "big")))
+    # bytes 17-24: seconds, sign, offset hours, ":", offset minutes
+    tail = at(17, "<u8")
+    sign = (tail >> np.uint64(16)) & np.uint64(0xFF)
+    # a leap second (":60") is no usual value: the ISO 8601 parser refuses it, as before
+    shaped = (_swar_digits(tail, 0xFFFF00FFFF00FFFF) & ((tail & np.uint64(0xFF)) <= ord("5"))
+              & ((sign == ord("+")) | (sign == ord("-")))
+              & (((tail >> np.uint64(40)) & np.uint64(0xFF)) == ord(":"))
+              & (at(10, "u1") == ord("T")))
+    usual = shaped & year_ok & in_clock
+    bad = shaped & year_ok & ~in_clock
+    # few distinct offsets in a column: each is worked out once
+    codes, written = pd.factorize(np.where(shaped, tail >> np.uint64(16), 0))
+    minutes = np.array([_offset_minutes(int(w)) for w in written], dtype=np.int64)
+    return usual, minutes[codes], bad
+
+
+def _offset_minutes(word: int) -> int:
+    """Minutes east of UTC of an offset's six bytes (sign, HH, ":", MM) in an integer
+    (first byte lowest); 0 for no offset."""
+    text = word.to_bytes(8, "little")[:6].decode("latin-1")
+    if text[0] not in "+-":
+        return 0
+    minutes = int(text[1:3]) * 60 + int(text[4:6])
+    return -minutes if text[0] == "-" else minutes
 
 
 def _instants(arr: pa.Array) -> np.ndarray:
@@ -402,7 +445,7 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
             # large_string: the layout pandas keeps text in, so no copy on the way
             column_types={name: pa.large_string() for name in header},
             strings_can_be_null=False, quoted_strings_can_be_null=False)
-        parse = pacsv.ParseOptions(newlines_in_values=True)
+        parse = pacsv.ParseOptions(newlines_in_values=_quoted(path))
         if progress is None or progress.callback is None:
             table = pacsv.read_csv(path, convert_options=convert, parse_options=parse)
         elif path.stat().st_size < _STREAM_FROM:
@@ -435,6 +478,18 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
                                 Text("the table has a header but no deployments")))
         return None
     return None if missing else frame
+
+
+def _quoted(path: Path) -> bool:
+    """Whether the file has a quotation mark anywhere: only a quoted value can hold a line
+    break, and a reader told that none does splits the file between its cores (a third
+    faster). One scan of the bytes, mapped from the file, not read into memory."""
+    with path.open("rb") as handle:
+        try:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return data.find(b'"') >= 0
+        except (ValueError, OSError):  # empty, or a file that cannot be mapped
+            return True
 
 
 #: Bytes read at a time when a load reports its progress (about 100,000 observations),
@@ -471,16 +526,19 @@ def _flag_cells(problems, label, frame, mask, field, message, action="refused", 
 
 
 def _check_unique(problems, label, frame, field):
-    encoded = pc.dictionary_encode(_arrow(frame[field]))
-    dup = np.zeros(len(frame), dtype=bool)
-    if len(encoded.dictionary) < len(frame):
+    ids = _arrow(frame[field])
+    # counting the distinct IDs is the cheaper hashed pass; the rows are found only when
+    # some repeat
+    if len(pc.unique(ids)) < len(frame):
+        encoded = pc.dictionary_encode(_whole(ids))
         # Codes are given in order of first appearance, so a row repeats an earlier ID
         # exactly when its code is not larger than every code before it.
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        dup = np.zeros(len(frame), dtype=bool)
         dup[1:] = codes[1:] <= np.maximum.accumulate(codes[:-1])
-    _flag_cells(problems, label, frame, dup, field, Text("duplicate ID; IDs must be unique"))
-    empty = pc.equal(pc.utf8_trim_whitespace(_arrow(frame[field])), "").to_numpy(
-        zero_copy_only=False)
+        _flag_cells(problems, label, frame, dup, field,
+                    Text("duplicate ID; IDs must be unique"))
+    empty = pc.equal(pc.utf8_trim_whitespace(ids), "").to_numpy(zero_copy_only=False)
     _flag_cells(problems, label, frame, empty, field, Text("the ID is empty"))
 
 
@@ -492,16 +550,30 @@ def _parse_times(problems, label, frame, field) -> tuple[pd.Series, pd.Series]:
     return instants, offsets
 
 
+#: What a number in a table looks like (no "nan", "inf" or hexadecimal).
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
 def _to_float(values: pd.Series) -> pd.Series:
     """Numbers from text, NaN where the text is not a number (vectorised with Arrow)."""
     arr = _arrow_text(values)
-    number = pc.match_substring_regex(arr, r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-    parsed = pc.cast(pc.if_else(number, arr, pa.scalar(None, arr.type)), pa.float64())
-    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index)
+    blank = pc.equal(arr, "")
+    try:
+        # nearly always every value is a number or empty: one cast, and only a column
+        # holding something else is matched against the pattern
+        out = pc.cast(pc.if_else(blank, pa.scalar(None, arr.type), arr),
+                      pa.float64()).to_numpy(zero_copy_only=False)
+        # the cast also reads "nan" and "inf", which are no numbers of a table
+        out = np.where(np.isfinite(out), out, np.nan)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        number = pc.match_substring_regex(arr, _NUMBER)
+        out = pc.cast(pc.if_else(number, arr, pa.scalar(None, arr.type)),
+                      pa.float64()).to_numpy(zero_copy_only=False)
+    return pd.Series(out, index=values.index)
 
 
-def _number(problems, label, frame, field, lo, hi, swapped=None) -> pd.Series:
-    values = _to_float(frame[field])
+def _number(problems, label, frame, field, lo, hi, swapped=None, values=None) -> pd.Series:
+    values = _to_float(frame[field]) if values is None else values
     _flag_cells(problems, label, frame, values.isna().to_numpy(), field, Text("not a number"))
     out_of_range = ((values < lo) | (values > hi)).to_numpy().copy()
     message = Text("out of range: must lie between {lo} and {hi} degrees", lo=lo, hi=hi)
@@ -522,7 +594,7 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     other = _to_float(frame["longitude"])
     lat = _number(problems, label, frame, "latitude", -90, 90,
                   swapped=other.between(-90, 90).to_numpy())
-    lon = _number(problems, label, frame, "longitude", -180, 180)
+    lon = _number(problems, label, frame, "longitude", -180, 180, values=other)
     start, start_off = _parse_times(problems, label, frame, "deploymentStart")
     end, end_off = _parse_times(problems, label, frame, "deploymentEnd")
     backwards = (end < start).fillna(False).to_numpy()
@@ -548,19 +620,42 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     return out
 
 
-def _observations(frame, label, problems, at) -> pd.DataFrame:
-    _check_unique(problems, label, frame, "observationID")
-    _flag_cells(problems, label, frame, at < 0, "deploymentID",
+def _beside(pool: ThreadPoolExecutor | None, check: Callable, *args) -> Callable:
+    """Start ``check(found, *args)`` on the pool's thread (at once without a pool); the
+    returned call waits for it and gives ``(found, result)``.
+
+    The checks of a large table are whole-column passes in Arrow and numpy, which let go
+    of the interpreter while they run, so a second core takes half of them. Each check
+    gathers its problems in a list of its own, put in the usual order afterwards: the
+    list a reader returns does not depend on which check finished first.
+    """
+    found: list[Problem] = []
+    if pool is None:
+        result = check(found, *args)
+        return lambda: (found, result)
+    future = pool.submit(check, found, *args)
+    return lambda: (found, future.result())
+
+
+def _observations(frame, label, problems, at, pool=None) -> pd.DataFrame:
+    # the pool's thread checks the deployments first: the hashed pass over the IDs is
+    # queued behind them, the times are parsed here meanwhile
+    unique = _beside(pool, _check_unique, label, frame, "observationID")
+    unknown: list[Problem] = []
+    _flag_cells(unknown, label, frame, at < 0, "deploymentID",
                 Text("refers to a deployment that is not in deployments.csv"))
-    start, start_off = _parse_times(problems, label, frame, "eventStart")
-    end, end_off = _parse_times(problems, label, frame, "eventEnd")
+    times: list[Problem] = []
+    start, start_off = _parse_times(times, label, frame, "eventStart")
+    end, end_off = _parse_times(times, label, frame, "eventEnd")
+    found, _ = unique()
+    problems.extend(found + unknown + times)
     backwards = (end < start).fillna(False).to_numpy()
     _flag_cells(problems, label, frame, backwards, "eventEnd",
                 Text("the event ends before it starts"))
-    level = pd.Series(pc.utf8_trim_whitespace(_arrow(frame["observationLevel"])))
+    level = pc.utf8_trim_whitespace(_arrow(frame["observationLevel"]))
     _flag_cells(problems, label, frame, ~_is_in(level, _LEVELS), "observationLevel",
                 Text("must be 'event' or 'media'"))
-    kind = pd.Series(pc.utf8_trim_whitespace(_arrow(frame["observationType"])))
+    kind = pc.utf8_trim_whitespace(_arrow(frame["observationType"]))
     _flag_cells(problems, label, frame, ~_is_in(kind, _OBSERVATION_TYPES),
                 "observationType", Text("must be one of {values}",
                                         values=", ".join(sorted(_OBSERVATION_TYPES))))
@@ -777,7 +872,7 @@ def _drop_empty(frame: pd.DataFrame, standard: list[str]) -> pd.DataFrame:
     every standard column back (empty) on export, and unknown extra columns are always kept.
     """
     empty = [c for c in standard if c in frame and c not in _ALWAYS
-             and pd.api.types.is_string_dtype(frame[c]) and not (frame[c] != "").any()]
+             and pd.api.types.is_string_dtype(frame[c]) and _all_empty(frame[c])]
     return frame.drop(columns=empty)
 
 
@@ -877,11 +972,17 @@ def read_camtrapdp(
                     root=folder) if "media" in paths else pd.DataFrame())
     tracker.stage("checking", 0.0)
 
-    deployments = _deployments(dep_raw, paths["deployments"].name, problems)
-    tracker.stage("checking", 0.2)
-    # the deployment of each observation, looked up once for every check that needs it
-    at = _positions_of(obs_raw["deploymentID"], deployments["deploymentID"])
-    observations = _observations(obs_raw, paths["observations"].name, problems, at)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked = _beside(pool, lambda found: _deployments(
+            dep_raw, paths["deployments"].name, found))
+        # the deployment of each observation, looked up once for every check that needs it
+        at = _positions_of(obs_raw["deploymentID"], dep_raw["deploymentID"])
+        tracker.stage("checking", 0.2)
+        observation_problems: list[Problem] = []
+        observations = _observations(obs_raw, paths["observations"].name,
+                                     observation_problems, at, pool)
+        found, deployments = checked()
+    problems.extend(found + observation_problems)
     tracker.stage("checking", 0.7)
     individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
                                problems)
