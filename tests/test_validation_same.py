@@ -246,3 +246,18 @@ def test_a_line_break_inside_a_quoted_value_is_read(tmp_path):
     assert survey.deployments["deploymentID"].tolist() == ["c0-d1", "c0-d2"]
     assert survey.deployments["deploymentComments"].tolist() == ["camera moved,\nthen back", ""]
     assert len(survey.observations) == len(plain.observations)
+
+
+def test_columns_empty_in_every_row(tmp_path):
+    """An optional column empty in every row is left out as soon as it is read (it would
+    cost memory through the checks); a required one is kept and each row reported."""
+    folder = _package(tmp_path / "p", _loaded_rows, 1)
+    survey = read_camtrapdp(folder)
+    assert "bboxX" not in survey.observations and "cameraHeight" not in survey.deployments
+    rows = [obs(i, observationID=f"o{i}", deploymentID="c0-d1", eventEnd="", bboxX="")
+            for i in range(3)]
+    (folder / "observations.csv").write_text(_csv(rows), encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_camtrapdp(folder)
+    assert [(p.row, p.field) for p in error.value.problems] == [
+        (2, "eventEnd"), (3, "eventEnd"), (4, "eventEnd")]

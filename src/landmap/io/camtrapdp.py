@@ -461,6 +461,12 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
                             detail=text.splitlines()[0]))
         problems.append(Problem(label, None, None, None, "refused", reason))
         return None
+    standard = _STANDARD.get(kind, [])
+    # optional standard columns empty in every row are left out at once, not after the
+    # checks: at a few million rows each costs tens of MB until then (see _drop_empty)
+    table = table.drop_columns([name for name in table.column_names
+                                if name in standard and name not in _ALWAYS
+                                and _all_empty(table.column(name))])
     frame = table.to_pandas()
     missing = [f for f in _REQUIRED.get(kind, []) if f not in frame.columns]
     if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
@@ -857,6 +863,8 @@ def _unread_files(paths: dict[str, Path], folder: Path, descriptor: dict,
     return files
 
 
+#: The standard's columns of each table a reader may leave out when they are empty.
+_STANDARD = {"deployments": DEPLOYMENT_FIELDS, "observations": OBSERVATION_FIELDS}
 # Columns the analyses read even when a package leaves them empty.
 _ALWAYS = {"deploymentID", "locationID", "locationName", "latitude", "longitude",
            "deploymentStart", "deploymentEnd", "timestampIssues", "deploymentTags",
