@@ -286,19 +286,26 @@ def _select(obs: pd.DataFrame, span, wanted, sex, life_stage, places) -> pd.Data
     """The observations of a selection (one level; see :meth:`Survey.filter`)."""
     if span is not None:
         year = local_year(obs["eventStart"], camera_offset(obs))
-        obs = obs[((year >= span[0]) & (year <= span[1])).to_numpy()]
+        obs = _rows(obs, ((year >= span[0]) & (year <= span[1])).to_numpy())
     if wanted:
         chosen = is_in(obs["individualID"], wanted)
         # cubs without an ID ride in their mother's event: they stay with her
         events = obs.loc[chosen & (obs["eventID"] != "").to_numpy(), "eventID"]
         riders = (((obs["individualID"] == "") & (obs["lifeStage"] == "juvenile")).to_numpy()
                   & is_in(obs["eventID"], events))
-        obs = obs[chosen | riders]
+        obs = _rows(obs, chosen | riders)
     obs = _keep(obs, "sex", sex, {"female", "male", ""})
     obs = _keep(obs, "lifeStage", life_stage, {"adult", "subadult", "juvenile", ""})
     if places is not None:
-        obs = obs[is_in(obs["deploymentID"], places)]
+        obs = _rows(obs, is_in(obs["deploymentID"], places))
     return obs.reset_index(drop=True)
+
+
+def _rows(obs: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The rows ``mask`` keeps; the table itself when it keeps every row. A selection of
+    the whole span (the dashboard's first view) then shares the survey's columns instead
+    of holding a second copy of millions of rows (pandas copies on a boolean index)."""
+    return obs if mask.all() else obs[mask]
 
 
 def _span(years) -> tuple[int, int]:
@@ -325,7 +332,7 @@ def _keep(obs: pd.DataFrame, field: str, wanted, allowed: set[str]) -> pd.DataFr
     if unknown:
         raise ValueError(f"{field}: unknown value(s) {sorted(unknown)}; allowed are "
                          f"{sorted(allowed)}.")
-    return obs[is_in(obs[field], wanted)]
+    return _rows(obs, is_in(obs[field], wanted))
 
 
 def catalogue_order(individual_id: str) -> tuple[int, str]:
