@@ -75,6 +75,9 @@ def test_a_span_of_years_reads_only_its_own_files_and_selects_as_the_filter(pack
             shutil.rmtree(cache_dir(package) / "observations" / part)
     two = load_survey(package, years=(2020, 2021))
     _same_selection(two, whole.filter(years=(2020, 2021)))
+    # every year is read from one file in the package's order, not from the years' files
+    again = load_survey(package)
+    pd.testing.assert_frame_equal(again.observations, whole.observations)
     assert set(two.observations["eventStart"].dt.year) <= {2019, 2020, 2021}  # UTC edges
 
 

@@ -96,9 +96,11 @@ def _raw_read(folder: Path) -> None:
 
 
 def _raw_parquet(folder: Path) -> None:
+    """pyarrow reads the cache files a load of every year reads (the files of single
+    years, read by a load of a few years, are left out)."""
     import pyarrow.parquet as pq
 
-    for path in folder.rglob("*.parquet"):
+    for path in folder.glob("*.parquet"):
         pq.read_table(path)
 
 

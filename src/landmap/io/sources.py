@@ -41,10 +41,10 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 8  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+_LAYOUT = 9  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
 #             6: the kept media, other-level observations and unread resources;
 #             7: deployments without their points (remade per place on reading);
-#             8: observations split by year
+#             8: observations split by year; 9: and whole, in the file's order
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -73,6 +73,10 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     pd.DataFrame(survey.deployments.drop(columns="geometry")).to_parquet(
         folder / "deployments.parquet")
     _write_observations(folder / "observations", survey.observations)
+    # all years, in the file's order: what the dashboard's first view reads (the years'
+    # files are in year order, and putting millions of rows back in the file's order
+    # costs three times the read)
+    survey.observations.to_parquet(folder / "observations.parquet")
     survey.individuals.to_parquet(folder / "individuals.parquet")
     pd.DataFrame([problem_record(p) for p in survey.problems],
                  columns=[*PROBLEM_COLUMNS, "texts"]).astype(
@@ -110,6 +114,8 @@ def _write_observations(folder: Path, observations: pd.DataFrame) -> None:
 def _read_observations(folder: Path, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """The observations of the cache, of ``years`` only if given (their files alone are
     read), in the order of the package's file."""
+    if years is None:
+        return pd.read_parquet(folder.with_suffix(".parquet"))
     parts = ds.dataset(folder, format="parquet", partitioning="hive")
     where = None if years is None else (
         (ds.field("year") >= years[0]) & (ds.field("year") <= years[1]))
@@ -148,9 +154,9 @@ def _problems(table: pd.DataFrame) -> list[Problem]:
     of a few messages: each distinct message is rebuilt once and shared (a Text is
     immutable)."""
     columns = [*PROBLEM_COLUMNS, "texts"]
-    values = [[None if pd.isna(v) else v for v in table[c].tolist()] for c in columns]
-    values[columns.index("row")] = [None if v is None else int(v)
-                                    for v in values[columns.index("row")]]
+    # missing values as None, whole columns at a time (a package may have a problem per row)
+    values = [table[c].astype(object).where(table[c].notna(), None).tolist()
+              for c in columns]
     parsed: dict[str | None, dict] = {None: {}}
     out = []
     for *fields, texts in zip(*values, strict=True):
