@@ -787,13 +787,17 @@ def _links_out_of(root: Path) -> list[str]:
     """Symbolic links inside ``root`` whose target lies outside it (paths relative to
     ``root``, with "/"), found in one walk that follows no link."""
     base = Path(root).resolve()
-    out = []
-    for folder, dirs, files in os.walk(base, followlinks=False):
-        for name in (*dirs, *files):
-            entry = Path(folder) / name
-            if entry.is_symlink() and not entry.resolve().is_relative_to(base):
-                out.append(entry.relative_to(base).as_posix())
-    return out
+    out, folders = [], [base]
+    while folders:
+        # the entry's own type comes with the listing: no look-up per file
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    if not Path(entry.path).resolve().is_relative_to(base):
+                        out.append(Path(entry.path).relative_to(base).as_posix())
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+    return sorted(out)
 
 
 def _raw_text(path: Path) -> pd.DataFrame:
