@@ -7,12 +7,14 @@ The layers live in ``geodata/`` as GeoJSON in EPSG:4326 (see
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from landmap.i18n import N_
 
@@ -112,11 +114,20 @@ def load_boundaries(folder: str | Path = GEODATA_DIR) -> Boundaries:
     2650.0
     """
     folder = Path(folder)
-    frames = {}
-    for name in _LAYERS:
-        path = folder / f"{name}.geojson"
+    paths = [folder / f"{name}.geojson" for name in _LAYERS]
+    for name, path in zip(_LAYERS, paths, strict=True):
         if not path.exists():
             raise FileNotFoundError(f"{path}: boundary layer '{name}' is missing.")
+    # each reader of a package asks for the layers: they are parsed once per version of
+    # the files (a tenth of the load of the demo otherwise), and each caller gets copies
+    stamp = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    return Boundaries(**{name: frame.copy() for name, frame in _layers(stamp).items()})
+
+
+@functools.lru_cache(maxsize=8)
+def _layers(stamp: tuple) -> dict[str, gpd.GeoDataFrame]:
+    frames = {}
+    for name, (path, _, _) in zip(_LAYERS, stamp, strict=True):
         frame = gpd.read_file(path)
         if frame.crs is None:
             raise ValueError(f"{path}: the layer has no CRS; landmap will not guess one.")
@@ -124,7 +135,7 @@ def load_boundaries(folder: str | Path = GEODATA_DIR) -> Boundaries:
             bad = np.flatnonzero(~frame.is_valid.to_numpy())
             raise ValueError(f"{path}: invalid geometry in feature(s) {bad.tolist()}.")
         frames[name] = frame.to_crs("EPSG:4326")
-    return Boundaries(**frames)
+    return frames
 
 
 def country_of(
@@ -154,11 +165,14 @@ def country_of(
     xy = np.column_stack([np.asarray(lon, float), np.asarray(lat, float)])
     # Many deployments share a station: look each distinct place up once.
     places, back = np.unique(xy, axis=0, return_inverse=True)
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(places[:, 0], places[:, 1]),
-                              crs="EPSG:4326")
-    hits = points.sjoin(boundaries.countries[["iso_a3", "geometry"]], predicate="within")
-    found = np.full(len(points), "", dtype=object)
-    # A point on a shared edge may match two countries; the first (sorted ISO code) wins.
-    first = hits.reset_index().sort_values(["index", "iso_a3"]).drop_duplicates("index")
-    found[first["index"].to_numpy()] = first["iso_a3"].to_numpy()
+    found = np.full(len(places), "", dtype=object)
+    countries = boundaries.countries.sort_values("iso_a3", kind="stable")
+    # A point where two layers' countries overlap lies in both; the first (sorted ISO
+    # code) wins. Inside means in the interior, as a spatial join's "within" has it.
+    for iso, shape in zip(countries["iso_a3"], countries.geometry, strict=True):
+        if shape is None or shape.is_empty:
+            continue
+        shapely.prepare(shape)
+        inside = shapely.contains_xy(shape, places[:, 0], places[:, 1]) & (found == "")
+        found[inside] = iso
     return found[back.ravel()]
