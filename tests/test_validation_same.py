@@ -261,3 +261,24 @@ def test_columns_empty_in_every_row(tmp_path):
         read_camtrapdp(folder)
     assert [(p.row, p.field) for p in error.value.problems] == [
         (2, "eventEnd"), (3, "eventEnd"), (4, "eventEnd")]
+
+
+def test_a_column_all_of_the_usual_form_is_cast_as_read():
+    """When every stamp has the usual form the column is cast as it was read (neither
+    trimmed nor copied); a day its month lacks, hour 24 or 25, a 24-hour offset are
+    still found, as when each stamp is parsed alone."""
+    odd = ["2021-02-30T02:00:00+10:00", "2021-13-01T02:00:00+10:00",
+           "2021-01-10T24:00:00+10:00", "2021-01-10T25:00:00+10:00",
+           "2021-01-10T02:00:00+24:00", "2020-02-29T02:00:00-09:30",
+           "2021-04-31T23:59:59+08:00", "2021-00-10T02:00:00+10:00"]
+    column = ["2021-06-01T22:15:00+10:00"] * 100_000
+    where = np.linspace(1, len(column) - 1, len(odd)).astype(int)
+    for i, s in zip(where, odd, strict=True):
+        column[i] = s
+    instants, offsets, bad = parse_timestamps(pd.Series(column))
+    want = _one_by_one(odd)
+    got = instants.iloc[where].reset_index(drop=True)
+    assert got.equals(pd.Series(want[0], dtype=got.dtype))
+    assert bad[where].tolist() == want[2] == [True] * 5 + [False, True, True]
+    assert offsets.iloc[where[5]] == -570
+    assert bad.sum() == 7
