@@ -183,6 +183,21 @@ def _one_by_one(values: list[str]):
             [bool(p[2][0]) for p in pairs])
 
 
+def _among_good_stamps(odd: list[str]):
+    """``odd`` spread among 100,000 good stamps and parsed as one column: where they lie,
+    the column's offsets and bad rows, and what each gives parsed alone (whose instants
+    the column's must equal)."""
+    column = ["2021-06-01T22:15:00+10:00"] * 100_000
+    where = np.linspace(1, len(column) - 1, len(odd)).astype(int)
+    for i, s in zip(where, odd, strict=True):
+        column[i] = s
+    instants, offsets, bad = parse_timestamps(pd.Series(column))
+    want = _one_by_one(odd)
+    got = instants.iloc[where].reset_index(drop=True)
+    assert got.equals(pd.Series(want[0], dtype=got.dtype))
+    return where, offsets, bad, want
+
+
 def test_a_column_of_25_byte_stamps_parses_as_each_stamp_alone():
     """Cameras write every stamp in 25 bytes (``2021-06-01T22:15:00+10:00``): such a column
     is read as whole integers at fixed places. Each 25-byte stamp of the list, good or
@@ -195,18 +210,10 @@ def test_a_column_of_25_byte_stamps_parses_as_each_stamp_alone():
         "2021-01-10T02:00:00+1a:00", "2021-01-10T02:00:00+10:0/", "2021-01-10T02:00:00-00:30",
         "2021-01-10T02:00:00+23:59", "2021-01-10T02:00:00+24:00", "2021-01-10T02:00:00+99:99"]
     assert len(odd) >= 25 and all(len(s.encode()) == 25 for s in odd)
-    good = "2021-06-01T22:15:00+10:00"
-    column = [good] * 100_000
-    where = np.linspace(1, len(column) - 1, len(odd)).astype(int)
-    for i, s in zip(where, odd, strict=True):
-        column[i] = s
-    instants, offsets, bad = parse_timestamps(pd.Series(column))
-    want = _one_by_one(odd)
-    got = instants.iloc[where].reset_index(drop=True)
-    assert got.equals(pd.Series(want[0], dtype=got.dtype))
+    where, offsets, bad, want = _among_good_stamps(odd)
     assert offsets.iloc[where].tolist() == want[1]
     assert bad[where].tolist() == want[2]
-    assert not bad[np.setdiff1d(np.arange(len(column)), where)].any()
+    assert not bad[np.setdiff1d(np.arange(len(bad)), where)].any()
     assert offsets.iloc[0] == 600
     # the same values, found bad by both ways: the year out of a nanosecond clock, a
     # leap second, a 24-hour offset, no offset sign
@@ -271,14 +278,7 @@ def test_a_column_all_of_the_usual_form_is_cast_as_read():
            "2021-01-10T24:00:00+10:00", "2021-01-10T25:00:00+10:00",
            "2021-01-10T02:00:00+24:00", "2020-02-29T02:00:00-09:30",
            "2021-04-31T23:59:59+08:00", "2021-00-10T02:00:00+10:00"]
-    column = ["2021-06-01T22:15:00+10:00"] * 100_000
-    where = np.linspace(1, len(column) - 1, len(odd)).astype(int)
-    for i, s in zip(where, odd, strict=True):
-        column[i] = s
-    instants, offsets, bad = parse_timestamps(pd.Series(column))
-    want = _one_by_one(odd)
-    got = instants.iloc[where].reset_index(drop=True)
-    assert got.equals(pd.Series(want[0], dtype=got.dtype))
+    where, offsets, bad, want = _among_good_stamps(odd)
     assert bad[where].tolist() == want[2] == [True] * 5 + [False, True, True]
     assert offsets.iloc[where[5]] == -570
     assert bad.sum() == 7
