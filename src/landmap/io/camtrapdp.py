@@ -718,17 +718,30 @@ def _observations(frame, label, problems, at, pool=None) -> pd.DataFrame:
 
 
 def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployment_ids,
-           tracker: Progress | None = None, root: Path | None = None) -> pd.DataFrame:
+           tracker: Progress | None = None, root: Path | None = None,
+           pool: ThreadPoolExecutor | None = None) -> Callable[[], pd.DataFrame]:
     """The media table, checked like the others (unique IDs, known deployments, times).
 
     landmap counts nothing from media, so a media table that breaks the standard does not
     stop a load: its problems are listed, the table is kept as read (text unchanged) and
     written back whole. ``timestamp_utc`` and ``timestamp_offset`` are added for
-    selections.
+    selections. The file is read at once; its checks run on ``pool`` (at once without
+    one), and the returned call waits for them, adds the problems and gives the table.
     """
     found: list[Problem] = []
     frame = _extra_columns(_read_table(path, "media", found, tracker), "media", paths, found)
-    label = path.name
+    checked = _beside(pool, _checked_media, path.name, frame, path, deployment_ids, root)
+
+    def table() -> pd.DataFrame:
+        more, out = checked()
+        _media_problems(problems, path.name, found + more)
+        return out
+
+    return table
+
+
+def _checked_media(found: list[Problem], label: str, frame: pd.DataFrame | None, path: Path,
+                   deployment_ids, root: Path | None) -> pd.DataFrame:
     if frame is None:
         frame = _raw_text(path)
     else:
@@ -741,12 +754,15 @@ def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployme
         _check_media_values(found, label, frame)
         if root is not None:
             _check_media_paths(found, label, frame, root)
+    return frame
+
+
+def _media_problems(problems: list[Problem], label: str, found: list[Problem]) -> None:
     if found:
         problems.extend(dataclasses.replace(p, action="flagged") for p in found)
         problems.append(Problem(label, None, None, None, "kept", Text(
             "the media table does not follow Camtrap DP ({n} problems above); it is kept "
             "as read and written back with every row", n=len(found))))
-    return frame
 
 
 #: Frictionless' default spellings of a boolean, as Camtrap DP's schema reads them.
@@ -1010,15 +1026,16 @@ def read_camtrapdp(
                if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
     if dep_raw is None or obs_raw is None or ind_raw is None:
         raise DataError(problems)
-    # read with the other files (its problems are listed after theirs, as always)
-    media_problems: list[Problem] = []
-    media = (_media(paths["media"], paths, media_problems, dep_raw["deploymentID"], tracker,
-                    root=folder) if "media" in paths else pd.DataFrame())
-    tracker.stage("checking", 0.0)
-
     with ThreadPoolExecutor(max_workers=1) as pool:
         checked = _beside(pool, lambda found: _deployments(
             dep_raw, paths["deployments"].name, found))
+        # read with the other files, checked on the pool's thread after the deployments
+        # (its problems are listed after theirs, as always)
+        media_problems: list[Problem] = []
+        media_table = (_media(paths["media"], paths, media_problems, dep_raw["deploymentID"],
+                              tracker, root=folder, pool=pool)
+                       if "media" in paths else lambda: pd.DataFrame())
+        tracker.stage("checking", 0.0)
         # the deployment of each observation, looked up once for every check that needs it
         at = _positions_of(obs_raw["deploymentID"], dep_raw["deploymentID"])
         tracker.stage("checking", 0.2)
@@ -1026,6 +1043,7 @@ def read_camtrapdp(
         observations = _observations(obs_raw, paths["observations"].name,
                                      observation_problems, at, pool)
         found, deployments = checked()
+        media = media_table()
     problems.extend(found + observation_problems)
     tracker.stage("checking", 0.7)
     individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
