@@ -29,9 +29,7 @@ def text(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chunke
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values
     arr = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 1:
-        return arr.chunk(0)
-    return arr
+    return whole(arr) if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 1 else arr
 
 
 def whole(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -39,6 +37,13 @@ def whole(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(arr, pa.Array):
         return arr
     return arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+
+
+def value_bounds(chunk: pa.Array) -> np.ndarray:
+    """Where each value of a large-string array starts and ends in its data buffer: one
+    more offset than values, read in place (no copy)."""
+    return np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
+        chunk.offset:chunk.offset + len(chunk) + 1]
 
 
 def all_empty(values: pd.Series) -> bool:
@@ -57,8 +62,8 @@ def all_empty(values: pd.Series) -> bool:
     for chunk in chunks:
         if not len(chunk):
             continue
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
-        if offsets[chunk.offset + len(chunk)] != offsets[chunk.offset]:
+        bounds = value_bounds(chunk)
+        if bounds[-1] != bounds[0]:
             return False
     return True
 

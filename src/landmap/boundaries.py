@@ -120,7 +120,8 @@ def load_boundaries(folder: str | Path = GEODATA_DIR) -> Boundaries:
             raise FileNotFoundError(f"{path}: boundary layer '{name}' is missing.")
     # each reader of a package asks for the layers: they are parsed once per version of
     # the files (a tenth of the load of the demo otherwise), and each caller gets copies
-    stamp = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    stamp = tuple((str(p.resolve()), st.st_size, st.st_mtime_ns)
+                  for p, st in ((p, p.stat()) for p in paths))
     return Boundaries(**{name: frame.copy() for name, frame in _layers(stamp).items()})
 
 

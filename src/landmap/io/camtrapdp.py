@@ -34,6 +34,7 @@ from landmap._arrow import all_empty as _all_empty
 from landmap._arrow import is_in as _is_in
 from landmap._arrow import positions as _positions_of
 from landmap._arrow import text as _arrow
+from landmap._arrow import value_bounds as _value_bounds
 from landmap._arrow import whole as _whole
 from landmap.boundaries import Boundaries, country_of, load_boundaries
 from landmap.effort import FAILED_TAG, effort_end
@@ -104,10 +105,11 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     >>> str(t[0]), int(off[0]), bad.tolist()
     ('2020-12-31 14:30:00+00:00', 600, [False, True])
     """
-    offsets = _offsets_if_all_usual(_arrow(values))
+    read = _arrow(values)
+    offsets = _offsets_if_all_usual(read)
     if offsets is not None:
         # every value of the one usual form: Arrow casts the column as it was read
-        stamps = _instants(_arrow(values)).view("datetime64[ns]")
+        stamps = _instants(read).view("datetime64[ns]")
         bad = np.isnat(stamps) | (np.abs(offsets) >= 24 * 60)
         stamps = np.where(bad, np.datetime64("NaT"), stamps)
         return (pd.Series(stamps, index=values.index).dt.tz_localize("UTC"),
@@ -153,19 +155,17 @@ def _usual_form(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if n == 0:
         return usual, offsets, bad
     arr = pc.cast(arr, pa.large_string())
-    bounds = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    bounds = _value_bounds(arr)
     data = np.frombuffer(arr.buffers()[2] or b"\0", dtype=np.uint8)
     length = np.diff(bounds)
     if bounds[-1] - bounds[0] == 25 * n and (length == 25).all():
         return _all_signed(data, int(bounds[0]), n)
-    else:
-        rows = np.flatnonzero((length == 25) | (length == 20))
-        if not len(rows):
-            return usual, offsets, bad
-        # the first 25 bytes of each (a value of 20 is padded with what follows it)
-        table = np.zeros((len(rows), 25), dtype=np.uint8)
-        table[:, :] = data[np.minimum(bounds[rows, None] + np.arange(25), len(data) - 1)]
-        long = length[rows] == 25
+    rows = np.flatnonzero((length == 25) | (length == 20))
+    if not len(rows):
+        return usual, offsets, bad
+    # the first 25 bytes of each (a value of 20 is padded with what follows it)
+    table = data[np.minimum(bounds[rows, None] + np.arange(25), len(data) - 1)]
+    long = length[rows] == 25
     digit = table[:, _DIGITS] - np.uint8(ord("0"))  # wraps below "0", so > 9
     is_digit = digit <= 9
     value = digit.astype(np.int16)
@@ -199,8 +199,7 @@ def _offsets_if_all_usual(arr: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
             continue
         if chunk.null_count or chunk.type != pa.large_string():
             return None
-        bounds = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
-            chunk.offset:chunk.offset + n + 1]
+        bounds = _value_bounds(chunk)
         if bounds[-1] - bounds[0] != 25 * n or (np.diff(bounds) != 25).any():
             return None
         usual, offsets, _ = _all_signed(np.frombuffer(chunk.buffers()[2], dtype=np.uint8),

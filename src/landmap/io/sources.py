@@ -117,8 +117,7 @@ def _read_observations(folder: Path, years: tuple[int, int] | None = None) -> pd
     if years is None:
         return pd.read_parquet(folder.with_suffix(".parquet"))
     parts = ds.dataset(folder, format="parquet", partitioning="hive")
-    where = None if years is None else (
-        (ds.field("year") >= years[0]) & (ds.field("year") <= years[1]))
+    where = (ds.field("year") >= years[0]) & (ds.field("year") <= years[1])
     table = parts.to_table(filter=where)
     order = table.column("_row").to_numpy()
     if len(order) and (np.diff(order) < 0).any():
