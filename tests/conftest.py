@@ -361,3 +361,22 @@ def upload(page, index: int, path, attempts: int = 3) -> None:
         except Exception:  # Playwright's TimeoutError: give the file again
             continue
     raise AssertionError(f"the uploader did not take {name}")
+
+
+def upload_for(page, button: str, files: dict[int, Path], attempts: int = 3) -> None:
+    """Give each uploader its file until ``button``, which needs them all, is enabled.
+
+    The uploader can list a file that the server never received, when the file arrived
+    during the run started by the previous one (seen once in CI); a user sees the button
+    stay grey and gives the files again, as this helper does.
+    """
+    load = page.get_by_role("button", name=button)
+    for _ in range(attempts):
+        for index, path in files.items():
+            upload(page, index, path)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if load.is_enabled():
+                return
+            page.wait_for_timeout(200)
+    raise AssertionError(f"{button!r} stayed disabled after {attempts} uploads")

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from landmap.i18n import LOCALES_DIR, language
 from landmap.survey import headline
-from tests.conftest import map_frame, upload, wait_idle
+from tests.conftest import map_frame, upload_for, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -144,7 +144,7 @@ def test_a_refused_upload_is_reported_in_russian(dashboard, page, demo, tmp_path
             out.writestr(name, data)
     page.goto(dashboard + "/data?lang=ru")
     page.get_by_role("heading", name=catalog["Data"], exact=True).wait_for(timeout=60_000)
-    upload(page, 0, broken)
+    upload_for(page, catalog["Load package"], {0: broken})
     page.get_by_role("button", name=catalog["Load package"]).click()
     summary = catalog["{title} was not loaded: {n} problem, listed below with its file, row "
                       "and field. Fix it in the file and load it again."]

@@ -21,6 +21,7 @@ from tests.conftest import (
     expected_metrics,
     map_frame,
     upload,
+    upload_for,
     wait_for_metrics,
     wait_idle,
 )
@@ -365,7 +366,7 @@ def test_upload_a_package_and_a_boundary_layer(dashboard, page, demo, tmp_path):
 
     page.goto(dashboard + "/data")
     page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
-    upload(page, 0, package)
+    upload_for(page, "Load package", {0: package})
     page.get_by_role("button", name="Load package").click()
     page.get_by_text("leopards-2019.zip loaded").wait_for(timeout=60_000)
     assert page.get_by_text("Validation report: leopards-2019.zip").is_visible()
@@ -401,9 +402,7 @@ def test_load_spreadsheet_tables_through_the_data_page(dashboard, page, tmp_path
                        "B,Panthera pardus orientalis,20.01.2021 23:10,Leo 2M\n", encoding="utf-8")
     page.goto(dashboard + "/data")
     page.get_by_role("tab", name="Spreadsheet tables").click()
-    upload(page, 1, stations)
-    upload(page, 2, records)
-    page.get_by_text("Which column holds what").first.wait_for(timeout=60_000)
+    upload_for(page, "Load tables", {1: stations, 2: records})
     wait_idle(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Dates are written as").click()
     page.get_by_role("option", name="day.month.year (01.06.2021 22:15)").click()
@@ -475,7 +474,7 @@ def test_upload_the_official_camtrap_dp_example(dashboard, page, tmp_path):
     example = read_camtrapdp(EXAMPLE)
     page.goto(dashboard + "/data")
     page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
-    upload(page, 0, package)
+    upload_for(page, "Load package", {0: package})
     page.get_by_role("button", name="Load package").click()
     page.get_by_text("example.zip loaded").wait_for(timeout=60_000)
     wait_idle(page)
