@@ -2,7 +2,6 @@
 
 import logging
 
-import pandas as pd
 import streamlit as st
 
 from landmap import (
@@ -215,11 +214,13 @@ if "_report" in st.session_state:
                            on_click="ignore")
 
 st.subheader(_("Observations by species"))
-by_species = (obs.assign(species=obs["scientificName"].replace("", pd.NA)
-                         .fillna(obs["observationType"])
-                         .map(lambda name: species_label(name, _)))
-              .groupby("species").agg(records=("observationID", "size"),
-                                       animals=("count", "sum"))
+# counted by name and type first: the labels are then made for a few rows, not each one
+pairs = (obs.groupby(["scientificName", "observationType"], observed=True, dropna=False)
+         .agg(records=("observationID", "size"), animals=("count", "sum")).reset_index())
+named = pairs["scientificName"].astype("str").fillna("")
+by_species = (pairs.assign(species=named.where(named != "", pairs["observationType"].astype("str"))
+                           .map(lambda name: species_label(name, _)))
+              .groupby("species").agg(records=("records", "sum"), animals=("animals", "sum"))
               .sort_values("records", ascending=False).reset_index())
 st.dataframe(by_species, hide_index=True, width="stretch",
              column_config={"species": _("Species"), "records": _("Records"),

@@ -30,7 +30,8 @@ label = filters.individual_label(selection)
 chosen = st.session_state[state.INDIVIDUALS]
 # The animal named in the filters, else the one photographed most in the selection.
 named = selection.observations["individualID"]
-default = chosen[0] if chosen and chosen[0] in ids else named[named != ""].value_counts().index[0]
+named = named[named != ""].astype("str")
+default = chosen[0] if chosen and chosen[0] in ids else named.value_counts().index[0]
 if st.session_state.get(state.PROFILE) not in ids:
     st.session_state[state.PROFILE] = default
 animal = st.selectbox(_("Individual"), ids, key=state.PROFILE, format_func=label,

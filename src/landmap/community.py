@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from landmap._arrow import value_counts
 from landmap.effort import _check_cell, _station_cells, station_effort, working_periods
 from landmap.observations import (
     INDEPENDENCE,
@@ -33,7 +34,7 @@ def wild_species(survey) -> list[str]:
     """Scientific names of the animals in a selection, most often recorded first."""
     obs = survey.observations
     animals = obs[(obs["observationType"] == "animal") & (obs["scientificName"] != "")]
-    return animals["scientificName"].value_counts().index.tolist()
+    return value_counts(animals["scientificName"]).index.tolist()
 
 
 def _events(survey, species: str, threshold) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from landmap._arrow import value_counts
 from landmap.observations import LEOPARD
 
 __all__ = ["DEMO_MEDIA_COMMENT", "demo_media_rows", "draw_frame", "write_demo_media"]
@@ -50,7 +51,7 @@ def demo_media_rows(observations: pd.DataFrame) -> pd.DataFrame:
     events = obs.drop_duplicates("eventID")
     leopards = events[(events["scientificName"] == LEOPARD) & (events["individualID"] != "")]
     first = leopards.drop_duplicates("individualID")
-    busiest = leopards["individualID"].value_counts(sort=True).index[:40]
+    busiest = value_counts(leopards["individualID"]).index[:40]
     second = (leopards[leopards["individualID"].isin(busiest)
                        & ~leopards["eventID"].isin(first["eventID"])]
               .drop_duplicates("individualID"))

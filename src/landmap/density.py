@@ -548,11 +548,12 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
                           "the season) are left out", n=int((~ok).sum())))
     animals = sorted(rows["individualID"][ok].unique())
     index = {a: i for i, a in enumerate(animals)}
-    detections = (pd.DataFrame({"animal": rows["individualID"][ok].map(index).to_numpy(),
+    found = rows["individualID"][ok].astype("str")
+    detections = (pd.DataFrame({"animal": found.map(index).to_numpy(),
                                 "occasion": day[ok], "detector": k[ok]})
                   .drop_duplicates().assign(count=1).reset_index(drop=True))
     sexes = obs[keep].drop_duplicates("individualID").set_index("individualID")["sex"]
-    sex = sexes.reindex(animals).fillna("").to_numpy().astype(str)
+    sex = sexes.reindex(animals).astype("str").fillna("").to_numpy().astype(str)
     data = CaptureData(xy, usage.to_numpy(), detections, len(animals), "proximity",
                        tuple(animals), tuple(map(str, stations)))
     return SurveyCaptures(data, sex, tuple(map(str, stations)), survey.metric_crs, origin,

@@ -355,11 +355,13 @@ def photos_of(survey, individual: str | None = None, table: pd.DataFrame | None 
     obs = _observations(survey)
     if individual is not None:
         obs = obs[obs["individualID"] == individual]
-    named = obs["individualID"].fillna("").astype(str)
-    subject = named.where(named != "", obs["scientificName"].fillna("").astype(str))
-    subject = subject.where(subject != "", obs["observationType"].fillna("").astype(str))
-    species = obs["scientificName"].fillna("").astype(str)
-    species = species.where(species != "", obs["observationType"].fillna("").astype(str))
+    # as text first: a category column takes no value it does not hold, not even ""
+    named = obs["individualID"].astype(str).fillna("")
+    kind = obs["observationType"].astype(str).fillna("")
+    species = obs["scientificName"].astype(str).fillna("")
+    subject = named.where(named != "", species)
+    subject = subject.where(subject != "", kind)
+    species = species.where(species != "", kind)
     about = pd.DataFrame({"observationID": obs["observationID"].astype(str).to_numpy(),
                           "subject": subject.to_numpy(), "species": species.to_numpy()})
     shown = links.merge(about, on="observationID")

@@ -149,7 +149,8 @@ def independent_events(observations: pd.DataFrame, deployments: pd.DataFrame,
     rows = rows.assign(locationID=stations["locationID"].reindex(
         rows["deploymentID"]).to_numpy())
     # an animal is followed by its ID; records without one, as the species they are
-    who = rows["individualID"].where(rows["individualID"] != "", "\x00" + species)
+    ids = rows["individualID"].astype("str")  # a category column takes no new value
+    who = ids.where(ids != "", "\x00" + species)
     ranked = rows.assign(_who=who).sort_values(["_who", "locationID", "eventStart"],
                                                kind="stable")
     same = (ranked["_who"].eq(ranked["_who"].shift())

@@ -100,7 +100,7 @@ def yearly_population(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
     seen_last = named.groupby("individualID")["year"].max()
     # An animal's stage in a year is the oldest stage recorded for it that year.
     rank = {"juvenile": 0, "subadult": 1, "adult": 2}
-    stage = (named.assign(r=named["lifeStage"].map(rank).fillna(-1))
+    stage = (named.assign(r=named["lifeStage"].astype("str").map(rank).fillna(-1))
              .groupby(["year", "individualID"])["r"].max())
     sex = named.groupby("individualID")["sex"].agg(lambda s: s[s != ""].mode().iat[0]
                                                    if (s != "").any() else "")

@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landmap._arrow import is_in
+from landmap._arrow import categories, is_in
 from landmap.boundaries import Boundaries, utm_crs
 from landmap.effort import EFFORT_UNITS, station_effort
 from landmap.io.validate import Problem, problems_frame
@@ -28,6 +28,38 @@ __all__ = ["Headline", "Kept", "Survey", "catalogue_order", "headline"]
 
 def _no_rows() -> pd.DataFrame:
     return pd.DataFrame()
+
+
+#: Observation columns of few distinct values, held as categories (see
+#: :func:`_with_categories`).
+CATEGORY_COLUMNS = ("observationLevel", "observationType", "scientificName", "lifeStage",
+                    "sex", "classificationMethod", "individualID")
+
+
+def _with_categories(observations: pd.DataFrame) -> pd.DataFrame:
+    """The observations with the text columns of :data:`CATEGORY_COLUMNS` as categories
+    in sorted order.
+
+    At 2.76 million observations these columns held 280 MB of text and take 25 MB as
+    categories. Sorted categories sort, group and list as the text did (categories read
+    back from Parquet come in the order the file met them, and are sorted here). The
+    caller's frame is left as it was; a frame already so held is returned as it is (a
+    selection's, say).
+    """
+    changed = {}
+    for column in CATEGORY_COLUMNS:
+        if column not in observations:
+            continue
+        dtype = observations[column].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            if not pd.api.types.is_string_dtype(dtype.categories.dtype):
+                changed[column] = categories(observations[column].astype("str"))
+            elif not dtype.categories.is_monotonic_increasing or dtype.ordered:
+                changed[column] = observations[column].cat.reorder_categories(
+                    dtype.categories.sort_values(), ordered=False)
+        elif pd.api.types.is_string_dtype(dtype):
+            changed[column] = categories(observations[column])
+    return observations.assign(**changed) if changed else observations
 
 
 @dataclass(frozen=True)
@@ -115,7 +147,10 @@ class Survey:
         of the country the station stands in.
     observations : pandas.DataFrame
         Observations of one level (see ``observation_level``); ``eventStart`` in UTC with
-        ``eventStart_offset`` in minutes.
+        ``eventStart_offset`` in minutes. Species, types, levels, life stages, sex,
+        classification method and individual IDs are categories with their values in
+        sorted order (:data:`CATEGORY_COLUMNS`): compare them with text as usual, and take
+        ``.astype(str)`` before giving them a value they do not hold.
     individuals : pandas.DataFrame
         Known individuals (``individualID``, ``name``, ``sex``, ``birthYear``, ``mother``).
     metadata : dict
@@ -146,6 +181,9 @@ class Survey:
     years: tuple[int, int] | None = None
     precision: Precision = EXACT
     kept: Kept = field(default_factory=Kept)
+
+    def __post_init__(self):
+        object.__setattr__(self, "observations", _with_categories(self.observations))
 
     @property
     def metric_crs(self) -> str:

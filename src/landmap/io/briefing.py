@@ -29,6 +29,7 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement, Template
 
+from landmap._arrow import value_counts
 from landmap.i18n import Language, Text, language
 from landmap.io.exports import COLUMN_HEADERS
 from landmap.maps.legend import SIDE_WIDTH
@@ -584,7 +585,7 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
     population = population[population["year"].between(first, last)]
     if not individuals:
         seen = detections(view.observations)["individualID"]
-        individuals = seen[seen != ""].value_counts().index[:PACK_RANGES].tolist()
+        individuals = value_counts(seen[seen != ""]).index[:PACK_RANGES].tolist()
     chosen = kde[kde["individualID"].isin(individuals)]
     cell = max(5, release.precision.cell_km or 5)
     grid = release.compute(effort_grid, cell_km=cell, by_year=False)

@@ -43,7 +43,7 @@ from landmap.io.conformance import TABLES
 from landmap.io.progress import LoadStep, Progress
 from landmap.io.validate import DataError, Problem
 from landmap.observations import local_time
-from landmap.survey import Kept, Survey
+from landmap.survey import Kept, Survey, _with_categories
 
 __all__ = [
     "DEPLOYMENT_FIELDS",
@@ -1043,73 +1043,76 @@ def read_camtrapdp(
                                      observation_problems, at, pool)
         found, deployments = checked()
         media = media_table()
-    problems.extend(found + observation_problems)
-    tracker.stage("checking", 0.7)
-    individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
-                               problems)
-    problems.extend(media_problems)
-    tracker.stage("checking", 0.8)
-    errors = [p for p in problems if p.action == "refused"]
-    if errors:
-        raise DataError(errors)
+        problems.extend(found + observation_problems)
+        tracker.stage("checking", 0.7)
+        individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
+                                   problems)
+        problems.extend(media_problems)
+        tracker.stage("checking", 0.8)
+        errors = [p for p in problems if p.action == "refused"]
+        if errors:
+            raise DataError(errors)
 
-    # local dates and hours follow the camera's clock: its deployment's offset
-    observations["local_offset"] = np.where(
-        at >= 0, deployments["deploymentStart_offset"].to_numpy()[at],
-        observations["eventStart_offset"].to_numpy()).astype(
-        observations["eventStart_offset"].dtype)
-    differs = (observations["local_offset"] != observations["eventStart_offset"]).to_numpy()
-    if differs.any():
-        shown = sorted({_offset_text(m) for m in observations.loc[differs, "local_offset"]})
-        problems.append(Problem(paths["observations"].name, None, "eventStart",
-                                None, "kept",
-                                Text("{n} observations are written with another UTC offset "
-                                     "than their deployment; their local dates and hours use "
-                                     "the deployment's ({offsets})", n=int(differs.sum()),
-                                     offsets=", ".join(shown))))
-    _plausible(observations, obs_raw, deployments, at, paths["observations"].name, problems)
-    levels = set(observations["observationLevel"].unique())
-    level = "event" if "event" in levels or not levels else "media"
-    if len(levels) > 1:
-        aside = (observations["observationLevel"] != level).to_numpy()
-        problems.append(Problem(paths["observations"].name, None, "observationLevel", "media",
-                                "kept", Text("media-level observations kept aside: {n}; "
-                                             "animals are counted from event level only",
-                                             n=int(aside.sum()))))
-    at_level = (observations["observationLevel"] == level).to_numpy()
-    # most packages hold one level: then the table is used as it is, not copied
-    counted = _drop_empty(observations if at_level.all() else
-                          observations[at_level].reset_index(drop=True), OBSERVATION_FIELDS)
-    kept = Kept(observations=observations[~at_level].reset_index(drop=True), media=media,
-                files=_unread_files(paths, folder, descriptor, problems))
+        # local dates and hours follow the camera's clock: its deployment's offset
+        observations["local_offset"] = np.where(
+            at >= 0, deployments["deploymentStart_offset"].to_numpy()[at],
+            observations["eventStart_offset"].to_numpy()).astype(
+            observations["eventStart_offset"].dtype)
+        differs = (observations["local_offset"] != observations["eventStart_offset"]).to_numpy()
+        if differs.any():
+            shown = sorted({_offset_text(m) for m in observations.loc[differs, "local_offset"]})
+            problems.append(Problem(paths["observations"].name, None, "eventStart",
+                                    None, "kept",
+                                    Text("{n} observations are written with another UTC offset "
+                                         "than their deployment; their local dates and hours use "
+                                         "the deployment's ({offsets})", n=int(differs.sum()),
+                                         offsets=", ".join(shown))))
+        _plausible(observations, obs_raw, deployments, at, paths["observations"].name, problems)
+        levels = set(observations["observationLevel"].unique())
+        level = "event" if "event" in levels or not levels else "media"
+        if len(levels) > 1:
+            aside = (observations["observationLevel"] != level).to_numpy()
+            problems.append(Problem(paths["observations"].name, None, "observationLevel", "media",
+                                    "kept", Text("media-level observations kept aside: {n}; "
+                                                 "animals are counted from event level only",
+                                                 n=int(aside.sum()))))
+        at_level = (observations["observationLevel"] == level).to_numpy()
+        # most packages hold one level: then the table is used as it is, not copied
+        counted = _drop_empty(observations if at_level.all() else
+                              observations[at_level].reset_index(drop=True), OBSERVATION_FIELDS)
+        # the category columns are made on the second core while effort and points are
+        # computed here (they read none of those columns)
+        held = pool.submit(_with_categories, counted)
+        kept = Kept(observations=observations[~at_level].reset_index(drop=True), media=media,
+                    files=_unread_files(paths, folder, descriptor, problems))
 
-    # effort stops at a failed camera's last photograph (of any level, species or none)
-    deployments["effort_end"] = effort_end(deployments, observations, deployment_rows=at)
-    cut = deployments["effort_end"] < deployments["deploymentEnd"]
-    if cut.any():
-        lost = float(((deployments["deploymentEnd"] - deployments["effort_end"])[cut]
-                      / pd.Timedelta(days=1)).sum())
-        problems.append(Problem(paths["deployments"].name, None, "deploymentTags", FAILED_TAG,
-                                "kept", Text("{n} deployments tagged 'failed' count until "
-                                             "their last photograph: {days} camera-days "
-                                             "after it are not effort",
-                                             n=int(cut.sum()), days=f"{lost:,.1f}")))
-    boundaries = boundaries or load_boundaries()
-    deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
-    stations = station_points(deployments, boundaries)
-    _far_away(stations, paths["deployments"].name, boundaries, problems)
-    tracker.stage("checking", 1.0)
-    return Survey(
-        deployments=stations,
-        observations=counted,
-        individuals=individuals,
-        metadata=descriptor,
-        boundaries=boundaries,
-        source=str(folder),
-        observation_level=level,
-        problems=problems,
-        kept=kept,
-    )
+        # effort stops at a failed camera's last photograph (of any level, species or none)
+        deployments["effort_end"] = effort_end(deployments, observations, deployment_rows=at)
+        cut = deployments["effort_end"] < deployments["deploymentEnd"]
+        if cut.any():
+            lost = float(((deployments["deploymentEnd"] - deployments["effort_end"])[cut]
+                          / pd.Timedelta(days=1)).sum())
+            problems.append(Problem(paths["deployments"].name, None, "deploymentTags", FAILED_TAG,
+                                    "kept", Text("{n} deployments tagged 'failed' count until "
+                                                 "their last photograph: {days} camera-days "
+                                                 "after it are not effort",
+                                                 n=int(cut.sum()), days=f"{lost:,.1f}")))
+        boundaries = boundaries or load_boundaries()
+        deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
+        stations = station_points(deployments, boundaries)
+        _far_away(stations, paths["deployments"].name, boundaries, problems)
+        tracker.stage("checking", 1.0)
+        return Survey(
+            deployments=stations,
+            observations=held.result(),
+            individuals=individuals,
+            metadata=descriptor,
+            boundaries=boundaries,
+            source=str(folder),
+            observation_level=level,
+            problems=problems,
+            kept=kept,
+        )
 
 
 # --------------------------------------------------------------------------- writing

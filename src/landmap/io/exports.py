@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from landmap._arrow import value_counts
 from landmap.i18n import N_, Language
 from landmap.io.camtrapdp import format_timestamps, write_camtrapdp
 from landmap.maps.offline import standalone_html
@@ -278,7 +279,7 @@ def camtrapdp_zip(survey, media_files: bool = False) -> bytes:
         "selection": _selection(survey),
         "rows": {"deployments": len(deployments),
                  "observations": {level: int(n) for level, n in
-                                  observations["observationLevel"].value_counts().items()},
+                                  value_counts(observations["observationLevel"]).items()},
                  "media": 0 if media is None else len(media)},
         "carried unchanged": sorted(set(files) - set(written_media)),
         "media files": len(written_media),

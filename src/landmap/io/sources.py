@@ -41,10 +41,11 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 9  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+_LAYOUT = 10  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
 #             6: the kept media, other-level observations and unread resources;
 #             7: deployments without their points (remade per place on reading);
 #             8: observations split by year; 9: and whole, in the file's order
+#             10: species, sex, stages and IDs as categories
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 

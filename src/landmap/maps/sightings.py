@@ -52,7 +52,8 @@ def _points(survey: Survey, species, colour_by: str, t) -> tuple[pd.DataFrame, d
     stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
     obs = obs[obs["deploymentID"].isin(stations.index)]
     if colour_by == "individual":
-        group = obs["individualID"].where(obs["individualID"] != "", "unidentified")
+        ids = obs["individualID"].astype("str")
+        group = ids.where(ids != "", "unidentified")
         keys = sorted(set(group) - {"unidentified"}, key=catalogue_order)
         colours = colour_cycle(keys) | {"unidentified": "#999999"}
         labels = group.where(group != "unidentified", t("unidentified"))
