@@ -18,6 +18,7 @@ from landmap import (
     local_time,
     overview_largest,
     overview_map,
+    overview_title,
     year_player_html,
     year_sequence,
     yearly_table,
@@ -29,7 +30,9 @@ briefing = widgets.briefing_mode()
 playing = widgets.year_player()
 selection = cache.selection()
 span = selection.span_label
-title = _("Amur leopard camera traps, {span}").format(span=span)
+species = st.session_state[state.SPECIES]
+# a package without leopards is shown with its commonest animal: title, circles and figures
+title = overview_title(selection, species, _)
 st.title(title)
 st.caption(_("Data: {title}").format(title=selection.metadata.get("title", selection.source)))
 flagged = doubtful(selection.problems)
@@ -52,8 +55,9 @@ if density_line is not None:
 
 def _map():
     shown = cache.selection()
-    return overview_map(shown, title=_("Amur leopard camera traps, {span}").format(
-        span=shown.span_label), lang=state.lang(), scale=cache.frame_scale(overview_largest))
+    return overview_map(shown, title=overview_title(shown, species, _), lang=state.lang(),
+                        scale=cache.frame_scale(overview_largest, species=species),
+                        species=species)
 
 
 # a click on a station's circle opens the photos taken there beside the map
@@ -108,7 +112,6 @@ with right:
         width="stretch")
 
 st.subheader(_("Detections per month"))
-species = st.session_state[state.SPECIES]
 obs = detections(selection.observations, species)
 local = local_time(obs["eventStart"], camera_offset(obs))
 monthly = local.dt.to_period("M").dt.to_timestamp().value_counts().sort_index()
@@ -169,7 +172,7 @@ if not briefing:
         (_("Yearly table (CSV)"), lambda: csv_bytes(safe(table), lang),
          f"landmap-years-{span}.csv",
          "text/csv"),
-        *widgets.map_downloads(lambda: overview_map(safe(selection), title=title, lang=lang),
-                          title,
-                          f"landmap-overview-{span}"),
+        *widgets.map_downloads(lambda: overview_map(safe(selection), title=title, lang=lang,
+                                                    species=species),
+                               title, f"landmap-overview-{span}"),
     ], key="overview")

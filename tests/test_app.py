@@ -327,3 +327,29 @@ def test_the_overview_shows_a_photo_of_the_selection_and_lets_you_pin_another(ap
     drawn = [e.proto.body for e in app.main.get("html") if "lm-gallery-selection" in
              e.proto.body]
     assert f'data-media="{other}"' in drawn[0]
+
+
+def test_overview_of_a_package_without_leopards_names_and_draws_its_own_animal(
+        app, make_package, monkeypatch):
+    """Title, figure, legend and circles agree on the species shown (here the commonest,
+    wild boar), where they used to say "leopard" beside a count of boar."""
+    from landmap import overview_map, read_camtrapdp
+    from tests.conftest import dep, obs
+
+    folder = make_package(
+        deployments=[dep(1), dep(2, latitude="43.0", longitude="131.3")],
+        observations=[obs(1, scientificName="Sus scrofa", individualID=""),
+                      obs(2, deploymentID="d2", scientificName="Sus scrofa", individualID=""),
+                      obs(3, deploymentID="d2", scientificName="Cervus nippon",
+                          individualID="")])
+    monkeypatch.setenv("LANDMAP_DATA", str(folder))
+    app.run()
+    assert not app.exception, app.exception
+    assert app.title[0].value.startswith("Camera traps: Wild boar (Sus scrofa), ")
+    assert {m.label: m.value for m in app.metric}["Wild boar (Sus scrofa) detections"] == "2"
+
+    html = overview_map(read_camtrapdp(folder), species="Sus scrofa").get_root().render()
+    assert "Detections of Wild boar (Sus scrofa) per station (2 in all)" in html
+    assert "Detections of Wild boar (Sus scrofa) (2)" in html
+    assert "Leopard detections" not in html
+    assert "1 detection of Wild boar (Sus scrofa)" in html

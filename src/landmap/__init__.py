@@ -99,6 +99,7 @@ _API = {
     # maps
     "overview_map": "landmap.maps",
     "overview_largest": "landmap.maps",
+    "overview_title": "landmap.maps",
     "sightings_map": "landmap.maps",
     "sightings_largest": "landmap.maps",
     "busiest": "landmap.maps",

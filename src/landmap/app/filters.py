@@ -35,6 +35,7 @@ from landmap.app.state import (
     lang,
 )
 from landmap.boundaries import COUNTRY_NAMES
+from landmap.community import wild_species
 from landmap.effort import EFFORT_UNITS
 from landmap.i18n import LANGUAGES, N_, from_browser
 from landmap.observations import LEOPARD
@@ -82,9 +83,10 @@ def _init_state(s: Survey) -> None:
         if key not in st.session_state:
             st.session_state[key] = _from_url(key, allowed)
     if SPECIES not in st.session_state:
-        asked = st.query_params.get(SPECIES, LEOPARD)
-        st.session_state[SPECIES] = asked if asked in _loaded_species(data_key(s), s) \
-            else LEOPARD
+        present = _loaded_species(data_key(s), s)
+        default = _default_species(data_key(s), s)
+        asked = st.query_params.get(SPECIES, default)
+        st.session_state[SPECIES] = asked if asked in present else default
     if EFFORT not in st.session_state:
         asked = st.query_params.get(EFFORT, "camera")
         if asked not in EFFORT_UNITS:
@@ -131,6 +133,16 @@ def species_present(s: Survey) -> list[str]:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _loaded_species(data: tuple, _s: Survey) -> tuple[str, ...]:
     return tuple(species_present(_s))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _default_species(data: tuple, _s: Survey) -> str:
+    """The leopard; in a package without leopards, the animal recorded most often (the
+    menu lists species by name, and its first is rarely the one the package is about)."""
+    present = _loaded_species(data, _s)
+    if LEOPARD in present or not present:
+        return LEOPARD
+    return next(iter(wild_species(_s)), present[0])
 
 
 def individual_label(s: Survey) -> Callable[[str], str]:

@@ -16,7 +16,7 @@ from landmap.maps.density_surface import density_surface_map
 from landmap.maps.flipbook import PLAYER_SPEEDS, flipbook_html
 from landmap.maps.home_ranges import MAX_RANGES, home_range_map
 from landmap.maps.movement import movement_map
-from landmap.maps.overview import overview_largest, overview_map
+from landmap.maps.overview import overview_largest, overview_map, overview_title
 from landmap.maps.sightings import sightings_largest, sightings_map
 from landmap.maps.species import co_occurrence_map, station_values_map
 from landmap.maps.stations import station_sightings
@@ -43,6 +43,7 @@ __all__ = [
            "movement_map",
            "overview_largest",
            "overview_map",
+           "overview_title",
            "sightings_largest",
            "sightings_map",
            "station_sightings",
