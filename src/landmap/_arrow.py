@@ -100,7 +100,7 @@ def categories(values: pd.Series) -> pd.Series:
     one hashed pass (missing values stay missing).
 
     A column of a few distinct values (species, sex, life stage) held this way takes one
-    byte or four per row instead of each value's text; sorted categories keep sorting,
+    byte, two or four per row instead of each value's text; sorted categories keep sorting,
     grouping and the order of tables as they were with text.
 
     Examples

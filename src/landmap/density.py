@@ -553,7 +553,7 @@ def capture_data(survey, species: str | None = None, life_stages=("adult",),
                                 "occasion": day[ok], "detector": k[ok]})
                   .drop_duplicates().assign(count=1).reset_index(drop=True))
     sexes = obs[keep].drop_duplicates("individualID").set_index("individualID")["sex"]
-    sex = sexes.reindex(animals).astype("str").fillna("").to_numpy().astype(str)
+    sex = sexes.reindex(animals).astype("str").fillna("").to_numpy(dtype=str)
     data = CaptureData(xy, usage.to_numpy(), detections, len(animals), "proximity",
                        tuple(animals), tuple(map(str, stations)))
     return SurveyCaptures(data, sex, tuple(map(str, stations)), survey.metric_crs, origin,
