@@ -150,3 +150,68 @@ def test_the_year_players_frames_share_one_circle_scale(demo):
     rows = _circles(overview_map(demo.filter(years=(quiet, quiet)), scale=scale))
     assert rows[0][5] == min(per_year)
     assert rows[0][2] == pytest.approx(MAX_RADIUS * (min(per_year) / scale) ** 0.5, abs=0.05)
+
+
+def _shared_places(demo):
+    """The 2021 selection with every station of a grid cell of 0.1 degrees moved onto the
+    cell's first station, as pooled programmes record several cameras at one spot."""
+    import dataclasses
+
+    import geopandas as gpd
+
+    s = demo.filter(years=(2021, 2021))
+    d = s.deployments.copy()
+    cell = (d["latitude"] // 0.1).astype(str) + "/" + (d["longitude"] // 0.1).astype(str)
+    first = d.sort_values("locationID").groupby(cell)[["latitude", "longitude"]].transform(
+        "first")
+    d[["latitude", "longitude"]] = first.loc[d.index]
+    d = gpd.GeoDataFrame(d, geometry=gpd.points_from_xy(d.longitude, d.latitude),
+                         crs="EPSG:4326")
+    return dataclasses.replace(s, deployments=d)
+
+
+def test_stations_at_one_place_are_one_circle_with_every_detection_and_animal(demo):
+    from landmap.i18n import language
+    from landmap.maps import place_sightings
+
+    s = _shared_places(demo)
+    # the same sums by a plain pandas merge and Python sets
+    leopards = detections(s.observations, LEOPARD)
+    at = leopards.merge(s.deployments[["deploymentID", "locationID", "latitude", "longitude"]],
+                        on="deploymentID")
+    at["individualID"] = at["individualID"].astype(str)
+    expected = at.groupby(["latitude", "longitude"]).agg(
+        detections=("deploymentID", "size"),
+        stations=("locationID", lambda x: sorted(set(x))),
+        ids=("individualID", lambda x: sorted(set(x) - {""})))
+    per = place_sightings(s).set_index(["latitude", "longitude"]).sort_index()
+    assert len(per) == len(expected) < len(station_sightings(s))
+    assert per["detections"].tolist() == expected["detections"].tolist()
+    assert per["detections"].sum() == headline(s).detections == 1362
+    assert per["individuals"].tolist() == expected["ids"].map(len).tolist()
+    for (_, row), (_, want) in zip(per.iterrows(), expected.iterrows(), strict=True):
+        ids, stations = want["ids"], want["stations"]
+        assert row["ids"] == ", ".join(ids[:12]) + (
+            f" and {len(ids) - 12} more" if len(ids) > 12 else "")
+        assert row["locationID"] == ", ".join(stations[:3]) + (
+            f" and {len(stations) - 3} more" if len(stations) > 3 else "")
+    assert (per["individuals"] > 12).any() and per["locationID"].str.contains(" more").any()
+    # the map draws one circle per place, the popups in the map's language
+    m = overview_map(s, lang=language("ru"))
+    rows = _circles(m)
+    assert len(rows) == len(per) and sum(r[5] for r in rows) == 1362
+    assert any(" и ещё " in r[4] for r in rows) and not any(" more" in r[4] for r in rows)
+
+
+def test_name_lists_count_distinct_names_and_say_how_many_more_in_each_language():
+    from landmap.i18n import language
+    from landmap.maps.stations import name_lists
+
+    group = np.array([0, 0, 0, 0, 0, 2, 2, -1])
+    names = ["Leo 2M", "Leo 1F", "Leo 2M", "", None, "Leo 9F", "Leo 10M", "Leo 5F"]
+    text, n = name_lists(group, names, 3, 1)
+    assert text.tolist() == ["Leo 1F and 1 more", "", "Leo 10M and 1 more"]
+    assert n.tolist() == [2, 0, 2]
+    assert name_lists(group, names, 3)[0].tolist() == ["Leo 1F, Leo 2M", "", "Leo 10M, Leo 9F"]
+    assert name_lists(group, names, 3, 1, language("ru"))[0][0] == "Leo 1F и ещё 1"
+    assert name_lists(group, names, 3, 1, language("zh"))[0][0] == "Leo 1F 及另外 1 个"

@@ -56,11 +56,14 @@ def detection_mask(observations: pd.DataFrame, species: str = LEOPARD) -> np.nda
                   & (observations["individualID"] == "")).to_numpy(dtype=bool)
     if not cub.any():
         return keep
-    # Only the few events that hold a cub are looked up (fast on millions of rows).
+    # Only the named rows and the cub rows are looked up, each against the few events that
+    # hold a cub (fast on millions of rows).
     events = observations["eventID"]
-    named = keep & (observations["individualID"] != "").to_numpy(dtype=bool)
-    with_id = events[named & is_in(events, events[cub])]
-    cub &= is_in(events, with_id) & (events != "").to_numpy(dtype=bool)
+    named = np.flatnonzero(keep & (observations["individualID"] != "").to_numpy(dtype=bool))
+    cubs = np.flatnonzero(cub)
+    cub_events = events.take(cubs)
+    with_id = events.take(named[is_in(events.take(named), cub_events)])
+    cub[cubs] = is_in(cub_events, with_id) & (cub_events != "").to_numpy(dtype=bool)
     return keep & ~cub
 
 

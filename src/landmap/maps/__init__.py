@@ -19,7 +19,7 @@ from landmap.maps.movement import movement_map
 from landmap.maps.overview import overview_largest, overview_map, overview_title
 from landmap.maps.sightings import sightings_largest, sightings_map
 from landmap.maps.species import co_occurrence_map, station_values_map
-from landmap.maps.stations import station_sightings
+from landmap.maps.stations import place_sightings, station_sightings
 from landmap.maps.style import COLOURS, PALETTE, RAMP, STATUS_COLOURS
 from landmap.maps.trap_density import UNITS, density_map
 
@@ -44,6 +44,7 @@ __all__ = [
            "overview_largest",
            "overview_map",
            "overview_title",
+           "place_sightings",
            "sightings_largest",
            "sightings_map",
            "station_sightings",

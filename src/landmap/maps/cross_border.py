@@ -12,7 +12,7 @@ from landmap.i18n import Language, language
 from landmap.maps.base import base_map, features, finish_map, geojson, tooltip
 from landmap.maps.home_ranges import MAX_RANGES, limit_individuals, range_label
 from landmap.maps.legend import NOTE, swatch_fill
-from landmap.maps.stations import short_list
+from landmap.maps.stations import name_lists
 from landmap.maps.style import STATUS_COLOURS
 from landmap.observations import LEOPARD
 from landmap.survey import Survey
@@ -77,11 +77,13 @@ def cross_border_map(survey: Survey, table: pd.DataFrame, ranges: gpd.GeoDataFra
         locationID=stations.loc[obs["deploymentID"], "locationID"].to_numpy(),
         latitude=stations.loc[obs["deploymentID"], "latitude"].to_numpy(),
         longitude=stations.loc[obs["deploymentID"], "longitude"].to_numpy(),
-        status=obs["individualID"].map(status).to_numpy())
+        status=obs["individualID"].astype(str).map(status).to_numpy())
     # one circle per place and status, however many stations share the place
-    per = located.groupby(["latitude", "longitude", "status"], as_index=False).agg(
-        locationID=("locationID", short_list), detections=("individualID", "size"),
-        individuals=("individualID", "nunique"))
+    groups = located.groupby(["latitude", "longitude", "status"], observed=True)
+    per = groups.agg(detections=("individualID", "size"),
+                     individuals=("individualID", "nunique")).reset_index()
+    group = groups.ngroup().fillna(-1).to_numpy()  # -1: an animal with no status
+    per.insert(3, "locationID", name_lists(group, located["locationID"], len(per), 3, lang)[0])
     per = per.sort_values("status", key=lambda s: s.map({"both": 2, "Russia only": 0,
                                                          "China only": 1}))
     frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),

@@ -10,7 +10,7 @@ from branca.element import MacroElement, Template
 from landmap.i18n import Language, language
 from landmap.maps.base import base_map, features, finish_map, geojson, tooltip
 from landmap.maps.legend import NOTE, swatch_dot, swatch_fill
-from landmap.maps.stations import pool_places, station_sightings
+from landmap.maps.stations import place_sightings
 from landmap.maps.style import colour_cycle
 from landmap.privacy import snap_points
 from landmap.survey import Survey, catalogue_order
@@ -225,7 +225,7 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
     else:
         rows_hidden = []
     if show_locations and survey.precision.exact and len(survey.observations):
-        per = pool_places(station_sightings(survey))
+        per = place_sightings(survey, lang=lang)
         frame = gpd.GeoDataFrame(per, geometry=gpd.points_from_xy(per.longitude, per.latitude),
                                  crs="EPSG:4326")
         folium.GeoJson(

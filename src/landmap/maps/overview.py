@@ -11,7 +11,7 @@ from landmap.i18n import Language
 from landmap.maps.base import base_map, finish_map, map_language
 from landmap.maps.circles import Circles, circle_radius, size_rows
 from landmap.maps.legend import swatch_dot
-from landmap.maps.stations import add_stations, pool_places, station_sightings
+from landmap.maps.stations import add_stations, place_sightings
 from landmap.maps.style import COLOURS
 from landmap.observations import LEOPARD
 from landmap.species import species_label
@@ -22,18 +22,18 @@ __all__ = ["overview_largest", "overview_map", "overview_title"]
 
 def overview_largest(survey: Survey, species: str = LEOPARD) -> int:
     """The most detections at one place of the Overview map (its circles' scale)."""
-    per = station_sightings(survey, species)
-    return int(pool_places(per)["detections"].max()) if len(per) else 0
+    per = place_sightings(survey, species)
+    return int(per["detections"].max()) if len(per) else 0
 
 
 def _add_sightings(m: folium.Map, survey: Survey, scale: int | None,
                    species: str = LEOPARD) -> tuple[int, int]:
     """Circles per station; returns the total and the largest count (or ``scale``)."""
-    per = station_sightings(survey, species)
+    lang = map_language(m)
+    per = place_sightings(survey, species, lang)
     if per.empty:
         return 0, scale or 0
-    per = pool_places(per).sort_values("detections", ascending=False, kind="stable")
-    lang = map_language(m)
+    per = per.sort_values("detections", ascending=False, kind="stable")
     name = species_label(species, lang.gettext)
 
     def place(r) -> str:

@@ -6,39 +6,108 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from landmap._arrow import positions
 from landmap.effort import trap_nights
+from landmap.i18n import Language, language
 from landmap.maps.base import geojson, map_language, tooltip
 from landmap.maps.style import COLOURS
 from landmap.observations import LEOPARD, detection_mask
 from landmap.survey import Survey
 
-__all__ = ["station_sightings"]
+__all__ = ["name_lists", "place_sightings", "station_sightings"]
 
 
-def short_list(ids, most: int = 3) -> str:
-    """A few names, then how many more ("RU-001, RU-002 and 8 more")."""
-    ids = list(dict.fromkeys(i for text in ids for i in str(text).split(", ") if i))
-    head = ", ".join(ids[:most])
-    return head + (f" and {len(ids) - most} more" if len(ids) > most else "")
+def _places(latitude, longitude) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's place (a code per distinct latitude and longitude, in first-seen order) and
+    the first row of every place; rows without a coordinate get -1."""
+    lat, _ = pd.factorize(np.asarray(latitude, dtype=float))
+    lon, lons = pd.factorize(np.asarray(longitude, dtype=float))
+    both = np.where((lat < 0) | (lon < 0), -1, lat.astype(np.int64) * max(len(lons), 1) + lon)
+    place, keys = pd.factorize(both, use_na_sentinel=False)
+    if len(keys) and (keys < 0).any():
+        # a missing coordinate is no place: the -1 key must not take a code of its own
+        hole = int(np.flatnonzero(keys < 0)[0])
+        place = np.where(place == hole, -1, place - (place > hole))
+    firsts = np.full(int(place.max(initial=-1)) + 1, len(place), dtype=np.int64)
+    np.minimum.at(firsts, place[place >= 0], np.flatnonzero(place >= 0))
+    return place, firsts
+
+
+def name_lists(group: np.ndarray, names, size: int, most: int | None = None,
+               lang: Language | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct names of each group, sorted: the first ``most`` joined, then how many more.
+
+    Parameters
+    ----------
+    group : numpy.ndarray of int
+        Each name's group, 0 to ``size - 1`` (negative: in no group).
+    names : array-like of str
+        Empty and missing names are left out.
+    size : int
+        How many groups there are.
+    most : int, optional
+        How many names each text spells out (all unless told).
+    lang : Language, optional
+        The language of "and 8 more" (English unless told).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The texts (object, "" for a group without names) and the number of distinct names.
+
+    Examples
+    --------
+    >>> text, n = name_lists(np.array([0, 0, 0, 1]), ["RU-2", "RU-1", "RU-2", "CN-7"], 2, 1)
+    >>> list(text), n.tolist()
+    (['RU-1 and 1 more', 'CN-7'], [2, 1])
+    """
+    lang = lang or language("en")
+    group = np.asarray(group, dtype=np.int64)
+    if isinstance(names, pa.Array | pa.ChunkedArray):
+        names = pd.arrays.ArrowExtensionArray(names)
+    codes, uniques = pd.factorize(pd.Series(names, copy=False), sort=True)
+    uniques = np.asarray(uniques, dtype=object)
+    useful = (codes >= 0) & (group >= 0)
+    useful[useful] = uniques[codes[useful]] != ""
+    # distinct (group, name) pairs as one sorted integer key: no text is compared twice
+    width = max(len(uniques), 1)
+    pairs = np.sort(pd.unique(group[useful] * width + codes[useful]))  # (numpy's unique: 6x)
+    owner, name = pairs // width, pairs % width
+    count = np.bincount(owner, minlength=size)
+    starts = np.searchsorted(owner, np.arange(size))
+    text = np.full(size, "", dtype=object)
+    more = lang.gettext("{names} and {n} more")
+    most = int(count.max(initial=0)) if most is None else most
+    for g in np.flatnonzero(count):
+        head = ", ".join(uniques[name[starts[g]:starts[g] + min(count[g], most)]])
+        text[g] = (more.format(names=head, n=lang.number(count[g] - most))
+                   if count[g] > most else head)
+    return text, count
 
 
 def add_stations(m: folium.Map, survey: Survey) -> None:
     lang = map_language(m)
-    d = survey.deployments.assign(trap_nights=trap_nights(survey.deployments, survey.years))
+    nights = trap_nights(survey.deployments, survey.years)
+    # the four columns needed, not the whole table: a copy of every column costs more than
+    # the rest of the layer at a million deployments
+    d = survey.deployments[["locationID", "longitude", "latitude", "country"]]
     stations = (
-        d[d["trap_nights"] > 0]
+        d[nights > 0].assign(trap_nights=nights[nights > 0])
         .groupby("locationID", as_index=False)
         .agg(longitude=("longitude", "first"), latitude=("latitude", "first"),
              country=("country", "first"), trap_nights=("trap_nights", "sum"))
     )
     # One marker per place: pooled programmes can hold several stations at one spot, and
     # the page must stay small however many there are.
-    places = stations.groupby(["longitude", "latitude"], as_index=False, sort=False).agg(
-        locationID=("locationID", short_list), country=("country", "first"),
-        trap_nights=("trap_nights", "sum"))
-    places["trap_nights"] = places["trap_nights"].round(0).astype(int)
+    place, firsts = _places(stations["latitude"], stations["longitude"])
+    at = place >= 0
+    places = stations.iloc[firsts][["longitude", "latitude", "country"]].reset_index(drop=True)
+    places.insert(2, "locationID", name_lists(place, stations["locationID"], len(firsts), 3,
+                                              lang)[0])
+    places["trap_nights"] = np.bincount(place[at], weights=stations["trap_nights"].to_numpy()[at],
+                                        minlength=len(firsts))
     frame = gpd.GeoDataFrame(
         places, geometry=gpd.points_from_xy(places.longitude, places.latitude),
         crs="EPSG:4326",
@@ -77,6 +146,59 @@ def station_sightings(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
     >>> int(station_sightings(s)["detections"].sum())
     1362
     """
+    per, station, ids = _detections_at(survey, species)
+    text, per["individuals"] = name_lists(station, ids, len(per))
+    per["ids"] = pd.Series(text, dtype=per["locationID"].dtype)
+    return per
+
+
+def place_sightings(survey: Survey, species: str = LEOPARD,
+                    lang: Language | None = None) -> pd.DataFrame:
+    """:func:`station_sightings` merged where stations share a place: one circle per place.
+
+    Parameters
+    ----------
+    survey : Survey
+    species : str, default the Amur leopard
+    lang : Language, optional
+        The language of "and 8 more" in the lists (English unless told).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place, in the order of the first station (by ID) at each: ``latitude``,
+        ``longitude``, ``locationID`` (the first three stations by ID, then how many more),
+        ``country`` (of the first station), ``detections`` (summed), ``individuals``
+        (distinct IDs at the place) and ``ids`` (the first twelve, sorted, then how many
+        more).
+
+    Examples
+    --------
+    >>> from landmap.demo import load_demo
+    >>> s = load_demo().filter(years=(2021, 2021))
+    >>> per = place_sightings(s)
+    >>> int(per["detections"].sum()), len(per) <= len(station_sightings(s))
+    (1362, True)
+    """
+    per, station, ids = _detections_at(survey, species)
+    place, firsts = _places(per["latitude"], per["longitude"])
+    size = len(firsts)
+    at = place >= 0
+    pooled = per.iloc[firsts][["latitude", "longitude"]].reset_index(drop=True)
+    pooled["locationID"] = name_lists(place, per["locationID"], size, 3, lang)[0]
+    pooled["country"] = per["country"].iloc[firsts].to_numpy()
+    pooled["detections"] = np.bincount(place[at], weights=per["detections"].to_numpy()[at],
+                                       minlength=size).astype(np.int64)
+    # each detection's animal counted at its station's place: no list of text is cut apart
+    pooled["ids"], pooled["individuals"] = name_lists(place[station], ids, size, 12, lang)
+    return pooled[["latitude", "longitude", "locationID", "country", "detections",
+                   "individuals", "ids"]]
+
+
+def _detections_at(survey: Survey, species: str) -> tuple[pd.DataFrame, np.ndarray, object]:
+    """The stations with detections (``locationID``, ``latitude``, ``longitude``,
+    ``country``, ``detections``; sorted by ID), each detection's row among them and its
+    individual ID."""
     obs = survey.observations
     obs = obs.loc[detection_mask(obs, species), ["deploymentID", "individualID"]]
     stations = survey.deployments[["locationID", "latitude", "longitude", "country"]]
@@ -95,30 +217,4 @@ def station_sightings(survey: Survey, species: str = LEOPARD) -> pd.DataFrame:
                         "latitude": head["latitude"], "longitude": head["longitude"],
                         "country": head["country"],
                         "detections": np.bincount(codes, minlength=len(places))})
-    ids = obs["individualID"].array.take(rows)
-    named = np.asarray(ids != "", dtype=bool)
-    pairs = pd.DataFrame({"code": codes[named], "id": ids[named]}).drop_duplicates()
-    pairs = pairs.sort_values(["code", "id"])
-    code = pairs["code"].to_numpy()
-    per["individuals"] = np.bincount(code, minlength=len(places))
-    # the sorted pairs cut into one run per station, joined as plain Python strings
-    # (a groupby would make a pandas object per station)
-    cuts = np.flatnonzero(np.diff(code)) + 1
-    names = pairs["id"].tolist()
-    text = np.full(len(places), "", dtype=object)
-    if len(code):
-        starts, ends = np.r_[0, cuts], np.r_[cuts, len(code)]
-        text[code[starts]] = [", ".join(names[a:b]) for a, b in zip(starts, ends, strict=True)]
-    per["ids"] = pd.Series(text, dtype=stations["locationID"].dtype)
-    return per
-
-
-def pool_places(per: pd.DataFrame) -> pd.DataFrame:
-    """Station rows of :func:`station_sightings` merged where stations share a place."""
-    pooled = per.groupby(["latitude", "longitude"], as_index=False, sort=False).agg(
-        locationID=("locationID", short_list), country=("country", "first"),
-        detections=("detections", "sum"),
-        seen=("ids", lambda s: sorted({i for text in s for i in text.split(", ") if i})))
-    pooled["individuals"] = pooled["seen"].map(len)
-    pooled["ids"] = pooled["seen"].map(lambda ids: short_list(ids, 12))
-    return pooled.drop(columns="seen")
+    return per, codes, obs["individualID"].array.take(rows)
