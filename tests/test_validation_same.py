@@ -128,8 +128,22 @@ CASES = [(name, copies) for name in ("refused", "loaded") for copies in (1, 10)]
 ROWS = {"refused": _refused_rows, "loaded": _loaded_rows}
 
 
+def _in_pieces(monkeypatch, size: int) -> None:
+    """Make every observations file be read in pieces of ``size`` bytes, as a file of
+    millions of rows is (see ``landmap.io.camtrapdp._read_observations``)."""
+    import landmap.io.camtrapdp as reader
+
+    monkeypatch.setattr(reader, "_STREAM_FROM", 0)
+    monkeypatch.setattr(reader, "_BLOCK", size)
+
+
+@pytest.mark.parametrize("pieces", [None, 2000], ids=["whole", "in pieces"])
 @pytest.mark.parametrize(("name", "copies"), CASES)
-def test_every_problem_is_the_one_reported_before(tmp_path, name, copies):
+def test_every_problem_is_the_one_reported_before(tmp_path, monkeypatch, name, copies, pieces):
+    """Read whole, and read in pieces of 2,000 bytes (about a dozen rows: problems in rows
+    on both sides of the cuts, row numbers counted across pieces)."""
+    if pieces:
+        _in_pieces(monkeypatch, pieces)
     expected = json.loads(FIXTURE.read_text(encoding="utf-8"))[f"{name} x{copies}"]
     found = _report(_package(tmp_path / name, ROWS[name], copies))
     assert len(found["problems"]) == len(expected["problems"])
@@ -282,3 +296,60 @@ def test_a_column_all_of_the_usual_form_is_cast_as_read():
     assert bad[where].tolist() == want[2] == [True] * 5 + [False, True, True]
     assert offsets.iloc[where[5]] == -570
     assert bad.sum() == 7
+
+
+def _survey_and_problems(folder: Path):
+    try:
+        survey = read_camtrapdp(folder)
+    except DataError as error:
+        return None, [str(p) for p in error.problems]
+    return survey, [str(p) for p in survey.problems]
+
+
+@pytest.mark.parametrize("size", [2**16, 2**20])
+def test_the_demo_read_in_pieces_is_the_demo_read_whole(monkeypatch, size):
+    from landmap.demo import DEMO_DIR
+
+    whole, whole_problems = _survey_and_problems(DEMO_DIR)
+    _in_pieces(monkeypatch, size)
+    pieces, piece_problems = _survey_and_problems(DEMO_DIR)
+    assert piece_problems == whole_problems and len(whole_problems) == 112
+    for table in ("observations", "deployments", "individuals"):
+        pd.testing.assert_frame_equal(getattr(pieces, table), getattr(whole, table))
+    assert len(pieces.observations) == 27584
+    assert pieces.observations["scientificName"].cat.categories.is_monotonic_increasing
+
+
+def test_a_quoted_file_read_in_pieces_keeps_its_line_breaks(tmp_path, monkeypatch):
+    """A file with quotation marks may hold a line break inside a value: it is read by
+    pyarrow's streaming reader, which knows where a quoted value ends."""
+    folder = _package(tmp_path / "p", _loaded_rows, 10)
+    table = pd.read_csv(folder / "observations.csv", dtype=str, keep_default_na=False)
+    table.loc[::7, "observationComments"] = "two lines,\nin one value"
+    table.to_csv(folder / "observations.csv", index=False, lineterminator="\r\n")
+    whole, whole_problems = _survey_and_problems(folder)
+    _in_pieces(monkeypatch, 4096)
+    pieces, piece_problems = _survey_and_problems(folder)
+    assert piece_problems == whole_problems and whole_problems
+    pd.testing.assert_frame_equal(pieces.observations, whole.observations)
+    comments = pieces.observations["observationComments"]
+    assert (comments == "two lines,\nin one value").sum() == len(table[::7])
+
+
+def test_pieces_cut_at_line_ends_whatever_the_lines(tmp_path, monkeypatch):
+    """Lines longer than a piece, a last line without a line break, Windows line ends and
+    blank lines: the rows and their numbers are those of a whole read."""
+    folder = _package(tmp_path / "p", _loaded_rows, 1)
+    table = pd.read_csv(folder / "observations.csv", dtype=str, keep_default_na=False)
+    long_id = "e" + "x" * 900  # longer than the 256-byte pieces below
+    table.loc[3, "eventID"] = long_id
+    lines = table.to_csv(index=False, lineterminator="\n").splitlines()
+    (folder / "observations.csv").write_bytes(
+        "\r\n".join([*lines[:6], "", *lines[6:]]).encode())  # no final line end
+    whole, whole_problems = _survey_and_problems(folder)
+    _in_pieces(monkeypatch, 256)
+    pieces, piece_problems = _survey_and_problems(folder)
+    assert piece_problems == whole_problems and whole_problems
+    pd.testing.assert_frame_equal(pieces.observations, whole.observations)
+    assert len(pieces.observations) == len(table)
+    assert pieces.observations["eventID"].iloc[3] == long_id

@@ -102,6 +102,8 @@ _API = {
     "overview_title": "landmap.maps",
     "sightings_map": "landmap.maps",
     "sightings_largest": "landmap.maps",
+    "station_sightings": "landmap.maps",
+    "place_sightings": "landmap.maps",
     "busiest": "landmap.maps",
     "home_range_map": "landmap.maps",
     "density_map": "landmap.maps",

@@ -80,6 +80,8 @@ def scale_package(factor: int, out: Path, source: Path = DEMO_DIR) -> Path:
 def _timed(func: Callable, repeat: int = 1):
     times, result = [], None
     for _ in range(repeat):
+        # the last run's result let go first: the peak memory is that of one run
+        result = None
         start = time.perf_counter()
         result = func()
         times.append(time.perf_counter() - start)
@@ -376,15 +378,19 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
             folder = DEMO_DIR if scale == 1 else scale_package(scale, Path(tmp))
             raw, _ = _timed(lambda f=folder: _raw_read(f), repeat)
             load, survey = _timed(lambda f=folder: read_camtrapdp(f), repeat)
+            last_year = survey.year_span[1]
+            # one survey held at a time, as a server holds one package: the analyses below
+            # use the cached load's (the same tables)
+            survey = None
             # the same files again right after: a page cache emptied in between (this
             # machine reclaims it) would charge the disk to one side of the ratio only
             raw = min(raw, _timed(lambda f=folder: _raw_read(f), repeat)[0])
             os.environ[CACHE_ENV] = str(Path(tmp) / "cache")
             load_survey(folder)  # validates once and writes the Parquet cache
-            cached, _ = _timed(lambda f=folder: load_survey(f), repeat)
+            cached, survey = _timed(lambda f=folder: load_survey(f), repeat)
             raw_parquet, _ = _timed(lambda f=folder: _raw_parquet(cache_dir(f)), repeat)
             first = _first_map(folder)
-            one_year = _first_map(folder, survey.year_span[1])
+            one_year = _first_map(folder, last_year)
             alone = _loader_alone(folder)
             os.environ.pop(CACHE_ENV)
             steps = {
@@ -421,6 +427,7 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 rows.append({"scale": scale, "measure": "peak memory so far",
                              "value": round(peak), "unit": "MB"})
+                survey = None
                 continue
             seconds, ranges = _timed(lambda s=survey: home_ranges(s), repeat)
             steps |= {
@@ -465,6 +472,7 @@ def run(scales=(1,), repeat: int = 3, filter_change: bool = True,
                              "unit": "bytes"})
             rows.append({"scale": scale, "measure": "observations", "value":
                          len(survey.observations), "unit": "rows"})
+            survey = ranges = None  # not held while the next scale loads
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows.append({"scale": scale, "measure": "peak memory so far", "value": round(peak),
                      "unit": "MB"})

@@ -14,6 +14,8 @@ are both possible.
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import dataclasses
 import json
 import mmap
@@ -29,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from pandas.api.types import union_categoricals
 
 from landmap._arrow import all_empty as _all_empty
 from landmap._arrow import is_in as _is_in
@@ -43,7 +46,7 @@ from landmap.io.conformance import TABLES
 from landmap.io.progress import LoadStep, Progress
 from landmap.io.validate import DataError, Problem
 from landmap.observations import local_time
-from landmap.survey import Kept, Survey, _with_categories
+from landmap.survey import CATEGORY_COLUMNS, Kept, Survey, _with_categories
 
 __all__ = [
     "DEPLOYMENT_FIELDS",
@@ -449,8 +452,8 @@ def _outside(root: Path, path: str) -> Text | None:
     return None
 
 
-def _read_table(path: Path, kind: str, problems: list[Problem],
-                progress: Progress | None = None) -> pd.DataFrame | None:
+def _header(path: Path, kind: str, problems: list[Problem]) -> list[str] | None:
+    """The column names of a CSV file, or None with the reason in ``problems``."""
     label = path.name
     if not path.exists():
         problems.append(Problem(label, None, None, None, "refused",
@@ -470,13 +473,42 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
     if not header:
         problems.append(Problem(label, None, None, None, "refused", Text("the file is empty")))
         return None
+    return header
+
+
+def _text_options(path: Path, header: list[str]
+                  ) -> tuple[pacsv.ConvertOptions, pacsv.ParseOptions]:
+    # Every column as text: the checks parse what they need and report the rest.
+    convert = pacsv.ConvertOptions(
+        # large_string: the layout pandas keeps text in, so no copy on the way
+        column_types={name: pa.large_string() for name in header},
+        strings_can_be_null=False, quoted_strings_can_be_null=False)
+    return convert, pacsv.ParseOptions(newlines_in_values=_quoted(path))
+
+
+def _read_error(label: str, exc: pa.ArrowInvalid) -> Problem:
+    text = str(exc)
+    reason = (Text("the file is not UTF-8 text") if "utf8" in text.lower()
+              else Text("the file is not a readable CSV table ({detail})",
+                        detail=text.splitlines()[0]))
+    return Problem(label, None, None, None, "refused", reason)
+
+
+def _empty_standard(table: pa.Table | pa.RecordBatch, kind: str) -> list[str]:
+    """Optional standard columns empty in every row of ``table``."""
+    standard = _STANDARD.get(kind, [])
+    return [name for name in table.column_names if name in standard and name not in _ALWAYS
+            and _all_empty(table.column(name))]
+
+
+def _read_table(path: Path, kind: str, problems: list[Problem],
+                progress: Progress | None = None) -> pd.DataFrame | None:
+    label = path.name
+    header = _header(path, kind, problems)
+    if header is None:
+        return None
     try:
-        # Every column as text: the checks below parse what they need and report the rest.
-        convert = pacsv.ConvertOptions(
-            # large_string: the layout pandas keeps text in, so no copy on the way
-            column_types={name: pa.large_string() for name in header},
-            strings_can_be_null=False, quoted_strings_can_be_null=False)
-        parse = pacsv.ParseOptions(newlines_in_values=_quoted(path))
+        convert, parse = _text_options(path, header)
         if progress is None or progress.callback is None:
             table = pacsv.read_csv(path, convert_options=convert, parse_options=parse)
         elif path.stat().st_size < _STREAM_FROM:
@@ -486,35 +518,36 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
         else:
             table = _read_in_blocks(path, convert, parse, progress)
     except pa.ArrowInvalid as exc:
-        text = str(exc)
-        reason = (Text("the file is not UTF-8 text") if "utf8" in text.lower()
-                  else Text("the file is not a readable CSV table ({detail})",
-                            detail=text.splitlines()[0]))
-        problems.append(Problem(label, None, None, None, "refused", reason))
+        problems.append(_read_error(label, exc))
         return None
-    standard = _STANDARD.get(kind, [])
     # optional standard columns empty in every row are left out at once, not after the
     # checks: at a few million rows each costs tens of MB until then (see _drop_empty)
-    table = table.drop_columns([name for name in table.column_names
-                                if name in standard and name not in _ALWAYS
-                                and _all_empty(table.column(name))])
-    frame = table.to_pandas()
-    missing = [f for f in _REQUIRED.get(kind, []) if f not in frame.columns]
+    frame = table.drop_columns(_empty_standard(table, kind)).to_pandas()
+    if not _header_usable(header, frame.columns, kind, label, problems):
+        return None
+    if kind == "deployments" and frame.empty:
+        problems.append(Problem(label, None, None, None, "refused",
+                                Text("the table has a header but no deployments")))
+        return None
+    return frame
+
+
+def _header_usable(header: list[str], columns, kind: str, label: str,
+                   problems: list[Problem]) -> bool:
+    """False, with the reason, when a table lacks a required column (or is not
+    comma-separated)."""
+    missing = [f for f in _REQUIRED.get(kind, []) if f not in columns]
     if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         sign = "';'" if ";" in header[0] else Text("tabs")
         problems.append(Problem(label, 1, None, header[0][:60], "refused",
                                 Text("the columns are separated by {sign}; Camtrap DP files "
                                      "are comma-separated (save as CSV with commas)",
                                      sign=sign)))
-        return None
+        return False
     for field in missing:
         problems.append(Problem(label, None, field, None, "refused",
                                 Text("a required column is missing")))
-    if not missing and kind == "deployments" and frame.empty:
-        problems.append(Problem(label, None, None, None, "refused",
-                                Text("the table has a header but no deployments")))
-        return None
-    return None if missing else frame
+    return not missing
 
 
 def _quoted(path: Path) -> bool:
@@ -529,9 +562,21 @@ def _quoted(path: Path) -> bool:
             return True
 
 
-#: Bytes read at a time when a load reports its progress (about 100,000 observations),
-#: for files of at least ``_STREAM_FROM`` bytes (block by block is 10-20 % slower).
-_BLOCK = 16 * 2**20
+def _libc():
+    try:  # glibc's malloc_trim: Linux with the GNU C library only
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+#: Bytes read at a time from a file of at least ``_STREAM_FROM`` bytes (about 200,000
+#: observations): observations.csv is checked piece by piece (so a file of millions of
+#: rows is never held as text), the other tables are read whole in blocks to report the
+#: rows read. Smaller files are read at once on every core.
+_BLOCK = 32 * 2**20
 _STREAM_FROM = 64 * 2**20
 
 
@@ -549,8 +594,10 @@ def _read_in_blocks(path: Path, convert, parse, progress: Progress) -> pa.Table:
     return pa.Table.from_batches(batches, schema=reader.schema)
 
 
-def _flag_cells(problems, label, frame, mask, field, message, action="refused", limit=None):
-    """A problem row for each cell ``mask`` marks; only those cells are read as text."""
+def _flag_cells(problems, label, frame, mask, field, message, action="refused", limit=None,
+                first=0):
+    """A problem row for each cell ``mask`` marks; only those cells are read as text.
+    ``first`` is the table row of the frame's first row (a block of a file read in parts)."""
     idx = np.flatnonzero(mask)
     if limit is not None:
         idx = idx[:limit]
@@ -558,7 +605,7 @@ def _flag_cells(problems, label, frame, mask, field, message, action="refused", 
         return
     values = (frame[field].iloc[idx].astype(str).tolist() if field in frame
               else [""] * len(idx))
-    problems.extend(Problem(label, int(i) + 2, field, value, action, message)
+    problems.extend(Problem(label, first + int(i) + 2, field, value, action, message)
                     for i, value in zip(idx, values, strict=True))
 
 
@@ -579,11 +626,11 @@ def _check_unique(problems, label, frame, field):
     _flag_cells(problems, label, frame, empty, field, Text("the ID is empty"))
 
 
-def _parse_times(problems, label, frame, field) -> tuple[pd.Series, pd.Series]:
+def _parse_times(problems, label, frame, field, first=0) -> tuple[pd.Series, pd.Series]:
     instants, offsets, bad = parse_timestamps(frame[field])
     _flag_cells(problems, label, frame, bad, field,
                 Text("not a date-time with a UTC offset (expected e.g. "
-                     "2021-06-01T22:15:00+10:00)"))
+                     "2021-06-01T22:15:00+10:00)"), first=first)
     return instants, offsets
 
 
@@ -674,28 +721,30 @@ def _beside(pool: ThreadPoolExecutor | None, check: Callable, *args) -> Callable
     return lambda: (found, future.result())
 
 
-def _observations(frame, label, problems, at, pool=None) -> pd.DataFrame:
-    # the pool's thread checks the deployments first: the hashed pass over the IDs is
-    # queued behind them, the times are parsed here meanwhile
-    unique = _beside(pool, _check_unique, label, frame, "observationID")
-    unknown: list[Problem] = []
-    _flag_cells(unknown, label, frame, at < 0, "deploymentID",
-                Text("refers to a deployment that is not in deployments.csv"))
-    times: list[Problem] = []
-    start, start_off = _parse_times(times, label, frame, "eventStart")
-    end, end_off = _parse_times(times, label, frame, "eventEnd")
-    found, _ = unique()
-    problems.extend(found + unknown + times)
+#: The checks made block by block, in the order their problems are listed (after the
+#: duplicate IDs and unknown deployments, which need the whole table).
+_BLOCK_CHECKS = ("eventStart", "eventEnd", "backwards", "observationLevel", "observationType",
+                 "count")
+
+
+def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Problem]],
+                       first: int = 0) -> pd.DataFrame:
+    """One block of observations.csv (table rows ``first`` on) checked and parsed: times
+    to instants and offsets, counts to integers, the columns of few values to categories.
+    Problems go to ``found[check]`` (see :data:`_BLOCK_CHECKS`)."""
+    start, start_off = _parse_times(found["eventStart"], label, frame, "eventStart", first)
+    end, end_off = _parse_times(found["eventEnd"], label, frame, "eventEnd", first)
     backwards = (end < start).fillna(False).to_numpy()
-    _flag_cells(problems, label, frame, backwards, "eventEnd",
-                Text("the event ends before it starts"))
+    _flag_cells(found["backwards"], label, frame, backwards, "eventEnd",
+                Text("the event ends before it starts"), first=first)
     level = pc.utf8_trim_whitespace(_arrow(frame["observationLevel"]))
-    _flag_cells(problems, label, frame, ~_is_in(level, _LEVELS), "observationLevel",
-                Text("must be 'event' or 'media'"))
+    _flag_cells(found["observationLevel"], label, frame, ~_is_in(level, _LEVELS),
+                "observationLevel", Text("must be 'event' or 'media'"), first=first)
     kind = pc.utf8_trim_whitespace(_arrow(frame["observationType"]))
-    _flag_cells(problems, label, frame, ~_is_in(kind, _OBSERVATION_TYPES),
+    _flag_cells(found["observationType"], label, frame, ~_is_in(kind, _OBSERVATION_TYPES),
                 "observationType", Text("must be one of {values}",
-                                        values=", ".join(sorted(_OBSERVATION_TYPES))))
+                                        values=", ".join(sorted(_OBSERVATION_TYPES))),
+                first=first)
     out = frame.copy()
     out["eventStart"], out["eventStart_offset"] = start, start_off
     out["eventEnd"], out["eventEnd_offset"] = end, end_off
@@ -707,13 +756,174 @@ def _observations(frame, label, problems, at, pool=None) -> pd.DataFrame:
         whole = count.isna() | (count == np.floor(count))
         bad = ((count.isna() & (out["count"].str.strip() != "")) | (count < 1)
                | ~whole).to_numpy()
-        _flag_cells(problems, label, out, bad, "count",
-                    Text("must be a whole number of 1 or more"))
+        _flag_cells(found["count"], label, out, bad, "count",
+                    Text("must be a whole number of 1 or more"), first=first)
         # a refused count (1.5) stops the load; it must not stop the check of the others
         out["count"] = count.where(whole).astype("Int64")
     else:
         out["count"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    # the text of these columns is let go with the block: a few values each, held once
+    # (put in sorted order when the blocks are joined)
+    for field in CATEGORY_COLUMNS:
+        if field in out:
+            out[field] = out[field].astype("category")
     return out
+
+
+def _read_observations(path: Path, paths: dict[str, Path], problems: list[Problem],
+                       tracker: Progress) -> tuple[pd.DataFrame, pd.Series, list[Problem]] | None:
+    """observations.csv read, checked and parsed block by block (see _observation_block).
+
+    A large file is never held as text: each block of about 16 MB is turned into its final
+    columns before the next is read. Returns the table (as :func:`_observation_block`
+    gives it, with any extra columns), the text of ``eventStart`` as written (quoted by
+    later checks) and the blocks' problems in the order of :data:`_BLOCK_CHECKS`; None
+    when the file cannot be read (the reason in ``problems``).
+    """
+    label = path.name
+    found: dict[str, list[Problem]] = {check: [] for check in _BLOCK_CHECKS}
+    if path.exists() and path.stat().st_size >= _STREAM_FROM:
+        header = _header(path, "observations", problems)
+        if header is None or not _header_usable(header, header, "observations", label,
+                                                problems):
+            return None
+        try:
+            blocks, written = _blocks_of(path, header, label, found, tracker)
+        except pa.ArrowInvalid as exc:
+            problems.append(_read_error(label, exc))
+            return None
+    else:
+        frame = _read_table(path, "observations", problems, tracker)
+        if frame is None:
+            return None
+        header = list(frame.columns)
+        blocks, written = [_observation_block(frame, label, found)], [frame["eventStart"]]
+    table = _joined(blocks, header)
+    del blocks
+    _give_back()
+    # extra columns stand after the file's own, before the parsed ones (as they always did)
+    merged = _extra_columns(table, "observations", paths, problems)
+    if merged is not table:
+        own = [c for c in table.columns if c in header]
+        extra = [c for c in merged.columns if c not in table.columns]
+        table = merged[own + extra + [c for c in table.columns if c not in header]]
+    written = pd.concat(written, ignore_index=True)
+    return table, written, [p for check in _BLOCK_CHECKS for p in found[check]]
+
+
+def _blocks_of(path: Path, header: list[str], label: str, found: dict[str, list[Problem]],
+               tracker: Progress) -> tuple[list[pd.DataFrame], list[pd.Series]]:
+    """The blocks of a large observations file, each checked and parsed as it is read,
+    and the written text of eventStart of each."""
+    blocks, written, first = [], [], 0
+    for batch, size in _batches(path, header):
+        tracker.read(path.name, batch.num_rows, size)
+        # an optional column empty in every block is never made (as in a whole read)
+        frame = batch.drop_columns(_empty_standard(batch, "observations")).to_pandas()
+        del batch
+        written.append(frame["eventStart"])
+        blocks.append(_observation_block(frame, label, found, first))
+        first += len(frame)
+    if not blocks:
+        frame = pa.table({name: pa.array([], pa.large_string()) for name in header})
+        blocks.append(_observation_block(frame.to_pandas(), label, found))
+        written.append(blocks[0]["eventStart"].astype(str))
+    return blocks, written
+
+
+def _batches(path: Path, header: list[str]):
+    """The rows of a CSV file as tables of about :data:`_BLOCK` bytes each, with the bytes
+    each took.
+
+    A file with no quotation mark has no line break inside a value, so it is cut at line
+    ends and each piece read by pyarrow on every core; any other file goes through
+    pyarrow's streaming reader, which reads on one core.
+    """
+    convert, parse = _text_options(path, header)
+    if parse.newlines_in_values:
+        reader = pacsv.open_csv(path, convert_options=convert, parse_options=parse,
+                                read_options=pacsv.ReadOptions(block_size=_BLOCK))
+        left = path.stat().st_size
+        for batch in reader:
+            yield pa.Table.from_batches([batch]), min(_BLOCK, left)
+            left = max(left - _BLOCK, 0)
+        return
+    names = pacsv.ReadOptions(column_names=header)
+
+    def read(piece: bytes) -> tuple[pa.Table, int]:
+        return pacsv.read_csv(pa.py_buffer(piece), read_options=names, parse_options=parse,
+                              convert_options=convert), len(piece)
+
+    # the next piece is read (on every core, the interpreter let go) while this one is
+    # checked: two pieces at most are held at a time
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        waiting = None
+        for piece in _pieces(path):
+            ahead = reader.submit(read, piece)
+            del piece
+            if waiting is not None:
+                yield waiting.result()
+            waiting = ahead
+        if waiting is not None:
+            yield waiting.result()
+
+
+def _pieces(path: Path):
+    """The rows of a CSV file without line breaks in values, after its header, in pieces
+    of about :data:`_BLOCK` bytes that end at a line end."""
+    with path.open("rb") as handle:
+        handle.readline()  # the header, read already
+        rest = b""
+        while True:
+            data = handle.read(_BLOCK)
+            if data:
+                data = rest + data
+                cut = data.rfind(b"\n") + 1
+                if not cut:  # a line longer than a block: read on
+                    rest = data
+                    continue
+                piece, rest = data[:cut], data[cut:]
+            else:  # the end: the last line may have no line break
+                piece, rest = rest, b""
+            if piece:
+                yield piece
+            if not data:
+                return
+
+
+def _give_back() -> None:
+    """Return the memory freed so far to the system.
+
+    Between the stages of a large load both allocators keep what was freed (Arrow's for
+    the next read, the C library's in its heap): at 100x the demo that held the process
+    at 1.7 GB where the tables took 1.2 GB. Each call takes a few milliseconds.
+    """
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _joined(blocks: list[pd.DataFrame], header: list[str]) -> pd.DataFrame:
+    """The blocks as one table, columns in the order a whole read gives them: the header's
+    (less the optional ones empty throughout), then the parsed ones added."""
+    if len(blocks) == 1:
+        return blocks[0]
+    present = {c for block in blocks for c in block.columns}
+    added = [c for c in blocks[0].columns if c not in header]
+    order = [c for c in header if c in present] + added
+    columns = {}
+    for name in order:
+        parts = [block[name] if name in block else pd.Series("", index=block.index,
+                                                              dtype="str")
+                 for block in blocks]
+        if name in CATEGORY_COLUMNS:
+            parts = [part if isinstance(part.dtype, pd.CategoricalDtype) else
+                     part.astype("category") for part in parts]
+            columns[name] = pd.Series(union_categoricals(parts, sort_categories=True),
+                                      name=name)
+        else:
+            columns[name] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns)
 
 
 def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployment_ids,
@@ -930,9 +1140,15 @@ def _drop_empty(frame: pd.DataFrame, standard: list[str]) -> pd.DataFrame:
     Each empty text column of a few million rows still costs tens of MB; the writer puts
     every standard column back (empty) on export, and unknown extra columns are always kept.
     """
-    empty = [c for c in standard if c in frame and c not in _ALWAYS
-             and pd.api.types.is_string_dtype(frame[c]) and _all_empty(frame[c])]
+    empty = [c for c in standard if c in frame and c not in _ALWAYS and _blank(frame[c])]
     return frame.drop(columns=empty)
+
+
+def _blank(values: pd.Series) -> bool:
+    """True for a text or category column holding nothing but empty text."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return not values.hasnans and set(values.cat.categories) <= {""}
+    return pd.api.types.is_string_dtype(values) and _all_empty(values)
 
 
 def _individuals(frame, label, problems) -> pd.DataFrame:
@@ -1019,15 +1235,17 @@ def read_camtrapdp(
                                           "media") if k in paths and paths[k].is_file()))
     dep_raw = _extra_columns(_read_table(paths["deployments"], "deployments", problems,
                                          tracker), "deployments", paths, problems)
-    obs_raw = _extra_columns(_read_table(paths["observations"], "observations", problems,
-                                         tracker), "observations", paths, problems)
-    ind_raw = (_read_table(paths["individuals"], "individuals", problems, tracker)
-               if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
-    if dep_raw is None or obs_raw is None or ind_raw is None:
-        raise DataError(problems)
+    label = paths["observations"].name
     with ThreadPoolExecutor(max_workers=1) as pool:
-        checked = _beside(pool, lambda found: _deployments(
-            dep_raw, paths["deployments"].name, found))
+        # the deployments are checked on the pool's thread while the observations are read
+        checked = (_beside(pool, lambda found, raw: _deployments(
+            raw, paths["deployments"].name, found), dep_raw) if dep_raw is not None else None)
+        read = _read_observations(paths["observations"], paths, problems, tracker)
+        ind_raw = (_read_table(paths["individuals"], "individuals", problems, tracker)
+                   if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
+        if dep_raw is None or read is None or ind_raw is None:
+            raise DataError(problems)
+        observations, written, block_problems = read
         # read with the other files, checked on the pool's thread after the deployments
         # (its problems are listed after theirs, as always)
         media_problems: list[Problem] = []
@@ -1036,14 +1254,19 @@ def read_camtrapdp(
                        if "media" in paths else lambda: pd.DataFrame())
         tracker.stage("checking", 0.0)
         # the deployment of each observation, looked up once for every check that needs it
-        at = _positions_of(obs_raw["deploymentID"], dep_raw["deploymentID"])
+        at = _positions_of(observations["deploymentID"], dep_raw["deploymentID"])
         tracker.stage("checking", 0.2)
-        observation_problems: list[Problem] = []
-        observations = _observations(obs_raw, paths["observations"].name,
-                                     observation_problems, at, pool)
+        # the hashed pass over the IDs is queued behind the deployments' checks
+        unique = _beside(pool, _check_unique, label, observations, "observationID")
+        unknown: list[Problem] = []
+        _flag_cells(unknown, label, observations, at < 0, "deploymentID",
+                    Text("refers to a deployment that is not in deployments.csv"))
         found, deployments = checked()
+        # the deployments as read (their times and numbers as text) are let go
+        del dep_raw, checked
+        repeated, _ = unique()
         media = media_table()
-        problems.extend(found + observation_problems)
+        problems.extend(found + repeated + unknown + block_problems)
         tracker.stage("checking", 0.7)
         individuals = _individuals(ind_raw, paths.get("individuals", Path("individuals.csv")).name,
                                    problems)
@@ -1067,7 +1290,10 @@ def read_camtrapdp(
                                          "than their deployment; their local dates and hours use "
                                          "the deployment's ({offsets})", n=int(differs.sum()),
                                          offsets=", ".join(shown))))
-        _plausible(observations, obs_raw, deployments, at, paths["observations"].name, problems)
+        _plausible(observations, pd.DataFrame({"eventStart": written}), deployments, at,
+                   label, problems)
+        del written
+        _give_back()
         levels = set(observations["observationLevel"].unique())
         level = "event" if "event" in levels or not levels else "media"
         if len(levels) > 1:
@@ -1080,10 +1306,13 @@ def read_camtrapdp(
         # most packages hold one level: then the table is used as it is, not copied
         counted = _drop_empty(observations if at_level.all() else
                               observations[at_level].reset_index(drop=True), OBSERVATION_FIELDS)
-        # the category columns are made on the second core while effort and points are
-        # computed here (they read none of those columns)
+        # the category columns (made block by block) are put in order on the second core
+        # while effort and points are computed here (they read none of those columns)
         held = pool.submit(_with_categories, counted)
-        kept = Kept(observations=observations[~at_level].reset_index(drop=True), media=media,
+        aside = observations[~at_level].reset_index(drop=True)
+        # the other level is carried as text, as the other kept tables are
+        aside = aside.astype({c: "str" for c in CATEGORY_COLUMNS if c in aside})
+        kept = Kept(observations=aside, media=media,
                     files=_unread_files(paths, folder, descriptor, problems))
 
         # effort stops at a failed camera's last photograph (of any level, species or none)
