@@ -737,11 +737,11 @@ def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Pr
     backwards = (end < start).fillna(False).to_numpy()
     _flag_cells(found["backwards"], label, frame, backwards, "eventEnd",
                 Text("the event ends before it starts"), first=first)
-    level = pc.utf8_trim_whitespace(_arrow(frame["observationLevel"]))
-    _flag_cells(found["observationLevel"], label, frame, ~_is_in(level, _LEVELS),
-                "observationLevel", Text("must be 'event' or 'media'"), first=first)
-    kind = pc.utf8_trim_whitespace(_arrow(frame["observationType"]))
-    _flag_cells(found["observationType"], label, frame, ~_is_in(kind, _OBSERVATION_TYPES),
+    _flag_cells(found["observationLevel"], label, frame,
+                _not_one_of(frame["observationLevel"], _LEVELS), "observationLevel",
+                Text("must be 'event' or 'media'"), first=first)
+    _flag_cells(found["observationType"], label, frame,
+                _not_one_of(frame["observationType"], _OBSERVATION_TYPES),
                 "observationType", Text("must be one of {values}",
                                         values=", ".join(sorted(_OBSERVATION_TYPES))),
                 first=first)
@@ -768,6 +768,16 @@ def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Pr
         if field in out:
             out[field] = out[field].astype("category")
     return out
+
+
+def _not_one_of(values: pd.Series, allowed: set[str]) -> np.ndarray:
+    """True where the text, trimmed, is none of ``allowed``; a category column is checked
+    by its few values, not row by row."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return ~_is_in(pc.utf8_trim_whitespace(_arrow(values)), allowed)
+    names = pd.Series(values.cat.categories, dtype="str")
+    bad = np.append(~_is_in(pc.utf8_trim_whitespace(_arrow(names)), allowed), True)
+    return bad[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last: refused
 
 
 def _read_observations(path: Path, paths: dict[str, Path], problems: list[Problem],
@@ -818,8 +828,7 @@ def _blocks_of(path: Path, header: list[str], label: str, found: dict[str, list[
     blocks, written, first = [], [], 0
     for batch, size in _batches(path, header):
         tracker.read(path.name, batch.num_rows, size)
-        # an optional column empty in every block is never made (as in a whole read)
-        frame = batch.drop_columns(_empty_standard(batch, "observations")).to_pandas()
+        frame = batch.to_pandas()
         del batch
         written.append(frame["eventStart"])
         blocks.append(_observation_block(frame, label, found, first))
@@ -845,21 +854,21 @@ def _batches(path: Path, header: list[str]):
                                 read_options=pacsv.ReadOptions(block_size=_BLOCK))
         left = path.stat().st_size
         for batch in reader:
-            yield pa.Table.from_batches([batch]), min(_BLOCK, left)
+            yield _prepared(pa.Table.from_batches([batch])), min(_BLOCK, left)
             left = max(left - _BLOCK, 0)
         return
     names = pacsv.ReadOptions(column_names=header)
 
-    def read(piece: bytes) -> tuple[pa.Table, int]:
-        return pacsv.read_csv(pa.py_buffer(piece), read_options=names, parse_options=parse,
-                              convert_options=convert), len(piece)
+    def read(piece: bytes, size: int) -> tuple[pa.Table, int]:
+        return _prepared(pacsv.read_csv(pa.py_buffer(piece), read_options=names,
+                                        parse_options=parse, convert_options=convert)), size
 
     # the next piece is read (on every core, the interpreter let go) while this one is
     # checked: two pieces at most are held at a time
     with ThreadPoolExecutor(max_workers=1) as reader:
         waiting = None
-        for piece in _pieces(path):
-            ahead = reader.submit(read, piece)
+        for piece, size in _pieces(path):
+            ahead = reader.submit(read, piece, size)
             del piece
             if waiting is not None:
                 yield waiting.result()
@@ -868,11 +877,24 @@ def _batches(path: Path, header: list[str]):
             yield waiting.result()
 
 
+def _prepared(table: pa.Table) -> pa.Table:
+    """A block as read, less its optional columns empty in every row (never made, as in a
+    whole read), with the columns of few values dictionary-encoded (they reach pandas as
+    categories, without their text)."""
+    table = table.drop_columns(_empty_standard(table, "observations"))
+    for name in CATEGORY_COLUMNS:
+        if name in table.column_names:
+            at = table.column_names.index(name)
+            table = table.set_column(at, name, pc.dictionary_encode(table.column(name)))
+    return table
+
+
 def _pieces(path: Path):
     """The rows of a CSV file without line breaks in values, after its header, in pieces
-    of about :data:`_BLOCK` bytes that end at a line end."""
+    of about :data:`_BLOCK` bytes that end at a line end, each with the bytes of the file
+    it stands for (the first also the header's)."""
     with path.open("rb") as handle:
-        handle.readline()  # the header, read already
+        header = len(handle.readline())  # read already
         rest = b""
         while True:
             data = handle.read(_BLOCK)
@@ -886,7 +908,8 @@ def _pieces(path: Path):
             else:  # the end: the last line may have no line break
                 piece, rest = rest, b""
             if piece:
-                yield piece
+                yield piece, len(piece) + header
+                header = 0
             if not data:
                 return
 
@@ -917,8 +940,10 @@ def _joined(blocks: list[pd.DataFrame], header: list[str]) -> pd.DataFrame:
                                                               dtype="str")
                  for block in blocks]
         if name in CATEGORY_COLUMNS:
-            parts = [part if isinstance(part.dtype, pd.CategoricalDtype) else
-                     part.astype("category") for part in parts]
+            parts = [pd.Categorical.from_codes(
+                part.cat.codes, categories=pd.Index(part.cat.categories, dtype="str"))
+                if isinstance(part.dtype, pd.CategoricalDtype) else
+                pd.Categorical(part) for part in parts]
             columns[name] = pd.Series(union_categoricals(parts, sort_categories=True),
                                       name=name)
         else:
