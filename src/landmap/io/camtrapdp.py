@@ -895,23 +895,24 @@ def _pieces(path: Path):
     it stands for (the first also the header's)."""
     with path.open("rb") as handle:
         header = len(handle.readline())  # read already
-        rest = b""
+        size = _BLOCK
         while True:
-            data = handle.read(_BLOCK)
-            if data:
-                data = rest + data
-                cut = data.rfind(b"\n") + 1
-                if not cut:  # a line longer than a block: read on
-                    rest = data
-                    continue
-                piece, rest = data[:cut], data[cut:]
-            else:  # the end: the last line may have no line break
-                piece, rest = rest, b""
-            if piece:
-                yield piece, len(piece) + header
-                header = 0
+            start = handle.tell()
+            data = handle.read(size)
             if not data:
                 return
+            end = len(data)
+            if end == size:  # more may follow: the piece ends at its last line end
+                cut = data.rfind(b"\n") + 1
+                if not cut:  # a line longer than a piece: read it again, twice as far
+                    handle.seek(start)
+                    size *= 2
+                    continue
+                # the file read on from there (no copy of a piece to carry its tail)
+                handle.seek(start + cut)
+                end = cut
+            yield memoryview(data)[:end], end + header
+            header, size = 0, _BLOCK
 
 
 def _give_back() -> None:
