@@ -784,8 +784,9 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
                        tracker: Progress) -> tuple[pd.DataFrame, pd.Series, list[Problem]] | None:
     """observations.csv read, checked and parsed block by block (see _observation_block).
 
-    A large file is never held as text: each block of about 16 MB is turned into its final
-    columns before the next is read. Returns the table (as :func:`_observation_block`
+    A file of :data:`_STREAM_FROM` bytes or more is never held as text: each block of
+    about :data:`_BLOCK` bytes is turned into its final columns before the next is read;
+    a smaller one is read at once and checked as one block. Returns the table (as :func:`_observation_block`
     gives it, with any extra columns), the text of ``eventStart`` as written (quoted by
     later checks) and the blocks' problems in the order of :data:`_BLOCK_CHECKS`; None
     when the file cannot be read (the reason in ``problems``).
