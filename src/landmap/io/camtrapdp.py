@@ -786,10 +786,11 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
 
     A file of :data:`_STREAM_FROM` bytes or more is never held as text: each block of
     about :data:`_BLOCK` bytes is turned into its final columns before the next is read;
-    a smaller one is read at once and checked as one block. Returns the table (as :func:`_observation_block`
-    gives it, with any extra columns), the text of ``eventStart`` as written (quoted by
-    later checks) and the blocks' problems in the order of :data:`_BLOCK_CHECKS`; None
-    when the file cannot be read (the reason in ``problems``).
+    a smaller one is read at once and checked as one block. Returns the table (as
+    :func:`_observation_block` gives it, with any extra columns), the text of
+    ``eventStart`` as written (quoted by later checks) and the blocks' problems in the
+    order of :data:`_BLOCK_CHECKS`; None when the file cannot be read (the reason in
+    ``problems``).
     """
     label = path.name
     found: dict[str, list[Problem]] = {check: [] for check in _BLOCK_CHECKS}
