@@ -215,3 +215,11 @@ def test_name_lists_count_distinct_names_and_say_how_many_more_in_each_language(
     assert name_lists(group, names, 3)[0].tolist() == ["Leo 1F, Leo 2M", "", "Leo 10M, Leo 9F"]
     assert name_lists(group, names, 3, 1, language("ru"))[0][0] == "Leo 1F и ещё 1"
     assert name_lists(group, names, 3, 1, language("zh"))[0][0] == "Leo 1F 及另外 1 个"
+
+
+def test_station_markers_give_whole_trap_nights_summing_to_the_headline(map_2021):
+    s, _, html = map_2021
+    nights = re.findall(r'"trap_nights": ([0-9.]+)', html)
+    assert len(nights) == headline(s).stations  # the demo's stations have places of their own
+    assert all("." not in n for n in nights)
+    assert abs(sum(int(n) for n in nights) - headline(s).trap_nights) <= len(nights) / 2

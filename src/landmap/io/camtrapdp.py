@@ -523,7 +523,7 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
     # optional standard columns empty in every row are left out at once, not after the
     # checks: at a few million rows each costs tens of MB until then (see _drop_empty)
     frame = table.drop_columns(_empty_standard(table, kind)).to_pandas()
-    if not _header_usable(header, frame.columns, kind, label, problems):
+    if not _header_usable(header, kind, label, problems):
         return None
     if kind == "deployments" and frame.empty:
         problems.append(Problem(label, None, None, None, "refused",
@@ -532,11 +532,10 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
     return frame
 
 
-def _header_usable(header: list[str], columns, kind: str, label: str,
-                   problems: list[Problem]) -> bool:
+def _header_usable(header: list[str], kind: str, label: str, problems: list[Problem]) -> bool:
     """False, with the reason, when a table lacks a required column (or is not
-    comma-separated)."""
-    missing = [f for f in _REQUIRED.get(kind, []) if f not in columns]
+    comma-separated). Required columns are never left out as empty (see _ALWAYS)."""
+    missing = [f for f in _REQUIRED.get(kind, []) if f not in header]
     if missing and len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         sign = "';'" if ";" in header[0] else Text("tabs")
         problems.append(Problem(label, 1, None, header[0][:60], "refused",
@@ -796,8 +795,7 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
     found: dict[str, list[Problem]] = {check: [] for check in _BLOCK_CHECKS}
     if path.exists() and path.stat().st_size >= _STREAM_FROM:
         header = _header(path, "observations", problems)
-        if header is None or not _header_usable(header, header, "observations", label,
-                                                problems):
+        if header is None or not _header_usable(header, "observations", label, problems):
             return None
         try:
             blocks, written = _blocks_of(path, header, label, found, tracker)
@@ -835,10 +833,10 @@ def _blocks_of(path: Path, header: list[str], label: str, found: dict[str, list[
         written.append(frame["eventStart"])
         blocks.append(_observation_block(frame, label, found, first))
         first += len(frame)
-    if not blocks:
-        frame = pa.table({name: pa.array([], pa.large_string()) for name in header})
-        blocks.append(_observation_block(frame.to_pandas(), label, found))
-        written.append(blocks[0]["eventStart"].astype(str))
+    if not blocks:  # a header and nothing else
+        frame = pa.table({name: pa.array([], pa.large_string()) for name in header}).to_pandas()
+        written.append(frame["eventStart"])
+        blocks.append(_observation_block(frame, label, found))
     return blocks, written
 
 

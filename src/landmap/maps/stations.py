@@ -24,15 +24,27 @@ def _places(latitude, longitude) -> tuple[np.ndarray, np.ndarray]:
     the first row of every place; rows without a coordinate get -1."""
     lat, _ = pd.factorize(np.asarray(latitude, dtype=float))
     lon, lons = pd.factorize(np.asarray(longitude, dtype=float))
-    both = np.where((lat < 0) | (lon < 0), -1, lat.astype(np.int64) * max(len(lons), 1) + lon)
-    place, keys = pd.factorize(both, use_na_sentinel=False)
-    if len(keys) and (keys < 0).any():
-        # a missing coordinate is no place: the -1 key must not take a code of its own
-        hole = int(np.flatnonzero(keys < 0)[0])
-        place = np.where(place == hole, -1, place - (place > hole))
+    # one number per pair (NaN where a coordinate is missing, which factorize leaves out)
+    both = np.where((lat < 0) | (lon < 0), np.nan, lat * float(max(len(lons), 1)) + lon)
+    place, _ = pd.factorize(both)
     firsts = np.full(int(place.max(initial=-1)) + 1, len(place), dtype=np.int64)
     np.minimum.at(firsts, place[place >= 0], np.flatnonzero(place >= 0))
     return place, firsts
+
+
+def _pooled(stations: pd.DataFrame, total: str, lang: Language | None
+            ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Stations merged where they share a place: ``latitude``, ``longitude``,
+    ``locationID`` (the first three, then how many more), ``country`` (of the first) and
+    ``total`` summed; with each station's place."""
+    place, firsts = _places(stations["latitude"], stations["longitude"])
+    at = place >= 0
+    pooled = stations.iloc[firsts][["latitude", "longitude"]].reset_index(drop=True)
+    pooled["locationID"] = name_lists(place, stations["locationID"], len(firsts), 3, lang)[0]
+    pooled["country"] = stations["country"].iloc[firsts].to_numpy()
+    pooled[total] = np.bincount(place[at], weights=stations[total].to_numpy()[at],
+                                minlength=len(firsts))
+    return pooled, place
 
 
 def name_lists(group: np.ndarray, names, size: int, most: int | None = None,
@@ -101,13 +113,8 @@ def add_stations(m: folium.Map, survey: Survey) -> None:
     )
     # One marker per place: pooled programmes can hold several stations at one spot, and
     # the page must stay small however many there are.
-    place, firsts = _places(stations["latitude"], stations["longitude"])
-    at = place >= 0
-    places = stations.iloc[firsts][["longitude", "latitude", "country"]].reset_index(drop=True)
-    places.insert(2, "locationID", name_lists(place, stations["locationID"], len(firsts), 3,
-                                              lang)[0])
-    places["trap_nights"] = np.bincount(place[at], weights=stations["trap_nights"].to_numpy()[at],
-                                        minlength=len(firsts))
+    places, _ = _pooled(stations, "trap_nights", lang)
+    places["trap_nights"] = places["trap_nights"].round(0).astype(int)
     frame = gpd.GeoDataFrame(
         places, geometry=gpd.points_from_xy(places.longitude, places.latitude),
         crs="EPSG:4326",
@@ -181,16 +188,11 @@ def place_sightings(survey: Survey, species: str = LEOPARD,
     (1362, True)
     """
     per, station, ids = _detections_at(survey, species)
-    place, firsts = _places(per["latitude"], per["longitude"])
-    size = len(firsts)
-    at = place >= 0
-    pooled = per.iloc[firsts][["latitude", "longitude"]].reset_index(drop=True)
-    pooled["locationID"] = name_lists(place, per["locationID"], size, 3, lang)[0]
-    pooled["country"] = per["country"].iloc[firsts].to_numpy()
-    pooled["detections"] = np.bincount(place[at], weights=per["detections"].to_numpy()[at],
-                                       minlength=size).astype(np.int64)
+    pooled, place = _pooled(per, "detections", lang)
+    pooled["detections"] = pooled["detections"].astype(np.int64)
     # each detection's animal counted at its station's place: no list of text is cut apart
-    pooled["ids"], pooled["individuals"] = name_lists(place[station], ids, size, 12, lang)
+    pooled["ids"], pooled["individuals"] = name_lists(place[station], ids, len(pooled), 12,
+                                                      lang)
     return pooled[["latitude", "longitude", "locationID", "country", "detections",
                    "individuals", "ids"]]
 
