@@ -353,3 +353,39 @@ def test_pieces_cut_at_line_ends_whatever_the_lines(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(pieces.observations, whole.observations)
     assert len(pieces.observations) == len(table)
     assert pieces.observations["eventID"].iloc[3] == long_id
+
+
+def test_a_clock_reset_quotes_the_time_as_written_in_pieces_kept_or_not(make_package,
+                                                                         monkeypatch):
+    """A piece whose eventStart is all of the usual form does not keep its text: a row
+    outside its deployment then quotes the time written again from its instant and
+    offset. That must be the file's text, in those pieces and in the others ("-00:00",
+    "Z", fractions of a second), row numbers counted across the pieces."""
+    late = ["2021-06-01T08:00:00+10:00", "2021-06-01T08:00:00-00:00", "2021-06-01T08:00:00Z",
+            "2021-06-01T08:00:00.250+10:00", "2020-06-01T23:59:59+09:30"]
+    rows = [obs(i) for i in range(400)]
+    # each odd time sits in a piece of its own (about a dozen rows per 1,500 bytes)
+    where = {30 + 80 * k: stamp for k, stamp in enumerate(late)}
+    for i, stamp in where.items():
+        rows[i]["eventStart"] = rows[i]["eventEnd"] = stamp
+    folder = make_package(deployments=[dep()], observations=rows)
+    whole, whole_problems = _survey_and_problems(folder)
+    _in_pieces(monkeypatch, 1500)
+    import landmap.io.camtrapdp as reader
+
+    kept = []
+    blocks_of = reader._blocks_of
+
+    def spy(*args, **kwargs):
+        blocks, written = blocks_of(*args, **kwargs)
+        kept.extend(text is not None for _, text in written)
+        return blocks, written
+
+    monkeypatch.setattr(reader, "_blocks_of", spy)
+    pieces, piece_problems = _survey_and_problems(folder)
+    assert piece_problems == whole_problems
+    found = {p.row - 2: p.value for p in pieces.problems
+             if p.field == "eventStart" and "outside its deployment" in str(p.message)}
+    assert found == where
+    # the usual pieces (the first and the "+09:30" one among them) kept no text
+    assert len(kept) > 20 and not kept[0] and kept.count(True) == 3

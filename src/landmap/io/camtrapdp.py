@@ -108,6 +108,14 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     >>> str(t[0]), int(off[0]), bad.tolist()
     ('2020-12-31 14:30:00+00:00', 600, [False, True])
     """
+    instants, offsets, bad, _ = _timestamps(values)
+    return instants, offsets, bad
+
+
+def _timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray, bool]:
+    """:func:`parse_timestamps`, and whether every value is written exactly as
+    :func:`format_timestamps` writes its instant and offset (then the text need not be
+    kept to be quoted later: it can be written again)."""
     read = _arrow(values)
     offsets = _offsets_if_all_usual(read)
     if offsets is not None:
@@ -115,8 +123,10 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
         stamps = _instants(read).view("datetime64[ns]")
         bad = np.isnat(stamps) | (np.abs(offsets) >= 24 * 60)
         stamps = np.where(bad, np.datetime64("NaT"), stamps)
+        # "-00:00" is read as "+00:00": the one usual text not written again as it was
+        again = not pc.any(pc.ends_with(read, "-00:00")).as_py()
         return (pd.Series(stamps, index=values.index).dt.tz_localize("UTC"),
-                pd.Series(offsets, index=values.index), bad)
+                pd.Series(offsets, index=values.index), bad, again)
     arr = _whole(_arrow_text(values))
     usual, offsets, bad = _usual_form(arr)
     stamps = np.full(len(arr), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
@@ -133,7 +143,7 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarra
     bad = bad | np.isnat(stamps) | (np.abs(offsets) >= 24 * 60)
     stamps[bad] = np.datetime64("NaT")
     instants = pd.Series(stamps, index=values.index).dt.tz_localize("UTC")
-    return instants, pd.Series(offsets, index=values.index), bad
+    return instants, pd.Series(offsets, index=values.index), bad, False
 
 
 #: The years a datetime64[ns] holds whole (it runs from 1677-09-21 to 2262-04-11).
@@ -326,12 +336,13 @@ def format_timestamps(instants: pd.Series, offsets: pd.Series) -> pd.Series:
 _SPAN_SLACK = pd.Timedelta(days=1)
 
 
-def _plausible(observations: pd.DataFrame, written: pd.DataFrame, deployments: pd.DataFrame,
-               at: np.ndarray, label: str, problems: list[Problem]) -> None:
+def _plausible(observations: pd.DataFrame, written: list[tuple[int, pd.Series | None]],
+               deployments: pd.DataFrame, at: np.ndarray, label: str,
+               problems: list[Problem]) -> None:
     """Rows that load but deserve a look, flagged by row: an individual without a species,
     an observation outside its deployment's working span (a reset clock?). ``written``
-    is the table as read, whose text the problem rows quote; ``at`` the row of each
-    observation's deployment (-1: none)."""
+    holds eventStart as read, block by block, for the problem rows to quote (see
+    :func:`_written_text`); ``at`` the row of each observation's deployment (-1: none)."""
     nameless = ((observations["individualID"] != "")
                 & (observations["scientificName"].str.strip() == "")).to_numpy()
     _flag_cells(problems, label, observations, nameless, "individualID",
@@ -342,10 +353,35 @@ def _plausible(observations: pd.DataFrame, written: pd.DataFrame, deployments: p
     end = _utc_clock(deployments["deploymentEnd"])[at]
     when = _utc_clock(observations["eventStart"])
     outside = known & ((when < start - _SPAN_SLACK) | (when > end + _SPAN_SLACK))
-    _flag_cells(problems, label, written, outside, "eventStart",
-                Text("outside its deployment's span (more than a day before it started or "
-                     "after it ended): was the camera clock reset? Kept, and counted"),
-                action="flagged")
+    rows = np.flatnonzero(outside)
+    message = Text("outside its deployment's span (more than a day before it started or "
+                   "after it ended): was the camera clock reset? Kept, and counted")
+    problems.extend(Problem(label, int(i) + 2, "eventStart", value, "flagged", message)
+                    for i, value in zip(rows, _written_text(written, observations, rows),
+                                        strict=True))
+
+
+def _written_text(written: list[tuple[int, pd.Series | None]], observations: pd.DataFrame,
+                  rows: np.ndarray) -> list[str]:
+    """eventStart of ``rows`` as the file has it. ``written`` gives each block's rows and
+    its text, or None where the text was all of the usual form: then it is written again
+    from the instant and offset (the same text), and a large file's 90 MB of timestamps
+    at 100x the demo need not be held through the load."""
+    sizes = np.array([n for n, _ in written], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    block = np.searchsorted(starts, rows, side="right") - 1
+    out = np.empty(len(rows), dtype=object)
+    for b in np.unique(block):  # the blocks holding a problem row, not the rows
+        pick = block == b
+        text = written[b][1]
+        if text is not None:
+            out[pick] = text.iloc[rows[pick] - starts[b]].astype(str).to_numpy()
+        else:
+            at = rows[pick]
+            out[pick] = format_timestamps(observations["eventStart"].iloc[at],
+                                          observations["eventStart_offset"].iloc[at]
+                                          ).to_numpy()
+    return out.tolist()
 
 
 def station_points(deployments: pd.DataFrame, boundaries: Boundaries | None = None
@@ -625,12 +661,14 @@ def _check_unique(problems, label, frame, field):
     _flag_cells(problems, label, frame, empty, field, Text("the ID is empty"))
 
 
-def _parse_times(problems, label, frame, field, first=0) -> tuple[pd.Series, pd.Series]:
-    instants, offsets, bad = parse_timestamps(frame[field])
+def _parse_times(problems, label, frame, field, first=0) -> tuple[pd.Series, pd.Series, bool]:
+    """The column's instants and offsets (its bad values flagged) and whether its text can
+    be written again from them (see :func:`_timestamps`)."""
+    instants, offsets, bad, again = _timestamps(frame[field])
     _flag_cells(problems, label, frame, bad, field,
                 Text("not a date-time with a UTC offset (expected e.g. "
                      "2021-06-01T22:15:00+10:00)"), first=first)
-    return instants, offsets
+    return instants, offsets, again
 
 
 #: What a number in a table looks like (no "nan", "inf" or hexadecimal).
@@ -678,8 +716,8 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     lat = _number(problems, label, frame, "latitude", -90, 90,
                   swapped=other.between(-90, 90).to_numpy())
     lon = _number(problems, label, frame, "longitude", -180, 180, values=other)
-    start, start_off = _parse_times(problems, label, frame, "deploymentStart")
-    end, end_off = _parse_times(problems, label, frame, "deploymentEnd")
+    start, start_off, _ = _parse_times(problems, label, frame, "deploymentStart")
+    end, end_off, _ = _parse_times(problems, label, frame, "deploymentEnd")
     backwards = (end < start).fillna(False).to_numpy()
     _flag_cells(problems, label, frame, backwards, "deploymentEnd",
                 Text("the deployment ends before it starts"))
@@ -727,12 +765,14 @@ _BLOCK_CHECKS = ("eventStart", "eventEnd", "backwards", "observationLevel", "obs
 
 
 def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Problem]],
-                       first: int = 0) -> pd.DataFrame:
+                       first: int = 0) -> tuple[pd.DataFrame, bool]:
     """One block of observations.csv (table rows ``first`` on) checked and parsed: times
     to instants and offsets, counts to integers, the columns of few values to categories.
-    Problems go to ``found[check]`` (see :data:`_BLOCK_CHECKS`)."""
-    start, start_off = _parse_times(found["eventStart"], label, frame, "eventStart", first)
-    end, end_off = _parse_times(found["eventEnd"], label, frame, "eventEnd", first)
+    Problems go to ``found[check]`` (see :data:`_BLOCK_CHECKS`). Also whether the text of
+    eventStart can be written again from its instants and offsets."""
+    start, start_off, again = _parse_times(found["eventStart"], label, frame, "eventStart",
+                                           first)
+    end, end_off, _ = _parse_times(found["eventEnd"], label, frame, "eventEnd", first)
     backwards = (end < start).fillna(False).to_numpy()
     _flag_cells(found["backwards"], label, frame, backwards, "eventEnd",
                 Text("the event ends before it starts"), first=first)
@@ -766,7 +806,7 @@ def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Pr
     for field in CATEGORY_COLUMNS:
         if field in out:
             out[field] = out[field].astype("category")
-    return out
+    return out, again
 
 
 def _not_one_of(values: pd.Series, allowed: set[str]) -> np.ndarray:
@@ -780,14 +820,17 @@ def _not_one_of(values: pd.Series, allowed: set[str]) -> np.ndarray:
 
 
 def _read_observations(path: Path, paths: dict[str, Path], problems: list[Problem],
-                       tracker: Progress) -> tuple[pd.DataFrame, pd.Series, list[Problem]] | None:
+                       tracker: Progress
+                       ) -> tuple[pd.DataFrame, list[tuple[int, pd.Series | None]],
+                                  list[Problem]] | None:
     """observations.csv read, checked and parsed block by block (see _observation_block).
 
     A file of :data:`_STREAM_FROM` bytes or more is never held as text: each block of
     about :data:`_BLOCK` bytes is turned into its final columns before the next is read;
     a smaller one is read at once and checked as one block. Returns the table (as
     :func:`_observation_block` gives it, with any extra columns), the text of
-    ``eventStart`` as written (quoted by later checks) and the blocks' problems in the
+    ``eventStart`` as written, block by block (quoted by later checks, see
+    :func:`_written_text`) and the blocks' problems in the
     order of :data:`_BLOCK_CHECKS`; None when the file cannot be read (the reason in
     ``problems``).
     """
@@ -807,7 +850,8 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
         if frame is None:
             return None
         header = list(frame.columns)
-        blocks, written = [_observation_block(frame, label, found)], [frame["eventStart"]]
+        blocks, written = [_observation_block(frame, label, found)[0]], [(len(frame),
+                                                                          frame["eventStart"])]
     table = _joined(blocks, header)
     del blocks
     _give_back()
@@ -817,26 +861,27 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
         own = [c for c in table.columns if c in header]
         extra = [c for c in merged.columns if c not in table.columns]
         table = merged[own + extra + [c for c in table.columns if c not in header]]
-    written = pd.concat(written, ignore_index=True)
     return table, written, [p for check in _BLOCK_CHECKS for p in found[check]]
 
 
 def _blocks_of(path: Path, header: list[str], label: str, found: dict[str, list[Problem]],
-               tracker: Progress) -> tuple[list[pd.DataFrame], list[pd.Series]]:
+               tracker: Progress) -> tuple[list[pd.DataFrame], list[tuple[int, pd.Series | None]]]:
     """The blocks of a large observations file, each checked and parsed as it is read,
-    and the written text of eventStart of each."""
+    and the rows of each with the written text of its eventStart, None where that text
+    can be written again (see :func:`_written_text`)."""
     blocks, written, first = [], [], 0
     for batch, size in _batches(path, header):
         tracker.read(path.name, batch.num_rows, size)
         frame = batch.to_pandas()
         del batch
-        written.append(frame["eventStart"])
-        blocks.append(_observation_block(frame, label, found, first))
+        block, again = _observation_block(frame, label, found, first)
+        blocks.append(block)
+        written.append((len(frame), None if again else frame["eventStart"]))
         first += len(frame)
     if not blocks:  # a header and nothing else
         frame = pa.table({name: pa.array([], pa.large_string()) for name in header}).to_pandas()
-        written.append(frame["eventStart"])
-        blocks.append(_observation_block(frame, label, found))
+        written.append((0, frame["eventStart"]))
+        blocks.append(_observation_block(frame, label, found)[0])
     return blocks, written
 
 
@@ -935,21 +980,27 @@ def _joined(blocks: list[pd.DataFrame], header: list[str]) -> pd.DataFrame:
     present = {c for block in blocks for c in block.columns}
     added = [c for c in blocks[0].columns if c not in header]
     order = [c for c in header if c in present] + added
-    columns = {}
+    table = pd.DataFrame(index=pd.RangeIndex(sum(len(block) for block in blocks)))
     for name in order:
         parts = [block[name] if name in block else pd.Series("", index=block.index,
                                                               dtype="str")
                  for block in blocks]
+        # each column leaves the blocks as it is joined: the whole table is never held
+        # twice, only one column of it
+        for block in blocks:
+            if name in block:
+                del block[name]
         if name in CATEGORY_COLUMNS:
             parts = [pd.Categorical.from_codes(
                 part.cat.codes, categories=pd.Index(part.cat.categories, dtype="str"))
                 if isinstance(part.dtype, pd.CategoricalDtype) else
                 pd.Categorical(part) for part in parts]
-            columns[name] = pd.Series(union_categoricals(parts, sort_categories=True),
-                                      name=name)
+            table[name] = union_categoricals(parts, sort_categories=True)
         else:
-            columns[name] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(columns)
+            table[name] = pd.concat(parts, ignore_index=True)
+        del parts
+    # set one by one, the columns are not stacked into blocks (a copy of the numbers)
+    return table
 
 
 def _media(path: Path, paths: dict[str, Path], problems: list[Problem], deployment_ids,
@@ -984,7 +1035,7 @@ def _checked_media(found: list[Problem], label: str, frame: pd.DataFrame | None,
         unknown = ~_is_in(frame["deploymentID"], deployment_ids)
         _flag_cells(found, label, frame, unknown, "deploymentID",
                     Text("refers to a deployment that is not in deployments.csv"))
-        when, offset = _parse_times(found, label, frame, "timestamp")
+        when, offset, _ = _parse_times(found, label, frame, "timestamp")
         frame = frame.assign(timestamp_utc=when, timestamp_offset=offset)
         _check_media_values(found, label, frame)
         if root is not None:
@@ -1266,21 +1317,26 @@ def read_camtrapdp(
         # the deployments are checked on the pool's thread while the observations are read
         checked = (_beside(pool, lambda found, raw: _deployments(
             raw, paths["deployments"].name, found), dep_raw) if dep_raw is not None else None)
+        # only the IDs are needed here: the table as read (all text) goes when its check
+        # ends, not after the observations (at 100x the demo it holds 250 MB)
+        dep_ids = dep_raw["deploymentID"] if dep_raw is not None else None
+        del dep_raw
+        _give_back()
         read = _read_observations(paths["observations"], paths, problems, tracker)
         ind_raw = (_read_table(paths["individuals"], "individuals", problems, tracker)
                    if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
-        if dep_raw is None or read is None or ind_raw is None:
+        if dep_ids is None or read is None or ind_raw is None:
             raise DataError(problems)
         observations, written, block_problems = read
         # read with the other files, checked on the pool's thread after the deployments
         # (its problems are listed after theirs, as always)
         media_problems: list[Problem] = []
-        media_table = (_media(paths["media"], paths, media_problems, dep_raw["deploymentID"],
+        media_table = (_media(paths["media"], paths, media_problems, dep_ids,
                               tracker, root=folder, pool=pool)
                        if "media" in paths else lambda: pd.DataFrame())
         tracker.stage("checking", 0.0)
         # the deployment of each observation, looked up once for every check that needs it
-        at = _positions_of(observations["deploymentID"], dep_raw["deploymentID"])
+        at = _positions_of(observations["deploymentID"], dep_ids)
         tracker.stage("checking", 0.2)
         # the hashed pass over the IDs is queued behind the deployments' checks
         unique = _beside(pool, _check_unique, label, observations, "observationID")
@@ -1288,8 +1344,7 @@ def read_camtrapdp(
         _flag_cells(unknown, label, observations, at < 0, "deploymentID",
                     Text("refers to a deployment that is not in deployments.csv"))
         found, deployments = checked()
-        # the deployments as read (their times and numbers as text) are let go
-        del dep_raw, checked
+        del dep_ids, checked
         repeated, _ = unique()
         media = media_table()
         problems.extend(found + repeated + unknown + block_problems)
@@ -1316,8 +1371,7 @@ def read_camtrapdp(
                                          "than their deployment; their local dates and hours use "
                                          "the deployment's ({offsets})", n=int(differs.sum()),
                                          offsets=", ".join(shown))))
-        _plausible(observations, pd.DataFrame({"eventStart": written}), deployments, at,
-                   label, problems)
+        _plausible(observations, written, deployments, at, label, problems)
         del written
         _give_back()
         levels = set(observations["observationLevel"].unique())
