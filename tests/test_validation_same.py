@@ -384,6 +384,7 @@ def test_a_clock_reset_quotes_the_time_as_written_in_pieces_kept_or_not(make_pac
     monkeypatch.setattr(reader, "_blocks_of", spy)
     pieces, piece_problems = _survey_and_problems(folder)
     assert piece_problems == whole_problems
+    pd.testing.assert_frame_equal(pieces.observations, whole.observations)
     found = {p.row - 2: p.value for p in pieces.problems
              if p.field == "eventStart" and "outside its deployment" in str(p.message)}
     assert found == where

@@ -200,10 +200,18 @@ def _usual_form(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return usual, offsets, bad
 
 
+#: A column of timestamps smaller than this is joined into one array before it is read.
+_JOIN_BELOW = 64 * 2**20
+
+
 def _offsets_if_all_usual(arr: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
     """The offsets in minutes when every value is 25 bytes of the usual form (no space to
-    trim, no other form, a year a nanosecond clock holds), else None. Chunk by chunk as
-    the file was read: the column is neither trimmed nor joined into one copy."""
+    trim, no other form, a year a nanosecond clock holds), else None. Nothing is trimmed;
+    a column is read chunk by chunk as the file was read, except that the chunks (of
+    about 1 MB each) of one smaller than :data:`_JOIN_BELOW` are joined first: a piece
+    of a large file is then a handful of passes, not a handful per chunk."""
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks > 1 and arr.nbytes < _JOIN_BELOW:
+        arr = arr.combine_chunks()
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     found = []
     for chunk in chunks:
@@ -343,8 +351,8 @@ def _plausible(observations: pd.DataFrame, written: list[tuple[int, pd.Series | 
     an observation outside its deployment's working span (a reset clock?). ``written``
     holds eventStart as read, block by block, for the problem rows to quote (see
     :func:`_written_text`); ``at`` the row of each observation's deployment (-1: none)."""
-    nameless = ((observations["individualID"] != "")
-                & (observations["scientificName"].str.strip() == "")).to_numpy()
+    nameless = ((observations["individualID"] != "").to_numpy()
+                & _spaces_only(observations["scientificName"]))
     _flag_cells(problems, label, observations, nameless, "individualID",
                 Text("an individual without a species (scientificName is empty); kept, "
                      "counted with no species"), action="flagged")
@@ -406,6 +414,16 @@ def station_points(deployments: pd.DataFrame, boundaries: Boundaries | None = No
     if boundaries is not None:
         stations["country"] = country_of(places.real, places.imag, boundaries)[back]
     return stations
+
+
+def _spaces_only(values: pd.Series) -> np.ndarray:
+    """True where the text is empty or only spaces (missing is not blank); a category
+    column is looked at by its few values, not row by row."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return (values.str.strip() == "").fillna(False).to_numpy(bool)
+    names = pd.Series(values.cat.categories, dtype="str")
+    blank = np.append((names.str.strip() == "").to_numpy(bool), False)
+    return blank[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last
 
 
 def _utc_clock(instants: pd.Series) -> np.ndarray:
