@@ -8,34 +8,52 @@ look-ups, regular expressions, casts) run over the whole column in C.
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+_LOCK = threading.Lock()
+_LOADS = 0
+_BEFORE: list[pa.MemoryPool] = []
 
-def _returning_pool() -> None:
-    """Make Arrow allocate from a pool that gives freed memory back to the system.
 
-    Arrow's default (mimalloc) keeps what a thread frees for that thread's next use, and
-    a large load allocates on several threads (the CSV reader's, the checks' second
-    core), so at 100x the demo the loader peaked at 1.3 GB where jemalloc, which gives
-    back every arena's pages when asked (see ``landmap.io.camtrapdp._give_back``),
-    peaks at 1.0-1.05 GB in the same time. Where pyarrow was built without jemalloc the
-    C library's allocator does the same. ``ARROW_DEFAULT_MEMORY_POOL``, when set, is
-    the user's choice and stands.
+@contextmanager
+def memory_given_back():
+    """Within, Arrow allocates from a pool that gives freed memory back to the system.
+
+    Arrow's default (mimalloc) keeps what a thread frees for that thread's next use. A
+    large validating load allocates and frees on several threads (the CSV reader's,
+    the checks' second core), so at 100x the demo the loader peaked at 1.3 GB where
+    jemalloc, which gives back every arena's pages when asked (see
+    ``landmap.io.camtrapdp._give_back``), peaks at 1.0-1.1 GB. Elsewhere mimalloc stays:
+    the first map from the cache took a second longer with jemalloc. Where pyarrow was
+    built without jemalloc the C library's allocator is used. Loads at the same time
+    share the setting (the first one in sets it, the last one out restores the pool);
+    ``ARROW_DEFAULT_MEMORY_POOL``, when set, is the user's choice and stands.
     """
+    global _LOADS
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        yield
         return
+    with _LOCK:
+        if _LOADS == 0:
+            _BEFORE[:] = [pa.default_memory_pool()]
+            try:
+                pa.set_memory_pool(pa.jemalloc_memory_pool())
+            except NotImplementedError:
+                pa.set_memory_pool(pa.system_memory_pool())
+        _LOADS += 1
     try:
-        pool = pa.jemalloc_memory_pool()
-    except NotImplementedError:
-        pool = pa.system_memory_pool()
-    pa.set_memory_pool(pool)
-
-
-_returning_pool()
+        yield
+    finally:
+        with _LOCK:
+            _LOADS -= 1
+            if _LOADS == 0:
+                pa.set_memory_pool(_BEFORE.pop())
 
 
 def text(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

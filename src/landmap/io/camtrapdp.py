@@ -35,6 +35,7 @@ from pandas.api.types import union_categoricals
 
 from landmap._arrow import all_empty as _all_empty
 from landmap._arrow import is_in as _is_in
+from landmap._arrow import memory_given_back as _memory_given_back
 from landmap._arrow import positions as _positions_of
 from landmap._arrow import text as _arrow
 from landmap._arrow import value_bounds as _value_bounds
@@ -1299,7 +1300,12 @@ def read_camtrapdp(
     landmap.io.validate.DataError: 1 problem in the input:
     - /nonexistent: no datapackage.json here; a Camtrap DP package is a folder holding one
     """
-    path = Path(path)
+    with _memory_given_back():
+        return _read_package(Path(path), boundaries, progress)
+
+
+def _read_package(path: Path, boundaries: Boundaries | None,
+                  progress: Callable[[LoadStep], None] | None) -> Survey:
     folder = path.parent if path.name == "datapackage.json" else path
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists():
