@@ -33,3 +33,26 @@ def test_counts_list_only_the_values_present_ties_in_order_first_seen():
     counted = value_counts(selection)
     assert counted.to_dict() == {"b": 2, "a": 2, "c": 1}
     assert counted.equals(values[values != "d"].value_counts())
+
+
+def test_a_load_allocates_from_a_pool_that_gives_memory_back_and_restores_the_default(
+        monkeypatch):
+    """Within a validating load Arrow allocates from jemalloc (or the C library's
+    allocator); after it, and after loads that overlap, the pool before is back."""
+    import pyarrow as pa
+
+    from landmap._arrow import memory_given_back
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    with memory_given_back():
+        inside = pa.default_memory_pool().backend_name
+        with memory_given_back():  # a second load while the first runs
+            assert pa.default_memory_pool().backend_name == inside
+        assert pa.default_memory_pool().backend_name == inside
+    assert inside in ("jemalloc", "system")
+    assert pa.default_memory_pool().backend_name == before
+    # the user's own choice stands
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+    with memory_given_back():
+        assert pa.default_memory_pool().backend_name == before
