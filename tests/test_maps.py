@@ -40,6 +40,11 @@ def test_legend_names_the_span_and_approximation(map_2021):
     assert "10 detections" in html and "5 detections" in html and "1 detection" in html
 
 
+def _unescaped(html: str) -> str:
+    """The page with JSON's \\uXXXX escapes read (the legend is written as JSON)."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda c: chr(int(c.group(1), 16)), html)
+
+
 def _circles(m) -> list[list]:
     from landmap.maps.circles import Circles
 
@@ -96,6 +101,32 @@ def test_sightings_are_circles_per_place_and_individual_keeping_every_detection(
     assert "detection" in one[4] and ("(Russia)" in one[4] or "(China)" in one[4])
     html = m.get_root().render()
     assert "markercluster" not in html.lower()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Showing the 40 largest of"),
+                                             ("ru", "Показаны 40 самых крупных кругов из"),
+                                             ("zh", "中最大的 40 个")])
+def test_sightings_draw_the_largest_circles_up_to_the_limit_and_say_so(demo, monkeypatch,
+                                                                       lang, words):
+    """A survey of many years and animals has more circles than a browser holds: the
+    largest are drawn (the same circles, in the same order, as the full map begins
+    with) and the legend says how many there are."""
+    import landmap.maps.sightings as sightings
+    from landmap.i18n import language
+
+    s = demo.filter(years=(2020, 2021))
+    every = _circles(sightings_map(s, lang=language(lang)))
+    monkeypatch.setattr(sightings, "MAX_CIRCLES", 40)
+    m = sightings_map(s, lang=language(lang))
+    drawn = _circles(m)
+    assert drawn == every[:40] and len(every) > 400
+    # the legend's text is written into the page as JSON (escaped)
+    html = _unescaped(m.get_root().render())
+    assert words in html and language(lang).number(len(every)) in html
+    # the counts drawn are the largest; the legend's total still counts every detection
+    assert min(r[5] for r in drawn) >= max(r[5] for r in every[40:])
+    total = language(lang).number(sum(r[5] for r in every))
+    assert f"({total})" in html
 
 
 def test_range_maps_draw_at_most_the_limit(demo):

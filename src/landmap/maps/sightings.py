@@ -6,6 +6,7 @@ import folium
 import numpy as np
 import pandas as pd
 
+from landmap._arrow import positions
 from landmap.boundaries import COUNTRY_NAMES
 from landmap.i18n import Language, language
 from landmap.maps.base import base_map, finish_map, map_language
@@ -20,15 +21,43 @@ from landmap.survey import Survey, catalogue_order
 __all__ = ["sightings_largest", "sightings_map"]
 
 
-def _per_place(points: pd.DataFrame, lang: Language) -> pd.DataFrame:
+#: Most circles one Sightings map draws, the largest (a survey of a few years draws a few
+#: thousand; at 100x the demo all years were 357,500 circles, 43 MB a browser cannot hold).
+MAX_CIRCLES = 5000
+
+
+def _per_place(points: pd.DataFrame, labels: dict[str, str], deployments: pd.DataFrame,
+               lang: Language, most: int = MAX_CIRCLES) -> tuple[pd.DataFrame, int]:
     """One row per place and colour group: its count, date span and stations, largest
-    first (drawn first, so that the smaller circles stay on top)."""
-    per = points.groupby(["lat", "lon", "group"], as_index=False, sort=False).agg(
-        label=("label", "first"), count=("when", "size"), first=("when", "min"),
-        last=("when", "max"), stations=("station", lambda s: sorted(set(s))),
-        country=("country", "first"))
-    per = per.sort_values(["count", "lat", "lon"], ascending=[False, True, True],
-                          kind="stable").reset_index(drop=True)
+    first (drawn first, so that the smaller circles stay on top); at most ``most`` rows,
+    the largest, with the number of circles there are.
+
+    The groups are counted by integer codes; dates, stations and text are made for the
+    rows drawn only."""
+    codes = points.groupby(["lat", "lon", "group"], sort=False).ngroup().to_numpy()
+    count = np.bincount(codes)
+    _, first = np.unique(codes, return_index=True)  # each group's first detection
+    lat, lon = points["lat"].to_numpy()[first], points["lon"].to_numpy()[first]
+    # count down, then south to north and west to east; ties keep the order of the file
+    drawn = np.lexsort((lon, lat, -count))[:most]
+    kept = np.isin(codes, drawn)
+    rows = points["row"].to_numpy()[kept]
+    code = codes[kept]
+    when = pd.Series(points["when"].to_numpy()[kept]).groupby(code)
+    station = pd.DataFrame({"code": code, "station": deployments["locationID"].astype(
+        "str").to_numpy()[rows]}).drop_duplicates().sort_values("station", kind="stable")
+    stations = station.groupby("code")["station"].agg(list)
+    country = deployments["country"].astype("str").to_numpy()[points["row"].to_numpy()[first]]
+    per = pd.DataFrame({
+        "lat": lat[drawn], "lon": lon[drawn],
+        "group": points["group"].to_numpy()[first][drawn],
+        "count": count[drawn],
+        "first": np.datetime_as_string(when.min()[drawn].to_numpy(), unit="D"),
+        "last": np.datetime_as_string(when.max()[drawn].to_numpy(), unit="D"),
+        "stations": stations[drawn].to_numpy(),
+        "country": [lang.gettext(COUNTRY_NAMES[c]) if c in COUNTRY_NAMES else c
+                    for c in country[drawn]]})
+    per["label"] = per["group"].map(labels)
 
     def text(r) -> str:
         where = ", ".join(r.stations[:3]) + (" …" if len(r.stations) > 3 else "")
@@ -41,45 +70,44 @@ def _per_place(points: pd.DataFrame, lang: Language) -> pd.DataFrame:
                 .format(ids=where, country=r.country))
 
     per["text"] = [text(r) for r in per.itertuples()]
-    return per
+    return per, len(count)
 
 
-def _points(survey: Survey, species, colour_by: str, t) -> tuple[pd.DataFrame, dict]:
-    """Each detection with its place, colour group, label, local date, station and
-    country; and the colour of each group."""
+def _points(survey: Survey, species, colour_by: str, t
+            ) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """Each detection with its place, colour group, local day and the row of its
+    deployment; the colour and the label of each group."""
     wanted = [species] if isinstance(species, str) else list(species)
     obs = pd.concat([detections(survey.observations, name) for name in wanted])
-    stations = survey.deployments.drop_duplicates("deploymentID").set_index("deploymentID")
-    obs = obs[obs["deploymentID"].isin(stations.index)]
+    deployments = survey.deployments
+    row = positions(obs["deploymentID"], deployments["deploymentID"])
+    obs, row = obs[row >= 0], row[row >= 0]
     if colour_by == "individual":
         ids = obs["individualID"].astype("str")
         group = ids.where(ids != "", "unidentified")
-        keys = sorted(set(group) - {"unidentified"}, key=catalogue_order)
+        keys = sorted(set(group.unique()) - {"unidentified"}, key=catalogue_order)
         colours = colour_cycle(keys) | {"unidentified": "#999999"}
-        labels = group.where(group != "unidentified", t("unidentified"))
+        labels = {k: k for k in keys} | {"unidentified": t("unidentified")}
     else:
-        group = obs["scientificName"]
-        keys = sorted(set(group), key=lambda n: (n != LEOPARD, n))
+        group = obs["scientificName"].astype("str")
+        keys = sorted(set(group.unique()), key=lambda n: (n != LEOPARD, n))
         colours = colour_cycle(keys)
-        labels = group.map(lambda name: species_label(name, t))
-    at = stations.loc[obs["deploymentID"]]
+        labels = {k: species_label(k, t) for k in keys}
     points = pd.DataFrame({
-        "lat": np.round(at["latitude"].to_numpy(dtype=float), 5),
-        "lon": np.round(at["longitude"].to_numpy(dtype=float), 5),
-        "group": group.to_numpy(), "label": labels.to_numpy(),
-        "when": local_time(obs["eventStart"], camera_offset(obs)).dt.strftime(
-            "%Y-%m-%d").to_numpy(),
-        "station": at["locationID"].astype(str).to_numpy(),
-        "country": at["country"].map(lambda c: t(COUNTRY_NAMES[c]) if c in COUNTRY_NAMES
-                                     else str(c)).to_numpy()})
-    return points, colours
+        "lat": np.round(deployments["latitude"].to_numpy(dtype=float)[row], 5),
+        "lon": np.round(deployments["longitude"].to_numpy(dtype=float)[row], 5),
+        "group": group.to_numpy(),
+        "when": local_time(obs["eventStart"], camera_offset(obs)).to_numpy(
+            dtype="datetime64[ns]").astype("datetime64[D]"),
+        "row": row})
+    return points, colours, labels
 
 
 def sightings_largest(survey: Survey, species: str | list[str] = LEOPARD,
                       colour_by: str = "individual") -> int:
     """The most detections of one animal (or species) at one place of the Sightings map
     (its circles' scale)."""
-    points, _ = _points(survey, species, colour_by, str)
+    points, _, _ = _points(survey, species, colour_by, str)
     if points.empty:
         return 0
     return int(points.groupby(["lat", "lon", "group"], sort=False).size().max())
@@ -122,14 +150,20 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
     lang = lang or language("en")
     m = base_map(survey, lang=lang)
     t = map_language(m).gettext
-    points, colours = _points(survey, species, colour_by, t)
+    points, colours, labels = _points(survey, species, colour_by, t)
     wanted = [species] if isinstance(species, str) else list(species)
     total = len(points)
     add_stations(m, survey)
     name = t("Leopard detections") if wanted == [LEOPARD] else t("Detections")
-    largest = 0
+    largest, note = 0, ""
     if total:
-        per = _per_place(points, map_language(m))
+        per, circles = _per_place(points, labels, survey.deployments, map_language(m),
+                                  MAX_CIRCLES)
+        if circles > len(per):
+            note = t("Showing the {most} largest of {n} circles; choose years or individuals "
+                     "in the filters to see the others.").format(
+                most=map_language(m).number(len(per)),
+                n=map_language(m).number(circles)) + " "
         largest = max(int(per["count"].max()), scale or 0)
         radius = circle_radius(per["count"], largest).round(1)
         rows = [[float(r.lat), float(r.lon), float(size), colours[r.group], r.text,
@@ -148,4 +182,5 @@ def sightings_map(survey: Survey, species: str | list[str] = LEOPARD,
                               "the filters to tell them apart").format(n=len(shown) - 7))]
     rows.append((swatch_dot(COLOURS["station"]), t("Camera station in the selection")))
     rows += size_rows(largest, "#8a8a8ab8", map_language(m))
-    return finish_map(m, survey, title or f"{name}, {survey.span_label}", rows, t(NOTE))
+    return finish_map(m, survey, title or f"{name}, {survey.span_label}", rows,
+                      note + t(NOTE))
