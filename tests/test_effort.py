@@ -153,3 +153,43 @@ def test_detection_rate_counts_independent_events(make_package):
     assert int(grid["detections"].sum()) == 3
     assert grid["detection_rate"].iloc[0] == pytest.approx(15.0)
     assert int(effort_grid(s, cell_km=5, by_year=False, threshold="1min")["detections"].sum()) == 5
+
+
+def _events_by_text(observations, deployments, species, threshold):
+    """Independent events as the rule reads, with the text sorted by pandas: records of
+    one animal (or, unnamed, of the species) at one station, sorted by time; a record
+    within ``threshold`` of the one before it continues that record's event."""
+    from landmap.observations import detections
+
+    rows = detections(observations, species)
+    station = deployments.drop_duplicates("deploymentID").set_index("deploymentID")[
+        "locationID"]
+    rows = rows.assign(locationID=station.reindex(rows["deploymentID"]).to_numpy())
+    ids = rows["individualID"].astype("str")
+    ranked = rows.assign(_who=ids.where(ids != "", "\x00" + species)).sort_values(
+        ["_who", "locationID", "eventStart"], kind="stable")
+    same = (ranked["_who"].eq(ranked["_who"].shift())
+            & ranked["locationID"].eq(ranked["locationID"].shift()))
+    close = ranked["eventStart"].diff() < pd.Timedelta(threshold)
+    return ranked[~(same & close)].drop(columns="_who").sort_values("eventStart",
+                                                                    kind="stable")
+
+
+@pytest.mark.parametrize("threshold", ["0min", "30min", "1D"])
+def test_independent_events_equal_the_rule_applied_to_the_text(demo, threshold):
+    """The events counted with integer keys are those the rule gives on the text, row
+    for row, also with records of unknown deployments, of animals without an ID, without
+    a time, and with deployments listed in another order (a station is its deployment's
+    first row)."""
+    from landmap.observations import LEOPARD, independent_events
+
+    o = demo.observations.iloc[:6000].copy()
+    o["individualID"] = o["individualID"].astype("str")
+    o.loc[o.index[:40], "deploymentID"] = "not a deployment"
+    o.loc[o.index[40:90], "individualID"] = np.nan
+    o.loc[o.index[90:99], "eventStart"] = pd.NaT
+    d = demo.deployments.iloc[::-1]
+    for species in (LEOPARD, "Sus scrofa"):
+        got = independent_events(o, d, species, threshold)
+        pd.testing.assert_frame_equal(got, _events_by_text(o, d, species, threshold))
+    assert len(got) > 100 and got["locationID"].isna().sum() > 0

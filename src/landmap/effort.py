@@ -282,9 +282,26 @@ def _check_cell(cell_km: float) -> float:
     return cell_km * 1000
 
 
+def _metric_xy(deployments, crs) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of each deployment's point in ``crs``, each distinct place projected once:
+    the same numbers as ``to_crs`` gives (pyproj, x before y), without a new table and a
+    new point per deployment (at 100x the demo, 1.25 million of them on a few thousand
+    places took 3.7 s and 460 MB)."""
+    import shapely
+    from pyproj import Transformer
+
+    points = deployments.geometry.to_numpy()
+    back, places = pd.factorize(shapely.get_x(points) + 1j * shapely.get_y(points))
+    x, y = Transformer.from_crs(deployments.crs, crs, always_xy=True).transform(
+        places.real, places.imag)
+    x, y = np.append(np.asarray(x, dtype=float), np.nan), np.append(
+        np.asarray(y, dtype=float), np.nan)
+    return x[back], y[back]  # a missing point (code -1) takes the last: NaN
+
+
 def _station_cells(survey, size: float) -> pd.DataFrame:
-    d = survey.deployments.to_crs(survey.metric_crs)
-    x, y = d.geometry.x.to_numpy(), d.geometry.y.to_numpy()
+    d = survey.deployments
+    x, y = _metric_xy(d, survey.metric_crs)
     ix, iy = np.floor(x / size).astype(int), np.floor(y / size).astype(int)
     return pd.DataFrame({"deploymentID": d["deploymentID"].to_numpy(),
                          "locationID": d["locationID"].to_numpy(), "ix": ix, "iy": iy},

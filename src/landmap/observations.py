@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landmap._arrow import is_in
+from landmap._arrow import is_in, positions
 
 __all__ = ["INDEPENDENCE", "LEOPARD", "camera_offset", "detection_mask", "detections",
            "independent_events", "local_time", "local_year"]
@@ -148,16 +148,45 @@ def independent_events(observations: pd.DataFrame, deployments: pd.DataFrame,
     if gap < pd.Timedelta(0):
         raise ValueError(f"threshold={threshold!r}: must not be negative.")
     rows = observations[detection_mask(observations, species)]
-    stations = deployments.drop_duplicates("deploymentID").set_index("deploymentID")
-    rows = rows.assign(locationID=stations["locationID"].reindex(
-        rows["deploymentID"]).to_numpy())
+    # the station of each record: its deployment's first row, as the deployments' order
+    # has it (a missing deployment has none)
+    at = positions(rows["deploymentID"], deployments["deploymentID"])
+    # stations as integers in the order of their names (missing: after all, then NaN)
+    station_key, names = _sort_key(deployments["locationID"])
+    names = np.append(np.asarray(names, dtype=object), np.nan)
+    loc_key = np.append(station_key, len(names) - 1)[at]  # -1 (no deployment) takes NaN
     # an animal is followed by its ID; records without one, as the species they are
     ids = rows["individualID"].astype("str")  # a category column takes no new value
     who = ids.where(ids != "", "\x00" + species)
-    ranked = rows.assign(_who=who).sort_values(["_who", "locationID", "eventStart"],
-                                               kind="stable")
-    same = (ranked["_who"].eq(ranked["_who"].shift())
-            & ranked["locationID"].eq(ranked["locationID"].shift())).to_numpy()
-    close = (ranked["eventStart"].diff() < gap).to_numpy()
-    kept = ranked[~(same & close)].drop(columns="_who")
-    return kept.sort_values("eventStart", kind="stable")
+    # sorted by animal, station and time with integer keys (in the order of the text:
+    # factorized sorted), missing values last as pandas sorts them
+    who_key, _ = _sort_key(who)
+    when = rows["eventStart"]
+    if isinstance(when.dtype, pd.DatetimeTZDtype):
+        when = when.dt.tz_convert(None)  # UTC, as numbers numpy compares
+    when = when.to_numpy(dtype="datetime64[ns]")
+    order = np.lexsort((_last_if_missing(when), loc_key, who_key))
+    w, loc, t = who_key[order], loc_key[order], when[order]
+    same = np.zeros(len(order), dtype=bool)
+    # a missing animal or station never continues a run, as NaN equals nothing
+    same[1:] = ((w[1:] == w[:-1]) & (loc[1:] == loc[:-1])
+                & who.notna().to_numpy()[order][1:] & (loc[1:] < len(names) - 1))
+    close = np.zeros(len(order), dtype=bool)
+    close[1:] = (t[1:] - t[:-1]) < gap.to_timedelta64()  # NaT compares as False
+    kept = order[~(same & close)]
+    kept = kept[np.argsort(_last_if_missing(when[kept]), kind="stable")]
+    return rows.iloc[kept].assign(locationID=names[loc_key[kept]])
+
+
+def _sort_key(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes in the sorted order of the values, missing ones after all others;
+    and the values in that order."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes), uniques
+
+
+def _last_if_missing(times: np.ndarray) -> np.ndarray:
+    """Times as integers for sorting, NaT after every time (as pandas sorts them)."""
+    key = times.view(np.int64).copy()
+    key[np.isnat(times)] = np.iinfo(np.int64).max
+    return key
