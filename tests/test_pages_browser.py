@@ -120,6 +120,8 @@ def test_individual_gallery_compares_two_animals(dashboard, page, demo):
     page.get_by_label("Compare spot patterns with").click()
     page.keyboard.type("Leo 16F")
     page.keyboard.press("Enter")
+    # the rerun may start after the page looked idle (a busy machine): wait for its result
+    page.wait_for_selector(".lm-gallery-other figcaption", state="attached", timeout=60_000)
     wait_idle(page)
     left = page.locator(".lm-gallery-mine figcaption").all_inner_texts()
     right = page.locator(".lm-gallery-other figcaption").all_inner_texts()
