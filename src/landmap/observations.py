@@ -160,7 +160,7 @@ def independent_events(observations: pd.DataFrame, deployments: pd.DataFrame,
     who = ids.where(ids != "", "\x00" + species)
     # sorted by animal, station and time with integer keys (in the order of the text:
     # factorized sorted), missing values last as pandas sorts them
-    who_key, _ = _sort_key(who)
+    who_key, animals = _sort_key(who)
     when = rows["eventStart"]
     if isinstance(when.dtype, pd.DatetimeTZDtype):
         when = when.dt.tz_convert(None)  # UTC, as numbers numpy compares
@@ -170,7 +170,7 @@ def independent_events(observations: pd.DataFrame, deployments: pd.DataFrame,
     same = np.zeros(len(order), dtype=bool)
     # a missing animal or station never continues a run, as NaN equals nothing
     same[1:] = ((w[1:] == w[:-1]) & (loc[1:] == loc[:-1])
-                & who.notna().to_numpy()[order][1:] & (loc[1:] < len(names) - 1))
+                & (w[1:] < len(animals)) & (loc[1:] < len(names) - 1))
     close = np.zeros(len(order), dtype=bool)
     close[1:] = (t[1:] - t[:-1]) < gap.to_timedelta64()  # NaT compares as False
     kept = order[~(same & close)]

@@ -41,13 +41,14 @@ def _per_place(points: pd.DataFrame, labels: dict[str, str], deployments: pd.Dat
     # count down, then south to north and west to east; ties keep the order of the file
     drawn = np.lexsort((lon, lat, -count))[:most]
     kept = np.isin(codes, drawn)
-    rows = points["row"].to_numpy()[kept]
+    row = points["row"].to_numpy()
+    rows = row[kept]
     code = codes[kept]
     when = pd.Series(points["when"].to_numpy()[kept]).groupby(code)
     station = pd.DataFrame({"code": code, "station": deployments["locationID"].astype(
         "str").to_numpy()[rows]}).drop_duplicates().sort_values("station", kind="stable")
     stations = station.groupby("code")["station"].agg(list)
-    country = deployments["country"].astype("str").to_numpy()[points["row"].to_numpy()[first]]
+    country = deployments["country"].astype("str").to_numpy()[row[first[drawn]]]
     per = pd.DataFrame({
         "lat": lat[drawn], "lon": lon[drawn],
         "group": points["group"].to_numpy()[first][drawn],
@@ -56,7 +57,7 @@ def _per_place(points: pd.DataFrame, labels: dict[str, str], deployments: pd.Dat
         "last": np.datetime_as_string(when.max()[drawn].to_numpy(), unit="D"),
         "stations": stations[drawn].to_numpy(),
         "country": [lang.gettext(COUNTRY_NAMES[c]) if c in COUNTRY_NAMES else c
-                    for c in country[drawn]]})
+                    for c in country]})
     per["label"] = per["group"].map(labels)
 
     def text(r) -> str:
