@@ -248,25 +248,33 @@ def _all_signed(data: np.ndarray, base: int, n: int
     writes ``2021-06-01T22:15:00+10:00``): the bytes of each value read as a few whole
     integers at fixed positions, a handful of passes for the whole column."""
     def at(pos: int, dtype: str) -> np.ndarray:
-        return np.ndarray((n,), dtype=dtype, buffer=data, offset=base + pos, strides=(25,))
+        # copied out in one strided pass as native integers: every test below re-reads
+        # its operands, and a strided or byte-swapped view is several times slower to read
+        return np.ndarray((n,), dtype=dtype, buffer=data, offset=base + pos,
+                          strides=(25,)).astype(np.dtype(dtype).newbyteorder("="))
 
-    year = at(0, ">u4")  # big-endian: the order of the numbers is that of the text
+    year = at(0, ">u4")  # read big-endian: the order of the numbers is that of the text
     year_ok = _swar_digits(year, 0xFFFFFFFF)
     in_clock = ((year >= int.from_bytes(str(_YEARS[0]).encode(), "big"))
                 & (year <= int.from_bytes(str(_YEARS[1]).encode(), "big")))
     # bytes 17-24: seconds, sign, offset hours, ":", offset minutes
     tail = at(17, "<u8")
-    sign = (tail >> np.uint64(16)) & np.uint64(0xFF)
+    written = tail >> np.uint64(16)  # the offset's six bytes
+    sign = written & np.uint64(0xFF)
     # a leap second (":60") is no usual value: the ISO 8601 parser refuses it, as before
     shaped = (_swar_digits(tail, 0xFFFF00FFFF00FFFF) & ((tail & np.uint64(0xFF)) <= ord("5"))
               & ((sign == ord("+")) | (sign == ord("-")))
-              & (((tail >> np.uint64(40)) & np.uint64(0xFF)) == ord(":"))
+              & (((written >> np.uint64(24)) & np.uint64(0xFF)) == ord(":"))
               & (at(10, "u1") == ord("T")))
     usual = shaped & year_ok & in_clock
     bad = shaped & year_ok & ~in_clock
-    # few distinct offsets in a column: each is worked out once
-    codes, written = pd.factorize(np.where(shaped, tail >> np.uint64(16), 0))
-    minutes = np.array([_offset_minutes(int(w)) for w in written], dtype=np.int64)
+    written[~shaped] = 0
+    # nearly always one offset in a column (one camera clock, one time zone): a compare
+    # tells; otherwise each distinct offset is worked out once
+    if n and (written == written[0]).all():
+        return usual, np.full(n, _offset_minutes(int(written[0])), dtype=np.int64), bad
+    codes, distinct = pd.factorize(written)
+    minutes = np.array([_offset_minutes(int(w)) for w in distinct], dtype=np.int64)
     return usual, minutes[codes], bad
 
 
@@ -576,8 +584,10 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
         problems.append(_read_error(label, exc))
         return None
     # optional standard columns empty in every row are left out at once, not after the
-    # checks: at a few million rows each costs tens of MB until then (see _drop_empty)
-    frame = table.drop_columns(_empty_standard(table, kind)).to_pandas()
+    # checks: at a few million rows each costs tens of MB until then (see _drop_empty);
+    # the observations' columns of few values reach pandas as categories, as in pieces
+    frame = (_prepared(table) if kind == "observations"
+             else table.drop_columns(_empty_standard(table, kind))).to_pandas()
     if not _header_usable(header, kind, label, problems):
         return None
     if kind == "deployments" and frame.empty:
@@ -676,7 +686,9 @@ def _check_unique(problems, label, frame, field):
         dup[1:] = codes[1:] <= np.maximum.accumulate(codes[:-1])
         _flag_cells(problems, label, frame, dup, field,
                     Text("duplicate ID; IDs must be unique"))
-    empty = pc.equal(pc.utf8_trim_whitespace(ids), "").to_numpy(zero_copy_only=False)
+    # empty, or white space only (no trimmed copy of the column is made to tell)
+    empty = pc.or_(pc.equal(pc.binary_length(ids), 0), pc.utf8_is_space(ids)).to_numpy(
+        zero_copy_only=False)
     _flag_cells(problems, label, frame, empty, field, Text("the ID is empty"))
 
 
@@ -1359,11 +1371,13 @@ def _read_package(path: Path, boundaries: Boundaries | None,
                               tracker, root=folder, pool=pool)
                        if "media" in paths else lambda: pd.DataFrame())
         tracker.stage("checking", 0.0)
+        # the hashed pass over the IDs (queued behind the deployments' checks) runs on the
+        # second core while this one looks up each observation's deployment: one after
+        # the other they left a core idle for a second at 100x the demo
+        unique = _beside(pool, _check_unique, label, observations, "observationID")
         # the deployment of each observation, looked up once for every check that needs it
         at = _positions_of(observations["deploymentID"], dep_ids)
         tracker.stage("checking", 0.2)
-        # the hashed pass over the IDs is queued behind the deployments' checks
-        unique = _beside(pool, _check_unique, label, observations, "observationID")
         unknown: list[Problem] = []
         _flag_cells(unknown, label, observations, at < 0, "deploymentID",
                     Text("refers to a deployment that is not in deployments.csv"))
