@@ -958,27 +958,39 @@ def _prepared(table: pa.Table) -> pa.Table:
 def _pieces(path: Path):
     """The rows of a CSV file without line breaks in values, after its header, in pieces
     of about :data:`_BLOCK` bytes that end at a line end, each with the bytes of the file
-    it stands for (the first also the header's)."""
+    it stands for (the first also the header's).
+
+    The pieces are views of the file mapped into memory, not copies: the reader takes
+    its bytes from the page cache, and no piece is allocated and filled here. The pages
+    of the pieces before the last one given are let go from this process as each new one
+    is given (:func:`_batches` holds two at most; a page let go too early is only read
+    again from the cache), so the file does not count in the process's memory. The map
+    itself goes with the last piece (which may still be read on another thread when the
+    rows run out, so it is not closed here).
+    """
     with path.open("rb") as handle:
-        header = len(handle.readline())  # read already
-        size = _BLOCK
-        while True:
-            start = handle.tell()
-            data = handle.read(size)
-            if not data:
-                return
-            end = len(data)
-            if end == size:  # more may follow: the piece ends at its last line end
-                cut = data.rfind(b"\n") + 1
-                if not cut:  # a line longer than a piece: read it again, twice as far
-                    handle.seek(start)
-                    size *= 2
-                    continue
-                # the file read on from there (no copy of a piece to carry its tail)
-                handle.seek(start + cut)
-                end = cut
-            yield memoryview(data)[:end], end + header
-            header, size = 0, _BLOCK
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    start = data.find(b"\n") + 1  # after the header, read already
+    if not start:
+        return
+    view, header, end_of_file = memoryview(data), start, len(data)
+    previous = dropped = 0
+    while start < end_of_file:
+        end = min(start + _BLOCK, end_of_file)
+        if end < end_of_file:  # more follows: the piece ends at its last line end
+            cut = data.rfind(b"\n", start, end) + 1
+            # a line longer than a piece is taken whole, to its line end
+            end = cut if cut > start else (data.find(b"\n", end) + 1 or end_of_file)
+        done = previous - previous % mmap.PAGESIZE
+        if _DONTNEED is not None and done > dropped:
+            data.madvise(_DONTNEED, dropped, done - dropped)
+            dropped = done
+        yield view[start:end], end - start + header
+        header, previous, start = 0, start, end
+
+
+#: Where the system lets a process give back mapped pages of a file (not on Windows).
+_DONTNEED = getattr(mmap, "MADV_DONTNEED", None) if hasattr(mmap.mmap, "madvise") else None
 
 
 def _give_back() -> None:
