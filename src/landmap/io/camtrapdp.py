@@ -1348,10 +1348,13 @@ def _read_package(path: Path, boundaries: Boundaries | None,
     tracker = Progress(progress, total_bytes=sum(
         paths[k].stat().st_size for k in ("deployments", "observations", "individuals",
                                           "media") if k in paths and paths[k].is_file()))
-    dep_raw = _extra_columns(_read_table(paths["deployments"], "deployments", problems,
-                                         tracker), "deployments", paths, problems)
     label = paths["observations"].name
     with ThreadPoolExecutor(max_workers=1) as pool:
+        # the bundled layers (read from disk once per process) are read on the pool's
+        # thread, idle while the deployments are read here
+        layers = pool.submit(load_boundaries) if boundaries is None else None
+        dep_raw = _extra_columns(_read_table(paths["deployments"], "deployments", problems,
+                                             tracker), "deployments", paths, problems)
         # the deployments are checked on the pool's thread while the observations are read
         checked = (_beside(pool, lambda found, raw: _deployments(
             raw, paths["deployments"].name, found), dep_raw) if dep_raw is not None else None)
@@ -1431,7 +1434,9 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         held = pool.submit(_with_categories, counted)
         aside = observations[~at_level].reset_index(drop=True)
         # the other level is carried as text, as the other kept tables are
-        aside = aside.astype({c: "str" for c in CATEGORY_COLUMNS if c in aside})
+        for column in CATEGORY_COLUMNS:  # (a frame's astype passes over every column)
+            if column in aside:
+                aside[column] = aside[column].astype("str")
         kept = Kept(observations=aside, media=media,
                     files=_unread_files(paths, folder, descriptor, problems))
 
@@ -1446,7 +1451,7 @@ def _read_package(path: Path, boundaries: Boundaries | None,
                                                  "their last photograph: {days} camera-days "
                                                  "after it are not effort",
                                                  n=int(cut.sum()), days=f"{lost:,.1f}")))
-        boundaries = boundaries or load_boundaries()
+        boundaries = boundaries if layers is None else layers.result()
         deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
         stations = station_points(deployments, boundaries)
         _far_away(stations, paths["deployments"].name, boundaries, problems)
