@@ -105,6 +105,8 @@ def all_empty(values: pd.Series) -> bool:
     for chunk in chunks:
         if not len(chunk):
             continue
+        if pa.types.is_dictionary(chunk.type):  # as read: its values are the chunk's own
+            chunk = chunk.dictionary
         bounds = value_bounds(chunk)
         if bounds[-1] != bounds[0]:
             return False

@@ -529,13 +529,17 @@ def _header(path: Path, kind: str, problems: list[Problem]) -> list[str] | None:
     return header
 
 
-def _text_options(path: Path, header: list[str]
+def _text_options(path: Path, header: list[str], kind: str = ""
                   ) -> tuple[pacsv.ConvertOptions, pacsv.ParseOptions]:
     # Every column as text: the checks parse what they need and report the rest.
-    convert = pacsv.ConvertOptions(
-        # large_string: the layout pandas keeps text in, so no copy on the way
-        column_types={name: pa.large_string() for name in header},
-        strings_can_be_null=False, quoted_strings_can_be_null=False)
+    # large_string: the layout pandas keeps text in, so no copy on the way
+    types = {name: pa.large_string() for name in header}
+    if kind == "observations":
+        # the columns of few values are encoded by the reader as it reads (on every
+        # core): they reach pandas as categories, and their text is never held
+        types |= {name: _ENCODED for name in CATEGORY_COLUMNS if name in types}
+    convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False)
     return convert, pacsv.ParseOptions(newlines_in_values=_quoted(path))
 
 
@@ -561,7 +565,7 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
     if header is None:
         return None
     try:
-        convert, parse = _text_options(path, header)
+        convert, parse = _text_options(path, header, kind)
         if progress is None or progress.callback is None:
             table = pacsv.read_csv(path, convert_options=convert, parse_options=parse)
         elif path.stat().st_size < _STREAM_FROM:
@@ -574,10 +578,8 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
         problems.append(_read_error(label, exc))
         return None
     # optional standard columns empty in every row are left out at once, not after the
-    # checks: at a few million rows each costs tens of MB until then (see _drop_empty);
-    # the observations' columns of few values reach pandas as categories, as in pieces
-    frame = (_prepared(table) if kind == "observations"
-             else table.drop_columns(_empty_standard(table, kind))).to_pandas()
+    # checks: at a few million rows each costs tens of MB until then (see _drop_empty)
+    frame = table.drop_columns(_empty_standard(table, kind)).to_pandas()
     if not _header_usable(header, kind, label, problems):
         return None
     if kind == "deployments" and frame.empty:
@@ -914,7 +916,7 @@ def _batches(path: Path, header: list[str]):
     ends and each piece read by pyarrow on every core; any other file goes through
     pyarrow's streaming reader, which reads on one core.
     """
-    convert, parse = _text_options(path, header)
+    convert, parse = _text_options(path, header, "observations")
     if parse.newlines_in_values:
         reader = pacsv.open_csv(path, convert_options=convert, parse_options=parse,
                                 read_options=pacsv.ReadOptions(block_size=_BLOCK))
@@ -945,14 +947,12 @@ def _batches(path: Path, header: list[str]):
 
 def _prepared(table: pa.Table) -> pa.Table:
     """A block as read, less its optional columns empty in every row (never made, as in a
-    whole read), with the columns of few values dictionary-encoded (they reach pandas as
-    categories, without their text)."""
-    table = table.drop_columns(_empty_standard(table, "observations"))
-    for name in CATEGORY_COLUMNS:
-        if name in table.column_names:
-            at = table.column_names.index(name)
-            table = table.set_column(at, name, pc.dictionary_encode(table.column(name)))
-    return table
+    whole read)."""
+    return table.drop_columns(_empty_standard(table, "observations"))
+
+
+#: How the observations' columns of few values are read (see :func:`_text_options`).
+_ENCODED = pa.dictionary(pa.int32(), pa.large_string())
 
 
 def _pieces(path: Path):
