@@ -843,9 +843,9 @@ def _not_one_of(values: pd.Series, allowed: set[str]) -> np.ndarray:
 
 
 def _read_observations(path: Path, paths: dict[str, Path], problems: list[Problem],
-                       tracker: Progress
+                       tracker: Progress, pool: ThreadPoolExecutor | None = None
                        ) -> tuple[pd.DataFrame, list[tuple[int, pd.Series | None]],
-                                  list[Problem]] | None:
+                                  list[Problem], Callable] | None:
     """observations.csv read, checked and parsed block by block (see _observation_block).
 
     A file of :data:`_STREAM_FROM` bytes or more is never held as text: each block of
@@ -853,9 +853,10 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
     a smaller one is read at once and checked as one block. Returns the table (as
     :func:`_observation_block` gives it, with any extra columns), the text of
     ``eventStart`` as written, block by block (quoted by later checks, see
-    :func:`_written_text`) and the blocks' problems in the
-    order of :data:`_BLOCK_CHECKS`; None when the file cannot be read (the reason in
-    ``problems``).
+    :func:`_written_text`), the blocks' problems in the order of :data:`_BLOCK_CHECKS`
+    and the check of repeated or empty observation IDs (see :func:`_beside`: started on
+    ``pool`` as soon as the IDs are read); None when the file cannot be read (the reason
+    in ``problems``).
     """
     label = path.name
     found: dict[str, list[Problem]] = {check: [] for check in _BLOCK_CHECKS}
@@ -863,6 +864,7 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
         header = _header(path, "observations", problems)
         if header is None or not _header_usable(header, "observations", label, problems):
             return None
+        unique = None  # the IDs are whole only when the pieces are joined
         try:
             blocks, written = _blocks_of(path, header, label, found, tracker)
         except pa.ArrowInvalid as exc:
@@ -873,18 +875,22 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
         if frame is None:
             return None
         header = list(frame.columns)
+        # the IDs are checked on the second core while this one checks the rest
+        unique = _beside(pool, _check_unique, label, frame, "observationID")
         blocks, written = [_observation_block(frame, label, found)[0]], [(len(frame),
                                                                           frame["eventStart"])]
     table = _joined(blocks, header)
     del blocks
     _give_back()
+    if unique is None:
+        unique = _beside(pool, _check_unique, label, table, "observationID")
     # extra columns stand after the file's own, before the parsed ones (as they always did)
     merged = _extra_columns(table, "observations", paths, problems)
     if merged is not table:
         own = [c for c in table.columns if c in header]
         extra = [c for c in merged.columns if c not in table.columns]
         table = merged[own + extra + [c for c in table.columns if c not in header]]
-    return table, written, [p for check in _BLOCK_CHECKS for p in found[check]]
+    return table, written, [p for check in _BLOCK_CHECKS for p in found[check]], unique
 
 
 def _blocks_of(path: Path, header: list[str], label: str, found: dict[str, list[Problem]],
@@ -1363,12 +1369,12 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         dep_ids = dep_raw["deploymentID"] if dep_raw is not None else None
         del dep_raw
         _give_back()
-        read = _read_observations(paths["observations"], paths, problems, tracker)
+        read = _read_observations(paths["observations"], paths, problems, tracker, pool)
         ind_raw = (_read_table(paths["individuals"], "individuals", problems, tracker)
                    if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
         if dep_ids is None or read is None or ind_raw is None:
             raise DataError(problems)
-        observations, written, block_problems = read
+        observations, written, block_problems, unique = read
         # read with the other files, checked on the pool's thread after the deployments
         # (its problems are listed after theirs, as always)
         media_problems: list[Problem] = []
@@ -1376,10 +1382,6 @@ def _read_package(path: Path, boundaries: Boundaries | None,
                               tracker, root=folder, pool=pool)
                        if "media" in paths else lambda: pd.DataFrame())
         tracker.stage("checking", 0.0)
-        # the hashed pass over the IDs (queued behind the deployments' checks) runs on the
-        # second core while this one looks up each observation's deployment: one after
-        # the other they left a core idle for a second at 100x the demo
-        unique = _beside(pool, _check_unique, label, observations, "observationID")
         # the deployment of each observation, looked up once for every check that needs it
         at = _positions_of(observations["deploymentID"], dep_ids)
         tracker.stage("checking", 0.2)
