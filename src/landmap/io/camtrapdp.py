@@ -406,12 +406,26 @@ def station_points(deployments: pd.DataFrame, boundaries: Boundaries | None = No
     >>> station_points(d).geometry.to_wkt().tolist()
     ['POINT (131.1 43.1)', 'POINT (131.1 43.1)', 'POINT (130.9 42.9)']
     """
-    xy = deployments["longitude"].to_numpy(float) + 1j * deployments["latitude"].to_numpy(float)
-    back, places = pd.factorize(xy)
-    stations = gpd.GeoDataFrame(deployments, geometry=gpd.points_from_xy(
-        places.real, places.imag)[back], crs="EPSG:4326")
-    if boundaries is not None:
-        stations["country"] = country_of(places.real, places.imag, boundaries)[back]
+    return _with_points(deployments, *_points(deployments["longitude"].to_numpy(float),
+                                              deployments["latitude"].to_numpy(float),
+                                              boundaries))
+
+
+def _points(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries | None
+            ) -> tuple[gpd.array.GeometryArray, np.ndarray | None]:
+    """Each deployment's point and country (None without ``boundaries``), each distinct
+    place made and looked up once."""
+    back, places = pd.factorize(lon + 1j * lat)
+    points = gpd.points_from_xy(places.real, places.imag)[back]
+    if boundaries is None:
+        return points, None
+    return points, country_of(places.real, places.imag, boundaries)[back]
+
+
+def _with_points(deployments: pd.DataFrame, points, countries) -> gpd.GeoDataFrame:
+    stations = gpd.GeoDataFrame(deployments, geometry=points, crs="EPSG:4326")
+    if countries is not None:
+        stations["country"] = countries
     return stations
 
 
@@ -1401,6 +1415,12 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         errors = [p for p in problems if p.action == "refused"]
         if errors:
             raise DataError(errors)
+        # the stations' points and countries are made on the second core while the
+        # observations are finished here (the layers were read there before)
+        # (the coordinates taken here: the table gains columns meanwhile)
+        lon, lat = (deployments[c].to_numpy(float, copy=True) for c in ("longitude", "latitude"))
+        points = pool.submit(lambda: _points(lon, lat, boundaries if layers is None
+                                             else layers.result()))
 
         # local dates and hours follow the camera's clock: its deployment's offset
         observations["local_offset"] = np.where(
@@ -1455,7 +1475,7 @@ def _read_package(path: Path, boundaries: Boundaries | None,
                                                  n=int(cut.sum()), days=f"{lost:,.1f}")))
         boundaries = boundaries if layers is None else layers.result()
         deployments = _drop_empty(deployments, DEPLOYMENT_FIELDS)
-        stations = station_points(deployments, boundaries)
+        stations = _with_points(deployments, *points.result())
         _far_away(stations, paths["deployments"].name, boundaries, problems)
         tracker.stage("checking", 1.0)
         return Survey(
