@@ -298,6 +298,47 @@ def test_a_column_all_of_the_usual_form_is_cast_as_read():
     assert bad.sum() == 7
 
 
+def test_every_offset_is_read_from_its_digits_as_python_reads_it():
+    """A column of the usual form in every offset a clock can show (quarter hours from
+    -12:00 to +14:00, and -00:00), mixed row by row: the offsets (read from the bytes'
+    digits) and the instants are those Python's own ISO 8601 reader gives each value
+    alone (an independent reader, exact)."""
+    from datetime import UTC, datetime
+
+    zones = [f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+             for m in range(-12 * 60, 14 * 60 + 1, 15)] + ["-00:00"]
+    stamps = [f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}T"
+              f"{i % 24:02d}:{i % 60:02d}:{(7 * i) % 60:02d}{zones[(5 * i) % len(zones)]}"
+              for i in range(20_000)]
+    assert all(len(s) == 25 for s in stamps)
+    instants, offsets, bad = parse_timestamps(pd.Series(stamps, dtype="str"))
+    assert not bad.any()
+    parsed = [datetime.fromisoformat(s) for s in stamps]
+    assert offsets.tolist() == [int(t.utcoffset().total_seconds() // 60) for t in parsed]
+    want = pd.Series([t.astimezone(UTC).replace(tzinfo=None) for t in parsed])
+    assert (instants.dt.tz_convert(None).to_numpy() == want.to_numpy()).all()
+    assert sorted(set(offsets)) == list(range(-720, 841, 15))
+
+
+def test_a_column_of_few_values_read_as_categories_can_be_empty_throughout(tmp_path):
+    """The observations' columns of few values are read as categories; an optional one
+    empty in every row (``classificationMethod``) is left out like any other, the ones
+    every table carries (``sex``) stay as empty text, and one holding values keeps them
+    row by row in sorted categories."""
+    folder = _package(tmp_path / "p", _loaded_rows, 1)
+    rows = [obs(i, observationID=f"o{i}", deploymentID="c0-d1", classificationMethod="",
+                sex="", scientificName="Panthera pardus orientalis" if i % 2 else "Sus scrofa")
+            for i in range(6)]
+    (folder / "observations.csv").write_text(_csv(rows), encoding="utf-8")
+    survey = read_camtrapdp(folder)
+    assert "classificationMethod" not in survey.observations
+    assert survey.observations["sex"].tolist() == [""] * 6
+    names = survey.observations["scientificName"]
+    assert isinstance(names.dtype, pd.CategoricalDtype)
+    assert names.tolist() == ["Sus scrofa", "Panthera pardus orientalis"] * 3
+    assert list(names.cat.categories) == ["Panthera pardus orientalis", "Sus scrofa"]
+
+
 def _survey_and_problems(folder: Path):
     try:
         survey = read_camtrapdp(folder)
