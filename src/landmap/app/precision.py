@@ -31,8 +31,11 @@ def precision() -> Precision:
     """The session's location precision; never finer than the role allows."""
     code = st.session_state.get(PRECISION)
     chosen = Precision.parse(code) if code else None
-    if chosen not in allowed_precisions():
-        chosen = default_precision(bool(st.session_state.get(BRIEFING)))
+    briefing = bool(st.session_state.get(BRIEFING))
+    # a projector is a public place: in briefing mode locations are never exact, whatever
+    # a link asked for (the switch generalises them; see briefing_changed)
+    if chosen not in allowed_precisions() or (briefing and chosen.exact):
+        chosen = default_precision(briefing)
     return chosen
 
 
