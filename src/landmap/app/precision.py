@@ -49,7 +49,8 @@ def download_precision() -> Precision:
 
 def briefing_changed() -> None:
     # A projector is a public place: going into briefing mode generalises exact locations.
-    if st.session_state.get(BRIEFING) and precision().exact:
+    # (the choice itself, not what briefing mode shows of it: it stays generalised after)
+    if st.session_state.get(BRIEFING) and st.session_state.get(PRECISION) == Precision(None).code:
         st.session_state[PRECISION] = default_precision(True).code
 
 
