@@ -47,8 +47,10 @@ def test_each_map_page_is_one_screen_in_briefing_mode(dashboard, browser, name, 
             page.get_by_text("Where", exact=True).first.click()
         map_frame(page)
         page.wait_for_timeout(2500)  # the frame grows to the window, the view refits
-        frame = page.locator("iframe[title*='st_folium']").first.bounding_box()
-        inner = next(f for f in page.frames if "st_folium" in f.url)
+        first = page.locator("iframe[title*='st_folium']").first
+        frame = first.bounding_box()
+        # the page's first map (the order frames were made in need not be the page's)
+        inner = first.element_handle().content_frame()
         geometry = inner.evaluate(_GEOMETRY.replace("MARKERS", repr(MARKERS)))
         assert page.evaluate("window.scrollY") == 0
         assert frame["y"] >= 0 and frame["y"] + frame["height"] <= height + 1, name
