@@ -142,10 +142,6 @@ def current_headline() -> Headline:
                    effort=effort_unit())
 
 
-#: The mark of an exact map's key (:func:`map_key`).
-EXACT_MARK = "exactmap"
-
-
 def map_key(prefix: str, *extra) -> str:
     """A widget key for a map that changes whenever the filters (or ``extra``) change.
 
@@ -156,10 +152,7 @@ def map_key(prefix: str, *extra) -> str:
     text = repr((data_key(survey_exact()), filters(), st.session_state.get(SPECIES),
                  effort_unit(), st.session_state.get(PLAYER_YEAR) is not None,
                  precision().code, extra))
-    # the precision is said in the key (and so in the map's class, st-key-…): the briefing
-    # guard hides an exact map by it (see landmap.app.widgets.briefing_mode)
-    shown = EXACT_MARK if precision().exact else "general"
-    return f"{prefix}-{shown}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+    return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)

@@ -10,7 +10,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from landmap.app.cache import EXACT_MARK, built_map, frame_html, map_key, release, showing
+from landmap.app.cache import built_map, frame_html, map_key, release, showing
 from landmap.app.precision import precision_label
 from landmap.app.state import (
     BRIEFING,
@@ -73,23 +73,8 @@ h1 { font-size: 2.1rem !important; padding: 0 0 0.3rem !important; }
 """
 
 
-#: On every map page, in every mode: from the moment the briefing switch is turned on in
-#: the browser, a map drawn with exact locations is hidden. Streamlit keeps the previous
-#: run's elements on screen until the new run reaches them, and the generalised map comes
-#: after the page's analyses (measured: the exact map stayed 0.4-1.7 s on a projector);
-#: the switch's own state in the page closes that window at once.
-_BRIEFING_GUARD = f"""<style>
-body:has(.st-key-{BRIEFING} input:checked) [class*="-{EXACT_MARK}-"] iframe,
-body:has(.st-key-{BRIEFING} input:checked) [class*="-{EXACT_MARK}-"] img
-{{ visibility: hidden !important; }}
-</style>"""
-
-
 def briefing_mode() -> bool:
-    """Apply briefing styles when the switch is on; returns whether it is on. Maps drawn
-    with exact locations are hidden as soon as the switch is turned on (see
-    :data:`_BRIEFING_GUARD`)."""
-    st.html(_BRIEFING_GUARD)
+    """Apply briefing styles when the switch is on; returns whether it is on."""
     if not st.session_state.get(BRIEFING):
         return False
     st.markdown(_BRIEFING_CSS, unsafe_allow_html=True)
@@ -195,16 +180,6 @@ def year_player() -> bool:
 _PLAYER_BAR = 52
 
 
-def draw_map(m: folium.Map, key: str, clicks: bool = False) -> dict | None:
-    """Draw a folium map under ``key`` (a :func:`~landmap.app.cache.map_key`), in a box
-    named after it: the briefing guard finds an exact map by that name (streamlit-folium
-    names its own frame by a hash). With ``clicks``, returns what the map reports."""
-    with st.container(key=f"map-{key}"):
-        return st_folium(m, key=key, height=map_height(),
-                         returned_objects=["last_object_clicked", "last_clicked"] if clicks
-                         else [], use_container_width=True)
-
-
 def show_map(prefix: str, build: Callable[[], folium.Map], *extra,
              clicks: bool = False) -> dict | None:
     """Draw the page's map, or the year player's flip-book while the player is on.
@@ -222,7 +197,9 @@ def show_map(prefix: str, build: Callable[[], folium.Map], *extra,
     if not st.session_state.get(PLAYER_ON) or st.session_state[YEARS][0] == \
             st.session_state[YEARS][1]:
         key = map_key(prefix, *extra)
-        out = draw_map(built_map(key, build), key, clicks)
+        out = st_folium(built_map(key, build), key=key, height=map_height(),
+                        returned_objects=["last_object_clicked", "last_clicked"] if clicks
+                        else [], use_container_width=True)
         if not clicks or not out:
             return None
         return out.get("last_object_clicked") or out.get("last_clicked")
@@ -234,8 +211,6 @@ def show_map(prefix: str, build: Callable[[], folium.Map], *extra,
                 year=year, i=i, n=last - first + 1)):
             frames.append((str(year), frame_html(map_key(prefix, *extra), build)))
     speed = float(st.session_state.setdefault(PLAYER_SPEED, PLAYER_SPEEDS[0]))
-    # keyed as the map is, for the briefing guard
-    with st.container(key=f"{map_key(prefix, *extra)}-player"):
-        components.html(flipbook_html(frames, seconds=speed, lang=lang(),
-                                      min_height=MIN_HEIGHT), height=map_height() + _PLAYER_BAR)
+    components.html(flipbook_html(frames, seconds=speed, lang=lang(), min_height=MIN_HEIGHT),
+                    height=map_height() + _PLAYER_BAR)
     return None
