@@ -3,7 +3,6 @@ their prey and with tigers, where each species is photographed, and detection hi
 for occupancy software."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import (
     LEOPARD,
@@ -176,8 +175,7 @@ elif section == "where":
                               _("Leopards and tigers by station, {span}").format(
                                   span=selection.span_label), lang=lang)
         key = ("tiger",)
-    st_folium(m, key=cache.map_key("species", *key), returned_objects=[],
-              height=widgets.map_height(), use_container_width=True)
+    widgets.draw_map(m, cache.map_key("species", *key))
     occupancy_species = mapped if what == "rai" else LEOPARD
     st.subheader(_("Naive occupancy of {species}").format(species=name(occupancy_species)))
     sites = {"station": _("stations"), "cell": _("5 km cells")}

@@ -4,7 +4,6 @@ capture–recapture of the identified adults (one session per year)."""
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import (
     csv_bytes,
@@ -81,10 +80,9 @@ cells = cache.compute(report_surface, narrow={"years": (year, year)}, inputs=rep
                       model=best, cell_km=cell_km)
 surface_title = _("Leopards per 100 km², {year} ({km} km cells)").format(year=year,
                                                                         km=cell_km)
-st_folium(density_surface_map(selection.filter(years=year), cells, surface_title,
-                              lang=lang),
-          key=cache.map_key("density-surface", year, model, likelihood, months, cell_km),
-          returned_objects=[], height=widgets.map_height(), use_container_width=True)
+widgets.draw_map(density_surface_map(selection.filter(years=year), cells, surface_title,
+                                     lang=lang),
+                 cache.map_key("density-surface", year, model, likelihood, months, cell_km))
 if not briefing:
     st.caption(_("Each cell: the photographed adults' chance that their activity centre "
                  "lies there, plus the adults expected there but never photographed, per "

@@ -3,7 +3,6 @@
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from landmap import (
     csv_bytes,
@@ -97,8 +96,7 @@ map_title = _("{animal}: ranges by year").format(animal=animal)
 lang = state.lang()
 m = home_range_map(one, best, colour_key="year_from", colours=colours, title=map_title,
                    lang=lang)
-st_folium(m, key=cache.map_key("individual", animal), returned_objects=[],
-          height=widgets.map_height(), use_container_width=True)
+widgets.draw_map(m, cache.map_key("individual", animal))
 st.dataframe(ranges.drop(columns="geometry").assign(note=lambda t: range_notes(t, lang)),
              hide_index=True, width="stretch",
              column_config={"individualID": _("Individual"), "year_from": _("From"),
@@ -123,9 +121,8 @@ if len(path):
                + ". " + _("Straight lines between the stations of consecutive independent "
                           "detections: the way the animal went is unknown."))
     moves_title = _("{animal}: movements in time order").format(animal=animal)
-    st_folium(movement_map(one, path, moves_title, lang=lang),
-              key=cache.map_key("movements", animal), returned_objects=[],
-              height=widgets.map_height(), use_container_width=True)
+    widgets.draw_map(movement_map(one, path, moves_title, lang=lang),
+                     cache.map_key("movements", animal))
 else:
     st.info(_("{animal} was photographed at one place only in the selection.").format(
         animal=animal))

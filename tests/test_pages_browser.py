@@ -328,6 +328,45 @@ def test_briefing_mode_hides_the_sidebar(dashboard, page):
     page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=30_000)
 
 
+#: Each map frame of the page: whether it is on screen and what its legend says.
+_FRAMES = """() => [...document.querySelectorAll('iframe')].map(f => {
+  let legend = '';
+  try { const l = f.contentDocument.querySelector('.lm-legend'); legend = l ? l.innerText : ''; }
+  catch (e) { legend = ''; }
+  const box = f.getBoundingClientRect();
+  return {shown: getComputedStyle(f).visibility === 'visible' && box.height > 0
+                 && box.bottom > 0 && box.top < window.innerHeight,
+          exact: legend.includes('Locations exact'),
+          generalised: legend.includes('generalised')};
+})"""
+
+
+def test_turning_briefing_on_never_leaves_the_exact_map_on_screen(dashboard, browser):
+    """An analyst sees exact locations; the moment "Briefing mode" is switched on (before
+    a projector), no exact map may stay on screen while the page redraws (Streamlit keeps
+    the previous run's elements until the new run reaches them: it was 0.4-1.7 s). The
+    page is sampled every 50 ms from the click until the generalised map is drawn."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(dashboard + "/?years=2013-2024")
+        map_frame(page)
+        assert any(f["shown"] and f["exact"] for f in page.evaluate(_FRAMES))
+        page.get_by_text("Briefing mode").first.click()
+        samples = []
+        for _ in range(600):  # 30 s at most
+            samples.append(page.evaluate(_FRAMES))
+            if any(f["shown"] and f["generalised"] for f in samples[-1]):
+                break
+            page.wait_for_timeout(50)
+        assert any(f["shown"] and f["generalised"] for f in samples[-1]), "no map came back"
+        leaks = [i for i, frames in enumerate(samples)
+                 if any(f["shown"] and f["exact"] for f in frames)]
+        assert not leaks, f"the exact map was on screen in samples {leaks} of {len(samples)}"
+    finally:
+        context.close()
+
+
 def test_exported_map_from_the_page_opens_offline(dashboard, page, browser, tmp_path):
     page.goto(dashboard + "/?years=2021-2021")
     map_frame(page)

@@ -11,7 +11,7 @@ import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from landmap.app.cache import built_map, frame_html, map_key, release, showing
-from landmap.app.precision import precision_label
+from landmap.app.precision import precision, precision_label
 from landmap.app.state import (
     BRIEFING,
     PLAYER_ON,
@@ -73,8 +73,30 @@ h1 { font-size: 2.1rem !important; padding: 0 0 0.3rem !important; }
 """
 
 
+#: The mark drawn right after every map (:func:`draw_map`): it says whether the map above
+#: it shows exact locations.
+_EXACT_MARK = "lm-exact-map"
+
+#: On every page, in every mode: from the moment the briefing switch is turned on in the
+#: browser, a map drawn with exact locations is hidden. Streamlit keeps the previous
+#: run's elements on screen until the new run reaches them, and the generalised map comes
+#: after the page's analyses (measured: the exact map stayed 0.4-1.7 s on a projector);
+#: the switch's own state in the page closes that window at once. The map is found by
+#: the mark after it, not by a box around it: a map moved into a new box is drawn anew
+#: and reports its last click again.
+_BRIEFING_GUARD = f"""<style>
+body:has(.st-key-{BRIEFING} input:checked)
+  .stElementContainer:has(+ .stElementContainer .{_EXACT_MARK}) iframe
+{{ visibility: hidden !important; }}
+.stElementContainer:has(.lm-map-mark) {{ display: none !important; }}
+</style>"""
+
+
 def briefing_mode() -> bool:
-    """Apply briefing styles when the switch is on; returns whether it is on."""
+    """Apply briefing styles when the switch is on; returns whether it is on. Maps drawn
+    with exact locations are hidden as soon as the switch is turned on (see
+    :data:`_BRIEFING_GUARD`)."""
+    st.html(_BRIEFING_GUARD)
     if not st.session_state.get(BRIEFING):
         return False
     st.markdown(_BRIEFING_CSS, unsafe_allow_html=True)
@@ -180,6 +202,23 @@ def year_player() -> bool:
 _PLAYER_BAR = 52
 
 
+def _mark_map() -> None:
+    """The mark the briefing guard reads, right after a map: whether it is exact."""
+    shown = _EXACT_MARK if precision().exact else "lm-general-map"
+    st.html(f'<span class="lm-map-mark {shown}"></span>')
+
+
+def draw_map(m: folium.Map, key: str, clicks: bool = False) -> dict | None:
+    """Draw a folium map under ``key`` (a :func:`~landmap.app.cache.map_key`), followed by
+    the mark of its precision (for the briefing guard). With ``clicks``, returns what the
+    map reports (streamlit-folium's last clicked object and place)."""
+    out = st_folium(m, key=key, height=map_height(),
+                    returned_objects=["last_object_clicked", "last_clicked"] if clicks
+                    else [], use_container_width=True)
+    _mark_map()
+    return out
+
+
 def show_map(prefix: str, build: Callable[[], folium.Map], *extra,
              clicks: bool = False) -> dict | None:
     """Draw the page's map, or the year player's flip-book while the player is on.
@@ -197,9 +236,7 @@ def show_map(prefix: str, build: Callable[[], folium.Map], *extra,
     if not st.session_state.get(PLAYER_ON) or st.session_state[YEARS][0] == \
             st.session_state[YEARS][1]:
         key = map_key(prefix, *extra)
-        out = st_folium(built_map(key, build), key=key, height=map_height(),
-                        returned_objects=["last_object_clicked", "last_clicked"] if clicks
-                        else [], use_container_width=True)
+        out = draw_map(built_map(key, build), key, clicks)
         if not clicks or not out:
             return None
         return out.get("last_object_clicked") or out.get("last_clicked")
@@ -213,4 +250,5 @@ def show_map(prefix: str, build: Callable[[], folium.Map], *extra,
     speed = float(st.session_state.setdefault(PLAYER_SPEED, PLAYER_SPEEDS[0]))
     components.html(flipbook_html(frames, seconds=speed, lang=lang(), min_height=MIN_HEIGHT),
                     height=map_height() + _PLAYER_BAR)
+    _mark_map()
     return None
