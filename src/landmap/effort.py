@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from landmap._arrow import positions
 from landmap._arrow import text as _text
+from landmap._arrow import whole as _whole
 from landmap.observations import (
     INDEPENDENCE,
     LEOPARD,
@@ -77,10 +78,12 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame, *,
     end = deployments["deploymentEnd"]
     if "deploymentTags" not in deployments:
         return end.rename("effort_end")
-    failed = pd.Series(pc.match_substring_regex(
-        _text(deployments["deploymentTags"].fillna("")),
-        rf"(?:^|\|)\s*{FAILED_TAG}\s*(?:\||$)", ignore_case=True
-    ).to_numpy(zero_copy_only=False), index=deployments.index)
+    # a survey's deployments share a few tag lists: each distinct one is matched once
+    tags = pc.dictionary_encode(_whole(_text(deployments["deploymentTags"].fillna(""))))
+    tagged = pc.match_substring_regex(tags.dictionary, rf"(?:^|\|)\s*{FAILED_TAG}\s*(?:\||$)",
+                                      ignore_case=True).to_numpy(zero_copy_only=False)
+    failed = pd.Series(tagged[tags.indices.to_numpy(zero_copy_only=False)],
+                       index=deployments.index)
     if not failed.any():
         return end.rename("effort_end")
     stamp = observations["eventEnd"].fillna(observations["eventStart"]) if \

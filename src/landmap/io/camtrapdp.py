@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyproj
 from pandas.api.types import union_categoricals
 
 from landmap._arrow import all_empty as _all_empty
@@ -419,14 +420,19 @@ def _points(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries | None
     points = gpd.points_from_xy(places.real, places.imag)[back]
     if boundaries is None:
         return points, None
-    return points, country_of(places.real, places.imag, boundaries)[back]
+    # the few places' names made text once, then repeated (not one Python string a row)
+    return points, pd.array(country_of(places.real, places.imag, boundaries),
+                            dtype="str").take(back)
+
+
+#: The stations' coordinate system, parsed once (a text CRS is parsed on every frame).
+_WGS84 = pyproj.CRS.from_user_input("EPSG:4326")
 
 
 def _with_points(deployments: pd.DataFrame, points, countries) -> gpd.GeoDataFrame:
-    stations = gpd.GeoDataFrame(deployments, geometry=points, crs="EPSG:4326")
-    if countries is not None:
-        stations["country"] = countries
-    return stations
+    added = {"geometry": points} if countries is None else {"geometry": points,
+                                                            "country": countries}
+    return gpd.GeoDataFrame(deployments.assign(**added), geometry="geometry", crs=_WGS84)
 
 
 def _spaces_only(values: pd.Series) -> np.ndarray:
