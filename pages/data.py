@@ -107,6 +107,7 @@ if not kept.empty:
 
 if analyst:
     st.subheader(_("Load your own data"))
+    widgets.uploader_texts(MAX_FILE_MB)
     package, tables, layers = st.tabs([_("Camtrap DP package"), _("Spreadsheet tables"),
                                        _("Boundary layers")])
     with package:

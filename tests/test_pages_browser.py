@@ -316,6 +316,31 @@ def test_data_page(dashboard, page, demo, tmp_path):
     assert len(problems) == len(demo.problems)
 
 
+#: What the user reads on an uploader: its button and the line beside it, as drawn
+#: (a style's ::after text included), and whether Streamlit's own English shows through.
+_UPLOADER_TEXT = """() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')]
+  .map(d => { const b = d.querySelector('button p');
+    const s = d.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+    const seen = e => parseFloat(getComputedStyle(e).fontSize) > 0 ? e.innerText : '';
+    const after = e => getComputedStyle(e, '::after').content.replace(/^"|"$/g, '');
+    return [seen(b) + (after(b) === 'none' ? '' : after(b)),
+            seen(s) + (after(s) === 'none' ? '' : after(s))]; })"""
+
+
+@pytest.mark.parametrize(("code", "button", "limit"), [
+    ("ru", "Загрузить", "Не больше 200 МБ на файл"),
+    ("zh", "上传", "每个文件最多 200 MB"),
+    ("en", "Upload", "At most 200 MB per file")])
+def test_file_uploaders_speak_the_users_language(dashboard, page, code, button, limit):
+    """Streamlit writes "Upload" and "200MB per file" in English on every uploader; the
+    Data page's four uploaders say them in the user's language."""
+    page.goto(dashboard + f"/data?lang={code}")
+    page.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for(timeout=60_000)
+    wait_idle(page)
+    # the uploaders in the tabs not shown are drawn too
+    assert page.evaluate(_UPLOADER_TEXT) == [[button, limit]] * 4
+
+
 def test_briefing_mode_hides_the_sidebar(dashboard, page):
     page.goto(dashboard + "/?years=2021-2021&briefing=1")
     map_frame(page)

@@ -54,7 +54,7 @@ def _version(key: str, _source: DataSource) -> str:
     return _source.version()
 
 
-@st.cache_resource(show_spinner="Reading the camera-trap data…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load(key: str, version: str, _source: DataSource) -> Survey:
     return _source.load()
 
@@ -66,7 +66,10 @@ def survey_exact() -> Survey:
         s = loaded[chosen]
     else:
         source = data_source()
-        s = _load(source.key, _version(source.key, source), source)
+        # the spinner in the user's language (a cache's own spinner text is fixed); a
+        # load already cached returns before it shows
+        with st.spinner(_("Reading the camera-trap data…")):
+            s = _load(source.key, _version(source.key, source), source)
     layers = tuple(st.session_state.get(USER_LAYERS, {}).items())
     if layers:
         s = dataclasses.replace(s, boundaries=dataclasses.replace(s.boundaries, extra=layers))

@@ -3,6 +3,7 @@ map height and download buttons."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import folium
@@ -106,6 +107,22 @@ def briefing_mode() -> bool:
 
     st.button(_("Leave briefing mode"), on_click=leave, key="leave-briefing")
     return True
+
+
+def uploader_texts(limit_mb: int) -> None:
+    """The file uploaders' own texts (Streamlit writes "Upload" and "200MB per file" in
+    English whatever the language) in the user's language: drawn over by a style, since
+    Streamlit offers no setting for them. Each uploader's label names the files it takes."""
+    button = json.dumps(_("Upload"), ensure_ascii=False)
+    limit = json.dumps(_("At most {mb} MB per file").format(mb=limit_mb), ensure_ascii=False)
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzone"] button p::after {{ content: {button};
+  font-size: 14px; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit};
+  font-size: 14px; }}
+</style>""")
 
 
 def map_height() -> int:
