@@ -645,8 +645,10 @@ def _scales_apart(args: argparse.Namespace) -> pd.DataFrame:
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales:
             out = Path(tmp) / f"{scale}.csv"
+            # its own table is not printed: the table of every scale is, at the end
             subprocess.run([sys.executable, "-m", "landmap.bench", "--scales", str(scale),
-                            *options, "--output", str(out)], check=True)
+                            *options, "--output", str(out)], check=True,
+                           stdout=subprocess.DEVNULL)
             tables.append(pd.read_csv(out))
     return pd.concat(tables, ignore_index=True)
 
