@@ -98,3 +98,28 @@ def test_suifenhe_shows_the_border_generalisation(boundaries):
     point = gpd.GeoSeries([Point(131.16, 44.41)], crs=4326).to_crs("EPSG:32652").iloc[0]
     distance = boundaries.border.to_crs("EPSG:32652").distance(point).iloc[0]
     assert distance < 1_000
+
+
+def test_station_points_give_each_station_its_place_and_country_and_leave_the_table_alone(
+        boundaries):
+    import pandas as pd
+
+    from landmap.io.camtrapdp import station_points
+
+    # a Russian station, the same place again, a Chinese one and one at sea (the places
+    # of country_of's example); a table that already has a country column keeps it where it stands
+    table = pd.DataFrame({"deploymentID": ["a", "b", "c", "d"],
+                          "country": ["?", "?", "?", "?"],
+                          "longitude": [130.782, 130.782, 130.366, 131.9],
+                          "latitude": [42.708, 42.708, 42.863, 42.6]})
+    before = table.copy()
+    stations = station_points(table, boundaries)
+    assert list(stations.columns) == ["deploymentID", "country", "longitude", "latitude",
+                                      "geometry"]
+    assert stations["country"].tolist() == ["RUS", "RUS", "CHN", ""]
+    assert stations.geometry.to_wkt().tolist() == [
+        "POINT (130.782 42.708)", "POINT (130.782 42.708)", "POINT (130.366 42.863)",
+        "POINT (131.9 42.6)"]
+    assert stations.crs.to_epsg() == 4326
+    stations.loc[0, "longitude"] = 0.0  # the stations are the caller's to change
+    pd.testing.assert_frame_equal(table, before)

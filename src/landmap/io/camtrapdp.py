@@ -407,6 +407,14 @@ def station_points(deployments: pd.DataFrame, boundaries: Boundaries | None = No
     >>> station_points(d).geometry.to_wkt().tolist()
     ['POINT (131.1 43.1)', 'POINT (131.1 43.1)', 'POINT (130.9 42.9)']
     """
+    # a copy: the stations share their columns with the frame they are made from
+    return _stations_of(deployments.copy(), boundaries)
+
+
+def _stations_of(deployments: pd.DataFrame, boundaries: Boundaries | None) -> gpd.GeoDataFrame:
+    """:func:`station_points` of a frame the caller lets go: the stations hold its columns
+    themselves, not copies (at 100x the demo a copy of the deployments took 0.1 s of a
+    0.7 s load)."""
     return _with_points(deployments, *_points(deployments["longitude"].to_numpy(float),
                                               deployments["latitude"].to_numpy(float),
                                               boundaries))
@@ -417,7 +425,7 @@ def _points(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries | None
     """Each deployment's point and country (None without ``boundaries``), each distinct
     place made and looked up once."""
     back, places = pd.factorize(lon + 1j * lat)
-    points = gpd.points_from_xy(places.real, places.imag)[back]
+    points = gpd.points_from_xy(places.real, places.imag, crs=_WGS84)[back]
     if boundaries is None:
         return points, None
     # the few places' names made text once, then repeated (not one Python string a row)
@@ -430,9 +438,18 @@ _WGS84 = pyproj.CRS.from_user_input("EPSG:4326")
 
 
 def _with_points(deployments: pd.DataFrame, points, countries) -> gpd.GeoDataFrame:
+    """The deployments with their points (in EPSG:4326, as ``points`` are) and countries,
+    holding the deployments' own columns: a column already there is replaced where it
+    stands, the others follow. (A frame's assign or a GeoDataFrame of a frame copies every
+    column: a tenth of a cached load at 100x.)"""
     added = {"geometry": points} if countries is None else {"geometry": points,
                                                             "country": countries}
-    return gpd.GeoDataFrame(deployments.assign(**added), geometry="geometry", crs=_WGS84)
+    if not deployments.columns.is_unique:  # a dict cannot hold the same name twice
+        return gpd.GeoDataFrame(deployments.assign(**added), geometry="geometry")
+    columns = {name: added[name] if name in added else deployments[name].array
+               for name in deployments.columns} | added
+    return gpd.GeoDataFrame(pd.DataFrame(columns, index=deployments.index, copy=False),
+                            geometry="geometry", copy=False)
 
 
 def _spaces_only(values: pd.Series) -> np.ndarray:

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from landmap.boundaries import Boundaries, load_boundaries
 from landmap.i18n import Text, text_from_data
-from landmap.io.camtrapdp import read_camtrapdp, station_points
+from landmap.io.camtrapdp import _stations_of, read_camtrapdp
 from landmap.io.progress import LoadStep
 from landmap.io.validate import PROBLEM_COLUMNS, Problem, problem_record
 from landmap.observations import camera_offset, local_year
@@ -137,8 +137,8 @@ def _read(folder: Path, package: Path, boundaries: Boundaries,
         # the stations' points and the problem rows are made on a second thread while the
         # observations are read here (Arrow's reading lets go of the interpreter): one
         # after the other they added half the read's time at 100x the demo
-        stations = pool.submit(lambda: station_points(
-            pd.read_parquet(folder / "deployments.parquet")))
+        stations = pool.submit(lambda: _stations_of(
+            pd.read_parquet(folder / "deployments.parquet"), None))
         problems = pool.submit(lambda: _problems(pd.read_parquet(folder / "problems.parquet")))
         observations = _read_observations(folder / "observations", years)
         return Survey(
