@@ -86,16 +86,19 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame, *,
                        index=deployments.index)
     if not failed.any():
         return end.rename("effort_end")
-    stamp = observations["eventEnd"].fillna(observations["eventStart"]) if \
-        "eventEnd" in observations else observations["eventStart"]
-    # the latest photograph of each deployment, gathered by row number (no sort, no
-    # Python objects: a package may hold millions of observations)
+    # the latest photograph of each failed deployment, gathered by row number (no sort,
+    # no Python objects: a package may hold millions of observations); only the failed
+    # deployments' photographs are read (few in most surveys: at 100x the demo a pass
+    # over every observation's time made the load's peak memory)
     row = deployment_rows if deployment_rows is not None else positions(
         observations["deploymentID"], deployments["deploymentID"])
+    mine = np.flatnonzero(failed.to_numpy()[row] & (row >= 0))
+    start = observations["eventStart"].iloc[mine]
+    stamp = observations["eventEnd"].iloc[mine].fillna(start) if \
+        "eventEnd" in observations else start
     clock = stamp.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
     latest = np.full(len(deployments), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
-    known = row >= 0
-    np.maximum.at(latest, row[known], clock[known])
+    np.maximum.at(latest, row[mine], clock)
     last_photo = pd.Series(latest.view("datetime64[ns]"), index=deployments.index
                            ).dt.tz_localize("UTC").dt.as_unit(end.dt.unit)
     stopped = last_photo.fillna(deployments["deploymentStart"])
