@@ -193,3 +193,29 @@ def test_independent_events_equal_the_rule_applied_to_the_text(demo, threshold):
         got = independent_events(o, d, species, threshold)
         pd.testing.assert_frame_equal(got, _events_by_text(o, d, species, threshold))
     assert len(got) > 100 and got["locationID"].isna().sum() > 0
+
+
+def test_a_failed_camera_stops_at_its_own_last_photograph():
+    """Worked by hand: a is not failed (its own end); b is failed ("bait | FAILED ") and
+    photographed until 20 January (an event without an end counts by its start, a later
+    photograph of another deployment does not count for it); c is failed and never
+    photographed (its start); d's tag only contains the word ("notfailed": not failed);
+    a photograph of an unknown deployment counts for none."""
+    from landmap.effort import effort_end
+
+    d = _deployments([("2021-01-01T00:00:00+10:00", "2021-03-01T00:00:00+10:00")] * 4)
+    d["deploymentID"] = ["a", "b", "c", "d"]
+    d["deploymentTags"] = ["", "bait | FAILED ", "failed", "notfailed"]
+    start, _, _ = parse_timestamps(pd.Series([
+        "2021-01-10T00:00:00+10:00", "2021-01-15T00:00:00+10:00", "2021-01-20T00:00:00+10:00",
+        "2021-02-25T00:00:00+10:00", "2021-02-26T00:00:00+10:00"]))
+    end = start.copy()
+    end.iloc[2] = pd.NaT  # b's last event has no end: its start counts
+    o = pd.DataFrame({"deploymentID": ["b", "b", "b", "a", "x"], "eventStart": start,
+                      "eventEnd": end})
+    got = effort_end(d, o).dt.tz_convert("Etc/GMT-10").dt.strftime("%Y-%m-%d %H:%M")
+    assert got.tolist() == ["2021-03-01 00:00", "2021-01-20 00:00", "2021-01-01 00:00",
+                            "2021-03-01 00:00"]
+    # the rows of each observation's deployment given by the caller give the same ends
+    rows = np.array([1, 1, 1, 0, -1])
+    assert effort_end(d, o, deployment_rows=rows).equals(effort_end(d, o))
