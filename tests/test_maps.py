@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from landmap.maps import home_range_map, overview_map, sightings_map, station_sightings
@@ -135,7 +136,11 @@ def test_range_maps_draw_at_most_the_limit(demo):
     s = demo.filter(years=(2021, 2021))
     r = home_ranges(s, method="kde", levels=(95,))
     html = home_range_map(s, r, max_individuals=10).get_root().render()
-    assert "Showing the 10 of" in html
+    # the total is that of the animals with a range, fewer than those photographed
+    with_range = r.loc[r.geometry.notna(), "individualID"].nunique()
+    assert with_range < s.observations["individualID"].replace("", pd.NA).nunique()
+    assert (f"Showing the 10 individuals with the most detections, of the {with_range} "
+            "with a range") in html
     # labels read "Leo 18M · KDE 95 % · ...", the dot JSON-escaped in the page
     drawn = set(re.findall(r'"label": "(Leo \d+[FM]) (?:\\u00b7|·) KDE', html))
     n = r.groupby("individualID")["n_locations"].max()

@@ -43,8 +43,11 @@ def limit_individuals(ranges: gpd.GeoDataFrame, most: int, lang: Language
     if len(counts) <= most:
         return ranges, ""
     keep = counts.sort_values(ascending=False, kind="stable").index[:most]
-    note = lang.gettext("Showing the {most} of {n} individuals with the most detections; "
-                        "choose individuals in the filters to see others.").format(
+    # "with a range": fewer animals than the page's counts of individuals (an animal
+    # photographed too seldom has no range), which a briefing audience would ask about
+    note = lang.gettext("Showing the {most} individuals with the most detections, of the "
+                        "{n} with a range; choose individuals in the filters to see "
+                        "others.").format(
         most=most, n=lang.number(len(counts))) + " "
     return ranges[ranges["individualID"].isin(keep)], note
 
