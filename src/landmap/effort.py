@@ -82,8 +82,7 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame, *,
     tags = pc.dictionary_encode(_whole(_text(deployments["deploymentTags"].fillna(""))))
     tagged = pc.match_substring_regex(tags.dictionary, rf"(?:^|\|)\s*{FAILED_TAG}\s*(?:\||$)",
                                       ignore_case=True).to_numpy(zero_copy_only=False)
-    failed = pd.Series(tagged[tags.indices.to_numpy(zero_copy_only=False)],
-                       index=deployments.index)
+    failed = tagged[tags.indices.to_numpy(zero_copy_only=False)]
     if not failed.any():
         return end.rename("effort_end")
     # the latest photograph of each failed deployment, gathered by row number (no sort,
@@ -92,7 +91,7 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame, *,
     # over every observation's time made the load's peak memory)
     row = deployment_rows if deployment_rows is not None else positions(
         observations["deploymentID"], deployments["deploymentID"])
-    mine = np.flatnonzero(failed.to_numpy()[row] & (row >= 0))
+    mine = np.flatnonzero(failed[row] & (row >= 0))
     start = observations["eventStart"].iloc[mine]
     stamp = observations["eventEnd"].iloc[mine].fillna(start) if \
         "eventEnd" in observations else start
@@ -103,7 +102,7 @@ def effort_end(deployments: pd.DataFrame, observations: pd.DataFrame, *,
                            ).dt.tz_localize("UTC").dt.as_unit(end.dt.unit)
     stopped = last_photo.fillna(deployments["deploymentStart"])
     stopped = stopped.where(stopped < end, end)
-    return end.where(~failed.to_numpy(), stopped).rename("effort_end")
+    return end.where(~failed, stopped).rename("effort_end")
 
 
 def _intervals(deployments: pd.DataFrame, years) -> tuple[pd.Series, pd.Series]:
