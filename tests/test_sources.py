@@ -107,3 +107,32 @@ def test_a_year_gone_from_the_package_is_gone_from_the_cache(package):
     again = load_survey(package, years=2013)
     assert len(again.observations) == 0
     assert "year=2013" not in {p.name for p in (cache_dir(package) / "observations").iterdir()}
+
+
+def test_a_span_without_observations_has_the_same_columns_as_the_filter(package):
+    whole = load_survey(package)
+    empty = load_survey(package, years=2010)  # before the survey: no year file is read
+    assert len(empty.observations) == 0
+    _same_selection(empty, whole.filter(years=2010))
+    # the species a table can hold stay those of the survey (a picker offers them)
+    assert list(empty.observations["scientificName"].cat.categories) == \
+        list(whole.observations["scientificName"].cat.categories)
+    assert "Panthera pardus orientalis" in empty.observations["scientificName"].cat.categories
+
+
+def test_a_header_naming_a_column_twice_loads_every_time_without_a_cache(
+        make_package, tmp_path, monkeypatch):
+    from tests.conftest import dep, obs
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    folder = make_package(deployments=[dep()], observations=[obs(1), obs(2)])
+    for name in ("deployments.csv", "observations.csv"):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        lines = [lines[0] + ",note,note"] + [f"{line},first,second" for line in lines[1:]]
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = load_survey(folder)  # Parquet cannot hold the table: no cache, no error
+    assert not (cache_dir(folder) / "fingerprint.json").exists()
+    again = load_survey(folder)
+    pd.testing.assert_frame_equal(again.observations, first.observations)
+    assert again.observations["note"].to_numpy().tolist() == [["first", "second"]] * 2
+    assert list(again.deployments.columns).count("note") == 2

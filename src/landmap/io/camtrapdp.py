@@ -413,26 +413,36 @@ def station_points(deployments: pd.DataFrame, boundaries: Boundaries | None = No
     return _stations_of(deployments.copy(), boundaries)
 
 
-def _stations_of(deployments: pd.DataFrame, boundaries: Boundaries | None) -> gpd.GeoDataFrame:
+def _stations_of(deployments: pd.DataFrame, boundaries: Boundaries | None,
+                 places: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                 ) -> gpd.GeoDataFrame:
     """:func:`station_points` of a frame the caller lets go: the stations hold its columns
     themselves, not copies (at 100x the demo a copy of the deployments took 0.1 s of a
-    0.7 s load)."""
-    return _with_points(deployments, *_points(deployments["longitude"].to_numpy(float),
-                                              deployments["latitude"].to_numpy(float),
-                                              boundaries))
+    0.7 s load). ``places`` (each deployment's place number, the places' longitudes and
+    latitudes), when known, spare finding the places again."""
+    if places is None:
+        places = _places(deployments["longitude"].to_numpy(float),
+                         deployments["latitude"].to_numpy(float))
+    return _with_points(deployments, *_points(*places, boundaries))
 
 
-def _points(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries | None
+def _places(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each deployment's place number and the distinct places' longitudes and latitudes
+    (a place without coordinates is a place of its own, not another's)."""
+    back, found = pd.factorize(lon + 1j * lat, use_na_sentinel=False)
+    return back.astype(np.int32), found.real.copy(), found.imag.copy()
+
+
+def _points(back: np.ndarray, lon: np.ndarray, lat: np.ndarray,
+            boundaries: Boundaries | None
             ) -> tuple[gpd.array.GeometryArray, np.ndarray | None]:
-    """Each deployment's point and country (None without ``boundaries``), each distinct
-    place made and looked up once."""
-    back, places = pd.factorize(lon + 1j * lat)
-    points = gpd.points_from_xy(places.real, places.imag, crs=_WGS84)[back]
+    """Each deployment's point and country (None without ``boundaries``) from its place
+    number ``back`` and the places' coordinates, each place made and looked up once."""
+    points = gpd.points_from_xy(lon, lat, crs=_WGS84)[back]
     if boundaries is None:
         return points, None
     # the few places' names made text once, then repeated (not one Python string a row)
-    return points, pd.array(country_of(places.real, places.imag, boundaries),
-                            dtype="str").take(back)
+    return points, pd.array(country_of(lon, lat, boundaries), dtype="str").take(back)
 
 
 #: The stations' coordinate system, parsed once (a text CRS is parsed on every frame).
@@ -1444,7 +1454,7 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         # observations are finished here (the layers were read there before)
         # (the coordinates taken here: the table gains columns meanwhile)
         lon, lat = (deployments[c].to_numpy(float, copy=True) for c in ("longitude", "latitude"))
-        points = pool.submit(lambda: _points(lon, lat, boundaries if layers is None
+        points = pool.submit(lambda: _points(*_places(lon, lat), boundaries if layers is None
                                              else layers.result()))
 
         # local dates and hours follow the camera's clock: its deployment's offset

@@ -23,12 +23,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from landmap.boundaries import Boundaries, load_boundaries
 from landmap.i18n import Text, text_from_data
-from landmap.io.camtrapdp import _stations_of, read_camtrapdp
+from landmap.io.camtrapdp import _places, _stations_of, read_camtrapdp
 from landmap.io.progress import LoadStep
 from landmap.io.validate import PROBLEM_COLUMNS, Problem, problem_record
 from landmap.observations import camera_offset, local_year
@@ -42,11 +43,12 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 10  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+_LAYOUT = 11  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
 #             6: the kept media, other-level observations and unread resources;
 #             7: deployments without their points (remade per place on reading);
 #             8: observations split by year; 9: and whole, in the file's order
-#             10: species, sex, stages and IDs as categories
+#             10: species, sex, stages and IDs as categories; 11: as their codes, and
+#             each deployment's place by its number
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -70,15 +72,20 @@ def _fingerprint(package: Path) -> dict:
 
 def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    # the coordinates are kept, not the points: remaking one point per place is faster
-    # than decoding one per deployment
-    pd.DataFrame(survey.deployments.drop(columns="geometry")).to_parquet(
-        folder / "deployments.parquet")
-    _write_observations(folder / "observations", survey.observations)
+    # the coordinates are kept, not the points, and each deployment's place by its number:
+    # remaking one point per place is faster than decoding one per deployment
+    deployments = pd.DataFrame(survey.deployments.drop(columns="geometry"))
+    place, lon, lat = _places(deployments["longitude"].to_numpy(float),
+                              deployments["latitude"].to_numpy(float))
+    deployments = pa.Table.from_pandas(deployments, preserve_index=False)
+    pq.write_table(deployments.append_column("_place", pa.array(place)),
+                   folder / "deployments.parquet")
+    observations, categories = _coded(survey.observations)
+    _write_observations(folder / "observations", observations, survey.observations)
     # all years, in the file's order: what the dashboard's first view reads (the years'
     # files are in year order, and putting millions of rows back in the file's order
     # costs three times the read)
-    survey.observations.to_parquet(folder / "observations.parquet")
+    pq.write_table(observations, folder / "observations.parquet")
     survey.individuals.to_parquet(folder / "individuals.parquet")
     pd.DataFrame([problem_record(p) for p in survey.problems],
                  columns=[*PROBLEM_COLUMNS, "texts"]).astype(
@@ -92,17 +99,50 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
         (files / str(i)).write_bytes(content)
         names[str(i)] = path
     meta = {"metadata": survey.metadata, "observation_level": survey.observation_level,
-            "files": names}
+            "files": names, "categories": categories,
+            # floats written as Python reads them back, bit for bit
+            "places": [lon.tolist(), lat.tolist()]}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     # Written last: a cache without it (an interrupted write) is never used.
     (folder / "fingerprint.json").write_text(json.dumps(fingerprint), encoding="utf-8")
 
 
-def _write_observations(folder: Path, observations: pd.DataFrame) -> None:
-    """The observations as one Parquet file per year (the camera's local year), so that
-    a selection of years reads only its own files. ``_row`` keeps the file's order."""
+def _coded(frame: pd.DataFrame) -> tuple[pa.Table, dict]:
+    """The frame as an Arrow table whose text category columns hold their codes (-1 where
+    missing), with the categories apart. Read back, codes are categories at once: a
+    Parquet dictionary is made categories again chunk by chunk, the longest part of a
+    cached load at 100x the demo."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    categories = {}
+    for i, (name, dtype) in enumerate(frame.dtypes.items()):
+        if (isinstance(dtype, pd.CategoricalDtype) and name not in categories
+                and all(isinstance(c, str) for c in dtype.categories)):
+            categories[name] = [dtype.categories.tolist(), bool(dtype.ordered)]
+            table = table.set_column(i, name, pa.array(frame.iloc[:, i].cat.codes.to_numpy()))
+    return table, categories
+
+
+def _decoded(table: pa.Table, categories: dict) -> pd.DataFrame:
+    """The frame of a :func:`_coded` table."""
+    coded = [name for name in table.column_names if name in categories]
+    rest = table.drop_columns(coded).to_pandas()
+    columns = {}
+    for name in table.column_names:  # each column back where it was, none copied
+        if name in categories:
+            values, ordered = categories[name]
+            columns[name] = pd.Categorical.from_codes(
+                table.column(name).to_numpy(),
+                dtype=pd.CategoricalDtype(pd.Index(values, dtype="str"), ordered))
+        else:
+            columns[name] = rest[name].array
+    return pd.DataFrame(columns, index=rest.index, copy=False)
+
+
+def _write_observations(folder: Path, table: pa.Table, observations: pd.DataFrame) -> None:
+    """The observations (``table``, as :func:`_coded` made it) as one Parquet file per
+    year (the camera's local year), so that a selection of years reads only its own
+    files. ``_row`` keeps the file's order."""
     shutil.rmtree(folder, ignore_errors=True)  # no year of an older version may linger
-    table = pa.Table.from_pandas(observations, preserve_index=False)
     table = table.append_column("_row", pa.array(np.arange(len(table), dtype=np.int64)))
     years = local_year(observations["eventStart"], camera_offset(observations)).to_numpy(
         dtype=np.int64, na_value=0)
@@ -113,11 +153,12 @@ def _write_observations(folder: Path, observations: pd.DataFrame) -> None:
                        part / "part-0.parquet")
 
 
-def _read_observations(folder: Path, years: tuple[int, int] | None = None) -> pd.DataFrame:
+def _read_observations(folder: Path, categories: dict,
+                       years: tuple[int, int] | None = None) -> pd.DataFrame:
     """The observations of the cache, of ``years`` only if given (their files alone are
     read), in the order of the package's file."""
     if years is None:
-        return pd.read_parquet(folder.with_suffix(".parquet"))
+        return _decoded(pq.read_table(folder.with_suffix(".parquet")), categories)
     parts = ds.dataset(folder, format="parquet", partitioning="hive")
     where = (ds.field("year") >= years[0]) & (ds.field("year") <= years[1])
     table = parts.to_table(filter=where)
@@ -127,7 +168,15 @@ def _read_observations(folder: Path, years: tuple[int, int] | None = None) -> pd
     # the schema's pandas metadata (time zones, nullable integers) is that of each file
     table = table.drop_columns(["_row", "year"]).replace_schema_metadata(
         parts.schema.metadata)
-    return table.to_pandas()
+    return _decoded(table, categories)
+
+
+def _stations(path: Path, places: list) -> pd.DataFrame:
+    """The cached deployments with their points (made once per place)."""
+    table = pq.read_table(path)
+    place = table.column("_place").to_numpy()
+    lon, lat = (np.asarray(v, dtype=float) for v in places)
+    return _stations_of(table.drop_columns("_place").to_pandas(), None, (place, lon, lat))
 
 
 def _read(folder: Path, package: Path, boundaries: Boundaries,
@@ -137,41 +186,50 @@ def _read(folder: Path, package: Path, boundaries: Boundaries,
         # the stations' points and the problem rows are made on a second thread while the
         # observations are read here (Arrow's reading lets go of the interpreter): one
         # after the other they added half the read's time at 100x the demo
-        stations = pool.submit(lambda: _stations_of(
-            pd.read_parquet(folder / "deployments.parquet"), None))
-        problems = pool.submit(lambda: _problems(pd.read_parquet(folder / "problems.parquet")))
-        observations = _read_observations(folder / "observations", years)
+        stations = pool.submit(_stations, folder / "deployments.parquet", meta["places"])
+        problems = pool.submit(lambda: _problems(pq.read_table(folder / "problems.parquet")))
+        observations = _read_observations(folder / "observations", meta["categories"],
+                                          years)
         return Survey(
             deployments=stations.result(),
             observations=observations,
-            individuals=pd.read_parquet(folder / "individuals.parquet"),
+            individuals=_frame(folder / "individuals.parquet"),
             metadata=meta["metadata"],
             boundaries=boundaries,
             source=str(package),
             observation_level=meta["observation_level"],
-            kept=Kept(observations=pd.read_parquet(folder / "kept_observations.parquet"),
-                      media=pd.read_parquet(folder / "media.parquet"),
+            kept=Kept(observations=_frame(folder / "kept_observations.parquet"),
+                      media=_frame(folder / "media.parquet"),
                       files={path: (folder / "files" / i).read_bytes()
                              for i, path in meta["files"].items()}),
             problems=problems.result(),
         )
 
 
-def _problems(table: pd.DataFrame) -> list[Problem]:
+def _frame(path: Path) -> pd.DataFrame:
+    """A cached table as it was written (pandas' own reader adds a millisecond or two of
+    looking up file systems per file)."""
+    return pq.read_table(path).to_pandas()
+
+
+def _problems(table: pa.Table) -> list[Problem]:
     """The problem rows of the cache. A package may have a problem per row, most with one
     of a few messages: each distinct message is rebuilt once and shared (a Text is
-    immutable)."""
-    columns = [*PROBLEM_COLUMNS, "texts"]
-    # missing values as None, whole columns at a time (a package may have a problem per row)
-    values = [table[c].astype(object).where(table[c].notna(), None).tolist()
-              for c in columns]
-    parsed: dict[str | None, dict] = {None: {}}
+    immutable), and each problem is made from its values in place (no record per row)."""
+    values = [table.column(c).to_pylist() for c in PROBLEM_COLUMNS]
+    texts = table.column("texts")
+    distinct = pc.unique(texts).to_pylist()
+    # the positions of the fields each distinct texts entry replaces, and their Texts
+    rebuilt = [[(PROBLEM_COLUMNS.index(k), text_from_data(v))
+                for k, v in json.loads(t).items()] if t is not None else []
+               for t in distinct]
+    which = pc.index_in(texts, value_set=pa.array(distinct, texts.type),
+                        skip_nulls=False).to_numpy(zero_copy_only=False)
     out = []
-    for *fields, texts in zip(*values, strict=True):
-        if texts not in parsed:
-            parsed[texts] = {k: text_from_data(v) for k, v in json.loads(texts).items()}
-        out.append(Problem(**(dict(zip(PROBLEM_COLUMNS, fields, strict=True))
-                              | parsed[texts])))
+    for at, *fields in zip(which.tolist(), *values, strict=True):
+        for i, text in rebuilt[at]:
+            fields[i] = text
+        out.append(Problem(*fields))
     return out
 
 
@@ -242,8 +300,9 @@ def load_survey(package: str | Path, boundaries: Boundaries | None = None,
     if progress is not None:
         progress(LoadStep("caching", len(survey.observations), len(survey.observations),
                           0.0, time.perf_counter() - started))
-    # A read-only home still gets the data, only more slowly next time.
-    with contextlib.suppress(OSError):
+    # A read-only home still gets the data, only more slowly next time; so does a table
+    # Parquet cannot hold (a name twice in a file's header: the CSV reader keeps both).
+    with contextlib.suppress(OSError, ValueError, pa.ArrowException):
         _write(folder, survey, fingerprint)
     return chosen(survey)
 
