@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -171,7 +172,7 @@ def _read_observations(folder: Path, categories: dict,
     return _decoded(table, categories)
 
 
-def _stations(path: Path, places: list) -> pd.DataFrame:
+def _stations(path: Path, places: list) -> gpd.GeoDataFrame:
     """The cached deployments with their points (made once per place)."""
     table = pq.read_table(path)
     place = table.column("_place").to_numpy()
