@@ -397,6 +397,10 @@ def test_a_viewer_receives_only_public_photos_without_metadata(secured, browser,
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Individuals").click()
     page.wait_for_selector("figure.lm-photo img", state="attached", timeout=120_000)
     wait_idle(page)
+    # on a busy machine the galleries may not be drawn yet when the app first looks idle
+    # (a CI run once read none): wait for the photos the viewer is shown
+    page.wait_for_function(
+        "document.querySelectorAll('figure.lm-photo img').length >= 5", timeout=120_000)
     shown = _photos_in_page(page)
     assert len(shown) >= 5
     for media_id, data in shown:
