@@ -24,7 +24,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -116,7 +115,7 @@ def _coded(frame: pd.DataFrame) -> tuple[pa.Table, dict]:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     categories = {}
     for i, (name, dtype) in enumerate(frame.dtypes.items()):
-        if (isinstance(dtype, pd.CategoricalDtype) and name not in categories
+        if (isinstance(dtype, pd.CategoricalDtype)
                 and all(isinstance(c, str) for c in dtype.categories)):
             categories[name] = [dtype.categories.tolist(), bool(dtype.ordered)]
             table = table.set_column(i, name, pa.array(frame.iloc[:, i].cat.codes.to_numpy()))
@@ -217,18 +216,15 @@ def _problems(table: pa.Table) -> list[Problem]:
     """The problem rows of the cache. A package may have a problem per row, most with one
     of a few messages: each distinct message is rebuilt once and shared (a Text is
     immutable), and each problem is made from its values in place (no record per row)."""
-    values = [table.column(c).to_pylist() for c in PROBLEM_COLUMNS]
-    texts = table.column("texts")
-    distinct = pc.unique(texts).to_pylist()
-    # the positions of the fields each distinct texts entry replaces, and their Texts
-    rebuilt = [[(PROBLEM_COLUMNS.index(k), text_from_data(v))
-                for k, v in json.loads(t).items()] if t is not None else []
-               for t in distinct]
-    which = pc.index_in(texts, value_set=pa.array(distinct, texts.type),
-                        skip_nulls=False).to_numpy(zero_copy_only=False)
+    values = [table.column(c).to_pylist() for c in [*PROBLEM_COLUMNS, "texts"]]
+    # the fields each distinct texts entry replaces, by position, with their Texts
+    rebuilt: dict[str | None, list] = {None: []}
     out = []
-    for at, *fields in zip(which.tolist(), *values, strict=True):
-        for i, text in rebuilt[at]:
+    for *fields, texts in zip(*values, strict=True):
+        if texts not in rebuilt:
+            rebuilt[texts] = [(PROBLEM_COLUMNS.index(k), text_from_data(v))
+                              for k, v in json.loads(texts).items()]
+        for i, text in rebuilt[texts]:
             fields[i] = text
         out.append(Problem(*fields))
     return out
