@@ -13,16 +13,19 @@ are both possible.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import ctypes
 import ctypes.util
 import dataclasses
+import gc
 import json
 import mmap
 import os
 import re
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import geopandas as gpd
@@ -628,7 +631,8 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
         return None
     # optional standard columns empty in every row are left out at once, not after the
     # checks: at a few million rows each costs tens of MB until then (see _drop_empty)
-    frame = table.drop_columns(_empty_standard(table, kind)).to_pandas()
+    table = table.drop_columns(_empty_standard(table, kind))
+    frame = (_sorted_dictionaries(table) if kind == "observations" else table).to_pandas()
     if not _header_usable(header, kind, label, problems):
         return None
     if kind == "deployments" and frame.empty:
@@ -636,6 +640,28 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
                                 Text("the table has a header but no deployments")))
         return None
     return frame
+
+
+def _sorted_dictionaries(table: pa.Table) -> pa.Table:
+    """The table with each dictionary-encoded column's values in sorted order (one
+    dictionary for all its chunks): they reach pandas as sorted categories, as the
+    survey keeps them, and are not put in order again there (a tenth of a small load)."""
+    table = table.unify_dictionaries()
+    for i, field in enumerate(table.schema):
+        column = table.column(i)
+        if not pa.types.is_dictionary(field.type) or not column.num_chunks:
+            continue
+        dictionary = column.chunk(0).dictionary
+        order = pc.array_sort_indices(dictionary)
+        # each old index's place in the sorted dictionary
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order.to_numpy()] = np.arange(len(order), dtype=np.int32)
+        rank = pa.array(rank)
+        values = dictionary.take(order)
+        chunks = [pa.DictionaryArray.from_arrays(rank.take(chunk.indices), values)
+                  for chunk in column.chunks]
+        table = table.set_column(i, field, pa.chunked_array(chunks, type=field.type))
+    return table
 
 
 def _header_usable(header: list[str], kind: str, label: str, problems: list[Problem]) -> bool:
@@ -800,17 +826,63 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     if "locationID" not in out or (out["locationID"] == "").all():
         # Without locationID, a deployment's own ID stands for its station.
         out["locationID"] = out["deploymentID"]
-    issues = out.get("timestampIssues", pd.Series("", index=out.index)).str.lower()
-    out["timestampIssues"] = issues.isin(["true", "1", "yes"])
-    odd = ~issues.str.strip().isin(["true", "false", "1", "0", "yes", "no", ""])
-    _flag_cells(problems, label, frame, odd.to_numpy(), "timestampIssues",
+    unreliable, odd, lowered = _clock_issues(out["timestampIssues"] if "timestampIssues" in out
+                                             else pd.Series("", index=out.index, dtype="str"))
+    out["timestampIssues"] = unreliable
+    _flag_cells(problems, label, frame, odd, "timestampIssues",
                 Text("not true or false (Camtrap DP's booleans); read as false"),
                 action="flagged")
-    _flag_cells(problems, label, out.assign(timestampIssues=issues),
-                out["timestampIssues"].to_numpy(), "timestampIssues",
-                Text("the camera clock was unreliable; kept, and flagged in effort and maps"),
-                action="flagged")
+    if unreliable.any():  # quoted as lowered
+        _flag_cells(problems, label, pd.DataFrame({"timestampIssues": lowered()}),
+                    unreliable, "timestampIssues",
+                    Text("the camera clock was unreliable; kept, and flagged in effort and "
+                         "maps"), action="flagged")
     return out
+
+
+def _clock_issues(values: pd.Series) -> tuple[np.ndarray, np.ndarray, Callable]:
+    """Read ``timestampIssues``: where it says true (true, 1, yes in any case), where it
+    is none of Camtrap DP's booleans (nor empty), and a call giving the text lowered.
+    Each distinct value is read once (a survey writes two or three)."""
+    coded = pc.dictionary_encode(_whole(_arrow(values)))
+    lowered = pc.utf8_lower(coded.dictionary)
+    # a missing value takes the last place: not true, and odd
+    unreliable = np.append(_is_in(lowered, ("true", "1", "yes")), False)
+    odd = np.append(~_is_in(pc.utf8_trim_whitespace(lowered),
+                            ("true", "false", "1", "0", "yes", "no", "")), True)
+    codes = pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
+    return (unreliable[codes], odd[codes],
+            lambda: pd.Series(pd.array(lowered, dtype="str").take(codes, allow_fill=True),
+                              index=values.index))
+
+
+#: A package smaller than this is read and checked on one thread: its checks are short
+#: passes that hold the interpreter, and two threads taking turns were slower than one
+#: (the demo: 148 ms on two threads, 132 ms on one). Larger ones are checked on two.
+_TWO_THREADS_FROM = int(os.environ.get("LANDMAP_TWO_THREADS_FROM", 16 * 2**20))
+
+
+class _AtOnce:
+    """An executor that runs what it is given at once, on the calling thread."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, call: Callable, *args) -> Future:
+        done: Future = Future()
+        try:
+            done.set_result(call(*args))
+        except Exception as exc:  # given back by result(), as a pool's would be
+            done.set_exception(exc)
+        return done
+
+
+def _pool_for(size: int) -> ThreadPoolExecutor | _AtOnce:
+    """A second thread for the checks of a package of ``size`` bytes, or none."""
+    return ThreadPoolExecutor(max_workers=1) if size >= _TWO_THREADS_FROM else _AtOnce()
 
 
 def _beside(pool: ThreadPoolExecutor | None, check: Callable, *args) -> Callable:
@@ -876,7 +948,7 @@ def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Pr
     # the text of these columns is let go with the block: a few values each, held once
     # (put in sorted order when the blocks are joined)
     for field in CATEGORY_COLUMNS:
-        if field in out:
+        if field in out and not isinstance(out[field].dtype, pd.CategoricalDtype):
             out[field] = out[field].astype("category")
     return out, again
 
@@ -1146,22 +1218,30 @@ _BOOLEAN_TEXT = ("true", "True", "TRUE", "1", "false", "False", "FALSE", "0")
 def _check_media_values(found: list[Problem], label: str, frame: pd.DataFrame) -> None:
     """Booleans, capture methods and media types of the media table, column by column."""
     for field, required in (("filePublic", True), ("favorite", False)):
-        if field not in frame:
-            continue
-        text = frame[field].fillna("").astype(str).str.strip()
-        bad = ~text.isin(_BOOLEAN_TEXT) & ((text != "") | required)
-        _flag_cells(found, label, frame, bad.to_numpy(), field,
-                    Text("must be true or false"))
+        if field in frame:
+            _flag_cells(found, label, frame, _per_value(frame[field], lambda v, r=required: (
+                v.strip() not in _BOOLEAN_TEXT and (v.strip() != "" or r))), field,
+                Text("must be true or false"))
     if "captureMethod" in frame:
-        text = frame["captureMethod"].fillna("").astype(str)
-        bad = ~text.isin(("", "activityDetection", "timeLapse"))
-        _flag_cells(found, label, frame, bad.to_numpy(), "captureMethod",
-                    Text("must be activityDetection or timeLapse"))
+        _flag_cells(found, label, frame, _per_value(frame["captureMethod"], lambda v: (
+            v not in ("", "activityDetection", "timeLapse"))), "captureMethod",
+            Text("must be activityDetection or timeLapse"))
     if "fileMediatype" in frame:
-        text = frame["fileMediatype"].fillna("").astype(str)
-        bad = ~text.str.fullmatch(r"(image|video|audio)/[\w.+-]+")
-        _flag_cells(found, label, frame, bad.to_numpy(), "fileMediatype",
-                    Text("must be a media type such as image/jpeg or video/mp4"))
+        _flag_cells(found, label, frame, _per_value(frame["fileMediatype"], lambda v: (
+            _MEDIA_TYPE.fullmatch(v) is None)), "fileMediatype",
+            Text("must be a media type such as image/jpeg or video/mp4"))
+
+
+_MEDIA_TYPE = re.compile(r"(image|video|audio)/[\w.+-]+")
+
+
+def _per_value(values: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
+    """``test`` of each row's text (missing as ""), made once per distinct value: a
+    column of a few values (booleans, media types) takes a few calls whatever its rows,
+    and no pass of pandas' text methods (each a fixed cost on a small table)."""
+    coded = pc.dictionary_encode(_whole(pc.fill_null(_arrow(values), "")))
+    verdict = np.array([bool(test(v)) for v in coded.dictionary.to_pylist()], dtype=bool)
+    return verdict[coded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _check_media_paths(found: list[Problem], label: str, frame: pd.DataFrame,
@@ -1177,30 +1257,37 @@ def _check_media_paths(found: list[Problem], label: str, frame: pd.DataFrame,
     (:func:`landmap.media.media_path`)."""
     if "filePath" not in frame:
         return
-    text = frame["filePath"].fillna("").astype(str).str.strip()
-    lower = text.str.lower()
-    path = text.str.replace("\\", "/", regex=False)
-    remote = lower.str.startswith(("http://", "https://"))
-    scheme = ~remote & (lower.str.contains("://", regex=False)
-                        | lower.str.startswith(("file:", "data:")))
-    local = ~remote & ~scheme & (text != "")
-    absolute = local & (path.str.startswith("/") | path.str.match(r"^[^/]*:"))
-    up = local & ~absolute & path.str.contains(r"(?:^|/)\.\.(?:/|$)")
-    outside = up.to_numpy().copy()
+    # Arrow's text kernels, one pass each (no pandas accessor's fixed cost); the text is
+    # trimmed, so a "$" of the patterns below never meets a trailing line break, where
+    # Arrow's patterns and Python's would differ
+    text = pc.utf8_trim_whitespace(pc.fill_null(_arrow(frame["filePath"]), ""))
+    lower = pc.utf8_lower(text)
+    path = pc.replace_substring(text, "\\", "/")
+
+    def where(arr) -> np.ndarray:
+        return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
+
+    empty = where(pc.equal(text, ""))
+    remote = where(pc.starts_with(lower, "http://")) | where(pc.starts_with(lower, "https://"))
+    scheme = ~remote & (where(pc.match_substring(lower, "://"))
+                        | where(pc.starts_with(lower, "file:"))
+                        | where(pc.starts_with(lower, "data:")))
+    local = ~remote & ~scheme & ~empty
+    absolute = local & (where(pc.starts_with(path, "/"))
+                        | where(pc.match_substring_regex(path, r"^[^/]*:")))
+    outside = local & ~absolute & where(pc.match_substring_regex(path, r"(?:^|/)\.\.(?:/|$)"))
     links = _links_out_of(root)
     if links:
-        plain = path.str.replace(r"^(?:\./)+", "", regex=True).str.replace(r"/+", "/",
-                                                                         regex=True)
+        plain = pd.Series(path.to_pylist(), dtype="str").str.replace(
+            r"^(?:\./)+", "", regex=True).str.replace(r"/+", "/", regex=True)
         through = np.zeros(len(frame), dtype=bool)
         for link in links:
             through |= ((plain == link) | plain.str.startswith(link + "/")).to_numpy()
-        outside |= (local & ~absolute).to_numpy() & through
+        outside |= local & ~absolute & through
     for mask, reason in (
-            ((text == "").to_numpy(), Text("the file path is empty")),
-            (scheme.to_numpy(), Text("only paths inside the package or http(s) addresses "
-                                     "are read")),
-            (absolute.to_numpy(), Text("an absolute path: media must lie inside the "
-                                       "package folder")),
+            (empty, Text("the file path is empty")),
+            (scheme, Text("only paths inside the package or http(s) addresses are read")),
+            (absolute, Text("an absolute path: media must lie inside the package folder")),
             (outside, Text("the path leads outside the package folder"))):
         _flag_cells(found, label, frame, mask, "filePath", reason)
 
@@ -1306,13 +1393,16 @@ def _drop_empty(frame: pd.DataFrame, standard: list[str]) -> pd.DataFrame:
     every standard column back (empty) on export, and unknown extra columns are always kept.
     """
     empty = [c for c in standard if c in frame and c not in _ALWAYS and _blank(frame[c])]
-    return frame.drop(columns=empty)
+    return frame.drop(columns=empty) if empty else frame
 
 
 def _blank(values: pd.Series) -> bool:
     """True for a text or category column holding nothing but empty text."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return not values.hasnans and set(values.cat.categories) <= {""}
+        # categories are distinct: blank when there are none, or the one is ""
+        names = values.cat.categories
+        return not values.hasnans and (len(names) == 0 or (len(names) == 1
+                                                           and names[0] == ""))
     return pd.api.types.is_string_dtype(values) and _all_empty(values)
 
 
@@ -1369,8 +1459,36 @@ def read_camtrapdp(
     landmap.io.validate.DataError: 1 problem in the input:
     - /nonexistent: no datapackage.json here; a Camtrap DP package is a folder holding one
     """
-    with _memory_given_back():
+    with _memory_given_back(), _no_cycle_collection():
         return _read_package(Path(path), boundaries, progress)
+
+
+_GC_LOCK = threading.Lock()
+_GC_LOADS = 0
+_GC_WAS_ON = True
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Within, Python's collector of reference cycles does not run. A load makes
+    thousands of short-lived objects (frames, arrays, problem rows) and frees them as it
+    goes; the collector still walked every object of the process several times per
+    load (3 ms of a 100 ms load of the demo, more in a dashboard holding more). Cycles
+    made meanwhile are collected after. Loads at the same time share the setting (the
+    first one in turns the collector off, the last one out restores it)."""
+    global _GC_LOADS, _GC_WAS_ON
+    with _GC_LOCK:
+        if _GC_LOADS == 0:
+            _GC_WAS_ON = gc.isenabled()
+            gc.disable()
+        _GC_LOADS += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_LOADS -= 1
+            if _GC_LOADS == 0 and _GC_WAS_ON:
+                gc.enable()
 
 
 def _read_package(path: Path, boundaries: Boundaries | None,
@@ -1404,7 +1522,7 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         paths[k].stat().st_size for k in ("deployments", "observations", "individuals",
                                           "media") if k in paths and paths[k].is_file()))
     label = paths["observations"].name
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with _pool_for(tracker.total_bytes) as pool:
         # the bundled layers (read from disk once per process) are read on the pool's
         # thread, idle while the deployments are read here
         layers = pool.submit(load_boundaries) if boundaries is None else None
