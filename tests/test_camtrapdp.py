@@ -180,3 +180,25 @@ def test_a_long_column_names_exactly_its_bad_values(where):
             expected = datetime.fromisoformat(text.iloc[i])
             assert instants.iloc[i] == pd.Timestamp(expected)
             assert offsets.iloc[i] == expected.utcoffset().total_seconds() // 60
+
+
+def test_a_load_leaves_the_cycle_collector_as_it_found_it(tmp_path):
+    """The collector is paused during a load (its walks cost more than they find there)
+    and must be back on after it, whether the package loads or is refused, and stay off
+    for a program that turned it off itself."""
+    import gc
+
+    from landmap.demo import DEMO_DIR
+
+    assert gc.isenabled()
+    read_camtrapdp(DEMO_DIR)
+    assert gc.isenabled()
+    with pytest.raises(DataError):
+        read_camtrapdp(tmp_path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_camtrapdp(DEMO_DIR)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -191,6 +191,44 @@ def _package_with_media(tmp_path, rows: list[dict]) -> Path:
     return root
 
 
+def test_media_values_are_read_as_written_whatever_their_spacing_or_script(tmp_path):
+    """Each value and what the reader must say of it, worked out by hand from Camtrap DP's
+    rules (booleans in Frictionless' spellings, trimmed; a media type of letters, digits
+    and .+-_ after image/, video/ or audio/, case as written; capture methods as written;
+    paths inside the package). Each distinct value is judged once, so repeated rows must
+    come out alike."""
+    rows = [
+        {"filePublic": " TRUE "}, {"filePublic": "\u00a0True"}, {"filePublic": ""},
+        {"filePublic": "yes"}, {"favorite": ""}, {"favorite": " 0"}, {"favorite": "nope"},
+        {"captureMethod": ""}, {"captureMethod": " timeLapse"},
+        {"fileMediatype": "image/jpé"}, {"fileMediatype": "image/jp g"},
+        {"fileMediatype": "IMAGE/JPEG"}, {"fileMediatype": "audio/"},
+        {"filePath": "a/b:c"}, {"filePath": "c:x"}, {"filePath": "é/../x"},
+        {"filePath": " a/.. "}, {"filePath": "a\\..\\b"}, {"filePath": "Data:xx"},
+        {"filePath": "a://b"}, {"filePath": "a/..\nb"}, {"filePath": "..."},
+        {"filePublic": "yes"}, {"fileMediatype": "image/jp g"},
+    ]
+    s = read_camtrapdp(_package_with_media(tmp_path, rows))
+    found = sorted((p.row, p.field, str(p.message)) for p in s.problems
+                   if p.file == "media.csv" and p.row is not None)
+    boolean = "must be true or false"
+    media_type = "must be a media type such as image/jpeg or video/mp4"
+    outside = "the path leads outside the package folder"
+    assert found == [
+        (4, "filePublic", boolean), (5, "filePublic", boolean), (8, "favorite", boolean),
+        (10, "captureMethod", "must be activityDetection or timeLapse"),
+        (12, "fileMediatype", media_type), (13, "fileMediatype", media_type),
+        (14, "fileMediatype", media_type),
+        (16, "filePath", "an absolute path: media must lie inside the package folder"),
+        (17, "filePath", outside), (18, "filePath", outside), (19, "filePath", outside),
+        (20, "filePath", "only paths inside the package or http(s) addresses are read"),
+        (21, "filePath", "only paths inside the package or http(s) addresses are read"),
+        (24, "filePublic", boolean), (25, "fileMediatype", media_type),
+    ]
+    assert len(s.kept.media) == len(rows)
+    assert s.kept.media["filePath"].tolist()[20] == "a/..\nb"  # kept as written
+
+
 def test_bad_media_rows_are_named_by_row_and_field_and_kept(tmp_path):
     root = _package_with_media(tmp_path, [
         {},

@@ -1,5 +1,6 @@
 """Filtering a survey and its headline numbers, on a hand-built package."""
 
+import pandas as pd
 import pytest
 
 from landmap.io.camtrapdp import read_camtrapdp
@@ -128,3 +129,19 @@ def test_a_survey_leaves_the_frame_it_was_given_as_text(survey):
     assert again.observations["sex"].dtype == "category"
     assert text["sex"].dtype == "str"
     assert headline(again) == headline(survey)
+
+
+def test_categories_put_in_sorted_order_keep_each_rows_value():
+    from landmap.survey import _in_sorted_order
+
+    values = pd.Series(pd.Categorical(["Sus scrofa", "Panthera pardus", None, "Capreolus"],
+                                      categories=["Sus scrofa", "Panthera pardus", "Capreolus",
+                                                  "Zzz unused"], ordered=True),
+                       index=[7, 8, 9, 10], name="scientificName")
+    out = _in_sorted_order(values)
+    assert out.cat.categories.tolist() == ["Capreolus", "Panthera pardus", "Sus scrofa",
+                                           "Zzz unused"]
+    assert not out.cat.ordered and out.index.tolist() == [7, 8, 9, 10]
+    assert out.astype(object).where(out.notna(), None).tolist() == [
+        "Sus scrofa", "Panthera pardus", None, "Capreolus"]
+    assert out.cat.codes.tolist() == [2, 1, -1, 0] and out.name == "scientificName"

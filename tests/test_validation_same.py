@@ -361,6 +361,23 @@ def test_the_demo_read_in_pieces_is_the_demo_read_whole(monkeypatch, size):
     assert pieces.observations["scientificName"].cat.categories.is_monotonic_increasing
 
 
+def test_one_thread_or_two_read_the_same(monkeypatch):
+    """A small package is checked on one thread, a large one on two (the checks then
+    finish in whatever order): the problems, their order and the tables are the same."""
+    import landmap.io.camtrapdp as reader
+    from landmap.demo import DEMO_DIR
+
+    monkeypatch.setattr(reader, "_TWO_THREADS_FROM", 2**62)
+    one, one_problems = _survey_and_problems(DEMO_DIR)
+    monkeypatch.setattr(reader, "_TWO_THREADS_FROM", 0)
+    two, two_problems = _survey_and_problems(DEMO_DIR)
+    assert two_problems == one_problems and len(one_problems) == 112
+    for table in ("observations", "deployments", "individuals"):
+        pd.testing.assert_frame_equal(getattr(two, table), getattr(one, table))
+    pd.testing.assert_frame_equal(two.kept.media, one.kept.media)
+    assert len(one.kept.media) == 369 and len(one.deployments) == 12511
+
+
 def test_a_quoted_file_read_in_pieces_keeps_its_line_breaks(tmp_path, monkeypatch):
     """A file with quotation marks may hold a line break inside a value: it is read by
     pyarrow's streaming reader, which knows where a quoted value ends."""
