@@ -26,6 +26,22 @@ def test_countries_and_border():
     assert 400 < length_km < 800
 
 
+def test_a_callers_change_to_its_layers_reaches_no_other_caller():
+    """The layers are parsed once and each caller gets its own (shallow) copies: a page
+    that renames, moves, edits or reprojects must not change the next page's map."""
+    import shapely
+
+    mine = load_boundaries()
+    mine.countries["iso_a3"] = "XXX"
+    mine.countries.loc[mine.countries.index[0], "geometry"] = shapely.Point(0, 0)
+    mine.parks.loc[mine.parks.index[0], "source"] = "edited"
+    mine.border.set_crs("EPSG:3857", allow_override=True, inplace=True)
+    theirs = load_boundaries()
+    assert sorted(theirs.countries["iso_a3"]) == ["CHN", "PRK", "RUS"]
+    assert theirs.countries.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+    assert "edited" not in set(theirs.parks["source"]) and theirs.border.crs.to_epsg() == 4326
+
+
 @pytest.mark.parametrize(
     ("park_id", "low", "high"),
     [

@@ -367,9 +367,9 @@ def test_one_thread_or_two_read_the_same(monkeypatch):
     import landmap.io.camtrapdp as reader
     from landmap.demo import DEMO_DIR
 
-    monkeypatch.setattr(reader, "_TWO_THREADS_FROM", 2**62)
+    monkeypatch.setattr(reader, "_SMALL", 2**62)
     one, one_problems = _survey_and_problems(DEMO_DIR)
-    monkeypatch.setattr(reader, "_TWO_THREADS_FROM", 0)
+    monkeypatch.setattr(reader, "_SMALL", 0)
     two, two_problems = _survey_and_problems(DEMO_DIR)
     assert two_problems == one_problems and len(one_problems) == 112
     for table in ("observations", "deployments", "individuals"):

@@ -856,10 +856,12 @@ def _clock_issues(values: pd.Series) -> tuple[np.ndarray, np.ndarray, Callable]:
                               index=values.index))
 
 
-#: A package smaller than this is read and checked on one thread: its checks are short
-#: passes that hold the interpreter, and two threads taking turns were slower than one
-#: (the demo: 148 ms on two threads, 132 ms on one). Larger ones are checked on two.
-_TWO_THREADS_FROM = int(os.environ.get("LANDMAP_TWO_THREADS_FROM", 16 * 2**20))
+#: A package of fewer bytes is small: it is read and checked on one thread (its checks
+#: are short passes that hold the interpreter, and two threads taking turns were slower
+#: than one: the demo 148 ms on two, 132 ms on one; 12 MB as fast on either; 23 MB a
+#: fifth faster on two), and the memory it frees is not given back between stages (a
+#: few MB, reused at once).
+_SMALL = 16 * 2**20
 
 
 class _AtOnce:
@@ -882,7 +884,7 @@ class _AtOnce:
 
 def _pool_for(size: int) -> ThreadPoolExecutor | _AtOnce:
     """A second thread for the checks of a package of ``size`` bytes, or none."""
-    return ThreadPoolExecutor(max_workers=1) if size >= _TWO_THREADS_FROM else _AtOnce()
+    return ThreadPoolExecutor(max_workers=1) if size >= _SMALL else _AtOnce()
 
 
 def _beside(pool: ThreadPoolExecutor | None, check: Callable, *args) -> Callable:
@@ -1002,7 +1004,7 @@ def _read_observations(path: Path, paths: dict[str, Path], problems: list[Proble
                                                                           frame["eventStart"])]
     table = _joined(blocks, header)
     del blocks
-    _give_back()
+    _give_back(tracker.total_bytes)
     if unique is None:
         unique = _beside(pool, _check_unique, label, table, "observationID")
     # extra columns stand after the file's own, before the parsed ones (as they always did)
@@ -1120,13 +1122,16 @@ def _pieces(path: Path):
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None) if hasattr(mmap.mmap, "madvise") else None
 
 
-def _give_back() -> None:
-    """Return the memory freed so far to the system.
+def _give_back(package_bytes: int) -> None:
+    """Return the memory freed so far to the system, in the load of a package of
+    ``package_bytes`` that is not small (see :data:`_SMALL`).
 
     Between the stages of a large load both allocators keep what was freed (Arrow's for
     the next read, the C library's in its heap): at 100x the demo that held the process
     at 1.7 GB where the tables took 1.2 GB. Each call takes a few milliseconds.
     """
+    if package_bytes < _SMALL:
+        return
     pa.default_memory_pool().release_unused()
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
@@ -1535,7 +1540,7 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         # ends, not after the observations (at 100x the demo it holds 250 MB)
         dep_ids = dep_raw["deploymentID"] if dep_raw is not None else None
         del dep_raw
-        _give_back()
+        _give_back(tracker.total_bytes)
         read = _read_observations(paths["observations"], paths, problems, tracker, pool)
         ind_raw = (_read_table(paths["individuals"], "individuals", problems, tracker)
                    if "individuals" in paths else pd.DataFrame(columns=INDIVIDUAL_FIELDS))
@@ -1595,7 +1600,7 @@ def _read_package(path: Path, boundaries: Boundaries | None,
                                          offsets=", ".join(shown))))
         _plausible(observations, written, deployments, at, label, problems)
         del written
-        _give_back()
+        _give_back(tracker.total_bytes)
         levels = set(observations["observationLevel"].unique())
         level = "event" if "event" in levels or not levels else "media"
         if len(levels) > 1:
@@ -1611,11 +1616,14 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         # the category columns (made block by block) are put in order on the second core
         # while effort and points are computed here (they read none of those columns)
         held = pool.submit(_with_categories, counted)
-        aside = observations[~at_level].reset_index(drop=True)
-        # the other level is carried as text, as the other kept tables are
+        aside = (observations.iloc[:0] if at_level.all() else observations[~at_level]
+                 ).reset_index(drop=True)
+        # the other level is carried as text, as the other kept tables are (none is made
+        # empty at once: a category column's cast costs as much without rows)
         for column in CATEGORY_COLUMNS:  # (a frame's astype passes over every column)
             if column in aside:
-                aside[column] = aside[column].astype("str")
+                aside[column] = (aside[column].astype("str") if len(aside) else
+                                 pd.Series([], dtype="str", index=aside.index))
         kept = Kept(observations=aside, media=media,
                     files=_unread_files(paths, folder, descriptor, problems))
 
