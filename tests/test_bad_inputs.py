@@ -73,6 +73,11 @@ PACKAGE_CASES = [
                  ("deployments.csv", 2, "latitude", "not a number"), id="empty-latitude"),
     pytest.param({"observations": [obs(count="0")]},
                  ("observations.csv", 2, "count", "whole number of 1 or more"), id="zero-count"),
+    pytest.param({"observations": [obs(count="1e20")]},
+                 ("observations.csv", 2, "count", "too large to be a count"), id="huge-count"),
+    pytest.param({"observations": [obs(count="-1e20")]},
+                 ("observations.csv", 2, "count", "whole number of 1 or more"),
+                 id="huge-negative-count"),
 ]
 
 

@@ -775,7 +775,12 @@ _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 def _to_float(values: pd.Series) -> pd.Series:
     """Numbers from text, NaN where the text is not a number (vectorised with Arrow)."""
-    arr = _arrow_text(values)
+    return pd.Series(_floats(_arrow(values)), index=values.index)
+
+
+def _floats(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """:func:`_to_float` of Arrow text."""
+    arr = pc.utf8_trim_whitespace(pc.fill_null(text, ""))
     blank = pc.equal(arr, "")
     try:
         # nearly always every value is a number or empty: one cast, and only a column
@@ -788,7 +793,7 @@ def _to_float(values: pd.Series) -> pd.Series:
         number = pc.match_substring_regex(arr, _NUMBER)
         out = pc.cast(pc.if_else(number, arr, pa.scalar(None, arr.type)),
                       pa.float64()).to_numpy(zero_copy_only=False)
-    return pd.Series(out, index=values.index)
+    return out
 
 
 def _number(problems, label, frame, field, lo, hi, swapped=None, values=None) -> pd.Series:
@@ -937,14 +942,12 @@ def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Pr
         if field not in out:
             out[field] = ""
     if "count" in out:
-        count = _to_float(out["count"])
-        whole = count.isna() | (count == np.floor(count))
-        bad = ((count.isna() & (out["count"].str.strip() != "")) | (count < 1)
-               | ~whole).to_numpy()
+        count, bad, huge = _counts(out["count"])
         _flag_cells(found["count"], label, out, bad, "count",
                     Text("must be a whole number of 1 or more"), first=first)
-        # a refused count (1.5) stops the load; it must not stop the check of the others
-        out["count"] = count.where(whole).astype("Int64")
+        _flag_cells(found["count"], label, out, huge, "count",
+                    Text("too large to be a count"), first=first)
+        out["count"] = count
     else:
         out["count"] = pd.array([pd.NA] * len(out), dtype="Int64")
     # the text of these columns is let go with the block: a few values each, held once
@@ -953,6 +956,28 @@ def _observation_block(frame: pd.DataFrame, label: str, found: dict[str, list[Pr
         if field in out and not isinstance(out[field].dtype, pd.CategoricalDtype):
             out[field] = out[field].astype("category")
     return out, again
+
+
+def _counts(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """The counts as whole numbers (missing where empty or refused) and where they are
+    refused: not a whole number of 1 or more, or more than a 64-bit integer holds
+    (1e20). A column holds a few distinct counts, each read once, whatever its rows."""
+    coded = pc.dictionary_encode(_whole(_arrow(text)))
+    words = coded.dictionary
+    # a missing value takes the last place: no number, and refused (as text it is none)
+    number = np.append(_floats(words), np.nan)
+    blank = np.append(pc.equal(pc.utf8_trim_whitespace(words), "").to_numpy(
+        zero_copy_only=False), False)
+    missing = np.isnan(number)
+    whole = missing | (number == np.floor(number))
+    bad = (missing & ~blank) | (number < 1) | ~whole
+    # beyond 2**63 no integer column holds it (the cast raised an error, stopping the load)
+    huge = ~missing & (np.abs(number) >= 2.0**63)
+    codes = pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
+    # a refused count (1.5) stops the load; it must not stop the check of the others
+    held = np.where(whole & ~huge, number, np.nan)
+    count = pd.Series(held[codes], index=text.index).astype("Int64")
+    return count, bad[codes], (huge & ~bad)[codes]
 
 
 def _not_one_of(values: pd.Series, allowed: set[str]) -> np.ndarray:
