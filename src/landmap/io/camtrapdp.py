@@ -479,7 +479,7 @@ def _spaces_only(values: pd.Series) -> np.ndarray:
 
 def _utc_clock(instants: pd.Series) -> np.ndarray:
     """UTC instants as plain datetime64[ns] values (numpy compares them in C)."""
-    return instants.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+    return instants.to_numpy(dtype="datetime64[ns]")  # (in UTC, without a converted copy)
 
 
 def _far_away(stations: pd.DataFrame, label: str, boundaries, problems: list[Problem]
@@ -489,8 +489,9 @@ def _far_away(stations: pd.DataFrame, label: str, boundaries, problems: list[Pro
     longitudes are no latitudes, and the reader refuses them with that hint.)"""
     x0, y0, x1, y1 = boundaries.countries.total_bounds
     x0, y0, x1, y1 = x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5
-    outside = ~(stations["longitude"].between(x0, x1) & stations["latitude"].between(y0, y1))
-    _flag_cells(problems, label, stations, outside.to_numpy(), "latitude",
+    lon, lat = (stations[c].to_numpy(float) for c in ("longitude", "latitude"))
+    outside = ~((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+    _flag_cells(problems, label, stations, outside, "latitude",
                 Text("far from the mapped region ({region}): kept, but the bundled park and "
                      "border layers do not cover this station; load your own boundary "
                      "layers", region=f"{y0:.1f}–{y1:.1f}° N, {x0:.1f}–{x1:.1f}° E"),
@@ -828,7 +829,7 @@ def _deployments(frame, label, problems) -> pd.DataFrame:
     out["latitude"], out["longitude"] = lat, lon
     out["deploymentStart"], out["deploymentStart_offset"] = start, start_off
     out["deploymentEnd"], out["deploymentEnd_offset"] = end, end_off
-    if "locationID" not in out or (out["locationID"] == "").all():
+    if "locationID" not in out or _all_empty(out["locationID"]):
         # Without locationID, a deployment's own ID stands for its station.
         out["locationID"] = out["deploymentID"]
     unreliable, odd, lowered = _clock_issues(out["timestampIssues"] if "timestampIssues" in out
