@@ -85,3 +85,10 @@ def test_media_figures_are_measured_on_what_they_name():
     # the ratio is of the unrounded times; the table rounds each to the millisecond
     assert figures.loc["media table / the rest of the load", "value"] == pytest.approx(
         share / rest, rel=0.02, abs=0.01)
+
+
+def test_small_scales_time_each_load_at_least_fifteen_demos_worth():
+    from landmap.bench import _load_tries
+
+    assert [_load_tries(scale, 3) for scale in (1, 2, 10, 100)] == [15, 7, 3, 3]
+    assert _load_tries(1, 20) == 20 and _load_tries(100, 1) == 1
