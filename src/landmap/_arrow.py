@@ -129,12 +129,13 @@ def is_in(values: pd.Series | pa.Array | pa.ChunkedArray, allowed) -> np.ndarray
     >>> is_in(pd.Series(["e1", "e2", ""]), ["e2", ""]).tolist()
     [False, True, True]
     """
-    if not isinstance(allowed, pd.Series):
+    if isinstance(allowed, pd.Series):
+        value_set = pc.unique(text(allowed))
+    else:
         allowed = set(allowed)
-        if not all(isinstance(v, str) for v in allowed):  # numbers, None: as text
-            allowed = pd.Series(sorted(allowed, key=str), dtype="str")
-    value_set = (pc.unique(text(allowed)) if isinstance(allowed, pd.Series)
-                 else pa.array(sorted(allowed), type=pa.large_string()))
+        value_set = (pa.array(sorted(allowed), type=pa.large_string())
+                     if all(isinstance(v, str) for v in allowed)  # else numbers, None: as text
+                     else pc.unique(text(pd.Series(sorted(allowed, key=str), dtype="str"))))
     return pc.is_in(text(values), value_set=value_set).to_numpy(zero_copy_only=False)
 
 

@@ -850,13 +850,12 @@ def _clock_issues(values: pd.Series) -> tuple[np.ndarray, np.ndarray, Callable]:
     """Read ``timestampIssues``: where it says true (true, 1, yes in any case), where it
     is none of Camtrap DP's booleans (nor empty), and a call giving the text lowered.
     Each distinct value is read once (a survey writes two or three)."""
-    coded = pc.dictionary_encode(_whole(_arrow(values)))
-    lowered = pc.utf8_lower(coded.dictionary)
+    words, codes = _distinct(values)
+    lowered = pc.utf8_lower(words)
     # a missing value takes the last place: not true, and odd
     unreliable = np.append(_is_in(lowered, ("true", "1", "yes")), False)
     odd = np.append(~_is_in(pc.utf8_trim_whitespace(lowered),
                             ("true", "false", "1", "0", "yes", "no", "")), True)
-    codes = pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
     return (unreliable[codes], odd[codes],
             lambda: pd.Series(pd.array(lowered, dtype="str").take(codes, allow_fill=True),
                               index=values.index))
@@ -963,8 +962,7 @@ def _counts(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """The counts as whole numbers (missing where empty or refused) and where they are
     refused: not a whole number of 1 or more, or more than a 64-bit integer holds
     (1e20). A column holds a few distinct counts, each read once, whatever its rows."""
-    coded = pc.dictionary_encode(_whole(_arrow(text)))
-    words = coded.dictionary
+    words, codes = _distinct(text)
     # a missing value takes the last place: no number, and refused (as text it is none)
     number = np.append(_floats(words), np.nan)
     blank = np.append(pc.equal(pc.utf8_trim_whitespace(words), "").to_numpy(
@@ -974,7 +972,6 @@ def _counts(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     bad = (missing & ~blank) | (number < 1) | ~whole
     # beyond 2**63 no integer column holds it (the cast raised an error, stopping the load)
     huge = ~missing & (np.abs(number) >= 2.0**63)
-    codes = pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
     # a refused count (1.5) stops the load; it must not stop the check of the others
     held = np.where(whole & ~huge, number, np.nan)
     count = pd.Series(held[codes], index=text.index).astype("Int64")
@@ -1270,9 +1267,17 @@ def _per_value(values: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
     """``test`` of each row's text (missing as ""), made once per distinct value: a
     column of a few values (booleans, media types) takes a few calls whatever its rows,
     and no pass of pandas' text methods (each a fixed cost on a small table)."""
-    coded = pc.dictionary_encode(_whole(pc.fill_null(_arrow(values), "")))
-    verdict = np.array([bool(test(v)) for v in coded.dictionary.to_pylist()], dtype=bool)
-    return verdict[coded.indices.to_numpy(zero_copy_only=False)]
+    words, codes = _distinct(pc.fill_null(_arrow(values), ""))
+    verdict = np.array([bool(test(v)) for v in words.to_pylist()], dtype=bool)
+    return verdict[codes]
+
+
+def _distinct(values: pd.Series | pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
+    """The distinct texts of a column and each row's place among them, -1 where the value
+    is missing: a check judges each distinct text once and spreads the verdict to the
+    rows (appending the verdict of a missing value last, which -1 picks)."""
+    coded = pc.dictionary_encode(_whole(_arrow(values)))
+    return coded.dictionary, pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
 
 
 def _check_media_paths(found: list[Problem], label: str, frame: pd.DataFrame,
