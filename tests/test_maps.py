@@ -10,6 +10,7 @@ from landmap.maps import home_range_map, overview_map, sightings_map, station_si
 from landmap.maps.offline import asset_urls
 from landmap.observations import LEOPARD, detections
 from landmap.survey import headline
+from tests.conftest import dep, obs
 
 
 @pytest.fixture(scope="module")
@@ -259,3 +260,42 @@ def test_station_markers_give_whole_trap_nights_summing_to_the_headline(map_2021
     assert len(nights) == headline(s).stations  # the demo's stations have places of their own
     assert all("." not in n for n in nights)
     assert abs(sum(int(n) for n in nights) - headline(s).trap_nights) <= len(nights) / 2
+
+
+def _legend_body(m) -> str:
+    from landmap.maps.legend import Legend
+
+    return next(c.body for c in m._children.values() if isinstance(c, Legend))
+
+
+def test_legend_names_the_border_and_parks_only_where_the_map_shows_them(make_package):
+    """A package recorded far from the Amur (the standard's own example is Belgian) is
+    drawn without the border or the parks in view: its legend must not name them. The
+    demo's stations lie along the border and inside the park: both rows are there."""
+    from landmap.io.camtrapdp import read_camtrapdp
+
+    belgian = make_package(deployments=[dep(latitude="51.07", longitude="4.47",
+                                            deploymentStart="2021-01-01T12:00:00+01:00",
+                                            deploymentEnd="2021-03-01T12:00:00+01:00")],
+                           observations=[obs(eventStart="2021-01-10T02:00:00+01:00",
+                                             eventEnd="2021-01-10T02:00:30+01:00")])
+    far = _legend_body(overview_map(read_camtrapdp(belgian), species=LEOPARD))
+    assert "Russia–China border" not in far
+    assert "National park (approximate outline)" not in far
+    assert "Camera station in the selection" in far
+    assert "Leopard detections per station (1 in all)" in far
+
+    near = _legend_body(overview_map(read_camtrapdp(make_package())))
+    assert "Russia–China border" in near
+    assert "National park (approximate outline)" in near
+
+
+def test_legend_of_the_demo_names_the_border_and_parks_in_every_language(demo):
+    from landmap.i18n import language
+
+    s = demo.filter(years=(2021, 2021))
+    for lang, border, park in (("en", "Russia–China border", "National park"),
+                               ("ru", "Граница России и Китая", "Национальный парк"),
+                               ("zh", "中俄边界", "国家公园")):
+        body = _legend_body(overview_map(s, lang=language(lang)))
+        assert border in body and park in body, lang

@@ -349,20 +349,27 @@ def view_bounds(shapes: gpd.GeoSeries, crs: str, snap_m: float | None = None
     return [[round(p.y, 6), round(p.x, 6)] for p in corners]
 
 
+def _in_view(layer: gpd.GeoSeries, bounds: list[list[float]] | None) -> bool:
+    """Whether any of ``layer`` (EPSG:4326) lies in the fitted view ``bounds`` ([lat, lon]
+    corners) or near it: a legend names what the map shows, and a package recorded far
+    from the Amur (the standard's Belgian example) shows neither the border nor the parks.
+    The view's box is widened by a quarter of its size each way (about what a wide frame
+    shows around it), and by half a degree at least: a few stations in the park are
+    fitted closely, and the border a zoom out away is still theirs."""
+    if bounds is None:
+        return True
+    (south, west), (north, east) = bounds
+    pad_x, pad_y = max((east - west) / 4, 0.5), max((north - south) / 4, 0.5)
+    view = shapely.box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+    return bool(layer.intersects(view).any())
+
+
 def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, str]],
                note: str | None = None, extent: gpd.GeoSeries | None = None) -> folium.Map:
     """Add the legend (stating the survey's location precision), layer control,
     full-screen button and view; make assets local. ``rows`` and ``note`` are in the map's
     language already; the standard rows and note are translated here."""
     t = map_language(m).gettext
-    base = [(swatch, t(text)) for swatch, text in BASE_ROWS]
-    user = [(swatch_fill(COLOURS["user"] + "22", COLOURS["user"]),
-             t("{name} (your layer)").format(name=name)) for name, _ in survey.boundaries.extra]
-    Legend(legend_html(title, base + user + rows, t(NOTE) if note is None else note,
-                    precision_line(survey, t))).add_to(m)
-    # Collapsed, the layer list opens on hover and leaves the map and legend readable.
-    folium.LayerControl(collapsed=True).add_to(m)
-    Fullscreen(title=t("Full screen"), title_cancel=t("Leave full screen")).add_to(m)
     parks = survey.boundaries.parks.geometry
     landscape = view_bounds(parks, survey.metric_crs, snap_m=10_000)
     if extent is None:
@@ -372,5 +379,15 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     # but a corner made of two of them on neither).
     cell = None if survey.precision.exact else survey.precision.cell_m / 2
     data = view_bounds(extent, survey.metric_crs, snap_m=cell) or landscape
+    layers = (survey.boundaries.border.geometry, parks)
+    base = [(swatch, t(text)) for (swatch, text), layer in zip(BASE_ROWS, layers, strict=True)
+            if _in_view(layer, data)]
+    user = [(swatch_fill(COLOURS["user"] + "22", COLOURS["user"]),
+             t("{name} (your layer)").format(name=name)) for name, _ in survey.boundaries.extra]
+    Legend(legend_html(title, base + user + rows, t(NOTE) if note is None else note,
+                    precision_line(survey, t))).add_to(m)
+    # Collapsed, the layer list opens on hover and leaves the map and legend readable.
+    folium.LayerControl(collapsed=True).add_to(m)
+    Fullscreen(title=t("Full screen"), title_cancel=t("Leave full screen")).add_to(m)
     _Frame(data, landscape, [t("Whole landscape"), t("Back to the data")]).add_to(m)
     return use_local_assets(m)
