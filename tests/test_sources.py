@@ -81,6 +81,39 @@ def test_a_span_of_years_reads_only_its_own_files_and_selects_as_the_filter(pack
     assert set(two.observations["eventStart"].dt.year) <= {2019, 2020, 2021}  # UTC edges
 
 
+def test_a_selection_of_years_reads_the_deployments_of_its_years_only(package):
+    """A camera working across New Year is in both years' files; read for a span of two
+    years it is there once, in the package's order and with its row label, as the filter
+    of the whole survey keeps it."""
+    whole = load_survey(package)
+    folder = cache_dir(package) / "deployments"
+    by_year = {int(p.name.split("=")[1]): p for p in folder.iterdir()}
+    assert sorted(by_year) == list(range(2013, 2025))
+    # the demo's deployments working in 2021, counted from the CSV file by hand's rule:
+    # local start year <= 2021 <= local end year (the offsets written in the timestamps)
+    csv = pd.read_csv(package / "deployments.csv", dtype=str)
+    start, end = (csv[c].str[:4].astype(int) for c in ("deploymentStart", "deploymentEnd"))
+    assert len(pd.read_parquet(by_year[2021] / "part-0.parquet")) == \
+        ((start <= 2021) & (end >= 2021)).sum() == len(whole.filter(years=2021).deployments)
+    # the whole table is not opened for one year, nor for two
+    (cache_dir(package) / "deployments.parquet").rename(cache_dir(package) / "moved")
+    one = load_survey(package, years=2021)
+    two = load_survey(package, years=(2020, 2021))
+    for got, want in ((one, whole.filter(years=2021)),
+                      (two, whole.filter(years=(2020, 2021)))):
+        _same_selection(got, want)
+        assert got.deployments.index.equals(want.deployments.index)
+        assert got.deployments.geometry.equals(want.deployments.geometry)
+        assert got.deployments["deploymentID"].is_unique
+    across = two.deployments
+    assert ((across["deploymentStart"].dt.year <= 2020)
+            & (across["deploymentEnd"].dt.year >= 2021)).any()  # in both files, kept once
+    (cache_dir(package) / "moved").rename(cache_dir(package) / "deployments.parquet")
+    # most years: the whole table is quicker to read, and gives the same
+    _same_selection(load_survey(package, years=(2014, 2024)),
+                    whole.filter(years=(2014, 2024)))
+
+
 def test_the_cache_keeps_the_order_of_a_file_not_sorted_by_time(make_package, tmp_path,
                                                                   monkeypatch):
     from tests.conftest import dep, obs

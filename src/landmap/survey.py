@@ -151,6 +151,13 @@ def _during_events(media: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
     out[joined["_row"].to_numpy()[inside]] = True
     return out
 
+def _active_years(deployments: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The calendar years (camera local time) each deployment started and ended in: a
+    selection of years keeps the deployments whose span overlaps it."""
+    return (local_year(deployments["deploymentStart"], deployments["deploymentStart_offset"]),
+            local_year(deployments["deploymentEnd"], deployments["deploymentEnd_offset"]))
+
+
 @dataclass(frozen=True)
 class Survey:
     """A camera-trap survey, or a selection of one.
@@ -212,10 +219,8 @@ class Survey:
         """First and last calendar year with a working camera (local time)."""
         if self.years is not None:
             return self.years
-        d = self.deployments
-        first = local_year(d["deploymentStart"], d["deploymentStart_offset"]).min()
-        last = local_year(d["deploymentEnd"], d["deploymentEnd_offset"]).max()
-        return int(first), int(last)
+        first, last = _active_years(self.deployments)
+        return int(first.min()), int(last.max())
 
     @property
     def span_label(self) -> str:
@@ -299,10 +304,9 @@ class Survey:
             first, last = _span(years)
             if first > last:
                 raise ValueError(f"years={years!r}: the first year must not come after the last.")
-            d = deployments
-            start_year = local_year(d["deploymentStart"], d["deploymentStart_offset"])
-            end_year = local_year(d["deploymentEnd"], d["deploymentEnd_offset"])
-            deployments = d[(start_year <= last).to_numpy() & (end_year >= first).to_numpy()]
+            start_year, end_year = _active_years(deployments)
+            deployments = deployments[(start_year <= last).to_numpy()
+                                      & (end_year >= first).to_numpy()]
             span = (first, last)
         else:
             span = None

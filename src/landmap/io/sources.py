@@ -39,7 +39,7 @@ from landmap.io.camtrapdp import (
 from landmap.io.progress import LoadStep
 from landmap.io.validate import PROBLEM_COLUMNS, Problem, problem_record
 from landmap.observations import camera_offset, local_year
-from landmap.survey import Kept, Survey
+from landmap.survey import Kept, Survey, _active_years
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
            "configured_source", "load_survey"]
@@ -49,12 +49,12 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 11  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+_LAYOUT = 12  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
 #             6: the kept media, other-level observations and unread resources;
 #             7: deployments without their points (remade per place on reading);
 #             8: observations split by year; 9: and whole, in the file's order
 #             10: species, sex, stages and IDs as categories; 11: as their codes, and
-#             each deployment's place by its number
+#             each deployment's place by its number; 12: deployments by year too
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -83,9 +83,11 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     deployments = pd.DataFrame(survey.deployments.drop(columns="geometry"))
     place, lon, lat = _places(deployments["longitude"].to_numpy(float),
                               deployments["latitude"].to_numpy(float))
-    deployments = pa.Table.from_pandas(deployments, preserve_index=False)
-    pq.write_table(deployments.append_column("_place", pa.array(place)),
-                   folder / "deployments.parquet")
+    deployments = pa.Table.from_pandas(deployments, preserve_index=False).append_column(
+        "_place", pa.array(place))
+    pq.write_table(deployments, folder / "deployments.parquet")
+    deployment_years = _write_deployment_years(folder / "deployments", deployments,
+                                               survey.deployments)
     observations, categories = _coded(survey.observations)
     _write_observations(folder / "observations", observations, survey.observations)
     # all years, in the file's order: what the dashboard's first view reads (the years'
@@ -105,7 +107,7 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
         (files / str(i)).write_bytes(content)
         names[str(i)] = path
     meta = {"metadata": survey.metadata, "observation_level": survey.observation_level,
-            "files": names, "categories": categories,
+            "files": names, "categories": categories, "deployment_years": deployment_years,
             # floats written as Python reads them back, bit for bit
             "places": [lon.tolist(), lat.tolist()]}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -159,6 +161,57 @@ def _write_observations(folder: Path, table: pa.Table, observations: pd.DataFram
                        part / "part-0.parquet")
 
 
+#: Deployments are written once more, a file per year they overlap, when their years span
+#: at most this many (a long-running camera is in each of its years' files).
+_MOST_DEPLOYMENT_YEARS = 60
+
+
+def _write_deployment_years(folder: Path, table: pa.Table, deployments: pd.DataFrame
+                            ) -> dict:
+    """The deployments (``table``, as cached) once more in a file per calendar year they
+    overlap, so that a selection of years reads its own deployments only (at 100x the
+    demo a year holds an eighth of them). ``_row`` keeps the file's order. Returns the
+    number of deployments and each year's (no year written: a span of over
+    :data:`_MOST_DEPLOYMENT_YEARS` years, or no dated deployments)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    written = {"rows": len(table), "years": {}}
+    start, end = (years.to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).min)
+                  for years in _active_years(deployments))
+    dated = start != np.iinfo(np.int64).min
+    dated &= end != np.iinfo(np.int64).min
+    if not dated.any():
+        return written
+    first, last = int(start[dated].min()), int(end[dated].max())
+    if last - first >= _MOST_DEPLOYMENT_YEARS:
+        return written
+    table = table.append_column("_row", pa.array(np.arange(len(table), dtype=np.int64)))
+    counts = written["years"]
+    for year in range(first, last + 1):
+        overlap = dated & (start <= year) & (end >= year)
+        part = folder / f"year={year}"
+        part.mkdir(parents=True)
+        pq.write_table(table.filter(pa.array(overlap)), part / "part-0.parquet")
+        counts[str(year)] = int(overlap.sum())
+    return written
+
+
+def _deployments_of_years(folder: Path, written: dict, years: tuple[int, int]
+                          ) -> pa.Table | None:
+    """The cached deployments overlapping ``years``, in the file's order (``_row``: their
+    row in it), read from the years' own files; None where reading the whole table is
+    quicker (a span of most years) or no year was written."""
+    counts = written["years"]
+    chosen = [y for y in range(years[0], years[1] + 1) if str(y) in counts]
+    if not chosen or sum(counts[str(y)] for y in chosen) > written["rows"] / 2:
+        return None
+    table = pa.concat_tables(_parquet(folder / f"year={y}" / "part-0.parquet")
+                             for y in chosen)
+    if len(chosen) > 1:  # a camera working in two of the years is in both files
+        _, first = np.unique(table.column("_row").to_numpy(), return_index=True)
+        table = table.take(pa.array(first))
+    return table
+
+
 def _read_observations(folder: Path, categories: dict,
                        years: tuple[int, int] | None = None) -> pd.DataFrame:
     """The observations of the cache, of ``years`` only if given (their files alone are
@@ -177,12 +230,24 @@ def _read_observations(folder: Path, categories: dict,
     return _decoded(table, categories)
 
 
-def _stations(path: Path, places: list) -> gpd.GeoDataFrame:
-    """The cached deployments with their points (made once per place)."""
-    table = _parquet(path)
+def _stations(folder: Path, meta: dict, years: tuple[int, int] | None = None
+              ) -> gpd.GeoDataFrame:
+    """The cached deployments (those overlapping ``years`` if given, from their years'
+    files where that reads less) with their points (made once per place)."""
+    table = None if years is None else _deployments_of_years(
+        folder / "deployments", meta["deployment_years"], years)
+    if table is None:
+        table = _parquet(folder / "deployments.parquet")
+        rows = None
+    else:  # each keeps its row label, as a selection of the whole table does
+        rows = pd.Index(table.column("_row").to_numpy())
+        table = table.drop_columns("_row")
     place = table.column("_place").to_numpy()
-    lon, lat = (np.asarray(v, dtype=float) for v in places)
-    return _stations_of(table.drop_columns("_place").to_pandas(), None, (place, lon, lat))
+    lon, lat = (np.asarray(v, dtype=float) for v in meta["places"])
+    deployments = table.drop_columns("_place").to_pandas()
+    if rows is not None:
+        deployments.index = rows
+    return _stations_of(deployments, None, (place, lon, lat))
 
 
 def _read(folder: Path, package: Path, boundaries: Boundaries,
@@ -194,7 +259,7 @@ def _read(folder: Path, package: Path, boundaries: Boundaries,
         # the stations' points and the problem rows are made on a second thread while the
         # observations are read here (Arrow's reading lets go of the interpreter): one
         # after the other they added half the read's time at 100x the demo
-        stations = pool.submit(_stations, folder / "deployments.parquet", meta["places"])
+        stations = pool.submit(_stations, folder, meta, years)
         problems = pool.submit(lambda: _problems(_parquet(folder / "problems.parquet")))
         observations = _read_observations(folder / "observations", meta["categories"],
                                           years)
