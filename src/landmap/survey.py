@@ -151,6 +151,7 @@ def _during_events(media: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
     out[joined["_row"].to_numpy()[inside]] = True
     return out
 
+
 def _active_years(deployments: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """The calendar years (camera local time) each deployment started and ended in: a
     selection of years keeps the deployments whose span overlaps it."""
