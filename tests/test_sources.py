@@ -169,3 +169,66 @@ def test_a_header_naming_a_column_twice_loads_every_time_without_a_cache(
     pd.testing.assert_frame_equal(again.observations, first.observations)
     assert again.observations["note"].to_numpy().tolist() == [["first", "second"]] * 2
     assert list(again.deployments.columns).count("note") == 2
+
+
+def _rows_looked_up(survey):
+    from landmap._arrow import positions
+
+    return positions(survey.observations["deploymentID"], survey.deployments["deploymentID"])
+
+
+def test_each_observations_deployment_row_is_carried_through_cache_and_selections(package):
+    """Survey.deployment_rows, known from the reader's checks or the cache and carried by
+    filter, is what a look-up of every deployment ID gives, whatever the selection."""
+    from landmap.privacy import Precision, protect
+
+    fresh = load_survey(package)  # validates, writes the cache
+    cached = load_survey(package)
+    assert fresh._deployment_rows is not None and cached._deployment_rows is not None
+    surveys = {"validated": fresh, "cached": cached,
+               "cached 2021": load_survey(package, years=2021),
+               "cached 2015-2018": load_survey(package, years=(2015, 2018)),
+               "cached 2014-2024": load_survey(package, years=(2014, 2024))}
+    for name, base in list(surveys.items())[:2]:
+        surveys[f"{name}, 2021"] = base.filter(years=2021)
+        surveys[f"{name}, China"] = base.filter(country=["CHN"])
+        surveys[f"{name}, 2020-2021 in Russia"] = base.filter(years=(2020, 2021),
+                                                              country=["RUS"])
+        ids = base.leopard_ids()[:3]
+        surveys[f"{name}, three leopards"] = base.filter(individuals=ids)
+        surveys[f"{name}, females, 2019"] = base.filter(years=2019, sex=["female"])
+    surveys["2021 of 2015-2021"] = fresh.filter(years=(2015, 2021)).filter(years=2021)
+    for name, survey in surveys.items():
+        known = survey._deployment_rows
+        assert known is not None, name
+        assert len(known) == len(survey.observations), name
+        assert (known == _rows_looked_up(survey)).all(), name
+        assert (known >= 0).all(), name  # every observation of the demo has its deployment
+    # a survey changed by hand (here generalised) finds them again
+    coarse = protect(fresh.filter(years=2021), Precision(5))
+    assert coarse._deployment_rows is None
+    assert (coarse.deployment_rows() == _rows_looked_up(coarse)).all()
+
+
+def test_an_observation_without_its_deployment_has_no_deployment_row(make_package, tmp_path,
+                                                                     monkeypatch):
+    """A photograph dated after its deployment ended (a reset clock: flagged and kept)
+    stays in a selection of its year, which holds no deployment of it: row -1."""
+    from tests.conftest import dep, obs
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    late = {"eventStart": "2022-01-05T02:00:00+10:00", "eventEnd": "2022-01-05T02:00:30+10:00"}
+    folder = make_package(
+        deployments=[dep(1), dep(2, deploymentStart="2021-06-01T12:00:00+10:00",
+                             deploymentEnd="2022-03-01T12:00:00+10:00")],
+        observations=[obs(1, deploymentID="d2", **late), obs(2, deploymentID="d1", **late),
+                      obs(3, deploymentID="d1"),
+                      obs(4, deploymentID="d1", observationLevel="media")])
+    for survey in (load_survey(folder), load_survey(folder)):  # validated, then cached
+        # the media-level row is kept aside: three event-level rows remain
+        assert survey.deployment_rows().tolist() == [1, 0, 0]
+        later = survey.filter(years=2022)
+        assert later.deployments["deploymentID"].tolist() == ["d2"]
+        assert later.deployment_rows().tolist() == [0, -1]
+        assert (later.deployment_rows() == _rows_looked_up(later)).all()
+    assert any("outside its deployment's span" in str(p.message) for p in survey.problems)

@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landmap._arrow import categories, is_in
+from landmap._arrow import categories, is_in, positions
 from landmap.boundaries import Boundaries, utm_crs
 from landmap.effort import EFFORT_UNITS, station_effort
 from landmap.io.validate import Problem, problems_frame
@@ -204,9 +204,36 @@ class Survey:
     years: tuple[int, int] | None = None
     precision: Precision = EXACT
     kept: Kept = field(default_factory=Kept)
+    # each observation's deployment by its row in ``deployments``, once known (see
+    # deployment_rows); a survey made by dataclasses.replace finds it again
+    _deployment_rows: np.ndarray | None = field(default=None, init=False, repr=False,
+                                                compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "observations", _with_categories(self.observations))
+
+    def deployment_rows(self) -> np.ndarray:
+        """The row (position) in ``deployments`` of each observation's deployment, -1
+        where it is not there.
+
+        Found once per survey: the reader knows it from its checks, the Parquet cache keeps
+        it, and :meth:`filter` carries it to the selection (a hashed look-up of every
+        deployment ID took half a second of the Overview map at 100x the demo).
+
+        Examples
+        --------
+        >>> from landmap.demo import load_demo
+        >>> s = load_demo().filter(years=2021)
+        >>> rows = s.deployment_rows()
+        >>> ids = s.deployments["deploymentID"].to_numpy()[rows]
+        >>> bool((ids == s.observations["deploymentID"].to_numpy()).all())
+        True
+        """
+        rows = self._deployment_rows
+        if rows is None or len(rows) != len(self.observations):
+            rows = positions(self.observations["deploymentID"], self.deployments["deploymentID"])
+            _know_deployment_rows(self, rows)
+        return rows
 
     @property
     def metric_crs(self) -> str:
@@ -301,13 +328,15 @@ class Survey:
         ValueError: individuals: unknown ID(s) 'Leo 999X'; the survey has Leo 1M, Leo 2F, ...
         """
         deployments = self.deployments
+        # the rows of the deployments kept, to carry each observation's deployment row
+        taken = np.arange(len(deployments))
         if years is not None:
             first, last = _span(years)
             if first > last:
                 raise ValueError(f"years={years!r}: the first year must not come after the last.")
             start_year, end_year = _active_years(deployments)
-            deployments = deployments[(start_year <= last).to_numpy()
-                                      & (end_year >= first).to_numpy()]
+            overlap = (start_year <= last).to_numpy() & (end_year >= first).to_numpy()
+            deployments, taken = deployments[overlap], taken[overlap]
             span = (first, last)
         else:
             span = None
@@ -327,17 +356,27 @@ class Survey:
             if unknown:
                 raise ValueError(f"country: unknown code(s) {sorted(unknown)}; use RUS, CHN "
                                  "or PRK.")
-            deployments = deployments[deployments["country"].isin(countries)]
+            inside = deployments["country"].isin(countries).to_numpy()
+            deployments, taken = deployments[inside], taken[inside]
         places = deployments["deploymentID"] if country else None
         obs = _select(self.observations, span, wanted, sex, life_stage, places)
+        labels, obs = obs.index, obs.reset_index(drop=True)
         kept = self.kept
         if not kept.empty:
             other = (_select(kept.observations, span, wanted, sex, life_stage, places)
+                     .reset_index(drop=True)
                      if not kept.observations.empty else kept.observations)
             kept = kept.select(deployments, span, obs, other,
                                by_animal=bool(wanted or sex or life_stage))
-        return dataclasses.replace(self, observations=obs, deployments=deployments,
-                                   years=span if span is not None else self.years, kept=kept)
+        chosen = dataclasses.replace(self, observations=obs, deployments=deployments, kept=kept,
+                                     years=span if span is not None else self.years)
+        if self._deployment_rows is not None and _positional(self.observations.index):
+            # each kept observation's deployment row, renumbered among the kept deployments
+            rows = self.deployment_rows()[labels.to_numpy()]
+            renumbered = np.full(len(self.deployments) + 1, -1, dtype=rows.dtype)
+            renumbered[taken] = np.arange(len(taken))
+            _know_deployment_rows(chosen, renumbered[rows])  # -1 stays -1 (the last)
+        return chosen
 
 
 def _select(obs: pd.DataFrame, span, wanted, sex, life_stage, places) -> pd.DataFrame:
@@ -356,7 +395,19 @@ def _select(obs: pd.DataFrame, span, wanted, sex, life_stage, places) -> pd.Data
     obs = _keep(obs, "lifeStage", life_stage, {"adult", "subadult", "juvenile", ""})
     if places is not None:
         obs = _rows(obs, is_in(obs["deploymentID"], places))
-    return obs.reset_index(drop=True)
+    return obs  # with the rows' labels in the table given (a survey's: their positions)
+
+
+def _positional(index: pd.Index) -> bool:
+    """Whether a table's row labels are its row positions (0, 1, 2, ...)."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def _know_deployment_rows(survey: Survey, rows: np.ndarray) -> Survey:
+    """The survey, told each observation's deployment row (see Survey.deployment_rows):
+    the caller knows them to be those of its own tables."""
+    object.__setattr__(survey, "_deployment_rows", rows)
+    return survey
 
 
 def _rows(obs: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:

@@ -51,7 +51,13 @@ from landmap.io.conformance import TABLES
 from landmap.io.progress import LoadStep, Progress
 from landmap.io.validate import DataError, Problem
 from landmap.observations import local_time
-from landmap.survey import CATEGORY_COLUMNS, Kept, Survey, _with_categories
+from landmap.survey import (
+    CATEGORY_COLUMNS,
+    Kept,
+    Survey,
+    _know_deployment_rows,
+    _with_categories,
+)
 
 __all__ = [
     "DEPLOYMENT_FIELDS",
@@ -1674,7 +1680,7 @@ def _read_package(path: Path, boundaries: Boundaries | None,
         stations = _with_points(deployments, *points.result())
         _far_away(stations, paths["deployments"].name, boundaries, problems)
         tracker.stage("checking", 1.0)
-        return Survey(
+        survey = Survey(
             deployments=stations,
             observations=held.result(),
             individuals=individuals,
@@ -1685,6 +1691,8 @@ def _read_package(path: Path, boundaries: Boundaries | None,
             problems=problems,
             kept=kept,
         )
+        # the deployment rows the checks found: the stations are the deployments' rows
+        return _know_deployment_rows(survey, at if at_level.all() else at[at_level])
 
 
 # --------------------------------------------------------------------------- writing

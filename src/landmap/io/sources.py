@@ -40,7 +40,13 @@ from landmap.io.camtrapdp import (
 from landmap.io.progress import LoadStep
 from landmap.io.validate import PROBLEM_COLUMNS, Problem, problem_record
 from landmap.observations import camera_offset, local_year
-from landmap.survey import Kept, Survey, _active_years
+from landmap.survey import (
+    Kept,
+    Survey,
+    _active_years,
+    _know_deployment_rows,
+    _positional,
+)
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
            "configured_source", "load_survey"]
@@ -50,12 +56,13 @@ DATA_ENV = "LANDMAP_DATA"
 #: Environment variable naming the cache folder (default ``~/.cache/landmap``).
 CACHE_ENV = "LANDMAP_CACHE"
 #: Bump when the cached tables' layout changes, so old caches are rebuilt.
-_LAYOUT = 12  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
+_LAYOUT = 13  # 3: problems keep their translatable templates; 4: effort_end; 5: local_offset;
 #             6: the kept media, other-level observations and unread resources;
 #             7: deployments without their points (remade per place on reading);
 #             8: observations split by year; 9: and whole, in the file's order
 #             10: species, sex, stages and IDs as categories; 11: as their codes, and
-#             each deployment's place by its number; 12: deployments by year too
+#             each deployment's place by its number; 12: deployments by year too;
+#             13: each observation's deployment row
 _TABLES = ("deployments", "observations", "individuals", "problems")
 
 
@@ -90,6 +97,9 @@ def _write(folder: Path, survey: Survey, fingerprint: dict) -> None:
     deployment_years = _write_deployment_years(folder / "deployments", deployments,
                                                survey.deployments)
     observations, categories = _coded(survey.observations)
+    # each observation's deployment row: read back, no deployment ID is looked up again
+    observations = observations.append_column("_deployment",
+                                              pa.array(survey.deployment_rows()))
     _write_observations(folder / "observations", observations, survey.observations)
     # all years, in the file's order: what the dashboard's first view reads (the years'
     # files are in year order, and putting millions of rows back in the file's order
@@ -221,11 +231,13 @@ def _deployments_of_years(folder: Path, written: dict, years: tuple[int, int]
 
 
 def _read_observations(folder: Path, categories: dict,
-                       years: tuple[int, int] | None = None) -> pd.DataFrame:
+                       years: tuple[int, int] | None = None
+                       ) -> tuple[pd.DataFrame, np.ndarray]:
     """The observations of the cache, of ``years`` only if given (their files alone are
-    read), in the order of the package's file."""
+    read), in the order of the package's file, and the row of each one's deployment in
+    the whole deployments table."""
     if years is None:
-        return _decoded(_parquet(folder.with_suffix(".parquet")), categories)
+        return _deployment_apart(_parquet(folder.with_suffix(".parquet")), categories)
     parts = ds.dataset(folder, format="parquet", partitioning="hive")
     where = (ds.field("year") >= years[0]) & (ds.field("year") <= years[1])
     table = parts.to_table(filter=where)
@@ -235,7 +247,12 @@ def _read_observations(folder: Path, categories: dict,
     # the schema's pandas metadata (time zones, nullable integers) is that of each file
     table = table.drop_columns(["_row", "year"]).replace_schema_metadata(
         parts.schema.metadata)
-    return _decoded(table, categories)
+    return _deployment_apart(table, categories)
+
+
+def _deployment_apart(table: pa.Table, categories: dict) -> tuple[pd.DataFrame, np.ndarray]:
+    rows = table.column("_deployment").to_numpy()
+    return _decoded(table.drop_columns("_deployment"), categories), rows
 
 
 def _stations(folder: Path, meta: dict, years: tuple[int, int] | None = None
@@ -269,10 +286,15 @@ def _read(folder: Path, package: Path, boundaries: Boundaries,
         # after the other they added half the read's time at 100x the demo
         stations = pool.submit(_stations, folder, meta, years)
         problems = pool.submit(lambda: _problems(_parquet(folder / "problems.parquet")))
-        observations = _read_observations(folder / "observations", meta["categories"],
-                                          years)
-        return Survey(
-            deployments=stations.result(),
+        observations, rows = _read_observations(folder / "observations", meta["categories"],
+                                                years)
+        deployments = stations.result()
+        if not _positional(deployments.index):  # some years' deployments, by their rows
+            renumbered = np.full(meta["deployment_years"]["rows"] + 1, -1, dtype=rows.dtype)
+            renumbered[deployments.index.to_numpy()] = np.arange(len(deployments))
+            rows = renumbered[rows]  # -1 stays -1 (the last)
+        survey = Survey(
+            deployments=deployments,
             observations=observations,
             individuals=_frame(folder / "individuals.parquet"),
             metadata=meta["metadata"],
@@ -285,6 +307,7 @@ def _read(folder: Path, package: Path, boundaries: Boundaries,
                              for i, path in meta["files"].items()}),
             problems=problems.result(),
         )
+        return _know_deployment_rows(survey, rows)
 
 
 def _frame(path: Path) -> pd.DataFrame:

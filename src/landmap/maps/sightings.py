@@ -6,7 +6,6 @@ import folium
 import numpy as np
 import pandas as pd
 
-from landmap._arrow import positions
 from landmap.boundaries import COUNTRY_NAMES
 from landmap.i18n import Language, language
 from landmap.maps.base import base_map, finish_map, map_language
@@ -14,7 +13,7 @@ from landmap.maps.circles import Circles, circle_radius, size_rows
 from landmap.maps.legend import NOTE, swatch_dot
 from landmap.maps.stations import add_stations
 from landmap.maps.style import COLOURS, colour_cycle
-from landmap.observations import LEOPARD, camera_offset, detections, local_time
+from landmap.observations import LEOPARD, camera_offset, detection_mask, local_time
 from landmap.species import species_label
 from landmap.survey import Survey, catalogue_order
 
@@ -79,9 +78,10 @@ def _points(survey: Survey, species, colour_by: str, t
     """Each detection with its place, colour group, local day and the row of its
     deployment; the colour and the label of each group."""
     wanted = [species] if isinstance(species, str) else list(species)
-    obs = pd.concat([detections(survey.observations, name) for name in wanted])
+    masks = [detection_mask(survey.observations, name) for name in wanted]
+    obs = pd.concat([survey.observations[mask] for mask in masks])
     deployments = survey.deployments
-    row = positions(obs["deploymentID"], deployments["deploymentID"])
+    row = np.concatenate([survey.deployment_rows()[mask] for mask in masks])
     obs, row = obs[row >= 0], row[row >= 0]
     if colour_by == "individual":
         ids = obs["individualID"].astype("str")

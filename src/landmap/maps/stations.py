@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from landmap._arrow import positions
 from landmap.effort import trap_nights
 from landmap.i18n import Language, language
 from landmap.maps.base import geojson, map_language, tooltip
@@ -202,11 +201,12 @@ def _detections_at(survey: Survey, species: str) -> tuple[pd.DataFrame, np.ndarr
     ``country``, ``detections``; sorted by ID), each detection's row among them and its
     individual ID."""
     obs = survey.observations
-    obs = obs.loc[detection_mask(obs, species), ["deploymentID", "individualID"]]
+    chosen = detection_mask(obs, species)
+    obs = obs.loc[chosen, ["deploymentID", "individualID"]]
     stations = survey.deployments[["locationID", "latitude", "longitude", "country"]]
-    # each detection's deployment by row number (deployment IDs are unique): a hashed
-    # look-up, where a merge on millions of text keys takes seconds
-    at = positions(obs["deploymentID"], survey.deployments["deploymentID"])
+    # each detection's deployment by row number (deployment IDs are unique), as the survey
+    # knows them: a merge on millions of text keys takes seconds, a look-up of them half one
+    at = survey.deployment_rows()[chosen]
     rows = np.flatnonzero(at >= 0)
     # Grouped by integer codes of the stations: pandas aggregates text keys ("first" of a
     # text column) value by value in Python, minutes at a million detections.
