@@ -284,10 +284,17 @@ def _protect_survey(survey, precision: Precision, crs):
     problems = [dataclasses.replace(p, value=WITHHELD)
                 if p.field in _COORDINATE_FIELDS and p.value not in (None, "") else p
                 for p in survey.problems]
-    return dataclasses.replace(survey, deployments=deployments,
-                               metadata=_protect_metadata(survey.metadata, deployments,
-                                                          precision, crs),
-                               problems=problems, precision=precision)
+    from landmap.survey import _know_deployment_rows  # (survey imports this module)
+
+    coarse = dataclasses.replace(survey, deployments=deployments,
+                                 metadata=_protect_metadata(survey.metadata, deployments,
+                                                            precision, crs),
+                                 problems=problems, precision=precision)
+    # the same deployments and observations, row for row: each observation's deployment
+    # row is still that of the survey (a look-up of every ID is half a second at 100x)
+    if survey._deployment_rows is not None:
+        _know_deployment_rows(coarse, survey._deployment_rows)
+    return coarse
 
 
 def _protect_metadata(metadata: dict, deployments: gpd.GeoDataFrame,
