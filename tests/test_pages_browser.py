@@ -456,6 +456,8 @@ def test_upload_a_package_and_a_boundary_layer(dashboard, page, demo, tmp_path):
 def test_load_spreadsheet_tables_through_the_data_page(dashboard, page, tmp_path):
     """camtrapR-style tables: the page guesses the columns, the user picks the date format,
     and the Overview then counts what the tables hold."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     stations = tmp_path / "CTtable.csv"
     stations.write_text("Station;lat;lon;Setup_date;Retrieval_date;Problem1_from;Problem1_to\n"
                         "A;43.10;131.40;01.01.2021;01.03.2021;;\n"
@@ -474,7 +476,10 @@ def test_load_spreadsheet_tables_through_the_data_page(dashboard, page, tmp_path
     page.get_by_role("option", name="day.month.year (01.06.2021 22:15)").click()
     wait_idle(page)
     page.get_by_role("button", name="Load tables").click()
-    page.get_by_text("CTtable.csv + recordTable.csv loaded").wait_for(timeout=60_000)
+    try:
+        page.get_by_text("CTtable.csv + recordTable.csv loaded").wait_for(timeout=90_000)
+    except PlaywrightTimeout:  # say what the page said instead (once timed out in CI)
+        raise AssertionError(page.locator("body").inner_text()[-1500:]) from None
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Overview").click()
     map_frame(page)
     # By hand: 2 stations; A works 1 Jan–1 Mar (59 nights), B 2 Jan–2 Mar less its problem
