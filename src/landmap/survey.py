@@ -372,10 +372,8 @@ class Survey:
                                      years=span if span is not None else self.years)
         if self._deployment_rows is not None and _positional(self.observations.index):
             # each kept observation's deployment row, renumbered among the kept deployments
-            rows = self.deployment_rows()[labels.to_numpy()]
-            renumbered = np.full(len(self.deployments) + 1, -1, dtype=rows.dtype)
-            renumbered[taken] = np.arange(len(taken))
-            _know_deployment_rows(chosen, renumbered[rows])  # -1 stays -1 (the last)
+            _know_deployment_rows(chosen, _renumbered(
+                self.deployment_rows()[labels.to_numpy()], taken, len(self.deployments)))
         return chosen
 
 
@@ -401,6 +399,14 @@ def _select(obs: pd.DataFrame, span, wanted, sex, life_stage, places) -> pd.Data
 def _positional(index: pd.Index) -> bool:
     """Whether a table's row labels are its row positions (0, 1, 2, ...)."""
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def _renumbered(rows: np.ndarray, taken: np.ndarray, total: int) -> np.ndarray:
+    """Deployment rows among ``total`` deployments renumbered among the rows ``taken`` of
+    them, in their order: a deployment not taken (and -1, none) becomes -1."""
+    place = np.full(total + 1, -1, dtype=rows.dtype)  # the last stands for -1
+    place[taken] = np.arange(len(taken))
+    return place[rows]
 
 
 def _know_deployment_rows(survey: Survey, rows: np.ndarray) -> Survey:

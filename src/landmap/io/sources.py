@@ -46,6 +46,7 @@ from landmap.survey import (
     _active_years,
     _know_deployment_rows,
     _positional,
+    _renumbered,
 )
 
 __all__ = ["CACHE_ENV", "DATA_ENV", "DataSource", "FileSource", "PostgisSource", "cache_dir",
@@ -290,9 +291,8 @@ def _read(folder: Path, package: Path, boundaries: Boundaries,
                                                 years)
         deployments = stations.result()
         if not _positional(deployments.index):  # some years' deployments, by their rows
-            renumbered = np.full(meta["deployment_years"]["rows"] + 1, -1, dtype=rows.dtype)
-            renumbered[deployments.index.to_numpy()] = np.arange(len(deployments))
-            rows = renumbered[rows]  # -1 stays -1 (the last)
+            rows = _renumbered(rows, deployments.index.to_numpy(),
+                               meta["deployment_years"]["rows"])
         survey = Survey(
             deployments=deployments,
             observations=observations,
