@@ -38,6 +38,7 @@ import pyproj
 from pandas.api.types import union_categoricals
 
 from landmap._arrow import all_empty as _all_empty
+from landmap._arrow import distinct_count as _distinct_count
 from landmap._arrow import is_in as _is_in
 from landmap._arrow import memory_given_back as _memory_given_back
 from landmap._arrow import pandas_frame as _pandas_frame
@@ -752,7 +753,7 @@ def _check_unique(problems, label, frame, field):
     ids = _arrow(frame[field])
     # counting the distinct IDs is the cheaper hashed pass; the rows are found only when
     # some repeat
-    if len(pc.unique(ids)) < len(frame):
+    if _distinct_count(ids) < len(frame):
         encoded = pc.dictionary_encode(_whole(ids))
         # Codes are given in order of first appearance, so a row repeats an earlier ID
         # exactly when its code is not larger than every code before it.
