@@ -50,20 +50,39 @@ grid_settings = {"cell_km": cell_km, "by_year": False,
                  "species": st.session_state[state.SPECIES], "threshold": f"{minutes}min",
                  "effort": filters.effort_unit()}
 grid = cache.compute(effort_grid, narrow, **grid_settings)
-gaps = cache.compute(coverage_gaps, narrow, cell_km=cell_km)
-covered = cache.compute(coverage, narrow, distance_km=3.0)
+
+
+def _gaps(narrowed: dict | None):
+    """The park's cells with no camera, None where its coverage is not measured (no
+    station near it: a package recorded elsewhere)."""
+    try:
+        return cache.compute(coverage_gaps, narrowed, cell_km=cell_km)
+    except ValueError:
+        return None
+
+
+gaps = _gaps(narrow)
+try:
+    covered = cache.compute(coverage, narrow, distance_km=3.0)
+except ValueError as error:
+    covered, not_measured = None, state.lang().text(error.args[0])
 
 a, b, c, d = st.columns(4)
 a.metric(_("Cells with cameras"), n(len(grid)))
 b.metric(_("Trap-nights"), n(grid["trap_nights"].sum()),
          help=_("Counted as {unit} (sidebar)").format(
              unit=_("station-days") if filters.effort_unit() == "station" else _("camera-days")))
-c.metric(_("Park within 3 km of a camera"), state.lang().percent(covered["share"]),
-         help=_("Share of Land of the Leopard National Park (approximate outline) within 3 km "
-                "of a station working in the selection"))
-d.metric(_("Park cells with no camera"), n(len(gaps)),
-         help=_("{size} km cells of the park with no working station: {area}").format(
-             size=cell_km, area=state.lang().area(gaps["area_km2"].sum(), 0)))
+if covered is None:
+    c.metric(_("Park within 3 km of a camera"), "–", help=not_measured)
+    d.metric(_("Park cells with no camera"), "–", help=not_measured)
+    st.caption(_("Park coverage: {reason}.").format(reason=not_measured))
+else:
+    c.metric(_("Park within 3 km of a camera"), state.lang().percent(covered["share"]),
+             help=_("Share of Land of the Leopard National Park (approximate outline) within "
+                    "3 km of a station working in the selection"))
+    d.metric(_("Park cells with no camera"), n(len(gaps)),
+             help=_("{size} km cells of the park with no working station: {area}").format(
+                 size=cell_km, area=state.lang().area(gaps["area_km2"].sum(), 0)))
 map_title = (_("{unit} ({minutes} min apart), {span}").format(
     unit=_(UNITS[metric]), minutes=minutes, span=label) if metric == "detection_rate" else None)
 
@@ -76,8 +95,7 @@ def _map():
     title = (_("{unit} ({minutes} min apart), {span}").format(
         unit=_(UNITS[metric]), minutes=minutes, span=shown.span_label)
         if playing and metric == "detection_rate" else map_title)
-    return density_map(shown, frame_grid, cache.compute(coverage_gaps, here, cell_km=cell_km),
-                       metric, title=title, lang=state.lang())
+    return density_map(shown, frame_grid, _gaps(here), metric, title=title, lang=state.lang())
 
 
 widgets.show_map("density", _map, cell_km, metric, year if not playing else ALL, minutes)
@@ -97,7 +115,8 @@ if not briefing:
          f"landmap-grid-{cell_km}km-{label}.geojson", "application/geo+json"),
         (_("Grid (GeoPackage, UTM)"), lambda: gpkg_bytes(safe(grid), "effort_grid"),
          f"landmap-grid-{cell_km}km-{label}.gpkg", "application/geopackage+sqlite3"),
-        *widgets.map_downloads(lambda: density_map(safe(chosen), safe(grid), safe(gaps), metric,
+        *widgets.map_downloads(lambda: density_map(safe(chosen), safe(grid),
+                                                   None if gaps is None else safe(gaps), metric,
                                                    title=map_title, lang=lang),
                           title, f"landmap-density-{label}"),
     ], key="density")

@@ -131,6 +131,28 @@ def test_pages_survive_a_package_without_leopards(app, page, make_package, monke
     assert not app.exception, app.exception
 
 
+def test_trap_density_page_says_why_a_far_packages_park_coverage_is_not_measured(
+        app, make_package, monkeypatch):
+    """A package recorded in Belgium (as the standard's example) is no gap of the Amur
+    park: the two coverage figures read "–" with the reason, in the page's language, and
+    the counts of its own cameras stand."""
+    from tests.conftest import dep
+
+    folder = make_package(deployments=[dep(1, latitude="51.07", longitude="4.47"),
+                                       dep(2, latitude="51.10", longitude="4.50")])
+    monkeypatch.setenv("LANDMAP_DATA", str(folder))
+    app.run()
+    app.switch_page("pages/trap_density.py").run()
+    assert not app.exception, app.exception
+    shown = _metrics(app)
+    assert shown["Park within 3 km of a camera"] == "–"
+    assert shown["Park cells with no camera"] == "–"
+    assert shown["Cells with cameras"] == "2"
+    assert any(c.value == "Park coverage: no station of the selection lies within 20 km of "
+               "Land of the Leopard National Park: the park's coverage by cameras is not "
+               "measured." for c in app.caption)
+
+
 def test_individuals_page_defaults_to_the_most_photographed(app, demo):
     from landmap.observations import detections
 

@@ -258,3 +258,21 @@ def test_the_year_sequence_has_a_frame_per_selected_year(demo):
     assert all(Image.open(io.BytesIO(png)).size == SIZES["projector"] for _, png in frames)
     gif = Image.open(io.BytesIO(animated_gif([png for _, png in frames], seconds=2)))
     assert gif.n_frames == 3 and gif.info["duration"] == 2000
+
+
+def test_a_pack_of_a_package_far_from_the_park_does_not_count_the_park_as_gaps(
+        make_package):
+    """The standard's own example lies in Belgium: its pack's effort figures keep its
+    cameras' trap-nights and cells, and the park's coverage reads "–" (not 0 % covered
+    and every park cell a gap); its effort map draws no gap."""
+    from landmap.io.camtrapdp import read_camtrapdp
+    from tests.conftest import dep, obs
+
+    survey = read_camtrapdp(make_package(
+        deployments=[dep(1, latitude="51.07", longitude="4.47")],
+        observations=[obs(1, scientificName="Vulpes vulpes", individualID="")]))
+    data = build_briefing(Release(survey, Precision(5), survey), "Example")
+    assert data.effort["Park within 3 km of a camera"] == "–"
+    assert data.effort["Park cells with no camera"] == "–"
+    assert data.effort["5 km cells with cameras"] == "1"
+    assert "Coverage gaps" not in data.maps["effort"]().get_root().render()

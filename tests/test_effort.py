@@ -105,6 +105,54 @@ def _square_park(side_m: float = 10_000) -> Boundaries:
     return Boundaries(b.countries, b.border, park)
 
 
+def _station_east_of_the_square(make_package, km_from_edge: float):
+    """A survey of one station ``km_from_edge`` east of the square park's east edge."""
+    import dataclasses
+
+    import geopandas as gpd
+    import shapely
+
+    centre = gpd.GeoSeries([shapely.Point(131.45, 43.1)], crs=4326).to_crs(32652).iloc[0]
+    at = gpd.GeoSeries([shapely.Point(centre.x + 5000 + km_from_edge * 1000, centre.y)],
+                       crs=32652).to_crs(4326).iloc[0]
+    survey = read_camtrapdp(make_package(deployments=[dep(1, latitude=f"{at.y:.6f}",
+                                                          longitude=f"{at.x:.6f}")]))
+    return dataclasses.replace(survey, boundaries=_square_park())
+
+
+def test_coverage_is_measured_only_for_a_selection_with_a_station_near_the_park(make_package):
+    """Up to 20 km from the park (PARK_REACH_KM) a station's selection has the park's
+    coverage measured (none of it covered from 19 km away: every cell a gap); farther, and
+    for a package recorded elsewhere (the standard's example lies in Belgium), both
+    measures refuse with the reason instead of calling the whole park a gap."""
+    from landmap.effort import PARK_REACH_KM
+
+    assert PARK_REACH_KM == 20
+    near = _station_east_of_the_square(make_package, 19)
+    assert coverage(near, distance_km=3, park_id="square")["share"] == 0
+    gaps = coverage_gaps(near, cell_km=5, park_id="square")
+    assert gaps["area_km2"].sum() == pytest.approx(100, rel=1e-3)
+    far = _station_east_of_the_square(make_package, 21)
+    for measure in (coverage, coverage_gaps):
+        with pytest.raises(ValueError, match=r"no station of the selection lies within 20 km "
+                                             r"of square: the park's coverage by cameras is "
+                                             r"not measured"):
+            measure(far, park_id="square")
+    belgian = read_camtrapdp(make_package(deployments=[dep(latitude="51.07",
+                                                           longitude="4.47")]))
+    with pytest.raises(ValueError) as refused:
+        coverage_gaps(belgian)
+    assert str(refused.value) == ("no station of the selection lies within 20 km of Land of "
+                                  "the Leopard National Park: the park's coverage by cameras "
+                                  "is not measured")
+    from landmap.i18n import language
+
+    assert language("ru").text(refused.value.args[0]).startswith(
+        "ни одна станция выборки не находится в пределах 20 км от парка (Национальный парк "
+        "«Земля леопарда»)")
+    assert "豹之乡国家公园" in language("zh").text(refused.value.args[0])
+
+
 def test_coverage_of_a_square_park_by_one_central_station(make_package):
     survey = read_camtrapdp(make_package(deployments=[dep(1, latitude="43.1",
                                                           longitude="131.45")]))

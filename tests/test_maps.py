@@ -290,6 +290,25 @@ def test_legend_names_the_border_and_parks_only_where_the_map_shows_them(make_pa
     assert "National park (approximate outline)" in near
 
 
+def test_trap_density_map_draws_and_names_coverage_gaps_only_where_measured(demo):
+    """The gap layer and its legend row come with the gaps: not where the park's coverage
+    is not measured (None: no station near it), nor where no park cell lacks a camera."""
+    from landmap.effort import coverage_gaps, effort_grid
+    from landmap.maps import density_map
+
+    s = demo.filter(years=(2021, 2021))
+    grid, gaps = effort_grid(s, by_year=False), coverage_gaps(s)
+    row = "Park cell with no working station (coverage gap)"
+    assert len(gaps) == 18  # 5 km cells of the park without a working station in 2021
+    drawn = density_map(s, grid, gaps)
+    assert row in _legend_body(drawn)
+    assert "Coverage gaps (18 cells)" in drawn.get_root().render()
+    for none in (None, gaps.iloc[:0]):
+        drawn = density_map(s, grid, none)
+        assert row not in _legend_body(drawn)
+        assert "Coverage gaps" not in drawn.get_root().render()
+
+
 def test_legend_of_the_demo_names_the_border_and_parks_in_every_language(demo):
     from landmap.i18n import language
 

@@ -25,9 +25,9 @@ from landmap.observations import (
     local_year,
 )
 
-__all__ = ["EFFORT_UNITS", "FAILED_TAG", "GRID_COLUMNS", "coverage", "coverage_gaps",
-           "effort_end", "effort_grid", "station_days", "station_effort", "trap_nights",
-           "working_periods"]
+__all__ = ["EFFORT_UNITS", "FAILED_TAG", "GRID_COLUMNS", "PARK_REACH_KM", "coverage",
+           "coverage_gaps", "effort_end", "effort_grid", "station_days", "station_effort",
+           "trap_nights", "working_periods"]
 
 _DAY = pd.Timedelta(days=1)
 
@@ -35,6 +35,11 @@ _DAY = pd.Timedelta(days=1)
 EFFORT_UNITS = {"camera": "camera-days", "station": "station-days"}
 #: The ``deploymentTags`` tag of a deployment whose camera stopped before it was collected.
 FAILED_TAG = "failed"
+#: A park's coverage is measured for a selection with a station at most this many km from
+#: it: a package recorded elsewhere (the standard's example lies in Belgium) would
+#: otherwise report the whole park as gaps, 221 cells of 5 km, as if the cameras had
+#: failed it.
+PARK_REACH_KM = 20.0
 
 
 def _check_unit(unit: str) -> str:
@@ -422,6 +427,11 @@ def coverage(survey, distance_km: float = 3.0, park_id: str = "land-of-the-leopa
     dict
         ``park_km2``, ``covered_km2``, ``share`` (0-1) and ``stations`` used.
 
+    Raises
+    ------
+    ValueError
+        If no station of the selection lies within :data:`PARK_REACH_KM` of the park.
+
     Examples
     --------
     >>> from landmap.demo import load_demo
@@ -431,7 +441,7 @@ def coverage(survey, distance_km: float = 3.0, park_id: str = "land-of-the-leopa
     """
     if not distance_km > 0:
         raise ValueError(f"distance_km={distance_km!r}: must be positive.")
-    park = survey.boundaries.park(park_id).to_crs(survey.metric_crs).geometry.union_all()
+    park = _park_in_reach(survey, park_id)
     nights = trap_nights(survey.deployments, survey.years).to_numpy()
     working = survey.deployments[nights > 0].drop_duplicates("locationID").to_crs(survey.metric_crs)
     reach = working.geometry.buffer(distance_km * 1000, quad_segs=32).union_all()
@@ -449,6 +459,11 @@ def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leop
         ``cell_id``, ``area_km2`` (the part of the cell inside the park) and geometry (the
         cell clipped to the park), in the survey's metric CRS.
 
+    Raises
+    ------
+    ValueError
+        If no station of the selection lies within :data:`PARK_REACH_KM` of the park.
+
     Examples
     --------
     >>> from landmap.demo import load_demo
@@ -459,7 +474,7 @@ def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leop
     import geopandas as gpd
 
     size = _check_cell(cell_km)
-    park = survey.boundaries.park(park_id).to_crs(survey.metric_crs).geometry.union_all()
+    park = _park_in_reach(survey, park_id)
     minx, miny, maxx, maxy = park.bounds
     ix, iy = np.meshgrid(np.arange(np.floor(minx / size), np.ceil(maxx / size)).astype(int),
                          np.arange(np.floor(miny / size), np.ceil(maxy / size)).astype(int))
@@ -474,3 +489,24 @@ def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leop
     gaps["cell_id"] = gaps["ix"].astype(str) + "_" + gaps["iy"].astype(str)
     gaps["area_km2"] = gaps.geometry.area / 1e6
     return gpd.GeoDataFrame(gaps[["cell_id", "area_km2", "geometry"]], crs=survey.metric_crs)
+
+
+def _park_in_reach(survey, park_id: str):
+    """The park's outline in the survey's metric CRS, if a station of the selection lies
+    within :data:`PARK_REACH_KM` of it (each place measured once)."""
+    import shapely
+
+    from landmap.i18n import Text
+
+    layer = survey.boundaries.park(park_id)
+    park = layer.to_crs(survey.metric_crs).geometry.union_all()
+    stations = survey.deployments.geometry
+    if len(stations):
+        xy = np.unique(shapely.get_coordinates(stations.to_crs(survey.metric_crs).array), axis=0)
+        if (shapely.distance(shapely.points(xy), park) <= PARK_REACH_KM * 1000).any():
+            return park
+    # the bundled parks' names are catalogue messages: shown translated
+    name = str(layer["name_en"].iloc[0]) if "name_en" in layer else park_id
+    raise ValueError(Text("no station of the selection lies within {km} km of {park}: the "
+                          "park's coverage by cameras is not measured",
+                          km=f"{PARK_REACH_KM:g}", park=Text(name)))

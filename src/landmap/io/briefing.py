@@ -589,8 +589,10 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
     chosen = kde[kde["individualID"].isin(individuals)]
     cell = max(5, release.precision.cell_km or 5)
     grid = release.compute(effort_grid, cell_km=cell, by_year=False)
-    gaps = release.compute(coverage_gaps, cell_km=cell)
-    covered = coverage(release.exact)
+    try:
+        gaps, covered = release.compute(coverage_gaps, cell_km=cell), coverage(release.exact)
+    except ValueError:  # no station near the park (a package recorded elsewhere)
+        gaps = covered = None
     h = headline(release.exact)
     lang = lang or language("en")
     t, n = lang.gettext, lang.number
@@ -643,8 +645,9 @@ def build_briefing(release, title: str, individuals: list[str] | None = None,
         crossings=crossings, ranges=chosen,
         effort={f'{t("Trap-nights")} ({t("camera-days")})': n(grid["trap_nights"].sum()),
                 t("{size} km cells with cameras").format(size=cell): n(len(grid)),
-                t("Park within 3 km of a camera"): lang.percent(covered["share"], 0),
-                t("Park cells with no camera"): n(len(gaps))},
+                t("Park within 3 km of a camera"):
+                    "–" if covered is None else lang.percent(covered["share"], 0),
+                t("Park cells with no camera"): "–" if gaps is None else n(len(gaps))},
         maps={"overview": lambda: overview_map(view, title=title, lang=lang),
               "border": lambda: cross_border_map(view, crossings, kde, lang=lang),
               "ranges": lambda: home_range_map(view, chosen, lang=lang),

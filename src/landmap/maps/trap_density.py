@@ -33,7 +33,7 @@ UNITS = {
 }
 
 
-def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
+def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame | None,
                 metric: str = "trap_nights", title: str | None = None,
                 lang: Language | None = None) -> folium.Map:
     """Grid cells shaded by effort, station density or detection rate, with coverage gaps.
@@ -43,8 +43,9 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
     survey : Survey
     grid : GeoDataFrame
         From :func:`landmap.effort.effort_grid` (one year, or summed with ``by_year=False``).
-    gaps : GeoDataFrame
-        From :func:`landmap.effort.coverage_gaps`.
+    gaps : GeoDataFrame or None
+        From :func:`landmap.effort.coverage_gaps`; None where the park's coverage is not
+        measured (no station near it): no gap layer nor legend row.
     metric : {"trap_nights", "stations_per_100km2", "detection_rate"}
 
     Examples
@@ -78,7 +79,7 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
                                       aliases=[t("Cell"), t("Stations"), t("Trap-nights"),
                                                t("Detections"), unit]),
     ).add_to(m)
-    if len(gaps):
+    if gaps is not None and len(gaps):
         folium.GeoJson(
             features(gaps, ["cell_id", "area_km2"]),
             name=t("Coverage gaps ({n} cells)").format(n=n(len(gaps))),
@@ -94,7 +95,8 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
     rows = [(swatch_fill(RAMP[min(i, len(RAMP) - 1)]),
              f"{n(edges[i], digits)} – {n(edges[i + 1], digits)}")
             for i in range(len(edges) - 1)]
-    rows.append((swatch_fill("#D55E0040", "#D55E00", dashed=True),
-                 t("Park cell with no working station (coverage gap)")))
+    if gaps is not None and len(gaps):
+        rows.append((swatch_fill("#D55E0040", "#D55E00", dashed=True),
+                     t("Park cell with no working station (coverage gap)")))
     rows.append((swatch_dot(COLOURS["station"]), t("Camera station")))
     return finish_map(m, survey, title or f"{unit}, {survey.span_label}", rows)
