@@ -309,6 +309,36 @@ def test_trap_density_map_draws_and_names_coverage_gaps_only_where_measured(demo
         assert "Coverage gaps" not in drawn.get_root().render()
 
 
+def test_trap_density_map_is_fitted_on_its_whole_cells(make_package):
+    """Three stations a few km apart: the view holds each whole 5 km cell, not only the
+    stations (the map's edge cut the outer cells)."""
+    from landmap.effort import effort_grid
+    from landmap.io.camtrapdp import read_camtrapdp
+    from landmap.maps import density_map
+    from landmap.maps.base import _Frame
+
+    s = read_camtrapdp(make_package(deployments=[
+        dep(1, latitude="43.10", longitude="131.40"), dep(2, latitude="43.16",
+                                                          longitude="131.47"),
+        dep(3, latitude="43.05", longitude="131.52")]))
+    grid = effort_grid(s, by_year=False)
+    m = density_map(s, grid, None)
+    (south, west), (north, east) = next(c for c in m._children.values()
+                                        if isinstance(c, _Frame)).data
+    # the view's corners are taken in the survey's UTM zone (see view_bounds): compared there
+    import geopandas as gpd
+
+    corners = gpd.GeoSeries(gpd.points_from_xy([west, east], [south, north]),
+                            crs="EPSG:4326").to_crs(s.metric_crs)
+    x0, y0, x1, y1 = grid.to_crs(s.metric_crs).total_bounds
+    assert len(grid) == 3
+    assert corners.x.iloc[0] <= x0 + 1 and corners.y.iloc[0] <= y0 + 1
+    assert corners.x.iloc[1] >= x1 - 1 and corners.y.iloc[1] >= y1 - 1
+    # the stations alone span less than the cells
+    sx0, _, sx1, _ = s.deployments.to_crs(s.metric_crs).total_bounds
+    assert x1 - x0 > sx1 - sx0 + 1000
+
+
 def test_legend_of_the_demo_names_the_border_and_parks_in_every_language(demo):
     from landmap.i18n import language
 

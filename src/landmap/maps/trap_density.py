@@ -99,4 +99,9 @@ def density_map(survey: Survey, grid: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame |
         rows.append((swatch_fill("#D55E0040", "#D55E00", dashed=True),
                      t("Park cell with no working station (coverage gap)")))
     rows.append((swatch_dot(COLOURS["station"]), t("Camera station")))
-    return finish_map(m, survey, title or f"{unit}, {survey.span_label}", rows)
+    # fitted on the cells too: a cell reaches past its stations, and the map's edge cut
+    # the outer cells (a package of three cells showed slivers of two of them)
+    extent = pd.concat([survey.deployments.geometry.to_crs("EPSG:4326"),
+                        cells.geometry.to_crs("EPSG:4326")])
+    return finish_map(m, survey, title or f"{unit}, {survey.span_label}", rows,
+                      extent=gpd.GeoSeries(extent, crs="EPSG:4326"))
