@@ -30,6 +30,8 @@ YEARLY_KEYS = {"year", "individuals", "females", "males", "adults", "subadults",
                "new_individuals", "last_seen", "females_with_cubs", "cubs",
                "sex_ratio_m_per_f", "russia", "china", "both", "russia_only", "china_only",
                "share_both", "stations", "trap_nights", "effort_unit"}
+PARK_KEYS = {"park_id", "distance_km", "cell_km", "measured", "park_km2", "covered_km2",
+             "share", "stations", "cells_without_camera", "gap_km2", "reason"}
 
 
 @pytest.fixture(autouse=True)
@@ -70,13 +72,77 @@ def test_summary_2021_shows_what_the_overview_shows(capsys, monkeypatch):
 
 def test_summary_keys_are_the_documented_ones(capsys):
     result = _summary(capsys, "--year", "2020-2021")
-    assert set(result) == {"title", "years", "species", "headline", "yearly"}
+    assert set(result) == {"title", "years", "species", "headline", "yearly", "park_coverage"}
     assert set(result["headline"]) == HEADLINE_KEYS
     assert all(set(row) == YEARLY_KEYS for row in result["yearly"])
+    assert set(result["park_coverage"]) == PARK_KEYS - {"reason"}  # "reason": unmeasured
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### `landmap summary --format json`"):]
-    missing = [k for k in HEADLINE_KEYS | YEARLY_KEYS if f"`{k}`" not in section]
+    section = section[:section.index("\n### ", 5)]
+    missing = [k for k in HEADLINE_KEYS | YEARLY_KEYS | PARK_KEYS if f"`{k}`" not in section]
     assert missing == []
+
+
+def test_summary_gives_the_park_coverage_the_trap_density_page_shows(capsys, monkeypatch,
+                                                                       demo):
+    """2021 of the demo: 99.9 % of the park within 3 km of a camera and 18 park cells of
+    5 km without one, as the page shows them and the API computes them."""
+    from landmap.effort import coverage, coverage_gaps
+
+    park = _summary(capsys, "--year", "2021")["park_coverage"]
+    s = demo.filter(years=(2021, 2021))
+    covered, gaps = coverage(s), coverage_gaps(s)
+    assert park["measured"] is True and park["park_id"] == "land-of-the-leopard"
+    assert park["share"] == round(covered["share"], 4)
+    assert park["cells_without_camera"] == len(gaps) == 18
+    assert park["gap_km2"] == round(gaps["area_km2"].sum(), 1)
+    assert park["park_km2"] == round(covered["park_km2"], 1) == 2650.0
+    monkeypatch.setattr(signin, "_local_client", lambda: True)
+    legacy_pages_off()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params["years"] = "2021-2021"
+    app.run()
+    app.switch_page("pages/trap_density.py").run()
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Park within 3 km of a camera"] == f"{park['share']:.1%}" == "99.9%"
+    assert shown["Park cells with no camera"] == "18"
+
+
+def test_a_package_far_from_the_park_has_its_coverage_refused_with_the_reason(
+        capsys, make_package, tmp_path):
+    folder = make_package(deployments=[dep(1, latitude="51.07", longitude="4.47")],
+                          observations=[obs(1, scientificName="Vulpes vulpes",
+                                            individualID="")])
+    reason = ("no station of the selection lies within 20 km of Land of the Leopard National "
+              "Park: the park's coverage by cameras is not measured")
+    code, out, _ = _run(capsys, "summary", str(folder), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["park_coverage"] == {
+        "park_id": "land-of-the-leopard", "distance_km": 3.0, "cell_km": 5.0,
+        "measured": False, "reason": reason}
+    code, out, _ = _run(capsys, "summary", str(folder))
+    assert f"park coverage: {reason}" in out
+    code, _, err = _run(capsys, "export", str(folder), "--what", "gaps", "--output",
+                        str(tmp_path / "gaps.geojson"))
+    assert code == 1 and err.strip() == f"landmap: {reason}"
+    assert not (tmp_path / "gaps.geojson").exists()
+
+
+def test_export_gaps_writes_the_park_cells_without_a_camera(capsys, tmp_path, demo):
+    from landmap.effort import coverage_gaps
+
+    out = tmp_path / "gaps.geojson"
+    code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "gaps", "--year", "2021",
+                        "--output", str(out))
+    assert code == 0, err
+    written = gpd.read_file(out)
+    exact = coverage_gaps(demo.filter(years=(2021, 2021)))
+    assert sorted(written["cell_id"]) == sorted(exact["cell_id"])
+    assert written["area_km2"].sum() == pytest.approx(exact["area_km2"].sum(), abs=0.01)
+    assert set(written["location_precision"]) == {"locations generalised to 5 km"}
+    code, _, err = _run(capsys, "export", str(DEMO_DIR), "--what", "gaps", "--cell-km", "1",
+                        "--output", str(tmp_path / "fine.csv"))
+    assert code == 2 and "finer than the location precision" in err
 
 
 def test_yearly_table_matches_the_simulators_own_counts(capsys, demo_summary):

@@ -34,6 +34,7 @@ DEBUG_ENV = "LANDMAP_DEBUG"
 EXPORTS = {
     "ranges": ("geojson", "gpkg", "csv"),
     "effort": ("geojson", "gpkg", "csv"),
+    "gaps": ("geojson", "gpkg", "csv"),
     "crossings": ("csv", "json"),
     "camtrapdp": ("zip",),
     "species": ("csv",),
@@ -147,8 +148,10 @@ def _summary(args) -> int:
     survey = _load(args.package)
     years, individuals = _select(survey, _years(args.year), args.individual)
     result = summarise(survey, years=years, individuals=individuals, effort=args.effort)
+    covered = _park_coverage(survey.filter(years=result.years))
     if args.format == "json":
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_dict() | {"park_coverage": covered}, ensure_ascii=False,
+                         indent=2))
     elif args.format == "csv":
         sys.stdout.write(result.yearly.to_csv(index=False, lineterminator="\n"))
     else:
@@ -158,12 +161,34 @@ def _summary(args) -> int:
         print(f"{result.title}, {span}")
         print(f"camera stations {h.stations:,} · trap-nights {h.trap_nights:,.0f} "
               f"({h.effort_unit}) · leopard detections {h.detections:,} · individuals "
-              f"{h.individuals:,} (minimum count)\n")
+              f"{h.individuals:,} (minimum count)")
+        print(f"park within {covered['distance_km']:g} km of a camera "
+              f"{covered['share']:.1%} · park cells of {covered['cell_km']:g} km with no "
+              f"camera {covered['cells_without_camera']:,}\n" if covered["measured"] else
+              f"park coverage: {covered['reason']}\n")
         shown = result.yearly[["year", "stations", "trap_nights", "individuals", "adults",
                                "cubs", "females_with_cubs", "new_individuals", "males",
                                "females", "russia_only", "china_only", "both"]]
         print(shown.round({"trap_nights": 0}).to_string(index=False))
     return 0
+
+
+def _park_coverage(selection, distance_km: float = 3.0, cell_km: float = 5.0) -> dict:
+    """The Trap density page's two park figures, for ``summary``: plain JSON types."""
+    from landmap.effort import coverage, coverage_gaps
+
+    park_id = "land-of-the-leopard"
+    out = {"park_id": park_id, "distance_km": distance_km, "cell_km": cell_km}
+    try:
+        covered = coverage(selection, distance_km=distance_km, park_id=park_id)
+        gaps = coverage_gaps(selection, cell_km=cell_km, park_id=park_id)
+    except ValueError as error:  # no station near the park
+        return out | {"measured": False, "reason": str(error)}
+    return out | {"measured": True, "park_km2": round(covered["park_km2"], 1),
+                  "covered_km2": round(covered["covered_km2"], 1),
+                  "share": round(covered["share"], 4), "stations": covered["stations"],
+                  "cells_without_camera": len(gaps),
+                  "gap_km2": round(float(gaps["area_km2"].sum()), 1)}
 
 
 def _media(args) -> int:
@@ -367,7 +392,8 @@ def _export(args) -> int:
     years, individuals = _select(survey, _years(args.year), args.individual)
     if args.interval < 0:
         raise UsageError(f"--interval {args.interval}: give minutes, 0 or more.")
-    if args.what == "effort" and not precision.exact and args.cell_km < precision.cell_km:
+    if (args.what in ("effort", "gaps") and not precision.exact
+            and args.cell_km < precision.cell_km):
         raise UsageError(f"--cell-km {args.cell_km:g} is finer than the location precision "
                          f"({precision.cell_km} km); use --cell-km {precision.cell_km} or more.")
     selection = survey.filter(years=years, individuals=individuals)
@@ -393,6 +419,16 @@ def _effort(selection, precision, fmt, args) -> bytes:
     grid = effort_grid(selection, cell_km=args.cell_km, by_year=False,
                        threshold=f"{args.interval}min", effort=args.effort)
     return _layer(grid, selection, precision, fmt, "effort_grid")
+
+
+def _gaps(selection, precision, fmt, args) -> bytes:
+    from landmap.effort import coverage_gaps
+
+    try:
+        gaps = coverage_gaps(selection, cell_km=args.cell_km)
+    except ValueError as error:  # no station near the park: nothing to write
+        raise DataProblem(str(error)) from None
+    return _layer(gaps, selection, precision, fmt, "coverage_gaps")
 
 
 def _layer(frame, selection, precision, fmt, name) -> bytes:
@@ -569,7 +605,7 @@ def _year_animation(selection, precision, fmt, args) -> bytes:
     return animated_gif([png for _, png in frames], seconds=args.seconds)
 
 
-_EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort,
+_EXPORTERS: dict[str, Callable] = {"ranges": _ranges, "effort": _effort, "gaps": _gaps,
                                    "crossings": _crossings, "camtrapdp": _camtrapdp,
                                    "species": _species, "occupancy": _occupancy,
                                    "history": _history, "secr": _secr, "path": _path,
@@ -635,8 +671,9 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--format", choices=["table", "json", "csv"], default="table")
     summary.set_defaults(func=_summary)
 
-    export = commands.add_parser("export", help="ranges, effort grid, crossings, species "
-                                 "tables, detection histories or a package")
+    export = commands.add_parser("export", help="ranges, effort grid, coverage gaps, "
+                                 "crossings, species tables, detection histories or a "
+                                 "package")
     selection(export)
     export.add_argument("--what", choices=list(EXPORTS), required=True)
     export.add_argument("--format", choices=sorted({f for fs in EXPORTS.values() for f in fs}),
@@ -644,7 +681,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--protect", default="5", metavar="KM",
                         help="location precision: 1, 5 or 10 km, or exact (default 5)")
     export.add_argument("--cell-km", type=float, default=5.0,
-                        help="grid cell of --what effort, km (default 5)")
+                        help="grid cell of --what effort or gaps, km (default 5)")
     export.add_argument("--interval", type=int, default=30, metavar="MIN",
                         help="independence interval in minutes (default 30)")
     export.add_argument("--species", metavar="NAME",
