@@ -1,5 +1,6 @@
 """The landing map's HTML holds the layers, counts and legend the user relies on."""
 
+import html
 import re
 
 import numpy as np
@@ -279,15 +280,24 @@ def test_legend_names_the_border_and_parks_only_where_the_map_shows_them(make_pa
                                             deploymentEnd="2021-03-01T12:00:00+01:00")],
                            observations=[obs(eventStart="2021-01-10T02:00:00+01:00",
                                              eventEnd="2021-01-10T02:00:30+01:00")])
-    far = _legend_body(overview_map(read_camtrapdp(belgian), species=LEOPARD))
+    drawn = overview_map(read_camtrapdp(belgian), species=LEOPARD)
+    far = _legend_body(drawn)
     assert "Russia–China border" not in far
     assert "National park (approximate outline)" not in far
     assert "Camera station in the selection" in far
     assert "Leopard detections per station (1 in all)" in far
+    # no bundled outline there: the background is not the sea's colour, and says so
+    unmapped = "No country outlines here (they are bundled for the parks' region only)"
+    assert unmapped in html.unescape(far)
+    background = ".leaflet-container { background: #ecebe7 !important; }"
+    assert background in drawn.get_root().render()
 
-    near = _legend_body(overview_map(read_camtrapdp(make_package())))
+    drawn = overview_map(read_camtrapdp(make_package()))
+    near = _legend_body(drawn)
     assert "Russia–China border" in near
     assert "National park (approximate outline)" in near
+    assert unmapped not in html.unescape(near)
+    assert background not in drawn.get_root().render()
 
 
 def test_trap_density_map_draws_and_names_coverage_gaps_only_where_measured(demo):

@@ -382,6 +382,12 @@ def finish_map(m: folium.Map, survey: Survey, title: str, rows: list[tuple[str, 
     layers = (survey.boundaries.border.geometry, parks)
     base = [(swatch, t(text)) for (swatch, text), layer in zip(BASE_ROWS, layers, strict=True)
             if _in_view(layer, data)]
+    if not _in_view(survey.boundaries.countries.geometry, data):
+        # the bundled outlines cover the Amur region only: elsewhere (the standard's
+        # Belgian example) the stations stood on the sea's colour
+        add_css(m, f".leaflet-container {{ background: {COLOURS['unmapped']} !important; }}")
+        base.append((swatch_fill(COLOURS["unmapped"], "#bbbbbb"), t(
+            "No country outlines here (they are bundled for the parks' region only)")))
     user = [(swatch_fill(COLOURS["user"] + "22", COLOURS["user"]),
              t("{name} (your layer)").format(name=name)) for name, _ in survey.boundaries.extra]
     Legend(legend_html(title, base + user + rows, t(NOTE) if note is None else note,

@@ -9,6 +9,8 @@ __all__ = ["COLOURS", "PALETTE", "RAMP", "STATUS_COLOURS"]
 #: Colours (Okabe-Ito palette where a hue carries meaning, safe for colour-blind viewers).
 COLOURS = {
     "sea": "#cfe3ef",
+    # the background where no bundled outline reaches: neither sea nor a country
+    "unmapped": "#ecebe7",
     "RUS": "#f4efe1",
     "CHN": "#e2d8c3",
     "PRK": "#e3e3e3",
