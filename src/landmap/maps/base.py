@@ -19,7 +19,6 @@ from pyproj import Transformer
 
 from landmap import _folium_text  # noqa: F401  (map text stays text: see there)
 from landmap.i18n import Language, language
-from landmap.maps.circles import MAX_RADIUS
 from landmap.maps.legend import (
     BASE_ROWS,
     NOTE,
@@ -274,9 +273,8 @@ class _Frame(MacroElement):
   var labels = {{ this.labels|tojson }};
   var whole = false, touched = false, b = null;
   // an exported map's title box (window.lmPadTop, its height) keeps the data below it
-  var pad = {{ this.padding }};
   function fit() { map.fitBounds(whole ? landscape : data, {paddingTopLeft:
-    [pad, window.lmPadTop || pad], paddingBottomRight: [pad, pad]}); }
+    [14, window.lmPadTop || 14], paddingBottomRight: [14, 14]}); }
   var home = L.control({position: 'topleft'});
   home.onAdd = function () {
     b = L.DomUtil.create('div', 'lm-home');
@@ -318,15 +316,10 @@ class _Frame(MacroElement):
         self._name = "Frame"
         self.data, self.landscape, self.labels = data, landscape, labels
         self.min_height = MIN_HEIGHT
-        self.padding = FIT_PADDING
 
 
 #: The smallest height (pixels) a map's frame takes in the dashboard.
 MIN_HEIGHT = 420
-#: Pixels kept free around the data when the view is fitted: a station's circle reaches
-#: up to :data:`~landmap.maps.circles.MAX_RADIUS` beyond its centre (with 14 the busiest
-#: stations at the edge of the view were cut).
-FIT_PADDING = MAX_RADIUS + 4
 
 
 def view_bounds(shapes: gpd.GeoSeries, crs: str, snap_m: float | None = None
