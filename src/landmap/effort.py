@@ -494,6 +494,7 @@ def coverage_gaps(survey, cell_km: float = 5.0, park_id: str = "land-of-the-leop
 def _park_in_reach(survey, park_id: str):
     """The park's outline in the survey's metric CRS, if a station of the selection lies
     within :data:`PARK_REACH_KM` of it (each place measured once)."""
+    import geopandas as gpd
     import shapely
 
     from landmap.i18n import Text
@@ -502,8 +503,10 @@ def _park_in_reach(survey, park_id: str):
     park = layer.to_crs(survey.metric_crs).geometry.union_all()
     stations = survey.deployments.geometry
     if len(stations):
-        xy = np.unique(shapely.get_coordinates(stations.to_crs(survey.metric_crs).array), axis=0)
-        if (shapely.distance(shapely.points(xy), park) <= PARK_REACH_KM * 1000).any():
+        # each place projected once (a million deployments stand at a few thousand places)
+        places = gpd.GeoSeries(shapely.points(np.unique(shapely.get_coordinates(
+            stations.array), axis=0)), crs=stations.crs).to_crs(survey.metric_crs)
+        if (shapely.distance(places.array, park) <= PARK_REACH_KM * 1000).any():
             return park
     # the bundled parks' names are catalogue messages: shown translated
     name = str(layer["name_en"].iloc[0]) if "name_en" in layer else park_id
