@@ -84,3 +84,44 @@ def test_exported_html_map_draws_with_no_network(browser, demo, tmp_path):
     pg.screenshot(path=str(ARTIFACTS / "exported_map.png"))
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     context.close()
+
+
+def test_the_busiest_stations_circles_are_whole_inside_the_fitted_view(browser, make_package,
+                                                                        tmp_path):
+    """Two stations 20 km apart, one with the largest circle: at every frame size (a
+    laptop, a projector, a tall window) the view fitted on the stations leaves room for
+    every circle. With the former 14 px of padding 11 of 100 circles over such sizes were
+    cut by the frame's edge."""
+    from landmap.io.camtrapdp import read_camtrapdp
+    from landmap.maps.circles import MAX_RADIUS
+    from tests.conftest import dep, obs
+
+    survey = read_camtrapdp(make_package(
+        deployments=[dep(1, latitude="43.05", longitude="131.30"),
+                     dep(2, latitude="43.20", longitude="131.45")],
+        observations=[obs(i, observationID=f"o{i}", individualID="Leo 1F",
+                          eventStart=f"2021-06-{1 + i:02d}T02:00:00+10:00",
+                          eventEnd=f"2021-06-{1 + i:02d}T02:00:30+10:00")
+                      for i in range(12)] + [obs(99, observationID="o99", deploymentID="d2")]))
+    target = tmp_path / "map.html"
+    target.write_text(standalone_html(overview_map(survey)), encoding="utf-8")
+    context = browser.new_context(offline=True)
+    pg = context.new_page()
+    cut = []
+    for width in range(800, 1400, 60):
+        for height in (500, 660, 820):
+            pg.set_viewport_size({"width": width, "height": height})
+            pg.goto(target.as_uri())
+            circles = pg.locator("path.lm-sighting")
+            circles.first.wait_for(timeout=30_000)
+            pg.wait_for_timeout(150)
+            view = pg.locator(".leaflet-container").bounding_box()
+            boxes = [circles.nth(i).bounding_box() for i in range(circles.count())]
+            assert len(boxes) == 2
+            assert max(b["width"] for b in boxes) == pytest.approx(2 * MAX_RADIUS, abs=3)
+            cut += [(width, height) for b in boxes
+                    if b["x"] < view["x"] or b["y"] < view["y"]
+                    or b["x"] + b["width"] > view["x"] + view["width"]
+                    or b["y"] + b["height"] > view["y"] + view["height"]]
+    assert cut == []
+    context.close()

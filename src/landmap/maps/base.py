@@ -19,6 +19,7 @@ from pyproj import Transformer
 
 from landmap import _folium_text  # noqa: F401  (map text stays text: see there)
 from landmap.i18n import Language, language
+from landmap.maps.circles import MAX_RADIUS
 from landmap.maps.legend import (
     BASE_ROWS,
     NOTE,
@@ -222,8 +223,9 @@ def base_map(survey: Survey, basemap: bool = False, lang: Language | None = None
     # (home ranges) and the fitted view need them.
     m = folium.Map(location=[43.15, 131.0], zoom_start=9, tiles=None, control_scale=False,
                    zoom_control=False,
-                   # quarter steps, so that a fitted view fills the frame
-                   **{"maxZoom": 15, "minZoom": 6, "zoomSnap": 0.25, "zoomDelta": 0.5})
+                   # tenth steps, so that a fitted view fills the frame: a quarter step can
+                   # leave the data a sixth smaller than the frame allows, a tenth a fifteenth
+                   **{"maxZoom": 15, "minZoom": 6, "zoomSnap": 0.1, "zoomDelta": 0.5})
     m._landmap_lang = lang or language("en")
     _Controls(m._landmap_lang).add_to(m)
     add_css(m, _CSS)
@@ -273,8 +275,9 @@ class _Frame(MacroElement):
   var labels = {{ this.labels|tojson }};
   var whole = false, touched = false, b = null;
   // an exported map's title box (window.lmPadTop, its height) keeps the data below it
+  var pad = {{ this.padding }};
   function fit() { map.fitBounds(whole ? landscape : data, {paddingTopLeft:
-    [14, window.lmPadTop || 14], paddingBottomRight: [14, 14]}); }
+    [pad, window.lmPadTop || pad], paddingBottomRight: [pad, pad]}); }
   var home = L.control({position: 'topleft'});
   home.onAdd = function () {
     b = L.DomUtil.create('div', 'lm-home');
@@ -316,10 +319,15 @@ class _Frame(MacroElement):
         self._name = "Frame"
         self.data, self.landscape, self.labels = data, landscape, labels
         self.min_height = MIN_HEIGHT
+        self.padding = FIT_PADDING
 
 
 #: The smallest height (pixels) a map's frame takes in the dashboard.
 MIN_HEIGHT = 420
+#: Pixels kept free around the data when the view is fitted: a station's circle reaches
+#: up to :data:`~landmap.maps.circles.MAX_RADIUS` beyond its centre (with 14 the busiest
+#: stations at the edge of the view were cut).
+FIT_PADDING = MAX_RADIUS + 4
 
 
 def view_bounds(shapes: gpd.GeoSeries, crs: str, snap_m: float | None = None
