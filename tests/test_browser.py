@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from landmap.maps import overview_map
@@ -125,3 +126,38 @@ def test_the_busiest_stations_circles_are_whole_inside_the_fitted_view(browser, 
                     or b["y"] + b["height"] > view["y"] + view["height"]]
     assert cut == []
     context.close()
+
+
+def test_range_names_close_together_are_each_readable(browser, demo, tmp_path):
+    """Two individuals whose ranges lie 400 m apart: at the fitted view their names would
+    print over each other (as Leo 74F and Leo 65M did on the generalised demo in
+    briefing mode); the second is moved below the first, and stays next to it."""
+    from shapely import affinity
+
+    from landmap.home_range import home_ranges
+    from landmap.maps import home_range_map
+
+    s = demo.filter(years=(2021, 2021), individuals=["Leo 16F", "Leo 23F"])
+    ranges = home_ranges(s, method=("mcp",))
+    first = ranges[ranges["individualID"] == "Leo 16F"]
+    twin = first.assign(individualID="Leo 23F",
+                        geometry=first.geometry.map(lambda g: affinity.translate(g, 400, 0)))
+    target = tmp_path / "ranges.html"
+    target.write_text(standalone_html(home_range_map(s, pd.concat([first, twin]),
+                                                     show_locations=False)),
+                      encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.goto(target.as_uri())
+    names = pg.locator(".lm-range-name")
+    names.nth(1).wait_for(timeout=30_000)
+    pg.wait_for_timeout(500)
+    boxes = {names.nth(i).inner_text(): names.nth(i).bounding_box() for i in range(2)}
+    pg.screenshot(path=str(ARTIFACTS / "range_names_apart.png"))
+    context.close()
+    a, b = boxes["Leo 16F"], boxes["Leo 23F"]
+    # the points are 400 m apart: without moving, the two names would overlap
+    assert abs(a["x"] - b["x"]) < a["width"]
+    assert not (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+                and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    assert b["y"] - (a["y"] + a["height"]) < a["height"]  # right below, not flung away

@@ -83,23 +83,50 @@ class _RangeNames(MacroElement):
   var map = {{ this._parent.get_name() }};
   var layers = [{% for l in this.layers %}{{ l.get_name() }}{{ "," if not loop.last }}{% endfor %}];
   var coloured = new Set({{ this.coloured|tojson }}), chosen = new Set();
-  var names = L.layerGroup(), marks = {}, stacked = {};
+  var names = L.layerGroup(), marks = {}, labels = {};
   {{ this.names|tojson }}.forEach(function (n) {
-    var label = document.createElement('div'), at = n[1] + ',' + n[2];
+    var label = document.createElement('div');
     label.className = 'lm-range-name';
     label.textContent = n[0];
-    // names placed on one cell centre are stacked, not printed over each other
-    stacked[at] = (stacked[at] || 0) + 1;
-    label.style.marginTop = (stacked[at] - 1) * 15 + 'px';
+    labels[n[0]] = label;
     marks[n[0]] = L.marker([n[1], n[2]], {interactive: false, keyboard: false,
       icon: L.divIcon({className: '', html: label, iconSize: null})});
   });
+  function named(id) { return coloured.has(id) || chosen.has(id); }
+  // A name that would cover one placed before it is moved down below it, so that every
+  // name can be read (two ranges' points a few pixels apart, or on one cell's centre).
+  // The names of coloured and picked ranges are placed first: they stay on their point.
+  // All boxes are measured before any is moved (one layout, not one per name).
+  function unclutter() {
+    var ids = Object.keys(marks).filter(function (id) { return names.hasLayer(marks[id]); });
+    ids.sort(function (a, b) { return named(b) - named(a); });
+    ids.forEach(function (id) { labels[id].style.marginTop = '0px'; });
+    var boxes = ids.map(function (id) { return labels[id].getBoundingClientRect(); });
+    var placed = [];
+    ids.forEach(function (id, k) {
+      var r = boxes[k], shift = 0, moved = r.width > 0;
+      while (moved) {
+        moved = false;
+        placed.forEach(function (p) {
+          if (r.left < p.right && p.left < r.right && r.top + shift < p.bottom
+              && p.top < r.bottom + shift) {
+            shift = p.bottom - r.top + 1;
+            moved = true;
+          }
+        });
+      }
+      if (shift) labels[id].style.marginTop = shift + 'px';
+      placed.push({left: r.left, right: r.right, top: r.top + shift,
+                   bottom: r.bottom + shift});
+    });
+  }
   function show() {
     names.clearLayers();
     var all = map.getZoom() >= {{ this.from_zoom }};
     Object.keys(marks).forEach(function (id) {
-      if (all || coloured.has(id) || chosen.has(id)) names.addLayer(marks[id]);
+      if (all || named(id)) names.addLayer(marks[id]);
     });
+    unclutter();
   }
   function restyle() {
     layers.forEach(function (layer) {
@@ -127,6 +154,7 @@ class _RangeNames(MacroElement):
     });
   });
   map.on('zoomend', show);
+  map.on('resize', unclutter);  // a frame shown late: its names are measured again
   names.addTo(map);
   show();
 })();
