@@ -65,6 +65,23 @@ def test_catalogue_has_every_message_and_no_stale_one(code):
                 assert set(re.findall(r"\{\w+\}", text)) == wanted, m.id
 
 
+#: A Chinese character (or a Chinese punctuation mark) beside an ASCII comma, colon,
+#: semicolon, question or exclamation mark, or an ASCII bracket opened right after one.
+_HALF_WIDTH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef][,:;?!(]"
+                         r"|[,;?(][\u4e00-\u9fff]|[^\d]:[\u4e00-\u9fff]")
+
+
+def test_chinese_texts_use_chinese_punctuation():
+    """A Chinese sentence takes full-width marks (，：；？！（）): the half-width ones of the
+    English original read as a machine's slip to a partner from China. Times (12:00),
+    scales (1:10m) and formulas stay as they are."""
+    with (LOCALES_DIR / "zh" / "LC_MESSAGES" / "landmap.po").open("rb") as handle:
+        catalog = read_po(handle)
+    texts = [text for m in catalog if m.id
+             for text in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert [t for t in texts if _HALF_WIDTH.search(t)] == []
+    assert any("（SECR）" in t for t in texts) and any("：{reason}" in t for t in texts)
+
 def test_russian_plural_rule_has_three_forms():
     with (LOCALES_DIR / "ru" / "LC_MESSAGES" / "landmap.po").open("rb") as handle:
         catalog = read_po(handle)
