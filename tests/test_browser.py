@@ -161,3 +161,36 @@ def test_range_names_close_together_are_each_readable(browser, demo, tmp_path):
     assert not (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
                 and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
     assert b["y"] - (a["y"] + a["height"]) < a["height"]  # right below, not flung away
+
+
+_PAN_NAME_TO = """([x, y]) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const at = map.latLngToContainerPoint([42.45, 131.6]);  // the sea's name
+  map.panBy([at.x - x, at.y - y], {animate: false});
+}"""
+
+
+def test_place_names_cut_by_the_frame_are_hidden(browser, demo, tmp_path):
+    """A place name half outside the frame read as another word ("SEA OF JA" on the
+    Overview at 1280x720): it is hidden while cut, and shown again whole."""
+    target = tmp_path / "map.html"
+    target.write_text(standalone_html(overview_map(demo.filter(years=(2021, 2021)))),
+                      encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.goto(target.as_uri())
+    sea = pg.locator(".lm-label", has_text="SEA OF JAPAN")
+    sea.wait_for(state="attached", timeout=30_000)
+    pg.wait_for_timeout(1000)  # the view fitted on the data first
+    view = pg.locator(".leaflet-container").bounding_box()
+    seen = {}
+    for where, point in (("inside", (view["width"] / 2, view["height"] / 2)),
+                         ("bottom edge", (view["width"] / 2, view["height"])),
+                         ("left edge", (0, view["height"] / 2)),
+                         ("back inside", (view["width"] / 3, view["height"] / 3))):
+        pg.evaluate(_PAN_NAME_TO, list(point))
+        pg.wait_for_timeout(200)
+        seen[where] = sea.evaluate("e => getComputedStyle(e).visibility")
+    context.close()
+    assert seen == {"inside": "visible", "bottom edge": "hidden", "left edge": "hidden",
+                    "back inside": "visible"}

@@ -161,11 +161,30 @@ class _Labels(MacroElement):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-{{ this.labels|tojson }}.forEach(function (l) {
-  L.marker([l[1], l[2]], {interactive: false, keyboard: false, icon: L.divIcon({
-    className: '', html: '<div class="lm-label">' + l[0] + '</div>', iconSize: [140, 16],
-    iconAnchor: [70, 8]})}).addTo({{ this._parent.get_name() }});
-});
+(function () {
+  var map = {{ this._parent.get_name() }}, names = [];
+  {{ this.labels|tojson }}.forEach(function (l) {
+    var name = document.createElement('div');
+    name.className = 'lm-label';
+    name.textContent = l[0];
+    names.push(name);
+    L.marker([l[1], l[2]], {interactive: false, keyboard: false, icon: L.divIcon({
+      className: '', html: name, iconSize: [140, 16], iconAnchor: [70, 8]})}).addTo(map);
+  });
+  // A name cut by the frame's edge reads as another word ("SEA OF JA"): only names
+  // wholly inside the frame are shown. The text's own box is measured, not its icon's.
+  function whole() {
+    var frame = map.getContainer().getBoundingClientRect(), text = document.createRange();
+    names.forEach(function (name) {
+      text.selectNodeContents(name);
+      var r = text.getBoundingClientRect();
+      name.style.visibility = r.width && (r.left < frame.left || r.right > frame.right
+        || r.top < frame.top || r.bottom > frame.bottom) ? 'hidden' : '';
+    });
+  }
+  map.on('moveend zoomend resize', whole);
+  whole();
+})();
 {% endmacro %}
 """)
 
