@@ -115,9 +115,15 @@ def test_the_busiest_stations_circles_are_whole_inside_the_fitted_view(browser, 
             pg.goto(target.as_uri())
             circles = pg.locator("path.lm-sighting")
             circles.first.wait_for(timeout=30_000)
-            pg.wait_for_timeout(150)
             view = pg.locator(".leaflet-container").bounding_box()
-            boxes = [circles.nth(i).bounding_box() for i in range(circles.count())]
+            # measured once the fitted view has settled (its zoom may still be animating)
+            boxes = None
+            for _ in range(50):
+                pg.wait_for_timeout(100)
+                now = [circles.nth(i).bounding_box() for i in range(circles.count())]
+                if now == boxes:
+                    break
+                boxes = now
             assert len(boxes) == 2
             assert max(b["width"] for b in boxes) == pytest.approx(2 * MAX_RADIUS, abs=3)
             cut += [(width, height) for b in boxes
