@@ -200,3 +200,45 @@ def test_place_names_cut_by_the_frame_are_hidden(browser, demo, tmp_path):
     context.close()
     assert seen == {"inside": "visible", "bottom edge": "hidden", "left edge": "hidden",
                     "back inside": "visible"}
+
+
+def test_each_coloured_range_is_named_at_the_fitted_view(browser, demo, tmp_path):
+    """A few individuals, each with a colour of its own (the briefing pack's map, a
+    selection in the filters): their names are on the map at the fitted view too, not
+    only from zoom 10, so that similar colours need no matching with the legend."""
+    from landmap.home_range import home_ranges
+    from landmap.maps import home_range_map
+
+    s = demo.filter(years=(2021, 2021), individuals=["Leo 18M", "Leo 94M", "Leo 165M"])
+    target = tmp_path / "ranges.html"
+    target.write_text(standalone_html(home_range_map(s, home_ranges(s, levels=(95,)))),
+                      encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.goto(target.as_uri())
+    pg.locator("path.lm-range").first.wait_for(timeout=30_000)
+    pg.wait_for_timeout(500)
+    zoom = pg.evaluate("Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    names = sorted(pg.locator(".lm-range-name").all_inner_texts())
+    context.close()
+    assert zoom < 10
+    assert names == ["Leo 165M", "Leo 18M", "Leo 94M"]
+
+
+def test_an_exported_map_shows_none_of_the_dashboards_buttons(browser, demo):
+    """A PNG or the briefing pack is a picture: the zoom, layer and "Whole landscape"
+    buttons are hidden (the last showed through the title box before)."""
+    from landmap.io.briefing import _framed_html
+
+    page_html = _framed_html(overview_map(demo.filter(years=(2021, 2021))), "Leo 2021",
+                             ["2021"])
+    pg = browser.new_page(viewport={"width": 1280, "height": 720})
+    pg.set_content(page_html, wait_until="load")
+    pg.locator("path.lm-border").first.wait_for(timeout=30_000)
+    shown = {name: pg.locator(name).first.is_visible()
+             for name in (".lm-home", ".leaflet-control-zoom", ".leaflet-control-layers",
+                          ".lm-export-title", ".lm-legend")}
+    pg.close()
+    assert shown == {".lm-home": False, ".leaflet-control-zoom": False,
+                     ".leaflet-control-layers": False, ".lm-export-title": True,
+                     ".lm-legend": True}

@@ -113,7 +113,7 @@ class _Frame(MacroElement):
 <script>window.lmPadTop = 96;</script>
 <style>
 .leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-fullscreen,
-.leaflet-control-attribution { display: none !important; }
+.leaflet-control-attribution, .lm-home { display: none !important; }
 .lm-export-title { position: absolute; top: 10px; left: 10px; z-index: 1000;
   background: rgba(255,255,255,.94); padding: 8px 12px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 14px/1.35 {{ this.fonts }}; max-width: 55%; }

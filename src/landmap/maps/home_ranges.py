@@ -74,8 +74,9 @@ def range_names(drawn: gpd.GeoDataFrame, survey: Survey) -> list[list]:
 
 
 class _RangeNames(MacroElement):
-    """Names at the ranges when zoomed in, and a click on a range that emphasises every
-    range of that individual (clicked again, it returns to the others)."""
+    """Names at the ranges (those of ``coloured`` individuals at any zoom, all of them
+    once zoomed in), and a click on a range that emphasises every range of that
+    individual (clicked again, it returns to the others)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -250,7 +251,10 @@ def home_range_map(survey: Survey, ranges: gpd.GeoDataFrame, title: str | None =
             tooltip=tooltip(["label"], labels=False),
         ).add_to(m))
     if len(drawn):
-        _RangeNames(layers, range_names(drawn, survey), keys if quiet else []).add_to(m)
+        # every individual with a colour of its own is named at any zoom (a few similar
+        # blues are hard to match with the legend on a projector); the others once zoomed in
+        _RangeNames(layers, range_names(drawn, survey),
+                    keys if colour_key == "individualID" else []).add_to(m)
     if show_locations and not survey.precision.exact:
         rows_hidden = [("visibility:hidden", t("Stations hidden (locations generalised)"))]
     else:
