@@ -20,6 +20,8 @@ def test_benchmark_table_at_demo_scale(tmp_path):
                  "effort grid 5 km", "cross-border table (ranges shared)", "yearly summary",
                  "map HTML: overview", "map HTML: sightings", PEAK,
                  "load + validation / raw CSV read", "cached load / raw read of the cache",
+                 "floor: raw CSV read + pandas, no checks / raw CSV read",
+                 "floor: raw cache read + pandas / raw read of the cache",
                  "peak memory of the loader alone"):
         assert name in measures
     ratios = table[table["unit"] == "x"].set_index("measure")["value"]
@@ -29,6 +31,7 @@ def test_benchmark_table_at_demo_scale(tmp_path):
         by_name["load + validation from CSV"] / by_name["raw read of the CSV files (pyarrow)"],
         rel=0.05, abs=0.1)
     assert 50 < by_name["peak memory of the loader alone"] < by_name[PEAK]
+    assert (ratios > 0).all()
     seconds = table[table["unit"] == "s"]["value"]
     assert (seconds > 0).all()
     sizes = table[table["unit"] == "bytes"].set_index("measure")["value"]
