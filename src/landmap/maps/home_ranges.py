@@ -117,8 +117,8 @@ class _RangeNames(MacroElement):
         });
       }
       if (shift) labels[id].style.marginTop = shift + 'px';
-      placed.push({left: r.left, right: r.right, top: r.top + shift,
-                   bottom: r.bottom + shift});
+      if (r.width) placed.push({left: r.left, right: r.right, top: r.top + shift,
+                                bottom: r.bottom + shift});
     });
   }
   function show() {
