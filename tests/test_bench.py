@@ -1,5 +1,7 @@
 """The benchmark produces its table with sane numbers (no timing is asserted)."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -72,6 +74,25 @@ def test_the_year_player_is_timed_in_a_browser():
     # twelve frames built and drawn take longer than one step between them
     assert set(timed) == {"overview"} and 0 < step < ready
 
+
+def test_a_failed_player_timing_says_what_the_browser_said(monkeypatch):
+    """The timing runs in a process of its own; when it fails, the benchmark's error
+    carries that process's last words, not only its exit status (a CI run once stopped
+    on "returned non-zero exit status 1" and nothing else)."""
+    import subprocess
+
+    from landmap import bench
+
+    said = ("Traceback (most recent call last):\n  ...\nplaywright._impl._errors."
+            "TimeoutError: Locator.click: Timeout 30000ms exceeded.")
+    monkeypatch.setattr(bench.subprocess, "run", lambda args, **kw: subprocess.CompletedProcess(
+        args, 1, stdout="", stderr=said))
+    with pytest.raises(RuntimeError) as failed:
+        bench._player_seconds(Path("demo"), ("overview",))
+    assert str(failed.value) == (
+        "the year player's timing in Chromium failed: Traceback (most recent call last): | "
+        "  ... | playwright._impl._errors.TimeoutError: Locator.click: Timeout 30000ms "
+        "exceeded.")
 
 def test_media_figures_are_measured_on_what_they_name():
     from landmap.bench import media_figures

@@ -225,8 +225,11 @@ def _player_seconds(folder: Path, pages=MAP_PAGES) -> dict[str, tuple[float, flo
 
     code = ("import json, sys; from landmap.bench import _player_in_browser; "
             "print(json.dumps(_player_in_browser(sys.argv[1], sys.argv[2:])))")
-    done = subprocess.run([sys.executable, "-c", code, str(folder), *pages], check=True,
+    done = subprocess.run([sys.executable, "-c", code, str(folder), *pages], check=False,
                           capture_output=True, text=True, env=os.environ.copy())
+    if done.returncode:  # the browser's own words, not only an exit status
+        raise RuntimeError("the year player's timing in Chromium failed: "
+                           + " | ".join(done.stderr.strip().splitlines()[-3:]))
     return {page: tuple(v) for page, v in
             json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
@@ -256,6 +259,9 @@ def _player_in_browser(folder, pages) -> dict[str, tuple[float, float]]:
                 browser = p.chromium.launch(executable_path=chromium,
                                             args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_page(viewport={"width": 1920, "height": 1080})
+                # a measurement, not a test: a slow machine waits (Playwright's 30 s
+                # default once stopped the benchmark in a busy test run)
+                page.set_default_timeout(600_000)
                 for name in pages:
                     path = "" if name == "overview" else name
                     page.goto(f"http://127.0.0.1:{port}/{path}?years=2013-2024",
