@@ -134,6 +134,20 @@ def test_the_busiest_stations_circles_are_whole_inside_the_fitted_view(browser, 
     context.close()
 
 
+#: The page's Leaflet map (folium names its variable after an id).
+_LEAFLET_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def _open_map(browser, m, tmp_path):
+    """A map as one offline HTML file, opened at a projector's 1280x720: (context, page)."""
+    target = tmp_path / "map.html"
+    target.write_text(standalone_html(m), encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(target.as_uri())
+    return context, page
+
+
 def test_range_names_close_together_are_each_readable(browser, demo, tmp_path):
     """Two individuals whose ranges lie 400 m apart: at the fitted view their names would
     print over each other (as Leo 74F and Leo 65M did on the generalised demo in
@@ -148,13 +162,8 @@ def test_range_names_close_together_are_each_readable(browser, demo, tmp_path):
     first = ranges[ranges["individualID"] == "Leo 16F"]
     twin = first.assign(individualID="Leo 23F",
                         geometry=first.geometry.map(lambda g: affinity.translate(g, 400, 0)))
-    target = tmp_path / "ranges.html"
-    target.write_text(standalone_html(home_range_map(s, pd.concat([first, twin]),
-                                                     show_locations=False)),
-                      encoding="utf-8")
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    pg.goto(target.as_uri())
+    context, pg = _open_map(browser, home_range_map(s, pd.concat([first, twin]),
+                                                    show_locations=False), tmp_path)
     names = pg.locator(".lm-range-name")
     names.nth(1).wait_for(timeout=30_000)
     pg.wait_for_timeout(500)
@@ -170,7 +179,7 @@ def test_range_names_close_together_are_each_readable(browser, demo, tmp_path):
 
 
 _PAN_NAME_TO = """([x, y]) => {
-  const map = Object.values(window).find(v => v instanceof L.Map);
+  const map = """ + _LEAFLET_MAP + """;
   const at = map.latLngToContainerPoint([42.45, 131.6]);  // the sea's name
   map.panBy([at.x - x, at.y - y], {animate: false});
 }"""
@@ -179,12 +188,8 @@ _PAN_NAME_TO = """([x, y]) => {
 def test_place_names_cut_by_the_frame_are_hidden(browser, demo, tmp_path):
     """A place name half outside the frame read as another word ("SEA OF JA" on the
     Overview at 1280x720): it is hidden while cut, and shown again whole."""
-    target = tmp_path / "map.html"
-    target.write_text(standalone_html(overview_map(demo.filter(years=(2021, 2021)))),
-                      encoding="utf-8")
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    pg.goto(target.as_uri())
+    context, pg = _open_map(browser, overview_map(demo.filter(years=(2021, 2021))),
+                            tmp_path)
     sea = pg.locator(".lm-label", has_text="SEA OF JAPAN")
     sea.wait_for(state="attached", timeout=30_000)
     pg.wait_for_timeout(1000)  # the view fitted on the data first
@@ -210,15 +215,11 @@ def test_each_coloured_range_is_named_at_the_fitted_view(browser, demo, tmp_path
     from landmap.maps import home_range_map
 
     s = demo.filter(years=(2021, 2021), individuals=["Leo 18M", "Leo 94M", "Leo 165M"])
-    target = tmp_path / "ranges.html"
-    target.write_text(standalone_html(home_range_map(s, home_ranges(s, levels=(95,)))),
-                      encoding="utf-8")
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    pg.goto(target.as_uri())
+    context, pg = _open_map(browser, home_range_map(s, home_ranges(s, levels=(95,))),
+                            tmp_path)
     pg.locator("path.lm-range").first.wait_for(timeout=30_000)
     pg.wait_for_timeout(500)
-    zoom = pg.evaluate("Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    zoom = pg.evaluate(f"{_LEAFLET_MAP}.getZoom()")
     names = sorted(pg.locator(".lm-range-name").all_inner_texts())
     context.close()
     assert zoom < 10

@@ -182,7 +182,7 @@ class _Labels(MacroElement):
         || r.top < frame.top || r.bottom > frame.bottom) ? 'hidden' : '';
     });
   }
-  map.on('moveend zoomend resize', whole);
+  map.on('moveend resize', whole);  // (a zoom ends with a moveend too)
   whole();
 })();
 {% endmacro %}
